@@ -1,0 +1,278 @@
+//! `ir::TypeDef`s -> `types.rs`: structs, open enums, oneof enums, aliases.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::docs::{deprecation_note, doc_attrs, item_doc};
+use crate::ir::{self, Prim, TypeKind, TypeRef, WireFormat};
+use crate::names;
+
+/// Tokens of the whole `types.rs`.
+pub(crate) fn emit_types(api: &ir::Api) -> TokenStream {
+    let items = api.types.iter().map(|t| emit_type(api, t));
+    quote! {
+        //! Data types of the API.
+        use crate::runtime::prelude::*;
+        #(#items)*
+    }
+}
+
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The Rust type of a reference (without `Option`).
+pub(crate) fn rust_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Named(n) => {
+            let n = ident(n);
+            quote!(#n)
+        }
+        TypeRef::Boxed(n) => {
+            let n = ident(n);
+            quote!(Box<#n>)
+        }
+        TypeRef::Prim(p) => match p {
+            Prim::String => quote!(String),
+            Prim::Bool => quote!(bool),
+            Prim::I32 => quote!(i32),
+            Prim::I64 => quote!(i64),
+            Prim::F32 => quote!(f32),
+            Prim::F64 => quote!(f64),
+            Prim::Uuid => quote!(Uuid),
+            Prim::DateTime => quote!(Timestamp),
+            Prim::Date => quote!(Date),
+            Prim::Json => quote!(Value),
+        },
+        TypeRef::List(inner) => {
+            let inner = rust_type(inner);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = rust_type(inner);
+            quote!(BTreeMap<String, #inner>)
+        }
+    }
+}
+
+/// The runtime module that (de)serializes a non-default wire format, when one applies.
+fn with_module(wire: WireFormat, ty: &TypeRef) -> Option<&'static str> {
+    let integer = |t: &TypeRef| matches!(t, TypeRef::Prim(Prim::I32 | Prim::I64));
+    let applies = integer(ty) || matches!(ty, TypeRef::List(inner) if integer(inner));
+    match wire {
+        WireFormat::Plain => None,
+        WireFormat::Int64String if applies => Some("crate::runtime::int64"),
+        WireFormat::LenientInt if applies => Some("crate::runtime::lenient_int"),
+        _ => None,
+    }
+}
+
+fn emit_type(api: &ir::Api, type_def: &ir::TypeDef) -> TokenStream {
+    let fallback = format!("`{}` from the spec.", type_def.spec_name);
+    let doc = doc_attrs(&if type_def.doc.is_empty() { vec![fallback] } else { type_def.doc.clone() });
+    let name = ident(&type_def.name);
+    match &type_def.kind {
+        TypeKind::Struct(s) => emit_struct(api, &name, doc, s),
+        TypeKind::Enum(e) => emit_enum(&name, doc, e),
+        TypeKind::OneOf(o) => emit_oneof(&name, doc, o),
+        TypeKind::Alias(ty) => {
+            let ty = rust_type(ty);
+            quote! {
+                #doc
+                pub type #name = #ty;
+            }
+        }
+    }
+}
+
+/// Whether every field is optional, so `Default` can be derived.
+fn all_optional(s: &ir::Struct) -> bool {
+    s.fields.iter().all(|f| !f.required)
+}
+
+fn emit_struct(api: &ir::Api, name: &Ident, doc: TokenStream, s: &ir::Struct) -> TokenStream {
+    let camel = s.fields.iter().filter(|f| !f.flatten).all(|f| names::serde_camel_case(&f.name) == f.wire_name);
+    let rename_all = (camel && s.fields.iter().any(|f| !f.flatten && names::unraw(&f.name) != f.wire_name)).then(|| quote!(#[serde(rename_all = "camelCase")]));
+    let fields = s.fields.iter().map(|f| {
+        let field_name = ident(&f.name);
+        let fallback = format!("`{}` in the JSON object.", f.wire_name);
+        let doc = doc_attrs(&item_doc(&f.doc, &f.limits, f.read_only, f.deprecated.as_ref(), &fallback));
+        let deprecated = f.deprecated.as_ref().map(|d| {
+            let note = deprecation_note(d);
+            quote!(#[deprecated(note = #note)])
+        });
+        let ty = rust_type(&f.ty);
+        let ty = if f.required { ty } else { quote!(Option<#ty>) };
+        let mut serde_args: Vec<TokenStream> = Vec::new();
+        if f.flatten {
+            serde_args.push(quote!(flatten));
+        } else {
+            let serde_name = if rename_all.is_some() { names::serde_camel_case(&f.name) } else { names::unraw(&f.name).to_owned() };
+            if serde_name != f.wire_name {
+                let wire = &f.wire_name;
+                serde_args.push(quote!(rename = #wire));
+            }
+            if let Some(module) = with_module(f.wire, &f.ty) {
+                if !f.required {
+                    serde_args.push(quote!(default));
+                }
+                serde_args.push(quote!(with = #module));
+            }
+            if !f.required {
+                serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+            }
+        }
+        let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+        quote! {
+            #doc
+            #deprecated
+            #serde
+            pub #field_name: #ty,
+        }
+    });
+    let default = all_optional(s).then(|| quote!(Default,));
+    let constructor = (!all_optional(s)).then(|| emit_constructor(api, name, s));
+    let allow_deprecated = s.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #doc
+        #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
+        #allow_deprecated
+        #rename_all
+        pub struct #name {
+            #(#fields)*
+        }
+        #constructor
+    }
+}
+
+fn emit_constructor(_api: &ir::Api, name: &Ident, s: &ir::Struct) -> TokenStream {
+    let required: Vec<&ir::Field> = s.fields.iter().filter(|f| f.required).collect();
+    let args = required.iter().map(|f| {
+        let n = ident(&f.name);
+        let ty = rust_type(&f.ty);
+        quote!(#n: #ty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let n = ident(&f.name);
+        if f.required {
+            quote!(#n)
+        } else {
+            quote!(#n: None)
+        }
+    });
+    let listed: Vec<String> = required.iter().map(|f| format!("`{}`", names::unraw(&f.name))).collect();
+    let doc = format!(" A value with the required {} set and every optional field empty.", listed.join(", "));
+    let allow_deprecated = s.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            #allow_deprecated
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
+        }
+    }
+}
+
+fn emit_enum(name: &Ident, doc: TokenStream, e: &ir::Enum) -> TokenStream {
+    let variants = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let fallback = format!("`{}`", v.wire_name);
+        let doc = doc_attrs(&if v.doc.is_empty() { vec![fallback] } else { v.doc.clone() });
+        quote! {
+            #doc
+            #variant,
+        }
+    });
+    let as_str = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire_name;
+        quote!(Self::#variant => #wire,)
+    });
+    let from_wire = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire_name;
+        quote!(#wire => Self::#variant,)
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the client does not know yet, kept verbatim.
+            Unrecognized(String),
+        }
+
+        impl #name {
+            /// The value as Wix writes it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::Unrecognized(value) => value,
+                }
+            }
+
+            /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
+            pub fn from_wire(value: &str) -> Self {
+                match value {
+                    #(#from_wire)*
+                    _ => Self::Unrecognized(value.to_owned()),
+                }
+            }
+        }
+
+        crate::runtime::open_enum!(#name);
+    }
+}
+
+fn emit_oneof(name: &Ident, doc: TokenStream, o: &ir::OneOf) -> TokenStream {
+    let camel = o.arms.iter().all(|a| lower_first(&a.name) == a.wire_name);
+    let rename_all = camel.then(|| quote!(#[serde(rename_all = "camelCase")]));
+    let arms = o.arms.iter().map(|a| {
+        let variant = ident(&a.name);
+        let fallback = format!("`{}` is present.", a.wire_name);
+        let doc = doc_attrs(&item_doc(&a.doc, &a.limits, a.read_only, a.deprecated.as_ref(), &fallback));
+        let deprecated = a.deprecated.as_ref().map(|d| {
+            let note = deprecation_note(d);
+            quote!(#[deprecated(note = #note)])
+        });
+        let mut serde_args: Vec<TokenStream> = Vec::new();
+        if !camel {
+            let wire = &a.wire_name;
+            serde_args.push(quote!(rename = #wire));
+        }
+        if let Some(module) = with_module(a.wire, &a.ty) {
+            serde_args.push(quote!(with = #module));
+        }
+        let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+        let ty = rust_type(&a.ty);
+        quote! {
+            #doc
+            #deprecated
+            #serde
+            #variant(#ty),
+        }
+    });
+    let allow_deprecated = o.arms.iter().any(|a| a.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #allow_deprecated
+        #rename_all
+        pub enum #name {
+            #(#arms)*
+        }
+    }
+}
+
+/// What serde's `camelCase` makes of a variant name.
+fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

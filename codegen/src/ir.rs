@@ -1,0 +1,348 @@
+//! The intermediate model between `resolve` and `emit`: plain data, no openapiv3, no tokens.
+//!
+//! Every decision is already made here: final Rust names, boxing for recursion, wire formats
+//! (int64-as-string, RFC 3339), deprecation notes. `emit` only prints.
+
+/// The whole API as the generator understands it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Api {
+    /// Title of the spec, for module docs.
+    pub title: String,
+    /// Named types, sorted by Rust name.
+    pub types: Vec<TypeDef>,
+    /// Operations, sorted by Rust method name.
+    pub operations: Vec<Operation>,
+    /// Webhook events, sorted by Rust variant name.
+    pub events: Vec<Event>,
+    /// Wire layers of the webhook envelope, when the spec declares events.
+    pub event_envelope: Option<EventEnvelope>,
+}
+
+/// One named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Rust name (UpperCamelCase, unique).
+    pub name: String,
+    /// Name in the spec (schema key, or the derived name of an inline schema).
+    pub spec_name: String,
+    /// JSON pointer of the schema in the spec.
+    pub pointer: String,
+    /// Documentation, one entry per line.
+    pub doc: Doc,
+    /// What kind of type.
+    pub kind: TypeKind,
+}
+
+/// The shapes a named type can take.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// A JSON object with known fields.
+    Struct(Struct),
+    /// A string enum, open to values this version does not know.
+    Enum(Enum),
+    /// A protobuf oneof group: exactly one of the keys is present in the parent object.
+    OneOf(OneOf),
+    /// Another name for a type.
+    Alias(TypeRef),
+}
+
+/// A JSON object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// Fields in spec order (oneof groups appear where their first member was declared).
+    pub fields: Vec<Field>,
+}
+
+/// A field of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Rust name (snake_case, keyword-safe; raw identifiers spelled `r#type`).
+    pub name: String,
+    /// Key in the JSON object; for a flattened oneof group, the group name.
+    pub wire_name: String,
+    /// Documentation lines.
+    pub doc: Doc,
+    /// The Rust type, before `Option` wrapping.
+    pub ty: TypeRef,
+    /// Present in every valid value: the Rust field is not an `Option`.
+    pub required: bool,
+    /// Set by the server, ignored when sent.
+    pub read_only: bool,
+    /// `Some` when the spec deprecates the field.
+    pub deprecated: Option<Deprecation>,
+    /// How the value is carried in JSON.
+    pub wire: WireFormat,
+    /// A oneof group whose keys live in this object (the field is `#[serde(flatten)]`).
+    pub flatten: bool,
+    /// Documented limits.
+    pub limits: Limits,
+}
+
+/// How a value is written in JSON when it differs from serde's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WireFormat {
+    /// serde's default representation.
+    Plain,
+    /// An `int64` written as a JSON string and read from a string or a number.
+    Int64String,
+    /// An integer also read from a float with no fractional part (`1200.0`).
+    LenientInt,
+}
+
+/// Deprecation facts from the spec.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Deprecation {
+    /// `x-target-removal-date`.
+    pub removal_date: Option<String>,
+    /// `x-replaced-by`.
+    pub replaced_by: Option<String>,
+}
+
+/// Documented limits of a value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Limits {
+    /// Minimum string length in characters.
+    pub min_length: Option<usize>,
+    /// Maximum string length in characters.
+    pub max_length: Option<usize>,
+    /// Minimum array length.
+    pub min_items: Option<usize>,
+    /// Maximum array length.
+    pub max_items: Option<usize>,
+    /// Minimum numeric value.
+    pub minimum: Option<f64>,
+    /// Maximum numeric value.
+    pub maximum: Option<f64>,
+    /// Limits of each item, for arrays.
+    pub items: Option<Box<Limits>>,
+    /// The spec's `format`, for documentation (`uuid`, `uri`, `int64`, ...).
+    pub format: Option<String>,
+}
+
+impl Limits {
+    /// True when no limit is set at any depth.
+    pub fn is_empty(&self) -> bool {
+        *self == Limits::default()
+    }
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    /// Known values in spec order.
+    pub variants: Vec<Variant>,
+}
+
+/// One known enum value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// Rust name (UpperCamelCase).
+    pub name: String,
+    /// The string on the wire.
+    pub wire_name: String,
+    /// Documentation lines.
+    pub doc: Doc,
+}
+
+/// A oneof group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneOf {
+    /// The alternatives in spec order.
+    pub arms: Vec<OneOfArm>,
+}
+
+/// One alternative of a oneof group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneOfArm {
+    /// Rust variant name.
+    pub name: String,
+    /// The key in the parent object.
+    pub wire_name: String,
+    /// Documentation lines.
+    pub doc: Doc,
+    /// The value's type.
+    pub ty: TypeRef,
+    /// How the value is carried in JSON.
+    pub wire: WireFormat,
+    /// Set by the server, ignored when sent.
+    pub read_only: bool,
+    /// `Some` when the spec deprecates the alternative.
+    pub deprecated: Option<Deprecation>,
+    /// Documented limits.
+    pub limits: Limits,
+}
+
+/// A reference to a type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    /// A generated type, by Rust name.
+    Named(String),
+    /// A generated type behind a `Box` (breaks a recursive cycle).
+    Boxed(String),
+    /// A primitive.
+    Prim(Prim),
+    /// A JSON array.
+    List(Box<TypeRef>),
+    /// A JSON object with arbitrary keys.
+    Map(Box<TypeRef>),
+}
+
+/// Primitive types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Prim {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// A UTC timestamp (RFC 3339 on the wire).
+    DateTime,
+    /// A calendar date (`YYYY-MM-DD`).
+    Date,
+    /// Any JSON value.
+    Json,
+}
+
+/// Documentation: lines of text (no leading `///`).
+pub type Doc = Vec<String>;
+
+/// One HTTP operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// Rust method name (snake_case).
+    pub name: String,
+    /// `operationId` in the spec.
+    pub operation_id: String,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// Path template as written in the spec (`/inbox/v2/conversations/{conversationId}`).
+    pub path: String,
+    /// Documentation lines.
+    pub doc: Doc,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Path, query and header parameters in spec order.
+    pub params: Vec<Param>,
+    /// Request body, when the operation has one.
+    pub body: Option<Body>,
+    /// Type of the 2xx JSON response; `None` when there is no body.
+    pub response: Option<TypeRef>,
+    /// Documented application error codes (`x-wix-application-errors`).
+    pub error_codes: Vec<ErrorCode>,
+    /// Rust name of the generated error-code enum, when there are codes.
+    pub error_code_type: Option<String>,
+    /// Cursor pagination, when the operation pages by cursor.
+    pub pagination: Option<Pagination>,
+    /// `Some` when deprecated.
+    pub deprecated: Option<Deprecation>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the URL path.
+    Path,
+    /// In the query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Rust name (snake_case; dots become `_`).
+    pub name: String,
+    /// Wire name as written in the spec (`paging.limit`).
+    pub wire_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Documentation lines.
+    pub doc: Doc,
+    /// Type.
+    pub ty: TypeRef,
+    /// Must be given.
+    pub required: bool,
+    /// How the value is written.
+    pub wire: WireFormat,
+    /// Documented limits.
+    pub limits: Limits,
+    /// `Some` when deprecated.
+    pub deprecated: Option<Deprecation>,
+}
+
+/// A JSON request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// Type of the body.
+    pub ty: TypeRef,
+    /// Must be given.
+    pub required: bool,
+}
+
+/// A documented application error code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorCode {
+    /// Rust variant name.
+    pub name: String,
+    /// The code string.
+    pub code: String,
+    /// HTTP status, when documented.
+    pub status: Option<u16>,
+    /// Documentation lines.
+    pub doc: Doc,
+}
+
+/// Cursor pagination of one operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// Rust name of the query parameter that carries the cursor.
+    pub cursor_param: String,
+    /// Rust field path from the response to the item list (`["messages"]`).
+    pub items_field: String,
+    /// Type of one item.
+    pub item_type: TypeRef,
+    /// Rust field path from the response to the next cursor.
+    pub next_cursor_path: Vec<String>,
+}
+
+/// A webhook event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Rust variant name.
+    pub name: String,
+    /// Wix's event type string.
+    pub event_type: String,
+    /// Entity FQDN.
+    pub entity_fqdn: String,
+    /// Slug.
+    pub slug: String,
+    /// Payload type.
+    pub payload: TypeRef,
+    /// Documentation lines.
+    pub doc: Doc,
+}
+
+/// Types of the wire layers that carry events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventEnvelope {
+    /// JWT claim holding the envelope JSON string.
+    pub jwt_claim: String,
+    /// Rust name of the envelope type.
+    pub envelope: String,
+    /// Rust name of the domain-event type.
+    pub domain_event: String,
+    /// Rust name of the identity type.
+    pub identity: String,
+}

@@ -1,0 +1,214 @@
+//! Spec text -> `openapiv3::OpenAPI`, with errors that name a line and column or a JSON pointer.
+//!
+//! YAML and JSON are both read by serde_yaml (JSON is a subset of YAML 1.2). No file IO here.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// A parsed spec and a locator for turning JSON pointers back into line/column positions.
+pub struct Loaded {
+    /// The document.
+    pub doc: openapiv3::OpenAPI,
+    /// The raw document, for `x-` extensions anywhere.
+    pub raw: serde_json::Value,
+    /// Maps pointers to positions in the text.
+    pub locator: Locator,
+}
+
+/// Parses `bytes` (the contents of `file`) as an OpenAPI 3.0 document.
+pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
+    let fail = |d: Diagnostic| Diagnostics::new(file, vec![d]);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let mut d = Diagnostic::error("#", format!("spec is not valid UTF-8 (byte offset {offset})"));
+        d.line_col = Some(line_col_of_offset(bytes, offset));
+        fail(d)
+    })?;
+    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let mut d = Diagnostic::error("#", format!("malformed YAML/JSON: {}", strip_location(&e.to_string())));
+        d.line_col = e.location().map(|l| (l.line(), l.column()));
+        fail(d)
+    })?;
+    let locator = Locator::new(text);
+    let raw: serde_json::Value = serde_json::to_value(&value).map_err(|e| {
+        fail(Diagnostic::error("#", format!("spec is not representable as JSON: {e}")))
+    })?;
+    let version = raw.get("openapi").and_then(|v| v.as_str()).unwrap_or("");
+    if !version.starts_with("3.0") {
+        let what = if version.is_empty() {
+            "a document without an `openapi: 3.0.x` field (Swagger 2.0 or not OpenAPI)".to_owned()
+        } else {
+            format!("OpenAPI version {version} (only 3.0.x is supported)")
+        };
+        let mut d = Diagnostic::unsupported("#/openapi", what);
+        d.line_col = locator.locate("#/openapi");
+        return Err(fail(d));
+    }
+    let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
+        let pointer = pointer_of_path(e.path());
+        let mut d = Diagnostic::error(
+            pointer.clone(),
+            format!("not a valid OpenAPI 3.0 document here: {}", e.inner()),
+        );
+        d.line_col = locator.locate(&pointer);
+        fail(d)
+    })?;
+    Ok(Loaded { doc, raw, locator })
+}
+
+fn strip_location(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn pointer_of_path(path: &serde_path_to_error::Path) -> String {
+    let mut pointer = String::from("#");
+    for segment in path.iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => pointer = crate::diagnostics::join(&pointer, &index.to_string()),
+            serde_path_to_error::Segment::Map { key } => pointer = crate::diagnostics::join(&pointer, key),
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+fn line_col_of_offset(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    (line, col)
+}
+
+/// Finds where a JSON pointer's node starts in block-style YAML text.
+///
+/// A best-effort index of mapping keys and sequence items by indentation; flow-style nodes
+/// (`{a: 1}`, JSON) are located at their nearest block-style ancestor.
+pub struct Locator {
+    entries: Vec<(String, usize, usize)>,
+}
+
+impl Locator {
+    fn new(text: &str) -> Self {
+        // Stack of (indent, pointer, next sequence index at this level).
+        let mut stack: Vec<(isize, String)> = vec![(-1, "#".to_owned())];
+        let mut seq_counters: Vec<(String, usize)> = Vec::new();
+        let mut entries = Vec::new();
+        let mut in_block_scalar: Option<usize> = None;
+        for (line_no, line) in text.lines().enumerate() {
+            let trimmed = line.trim_start();
+            let indent = line.len() - trimmed.len();
+            if let Some(block_indent) = in_block_scalar {
+                if trimmed.is_empty() || indent > block_indent {
+                    continue;
+                }
+                in_block_scalar = None;
+            }
+            if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("---") {
+                continue;
+            }
+            let mut rest = trimmed;
+            let mut col = indent;
+            // Sequence items: "- " possibly followed by a key on the same line.
+            while let Some(after) = rest.strip_prefix("- ").or_else(|| (rest == "-").then_some("")) {
+                let item_indent = col as isize;
+                while stack.last().is_some_and(|(i, _)| *i >= item_indent) {
+                    stack.pop();
+                }
+                let parent = stack.last().map(|(_, p)| p.clone()).unwrap_or_else(|| "#".to_owned());
+                let index = match seq_counters.iter_mut().find(|(p, _)| *p == parent) {
+                    Some((_, n)) => {
+                        *n += 1;
+                        *n - 1
+                    }
+                    None => {
+                        seq_counters.push((parent.clone(), 1));
+                        0
+                    }
+                };
+                let pointer = crate::diagnostics::join(&parent, &index.to_string());
+                entries.push((pointer.clone(), line_no + 1, col + 1));
+                stack.push((item_indent, pointer));
+                let skipped = rest.len() - after.len();
+                col += skipped;
+                rest = after.trim_start();
+                col += after.len() - rest.len();
+            }
+            if let Some((key, value)) = split_key(rest) {
+                let key_indent = col as isize;
+                while stack.last().is_some_and(|(i, _)| *i >= key_indent) {
+                    stack.pop();
+                }
+                let parent = stack.last().map(|(_, p)| p.clone()).unwrap_or_else(|| "#".to_owned());
+                let pointer = crate::diagnostics::join(&parent, &key);
+                // A new mapping under `parent` restarts sequence numbering below this key.
+                seq_counters.retain(|(p, _)| !p.starts_with(&pointer));
+                entries.push((pointer.clone(), line_no + 1, col + 1));
+                stack.push((key_indent, pointer));
+                let value = value.trim();
+                if value.starts_with('|') || value.starts_with('>') {
+                    in_block_scalar = Some(indent);
+                }
+            }
+        }
+        Locator { entries }
+    }
+
+    /// Line and column (1-based) of the node at `pointer`, or of its nearest located ancestor.
+    pub fn locate(&self, pointer: &str) -> Option<(usize, usize)> {
+        let mut candidate = pointer;
+        loop {
+            if let Some((_, line, col)) = self.entries.iter().find(|(p, _, _)| p == candidate) {
+                return Some((*line, *col));
+            }
+            let cut = candidate.rfind('/')?;
+            candidate = &candidate[..cut];
+        }
+    }
+}
+
+fn split_key(rest: &str) -> Option<(String, &str)> {
+    let (key, value) = if let Some(stripped) = rest.strip_prefix('\'') {
+        let end = stripped.find("':")?;
+        (stripped[..end].replace("''", "'"), &stripped[end + 2..])
+    } else if let Some(stripped) = rest.strip_prefix('"') {
+        let end = stripped.find("\":")?;
+        (stripped[..end].to_owned(), &stripped[end + 2..])
+    } else {
+        if rest.starts_with('{') || rest.starts_with('[') {
+            return None;
+        }
+        let end = rest.find(": ").or_else(|| rest.strip_suffix(':').map(|s| s.len()))?;
+        (rest[..end].to_owned(), &rest[(end + 1).min(rest.len())..])
+    };
+    Some((key, value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_nested_keys_and_sequence_items() {
+        let text = "openapi: 3.0.3\ncomponents:\n  schemas:\n    Message:\n      required: [id]\n      properties:\n        id:\n          type: string\ntags:\n  - name: a\n  - name: b\n";
+        let locator = Locator::new(text);
+        assert_eq!(locator.locate("#/components/schemas/Message/properties/id"), Some((7, 9)));
+        assert_eq!(locator.locate("#/components/schemas/Message/properties/id/format"), Some((7, 9)));
+        assert_eq!(locator.locate("#/tags/1/name"), Some((11, 5)));
+        assert_eq!(locator.locate("#/tags/0"), Some((10, 3)));
+    }
+
+    #[test]
+    fn malformed_yaml_names_line_and_column() {
+        let err = parse("spec.yaml", b"openapi: 3.0.3\ninfo: [unclosed\n").err().unwrap();
+        assert!(err.items[0].line_col.is_some(), "{err}");
+        assert!(err.to_string().contains("spec.yaml:"), "{err}");
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_offset() {
+        let err = parse("spec.yaml", b"openapi: 3.0.3\ninfo: \xff\n").err().unwrap();
+        assert_eq!(err.items[0].line_col, Some((2, 7)));
+    }
+}

@@ -1,0 +1,61 @@
+//! The `x-wix-events` extension -> `ir::Event`s and the envelope's wire layers.
+//!
+//! OpenAPI 3.0 has no `webhooks` section; spec/README.md documents the extension.
+
+use super::{doc_lines, Resolver};
+use crate::diagnostics::join;
+use crate::ir::{self, TypeRef};
+use crate::names;
+
+pub(crate) fn resolve_events(cx: &mut Resolver) -> (Vec<ir::Event>, Option<ir::EventEnvelope>) {
+    let Some(spec) = cx.doc.extensions.get("x-wix-events") else { return (Vec::new(), None) };
+    let at = "#/x-wix-events";
+    let mut events: Vec<ir::Event> = Vec::new();
+    let schema_ref = |cx: &mut Resolver, key: &str| -> Option<String> {
+        let pointer = join(at, key);
+        match spec.get(key).and_then(|v| v.as_str()) {
+            Some(reference) => cx.component_ref(reference, &pointer),
+            None => {
+                cx.error(pointer, format!("x-wix-events needs `{key}`: a '#/components/schemas/...' reference"));
+                None
+            }
+        }
+    };
+    let envelope = schema_ref(cx, "envelope");
+    let domain_event = schema_ref(cx, "domainEvent");
+    let identity = schema_ref(cx, "identity");
+    let jwt_claim = spec.get("jwtClaim").and_then(|v| v.as_str()).unwrap_or("data").to_owned();
+    let Some(list) = spec.get("events").and_then(|e| e.as_array()) else {
+        cx.error(join(at, "events"), "x-wix-events needs an `events` list");
+        return (events, None);
+    };
+    for (i, entry) in list.iter().enumerate() {
+        let pointer = join(&join(at, "events"), &i.to_string());
+        let field = |key: &str| entry.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+        let (Some(event_type), Some(payload)) = (field("eventType"), field("payload")) else {
+            cx.error(pointer, "each event needs `eventType` and `payload`");
+            continue;
+        };
+        let Some(payload_type) = cx.component_ref(&payload, &join(&pointer, "payload")) else { continue };
+        let name = names::type_name(payload.rsplit('/').next().unwrap_or(&payload));
+        if let Some(other) = events.iter().find(|e| e.name == name || e.event_type == event_type) {
+            let message = format!("events `{event_type}` and `{}` collide (same payload type or event type)", other.event_type);
+            cx.error(pointer, message);
+            continue;
+        }
+        events.push(ir::Event {
+            name,
+            event_type,
+            entity_fqdn: field("entityFqdn").unwrap_or_default(),
+            slug: field("slug").unwrap_or_default(),
+            payload: TypeRef::Named(payload_type),
+            doc: doc_lines(entry.get("description").and_then(|d| d.as_str())),
+        });
+    }
+    events.sort_by(|a, b| a.name.cmp(&b.name));
+    let envelope = match (envelope, domain_event, identity) {
+        (Some(envelope), Some(domain_event), Some(identity)) => Some(ir::EventEnvelope { jwt_claim, envelope, domain_event, identity }),
+        _ => None,
+    };
+    (events, envelope)
+}

@@ -1,0 +1,373 @@
+//! Paths -> `ir::Operation`s: parameters, JSON bodies, responses, error codes, pagination.
+
+use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+
+use super::schema::{lower, Slot};
+use super::{deprecation, doc_lines, Resolver};
+use crate::diagnostics::join;
+use crate::ir::{self, ParamLocation, TypeKind, TypeRef};
+use crate::names;
+
+pub(crate) fn resolve_operations(cx: &mut Resolver<'_>) -> Vec<ir::Operation> {
+    let mut operations: Vec<ir::Operation> = Vec::new();
+    let doc = cx.doc;
+    for (path, item) in &doc.paths.paths {
+        let path_pointer = join("#/paths", path);
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { .. } => {
+                cx.unsupported(&path_pointer, "$ref on a path item");
+                continue;
+            }
+        };
+        for (method, operation) in item.iter() {
+            let pointer = join(&path_pointer, method);
+            if let Some(op) = resolve_operation(cx, path, method, operation, &item.parameters, &pointer) {
+                if let Some(other) = operations.iter().find(|o| o.name == op.name) {
+                    let message = format!(
+                        "name collision: operations `{}` and `{}` (at {}) both become the Rust method `{}`",
+                        op.operation_id, other.operation_id, other.pointer, op.name
+                    );
+                    cx.error(pointer, message);
+                    continue;
+                }
+                operations.push(op);
+            }
+        }
+    }
+    operations.sort_by(|a, b| a.name.cmp(&b.name));
+    operations
+}
+
+fn resolve_operation<'a>(
+    cx: &mut Resolver<'a>,
+    path: &str,
+    method: &str,
+    operation: &'a openapiv3::Operation,
+    path_params: &'a [ReferenceOr<Parameter>],
+    pointer: &str,
+) -> Option<ir::Operation> {
+    let operation_id = match &operation.operation_id {
+        Some(id) if !id.trim().is_empty() => id.clone(),
+        _ => {
+            if cx.strict {
+                cx.error(pointer, "operation has no operationId (needed to name its method)");
+                return None;
+            }
+            let derived = format!("{method} {path}");
+            cx.unsupported(pointer, format!("operation without operationId (named `{}` from its method and path)", names::field_name(&derived)));
+            derived
+        }
+    };
+    let name = names::field_name(&operation_id);
+    let type_prefix = names::type_name(&operation_id);
+    let mut ok = true;
+
+    // Parameters: operation-level ones override path-level ones with the same name and place.
+    let mut params: Vec<ir::Param> = Vec::new();
+    let all = path_params.iter().enumerate().map(|(i, p)| (p, join(&join(pointer.rsplit_once('/').map_or(pointer, |(p, _)| p), "parameters"), &i.to_string())))
+        .chain(operation.parameters.iter().enumerate().map(|(i, p)| (p, join(&join(pointer, "parameters"), &i.to_string()))))
+        .collect::<Vec<_>>();
+    for (param, param_pointer) in all {
+        match resolve_param(cx, param, &param_pointer, &type_prefix) {
+            Ok(Some(p)) => {
+                params.retain(|q| !(q.wire_name == p.wire_name && q.location == p.location));
+                if let Some(other) = params.iter().find(|q| q.name == p.name) {
+                    let message = format!("name collision: parameters `{}` and `{}` both become the Rust name `{}`", p.wire_name, other.wire_name, p.name);
+                    cx.error(param_pointer, message);
+                    ok = false;
+                    continue;
+                }
+                params.push(p);
+            }
+            Ok(None) => {}
+            Err(()) => ok = false,
+        }
+    }
+    for segment in path_segments(path) {
+        if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == segment) {
+            cx.error(pointer, format!("path parameter `{{{segment}}}` is not declared in `parameters`"));
+            ok = false;
+        }
+    }
+
+    let body = match &operation.request_body {
+        None => None,
+        Some(ReferenceOr::Reference { reference }) => {
+            cx.unsupported(&join(pointer, "requestBody"), format!("$ref request body ({reference})"));
+            ok = false;
+            None
+        }
+        Some(ReferenceOr::Item(body)) => {
+            let body_pointer = join(pointer, "requestBody");
+            match json_media(&body.content) {
+                Some((media_type, media)) => match &media.schema {
+                    Some(schema) => {
+                        let schema_pointer = join(&join(&join(&body_pointer, "content"), media_type), "schema");
+                        let lowered = lower(cx, Slot::from(schema), &schema_pointer, &format!("{type_prefix}Request"), 0);
+                        Some(ir::Body { ty: lowered.ty, required: body.required })
+                    }
+                    None => Some(ir::Body { ty: TypeRef::Prim(ir::Prim::Json), required: body.required }),
+                },
+                None => {
+                    let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
+                    cx.unsupported(&body_pointer, format!("request body of type {} (only JSON bodies are supported)", kinds.join(", ")));
+                    ok = false;
+                    None
+                }
+            }
+        }
+    };
+
+    let response = resolve_response(cx, operation, pointer, &type_prefix, &mut ok);
+
+    let error_codes = error_codes(cx, operation, pointer);
+    if !ok {
+        return None;
+    }
+    let error_code_type = (!error_codes.is_empty()).then(|| {
+        let name = format!("{type_prefix}ErrorCode");
+        cx.claim(&name, &format!("{operation_id} error codes"), &join(pointer, "x-wix-application-errors"));
+        name
+    });
+
+    let mut doc = doc_lines(operation.summary.as_deref());
+    let description = doc_lines(operation.description.as_deref());
+    if !description.is_empty() {
+        if !doc.is_empty() {
+            doc.push(String::new());
+        }
+        doc.extend(description);
+    }
+    let mut op = ir::Operation {
+        name,
+        operation_id,
+        pointer: pointer.to_owned(),
+        method: method.to_ascii_uppercase(),
+        path: path.to_owned(),
+        doc,
+        tags: operation.tags.clone(),
+        params,
+        body,
+        response,
+        error_codes,
+        error_code_type,
+        pagination: None,
+        deprecated: deprecation(operation.deprecated, &operation.extensions),
+    };
+    op.pagination = pagination(cx, &op);
+    Some(op)
+}
+
+fn path_segments(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else { break };
+        out.push(rest[start + 1..start + end].to_owned());
+        rest = &rest[start + end + 1..];
+    }
+    out
+}
+
+fn json_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&String, &openapiv3::MediaType)> {
+    content.iter().find(|(k, _)| {
+        let k = k.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        k == "application/json" || k.ends_with("+json") || k == "*/*"
+    })
+}
+
+fn resolve_param<'a>(cx: &mut Resolver<'a>, param: &'a ReferenceOr<Parameter>, pointer: &str, type_prefix: &str) -> Result<Option<ir::Param>, ()> {
+    let (param, pointer) = match param {
+        ReferenceOr::Item(p) => (p, pointer.to_owned()),
+        ReferenceOr::Reference { reference } => {
+            let target = reference.strip_prefix("#/components/parameters/").and_then(|name| {
+                let p = cx.doc.components.as_ref()?.parameters.get(name)?;
+                match p {
+                    ReferenceOr::Item(p) => Some((p, join("#/components/parameters", name))),
+                    ReferenceOr::Reference { .. } => None,
+                }
+            });
+            match target {
+                Some(t) => t,
+                None => {
+                    cx.error(pointer, format!("$ref target not found: {reference}"));
+                    return Err(());
+                }
+            }
+        }
+    };
+    let (data, location) = match param {
+        Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
+        Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
+        Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
+        Parameter::Cookie { .. } => {
+            cx.unsupported(&pointer, "cookie parameter");
+            return Err(());
+        }
+    };
+    let schema = match &data.format {
+        ParameterSchemaOrContent::Schema(schema) => schema,
+        ParameterSchemaOrContent::Content(_) => {
+            cx.unsupported(&pointer, "parameter described by `content` instead of `schema`");
+            return Err(());
+        }
+    };
+    let hint = format!("{type_prefix}{}", names::type_name(&data.name));
+    let lowered = lower(cx, Slot::from(schema), &join(&pointer, "schema"), &hint, 0);
+    if !is_simple_param_type(cx, &lowered.ty) {
+        cx.unsupported(&pointer, "parameter whose schema is an object (only scalars, enums and arrays of them are supported)");
+        return Err(());
+    }
+    let (doc, deprecated_schema) = match schema {
+        ReferenceOr::Item(s) => (s.schema_data.description.clone(), s.schema_data.deprecated),
+        ReferenceOr::Reference { .. } => (None, false),
+    };
+    let doc = doc_lines(data.description.as_deref().or(doc.as_deref()));
+    let deprecated = deprecation(data.deprecated.unwrap_or(false) || deprecated_schema, &data.extensions);
+    Ok(Some(ir::Param {
+        name: names::field_name(&data.name),
+        wire_name: data.name.clone(),
+        location,
+        doc,
+        ty: lowered.ty,
+        required: data.required || location == ParamLocation::Path,
+        wire: lowered.wire,
+        limits: lowered.limits,
+        deprecated,
+    }))
+}
+
+fn is_simple_param_type(cx: &Resolver, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Prim(ir::Prim::Json) => false,
+        TypeRef::Prim(_) => true,
+        TypeRef::List(inner) => !matches!(**inner, TypeRef::List(_)) && is_simple_param_type(cx, inner),
+        TypeRef::Named(n) | TypeRef::Boxed(n) => match cx.types.get(n).map(|t| &t.kind) {
+            Some(TypeKind::Enum(_)) => true,
+            Some(TypeKind::Alias(inner)) => is_simple_param_type(cx, inner),
+            _ => false,
+        },
+        TypeRef::Map(_) => false,
+    }
+}
+
+fn resolve_response<'a>(cx: &mut Resolver<'a>, operation: &'a openapiv3::Operation, pointer: &str, type_prefix: &str, ok: &mut bool) -> Option<TypeRef> {
+    let mut success: Vec<(u16, &ReferenceOr<openapiv3::Response>)> = operation
+        .responses
+        .responses
+        .iter()
+        .filter_map(|(code, r)| match code {
+            StatusCode::Code(c) if (200..300).contains(c) => Some((*c, r)),
+            // A `2XX` range sorts after every explicit 2xx code.
+            StatusCode::Range(2) => Some((299, r)),
+            _ => None,
+        })
+        .collect();
+    success.sort_by_key(|(c, _)| *c);
+    let (code, response) = success.into_iter().next()?;
+    let status_segment = if code == 299 { "2XX".to_owned() } else { code.to_string() };
+    let response_pointer = join(&join(pointer, "responses"), &status_segment);
+    let response = match response {
+        ReferenceOr::Item(r) => r,
+        ReferenceOr::Reference { reference } => {
+            let found = reference
+                .strip_prefix("#/components/responses/")
+                .and_then(|name| cx.doc.components.as_ref()?.responses.get(name))
+                .and_then(|r| r.as_item());
+            match found {
+                Some(r) => r,
+                None => {
+                    cx.error(&response_pointer, format!("$ref target not found: {reference}"));
+                    *ok = false;
+                    return None;
+                }
+            }
+        }
+    };
+    if response.content.is_empty() {
+        return None;
+    }
+    match json_media(&response.content) {
+        Some((media_type, media)) => Some(match &media.schema {
+            Some(schema) => {
+                let schema_pointer = join(&join(&join(&response_pointer, "content"), media_type), "schema");
+                lower(cx, Slot::from(schema), &schema_pointer, &format!("{type_prefix}Response"), 0).ty
+            }
+            None => TypeRef::Prim(ir::Prim::Json),
+        }),
+        None => {
+            let kinds: Vec<&str> = response.content.keys().map(String::as_str).collect();
+            cx.unsupported(&response_pointer, format!("response body of type {} (only JSON responses are supported)", kinds.join(", ")));
+            *ok = false;
+            None
+        }
+    }
+}
+
+fn error_codes(cx: &mut Resolver, operation: &openapiv3::Operation, pointer: &str) -> Vec<ir::ErrorCode> {
+    let Some(value) = operation.extensions.get("x-wix-application-errors") else { return Vec::new() };
+    let at = join(pointer, "x-wix-application-errors");
+    let Some(list) = value.as_array() else {
+        cx.error(at, "x-wix-application-errors must be a list of {code, status, description}");
+        return Vec::new();
+    };
+    let mut codes: Vec<ir::ErrorCode> = Vec::new();
+    for (i, entry) in list.iter().enumerate() {
+        let entry_at = join(&at, &i.to_string());
+        let Some(code) = entry.get("code").and_then(|c| c.as_str()) else {
+            cx.error(entry_at, "application error entry needs a string `code`");
+            continue;
+        };
+        let status = entry.get("status").and_then(|s| s.as_u64()).and_then(|s| u16::try_from(s).ok());
+        let name = names::variant_name(code);
+        if codes.iter().any(|c| c.name == name) {
+            cx.error(entry_at, format!("name collision: two error codes become the Rust variant `{name}`"));
+            continue;
+        }
+        let mut doc = doc_lines(entry.get("description").and_then(|d| d.as_str()));
+        if let Some(status) = status {
+            doc.push(format!("Documented HTTP status: {status}."));
+        }
+        codes.push(ir::ErrorCode { name, code: code.to_owned(), status, doc });
+    }
+    codes
+}
+
+/// Detects cursor pagination: a `cursor` query parameter, one list field in the response, and a
+/// `next` cursor under a `cursors` object of the response.
+fn pagination(cx: &Resolver, op: &ir::Operation) -> Option<ir::Pagination> {
+    let cursor = op.params.iter().find(|p| {
+        p.location == ParamLocation::Query && (p.wire_name == "cursor" || p.wire_name.ends_with(".cursor")) && p.ty == TypeRef::Prim(ir::Prim::String)
+    })?;
+    let TypeRef::Named(response) = op.response.as_ref()? else { return None };
+    let TypeKind::Struct(s) = &cx.types.get(response)?.kind else { return None };
+    let lists: Vec<&ir::Field> = s.fields.iter().filter(|f| matches!(f.ty, TypeRef::List(_))).collect();
+    let [items] = lists.as_slice() else { return None };
+    let TypeRef::List(item_type) = &items.ty else { return None };
+    let next_cursor_path = find_next_cursor(cx, s, 0)?;
+    Some(ir::Pagination { cursor_param: cursor.name.clone(), items_field: items.name.clone(), item_type: (**item_type).clone(), next_cursor_path })
+}
+
+fn find_next_cursor(cx: &Resolver, s: &ir::Struct, depth: usize) -> Option<Vec<String>> {
+    if depth > 3 {
+        return None;
+    }
+    for field in &s.fields {
+        if field.wire_name == "nextCursor" && field.ty == TypeRef::Prim(ir::Prim::String) {
+            return Some(vec![field.name.clone()]);
+        }
+        let TypeRef::Named(name) = &field.ty else { continue };
+        let Some(TypeKind::Struct(inner)) = cx.types.get(name).map(|t| &t.kind) else { continue };
+        if field.wire_name == "cursors" {
+            if let Some(next) = inner.fields.iter().find(|f| f.wire_name == "next" && f.ty == TypeRef::Prim(ir::Prim::String)) {
+                return Some(vec![field.name.clone(), next.name.clone()]);
+            }
+        }
+        if let Some(mut rest) = find_next_cursor(cx, inner, depth + 1) {
+            rest.insert(0, field.name.clone());
+            return Some(rest);
+        }
+    }
+    None
+}

@@ -1,0 +1,96 @@
+//! Support code for the generated modules: the prelude they import, open-enum plumbing and
+//! wire formats that differ from serde's defaults. Not a stable API; users never call it.
+
+pub mod int64;
+pub mod lenient_int;
+
+/// Everything generated code names without a path.
+pub mod prelude {
+    pub use serde::{Deserialize, Serialize};
+    pub use serde_json::Value;
+    pub use std::collections::BTreeMap;
+    pub use uuid::Uuid;
+
+    /// A point in time, RFC 3339 on the wire (`2023-11-15T10:19:44.064Z`).
+    pub type Timestamp = chrono::DateTime<chrono::Utc>;
+    /// A calendar date, `YYYY-MM-DD` on the wire.
+    pub type Date = chrono::NaiveDate;
+}
+
+/// Implements `Display`, `FromStr`, `From<String>`, `From<&str>`, `Serialize` and `Deserialize`
+/// for a generated open enum that has `as_str` and `from_wire`.
+///
+/// Deserializing an unknown value never fails: it lands in `Unrecognized` and is noted for
+/// the client's drift report.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! open_enum {
+    ($name:ident) => {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from_wire(value))
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self::from_wire(value)
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                match Self::from_wire(&value) {
+                    Self::Unrecognized(_) => Self::Unrecognized(value),
+                    known => known,
+                }
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = $crate::runtime::deserialize_enum_str(deserializer)?;
+                let parsed = Self::from_wire(&value);
+                if let Self::Unrecognized(_) = parsed {
+                    $crate::drift::note_unknown_enum_value(stringify!($name), &value);
+                }
+                Ok(parsed)
+            }
+        }
+    };
+}
+pub use open_enum;
+
+/// Reads a string for an open enum without allocating when the input can lend it.
+pub fn deserialize_enum_str<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<std::borrow::Cow<'de, str>, D::Error> {
+    struct Visitor;
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = std::borrow::Cow<'de, str>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an enum value as a string")
+        }
+        fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(std::borrow::Cow::Borrowed(v))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(std::borrow::Cow::Owned(v.to_owned()))
+        }
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(std::borrow::Cow::Owned(v))
+        }
+    }
+    deserializer.deserialize_str(Visitor)
+}
