@@ -24,7 +24,8 @@ fn space_items(source: &str) -> String {
             let ends_item = prev_trimmed == "}" || (prev_indent == 0 && prev_trimmed.ends_with(';'));
             let starts_item = ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s));
             let after_inner_docs = prev_indent == 0 && prev_trimmed.starts_with("//!") && !line.starts_with("//!");
-            if (ends_item && starts_item && indent == prev_indent) || after_inner_docs {
+            let use_group = prev_trimmed.starts_with("use ") && line.starts_with("use ");
+            if (ends_item && starts_item && indent == prev_indent && !use_group) || after_inner_docs {
                 out.push('\n');
             }
         }

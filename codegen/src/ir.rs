@@ -242,6 +242,8 @@ pub struct Operation {
     pub error_codes: Vec<ErrorCode>,
     /// Rust name of the generated error-code enum, when there are codes.
     pub error_code_type: Option<String>,
+    /// Rust name of the generated struct of optional parameters, when there are any.
+    pub options_type: Option<String>,
     /// Cursor pagination, when the operation pages by cursor.
     pub pagination: Option<Pagination>,
     /// `Some` when deprecated.

@@ -288,10 +288,12 @@ enum Target {
 fn locate(value: &Value, needle: &str, target: Target) -> Vec<(String, String)> {
     fn walk(value: &Value, needle: &str, target: Target, path: &Path, out: &mut Vec<(String, String)>) {
         match value {
-            Value::String(s) if matches!(target, Target::StringValue) && s == needle => {
-                if !out.iter().any(|(_, n)| *n == path.normalized) {
-                    out.push((path.concrete.clone(), path.normalized.clone()));
-                }
+            Value::String(s)
+                if matches!(target, Target::StringValue)
+                    && s == needle
+                    && !out.iter().any(|(_, n)| *n == path.normalized) =>
+            {
+                out.push((path.concrete.clone(), path.normalized.clone()));
             }
             Value::Object(fields) => {
                 for (key, child) in fields {

@@ -50,9 +50,10 @@ pub enum Error<C = String> {
         /// The limit that was exceeded, when known.
         after: Option<Duration>,
     },
-    /// Wix answered with an error status; its error envelope is decoded in [`ApiError`].
+    /// Wix answered with an error status; its error envelope is decoded in [`ApiError`]
+    /// (boxed to keep `Result`s small).
     #[error("{0}")]
-    Api(ApiError<C>),
+    Api(Box<ApiError<C>>),
     /// A success response whose body is not the JSON this client expects.
     #[error("could not decode the {} response from wix{}", StatusText(*.status), RequestIdSuffix(.request_id.as_deref()))]
     #[non_exhaustive]
@@ -453,7 +454,7 @@ impl<C> Error<C> {
     /// The decoded error envelope, when Wix answered with an error status.
     pub fn api_error(&self) -> Option<&ApiError<C>> {
         match self {
-            Error::Api(api) => Some(api),
+            Error::Api(api) => Some(api.as_ref()),
             _ => None,
         }
     }
@@ -468,7 +469,7 @@ impl Error<String> {
     /// Converts the application error code to the operation's code type `C`.
     pub fn map_code<C: From<String>>(self) -> Error<C> {
         match self {
-            Error::Api(api) => Error::Api(api.map_code()),
+            Error::Api(api) => Error::Api(Box::new((*api).map_code())),
             Error::Transport {
                 phase,
                 request_id,
@@ -656,21 +657,21 @@ mod tests {
                 }
             }
         }
-        let error = Error::Api(api(
+        let error = Error::Api(Box::new(api(
             404,
             r#"{"details":{"applicationError":{"code":"CONVERSATION_NOT_FOUND"}}}"#,
             Some("id"),
-        ));
+        )));
         let typed: Error<Code> = error.map_code();
         assert_eq!(typed.code(), Some(&Code::NotFound));
         assert_eq!(typed.request_id(), Some("id"));
         assert_eq!(typed.status(), Some(StatusCode::NOT_FOUND));
         assert_eq!(typed.to_string(), "wix returned 404 Not Found (CONVERSATION_NOT_FOUND) [request id id]");
-        let other: Error<Code> = Error::Api(api(
+        let other: Error<Code> = Error::Api(Box::new(api(
             404,
             r#"{"details":{"applicationError":{"code":"NEW_CODE"}}}"#,
             None,
-        ))
+        )))
         .map_code();
         assert_eq!(other.code(), Some(&Code::Other("NEW_CODE".into())));
     }
@@ -724,7 +725,7 @@ mod tests {
     #[test]
     fn retryable_statuses() {
         for (status, retryable) in [(429, true), (500, false), (502, true), (503, true), (504, true), (404, false)] {
-            let error: Error = Error::Api(api(status, "", None));
+            let error: Error = Error::Api(Box::new(api(status, "", None)));
             assert_eq!(error.is_retryable(), retryable, "{status}");
         }
     }

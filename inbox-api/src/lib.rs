@@ -1,7 +1,30 @@
 //! Typed async client for the Wix Inbox v2 REST API.
 //!
-//! The types and operations are generated from `spec/inbox-v2.yaml` by `cargo xtask regen`;
-//! the runtime (HTTP, auth, errors, retries, pagination) is hand-written.
+//! Wix marks Inbox v2 "Developer Preview": it changes without notice. This crate absorbs that
+//! churn by regeneration: the types ([`types`]), the operations (methods on [`Client`], option
+//! structs and error codes in [`operations`]) and the webhook events ([`events`]) are generated
+//! from `spec/inbox-v2.yaml` by `cargo xtask regen`; the runtime (HTTP, auth, errors, retries,
+//! pagination, drift detection) is hand-written.
+//!
+//! Decoding is tolerant: an enum value, a field or an event that Wix adds tomorrow decodes
+//! (enums keep it in an `Unrecognized` variant) and is recorded in [`Client::drift_report`].
+//!
+//! ```no_run
+//! use inbox_api::types::{GetOrCreateConversationRequest, ParticipantId, ParticipantIdId};
+//! use inbox_api::{auth::Auth, Client};
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::builder()
+//!     .auth(Auth::api_key_for_site(std::env::var("WIX_API_KEY")?, std::env::var("WIX_SITE_ID")?.parse()?))
+//!     .build()?;
+//! let participant = ParticipantId { id: Some(ParticipantIdId::ContactId(uuid::Uuid::nil())) };
+//! let created = client
+//!     .get_or_create_conversation(&GetOrCreateConversationRequest::new(participant))
+//!     .await?;
+//! println!("{:?}", created.conversation);
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod auth;
 pub mod client;
@@ -17,7 +40,21 @@ pub mod testing;
 #[rustfmt::skip]
 mod generated;
 
+pub use client::{Client, ClientBuilder};
+pub use error::{ApiError, Error};
+
 /// Data types of the Inbox API: requests, responses, messages, conversations, enums.
 pub mod types {
     pub use crate::generated::types::*;
+}
+
+/// Option structs and application error codes of the operations (the operations themselves
+/// are methods on [`Client`](crate::Client)).
+pub mod operations {
+    pub use crate::generated::operations::*;
+}
+
+/// Webhook event payloads, keyed by Wix's event type string.
+pub mod events {
+    pub use crate::generated::events::*;
 }

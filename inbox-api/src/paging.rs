@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 use std::future::Future;
 
-use futures::stream::{self, Stream};
+use futures::stream::{self, FusedStream, StreamExt};
 
 /// Streams every item of a cursor-paginated listing, fetching pages lazily.
 ///
@@ -19,7 +19,7 @@ use futures::stream::{self, Stream};
 /// The next page is requested only when the consumer has taken every item of the current one.
 /// The stream ends when the next cursor is absent or empty, or when the server hands back the
 /// cursor it was just given (which would otherwise loop forever). After an error the stream
-/// yields that error and ends.
+/// yields that error and ends. The stream is fused: polling it after the end yields `None`.
 ///
 /// ```
 /// # use futures::{StreamExt, TryStreamExt};
@@ -43,7 +43,7 @@ pub fn paginate<P, I, E, F, Fut, S>(
     first_cursor: Option<String>,
     fetch: F,
     split: S,
-) -> impl Stream<Item = Result<I, E>>
+) -> impl FusedStream<Item = Result<I, E>>
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<P, E>>,
@@ -85,6 +85,7 @@ where
             }
         }
     })
+    .fuse()
 }
 
 struct State<I, F, S> {
@@ -116,13 +117,13 @@ mod tests {
         (page.items, page.next)
     }
 
+    type Log = Arc<Mutex<Vec<Option<String>>>>;
+    type PageResult = Result<Page, &'static str>;
+
     /// Pages keyed by cursor; records every cursor fetched.
     fn server(
-        pages: Vec<(Option<&'static str>, Result<Page, &'static str>)>,
-    ) -> (
-        Arc<Mutex<Vec<Option<String>>>>,
-        impl FnMut(Option<String>) -> futures::future::Ready<Result<Page, &'static str>>,
-    ) {
+        pages: Vec<(Option<&'static str>, PageResult)>,
+    ) -> (Log, impl FnMut(Option<String>) -> futures::future::Ready<PageResult>) {
         let log = Arc::new(Mutex::new(Vec::new()));
         let pages = Arc::new(Mutex::new(pages));
         let seen = log.clone();

@@ -2,9 +2,9 @@
 //!
 //! - `regen [--spec PATH] [--out DIR] [--check] [--lenient]`: generate the client from the spec.
 
-mod regen;
-
 use std::process::ExitCode;
+
+use xtask::regen;
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let result = match command.as_str() {
-        "regen" => regen::run(rest),
+        "regen" => regen::run(rest).map_err(|e| format!("{e}\n\n{USAGE}")),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
@@ -40,50 +40,3 @@ fn main() -> ExitCode {
     }
 }
 
-/// The workspace root (the parent of `xtask/`).
-pub fn workspace_root() -> std::path::PathBuf {
-    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
-}
-
-/// A small flag parser: `--name value` pairs and bare `--switch`es.
-pub struct Flags {
-    args: Vec<String>,
-}
-
-impl Flags {
-    /// Wraps the arguments after the command name.
-    pub fn new(args: &[String]) -> Self {
-        Flags { args: args.to_vec() }
-    }
-
-    /// Takes `--name VALUE`.
-    pub fn value(&mut self, name: &str) -> Result<Option<String>, String> {
-        let Some(i) = self.args.iter().position(|a| a == name) else { return Ok(None) };
-        if i + 1 >= self.args.len() {
-            return Err(format!("{name} needs a value"));
-        }
-        let value = self.args.remove(i + 1);
-        self.args.remove(i);
-        Ok(Some(value))
-    }
-
-    /// Takes `--name`.
-    pub fn switch(&mut self, name: &str) -> bool {
-        match self.args.iter().position(|a| a == name) {
-            Some(i) => {
-                self.args.remove(i);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Fails on anything not taken.
-    pub fn finish(self) -> Result<(), String> {
-        match self.args.first() {
-            Some(extra) => Err(format!("unexpected argument `{extra}`\n\n{USAGE}")),
-            None => Ok(()),
-        }
-    }
-}

@@ -177,7 +177,7 @@ fn emit_constructor(_api: &ir::Api, name: &Ident, s: &ir::Struct) -> TokenStream
     }
 }
 
-fn emit_enum(name: &Ident, doc: TokenStream, e: &ir::Enum) -> TokenStream {
+pub(crate) fn emit_enum(name: &Ident, doc: TokenStream, e: &ir::Enum) -> TokenStream {
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let fallback = format!("`{}`", v.wire_name);

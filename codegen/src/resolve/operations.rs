@@ -131,6 +131,12 @@ fn resolve_operation<'a>(
         name
     });
 
+    let options_type = params.iter().any(|p| !p.required).then(|| {
+        let name = format!("{type_prefix}Options");
+        cx.claim(&name, &format!("{operation_id} options"), pointer);
+        name
+    });
+
     let mut doc = doc_lines(operation.summary.as_deref());
     let description = doc_lines(operation.description.as_deref());
     if !description.is_empty() {
@@ -152,6 +158,7 @@ fn resolve_operation<'a>(
         response,
         error_codes,
         error_code_type,
+        options_type,
         pagination: None,
         deprecated: deprecation(operation.deprecated, &operation.extensions),
     };
@@ -200,7 +207,10 @@ fn resolve_param<'a>(cx: &mut Resolver<'a>, param: &'a ReferenceOr<Parameter>, p
     let (data, location) = match param {
         Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
         Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
-        Parameter::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header),
+        Parameter::Header { .. } => {
+            cx.unsupported(&pointer, "header parameter");
+            return Err(());
+        }
         Parameter::Cookie { .. } => {
             cx.unsupported(&pointer, "cookie parameter");
             return Err(());
@@ -338,7 +348,10 @@ fn error_codes(cx: &mut Resolver, operation: &openapiv3::Operation, pointer: &st
 /// `next` cursor under a `cursors` object of the response.
 fn pagination(cx: &Resolver, op: &ir::Operation) -> Option<ir::Pagination> {
     let cursor = op.params.iter().find(|p| {
-        p.location == ParamLocation::Query && (p.wire_name == "cursor" || p.wire_name.ends_with(".cursor")) && p.ty == TypeRef::Prim(ir::Prim::String)
+        p.location == ParamLocation::Query
+            && !p.required
+            && (p.wire_name == "cursor" || p.wire_name.ends_with(".cursor"))
+            && p.ty == TypeRef::Prim(ir::Prim::String)
     })?;
     let TypeRef::Named(response) = op.response.as_ref()? else { return None };
     let TypeKind::Struct(s) = &cx.types.get(response)?.kind else { return None };

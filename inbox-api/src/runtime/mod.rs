@@ -3,6 +3,42 @@
 
 pub mod int64;
 pub mod lenient_int;
+pub mod query;
+pub mod validate;
+
+/// What generated operation methods use.
+pub mod operation {
+    pub use super::query::{Query, QueryValue};
+    pub use super::validate::{Limits, Rule, TypeRules};
+    pub use super::{check_param, json_body};
+    pub use crate::client::{encode_path_segment, Client, OperationMeta, RequestParts};
+    pub use crate::error::Error;
+    pub use crate::paging::paginate;
+    pub use futures::Stream;
+    pub use http::Method;
+}
+
+/// Serializes a request body and checks it against the documented limits of `type_name`.
+pub fn json_body<T: serde::Serialize, C>(body: &T, type_name: &str, rules: &[validate::TypeRules]) -> Result<Vec<u8>, crate::error::Error<C>> {
+    let value = serde_json::to_value(body).map_err(|e| crate::error::Error::invalid_request("body", e.to_string()))?;
+    check_body(value, type_name, rules).map_err(|(path, reason)| crate::error::Error::invalid_request(path, reason))
+}
+
+fn check_body(value: serde_json::Value, type_name: &str, rules: &[validate::TypeRules]) -> Result<Vec<u8>, (String, String)> {
+    if let Some(broken) = validate::check(rules, type_name, &value, "") {
+        return Err(broken);
+    }
+    serde_json::to_vec(&value).map_err(|e| ("body".to_owned(), e.to_string()))
+}
+
+/// Checks one parameter against its documented limits.
+pub fn check_param<T: serde::Serialize + ?Sized, C>(name: &str, value: &T, limits: validate::Limits) -> Result<(), crate::error::Error<C>> {
+    let value = serde_json::to_value(value).map_err(|e| crate::error::Error::invalid_request(name, e.to_string()))?;
+    match limits.check(&value) {
+        Some(reason) => Err(crate::error::Error::invalid_request(name, reason)),
+        None => Ok(()),
+    }
+}
 
 /// Everything generated code names without a path.
 pub mod prelude {
@@ -57,6 +93,12 @@ macro_rules! open_enum {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl $crate::runtime::query::QueryValue for $name {
+            fn to_query(&self) -> ::std::string::String {
+                self.as_str().to_owned()
             }
         }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use http::{header, HeaderMap, HeaderValue, StatusCode};
 use uuid::Uuid;
 
@@ -17,7 +17,7 @@ use super::config::ServerConfig;
 use super::fault::{self, FaultKind};
 use super::record::RecordedRequest;
 use super::server::Shared;
-use super::wire;
+use super::wire::{self, AppError};
 
 /// Largest request body the server reads; larger ones get a 413.
 const MAX_REQUEST_BODY: usize = 8 * 1024 * 1024;
@@ -72,9 +72,12 @@ async fn handle(shared: &Shared, request: Request, next: Next) -> Response {
         None => authorized(shared, request, next).await,
         Some(FaultKind::Delay(delay)) => {
             let mut shutdown = shared.shutdown.clone();
+            let shutting_down = async move {
+                let _ = shutdown.wait_for(|&down| down).await;
+            };
             tokio::select! {
                 () = tokio::time::sleep(delay) => authorized(shared, request, next).await,
-                _ = shutdown.wait_for(|&down| down) => wire::application_error(
+                () = shutting_down => wire::application_error(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "UNAVAILABLE",
                     "the test server is shutting down",
@@ -95,13 +98,13 @@ async fn authorized(shared: &Shared, mut request: Request, next: Next) -> Respon
             request.extensions_mut().insert(caller);
             next.run(request).await
         }
-        Err(response) => response,
+        Err(error) => error.into_response(),
     }
 }
 
 /// Wix's rules: a raw token in `Authorization`; an API key additionally needs exactly one of
 /// `wix-site-id` / `wix-account-id`, and Inbox (site-level) accepts only a matching site id.
-fn authenticate(config: &ServerConfig, headers: &HeaderMap) -> Result<Caller, Response> {
+fn authenticate(config: &ServerConfig, headers: &HeaderMap) -> Result<Caller, AppError> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
@@ -143,12 +146,12 @@ fn authenticate(config: &ServerConfig, headers: &HeaderMap) -> Result<Caller, Re
     }
 }
 
-fn unauthenticated(description: &str) -> Response {
-    wire::application_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", description)
+fn unauthenticated(description: &str) -> AppError {
+    AppError::new(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", description)
 }
 
-fn permission_denied(description: &str) -> Response {
-    wire::application_error(StatusCode::FORBIDDEN, "PERMISSION_DENIED", description)
+fn permission_denied(description: &str) -> AppError {
+    AppError::new(StatusCode::FORBIDDEN, "PERMISSION_DENIED", description)
 }
 
 /// Adds a fresh `x-wix-request-id` and, unless a fault chose another, `application/json`.
@@ -180,8 +183,8 @@ mod tests {
             .collect()
     }
 
-    fn status(result: Result<Caller, Response>) -> Result<Caller, u16> {
-        result.map_err(|response| response.status().as_u16())
+    fn status(result: Result<Caller, AppError>) -> Result<Caller, u16> {
+        result.map_err(|error| error.status.as_u16())
     }
 
     #[test]

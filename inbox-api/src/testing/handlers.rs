@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Extension, Router};
 use bytes::Bytes;
@@ -20,7 +20,7 @@ use super::gateway::{self, Caller};
 use super::paging::{self, Anchor, Cursor, Order};
 use super::server::Shared;
 use super::validate;
-use super::wire::{self, Violation};
+use super::wire::{self, AppError, Violation};
 
 /// The whole application: routes, fallbacks and the gateway around them.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
@@ -40,7 +40,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
 async fn get_or_create_conversation(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let body = match parse_body(&body) {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(error) => return error.into_response(),
     };
     let violations = validate::get_or_create_conversation(&body);
     if !violations.is_empty() {
@@ -87,7 +87,7 @@ async fn send_message(
 ) -> Response {
     let body = match parse_body(&body) {
         Ok(body) => body,
-        Err(response) => return response,
+        Err(error) => return error.into_response(),
     };
     let violations = validate::send_message(&body);
     if !violations.is_empty() {
@@ -116,7 +116,7 @@ async fn send_message(
 async fn list_messages(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
     let params = match query_params(&uri) {
         Ok(params) => params,
-        Err(response) => return response,
+        Err(error) => return error.into_response(),
     };
     let query = match ListQuery::parse(&params) {
         Ok(query) => query,
@@ -178,18 +178,16 @@ async fn method_not_allowed() -> Response {
 }
 
 /// The request body as a JSON object, or a 400.
-fn parse_body(body: &[u8]) -> Result<Value, Response> {
+fn parse_body(body: &[u8]) -> Result<Value, AppError> {
     match serde_json::from_slice::<Value>(body) {
         Ok(value @ Value::Object(_)) => Ok(value),
-        Ok(_) => Err(invalid_argument("the request body must be a JSON object")),
-        Err(error) => Err(invalid_argument(&format!(
+        Ok(_) => Err(AppError::invalid_argument(
+            "the request body must be a JSON object",
+        )),
+        Err(error) => Err(AppError::invalid_argument(format!(
             "the request body is not valid JSON: {error}"
         ))),
     }
-}
-
-fn invalid_argument(description: &str) -> Response {
-    wire::application_error(StatusCode::BAD_REQUEST, "INVALID_ARGUMENT", description)
 }
 
 fn guid_violation(field: &str) -> Violation {
@@ -239,15 +237,9 @@ fn accepted_message(request: &Value, sequence: i64, sender: Value, caller: Calle
     }
     let mut message = Value::Object(message);
     let expiration = wire::timestamp(now + chrono::Duration::hours(10));
-    let content = &mut message["content"];
-    for list in [
-        content.pointer_mut("/basic/items"),
-        content.pointer_mut("/form/media"),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        for item in list.as_array_mut().into_iter().flatten() {
+    for path in ["/content/basic/items", "/content/form/media"] {
+        let items = message.pointer_mut(path).and_then(Value::as_array_mut);
+        for item in items.into_iter().flatten() {
             for kind in ["image", "file"] {
                 if let Some(media) = item.get_mut(kind).and_then(Value::as_object_mut) {
                     media.insert("urlExpiration".to_owned(), expiration.clone().into());
@@ -276,16 +268,16 @@ fn accepted_message(request: &Value, sequence: i64, sender: Value, caller: Calle
 
 /// The query parameters (first occurrence wins). The JS SDK's `.r` form, base64url JSON of
 /// the whole request, is flattened into the same dotted names.
-fn query_params(uri: &Uri) -> Result<HashMap<String, String>, Response> {
+fn query_params(uri: &Uri) -> Result<HashMap<String, String>, AppError> {
     let pairs = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(uri)
-        .map_err(|_| invalid_argument("the query string is malformed"))?
+        .map_err(|_| AppError::invalid_argument("the query string is malformed"))?
         .0;
     let mut params = HashMap::new();
     for (key, value) in pairs {
         if key == ".r" {
             let request = wire::base64url_decode(&value)
                 .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
-                .ok_or_else(|| invalid_argument("the `.r` parameter is not base64url JSON"))?;
+                .ok_or_else(|| AppError::invalid_argument("the `.r` parameter is not base64url JSON"))?;
             flatten(&request, "", &mut params);
         } else {
             params.entry(key).or_insert(value);

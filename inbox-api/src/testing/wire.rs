@@ -101,6 +101,35 @@ pub(crate) fn validation_error(violations: &[Violation]) -> Response {
     )
 }
 
+/// An application error not yet rendered, small enough to return in a `Result`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct AppError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub description: String,
+}
+
+impl AppError {
+    pub(crate) fn new(status: StatusCode, code: &'static str, description: impl Into<String>) -> Self {
+        AppError {
+            status,
+            code,
+            description: description.into(),
+        }
+    }
+
+    /// 400 `INVALID_ARGUMENT`, for requests that cannot even be parsed.
+    pub(crate) fn invalid_argument(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "INVALID_ARGUMENT", description)
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        application_error(self.status, self.code, &self.description)
+    }
+}
+
 /// `CONVERSATION_NOT_FOUND` as a 404.
 pub(crate) fn conversation_not_found(conversation_id: Uuid) -> Response {
     application_error(

@@ -1,0 +1,433 @@
+//! `ir::Operation`s -> `operations.rs`: one `Client` method per operation (plus a `Stream`
+//! method for cursor-paged ones), option structs and typed error codes. Method bodies only
+//! build a request; the runtime sends it.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{deprecation_note, doc_attrs, item_doc};
+use super::types::{emit_enum, ident, rust_type};
+use crate::ir::{self, ParamLocation, TypeKind, TypeRef};
+
+/// Tokens of the whole `operations.rs`.
+pub(crate) fn emit_operations(api: &ir::Api) -> TokenStream {
+    let methods = api.operations.iter().map(|op| emit_method(api, op));
+    let streams = api.operations.iter().filter_map(|op| emit_stream(api, op));
+    let options = api.operations.iter().filter_map(emit_options);
+    let codes = api.operations.iter().filter_map(emit_error_codes);
+    quote! {
+        //! Operations of the API, as methods on `Client`.
+        use super::types::*;
+        use super::validation::RULES;
+        use crate::runtime::operation::*;
+        use crate::runtime::prelude::*;
+
+        impl Client {
+            #(#methods)*
+            #(#streams)*
+        }
+
+        #(#options)*
+        #(#codes)*
+    }
+}
+
+fn code_type(op: &ir::Operation) -> TokenStream {
+    match &op.error_code_type {
+        Some(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+        None => quote!(String),
+    }
+}
+
+fn response_type(op: &ir::Operation) -> TokenStream {
+    match &op.response {
+        Some(ty) => rust_type(ty),
+        None => quote!(()),
+    }
+}
+
+/// Arguments of the method: path parameters, required query parameters, body, options.
+fn arguments(op: &ir::Operation) -> Vec<TokenStream> {
+    let mut args: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| {
+            let name = ident(&p.name);
+            let ty = rust_type(&p.ty);
+            quote!(#name: #ty)
+        })
+        .collect();
+    if let Some(body) = &op.body {
+        let ty = rust_type(&body.ty);
+        args.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
+    }
+    if let Some(options) = &op.options_type {
+        let options = ident(options);
+        args.push(quote!(options: #options));
+    }
+    args
+}
+
+fn method_doc(op: &ir::Operation, method_name: &str, returns: &str) -> TokenStream {
+    let mut lines = if op.doc.is_empty() { vec![format!("Calls `{}`.", op.operation_id)] } else { op.doc.clone() };
+    lines.push(String::new());
+    lines.push(format!("`{} {}` (operation `{}`). {returns}", op.method, op.path, op.operation_id));
+    if !op.error_codes.is_empty() {
+        let codes: Vec<String> = op.error_codes.iter().map(|c| format!("`{}`", c.code)).collect();
+        lines.push(String::new());
+        lines.push(format!("Documented application errors: {}.", codes.join(", ")));
+    }
+    let mut lines: Vec<String> = lines.iter().map(|l| super::docs::escape(l)).collect();
+    // A compiled (not run) example with the arguments as the example function's parameters.
+    let mut params: Vec<String> = vec!["client: &inbox_api::Client".to_owned()];
+    let mut call_args: Vec<String> = Vec::new();
+    for p in op.params.iter().filter(|p| p.required) {
+        params.push(format!("{}: {}", p.name, example_type(&p.ty)));
+        call_args.push(p.name.clone());
+    }
+    if let Some(body) = &op.body {
+        params.push(format!("body: &{}", example_type(&body.ty)));
+        call_args.push(if body.required { "body".to_owned() } else { "Some(body)".to_owned() });
+    }
+    if let Some(options) = &op.options_type {
+        call_args.push(format!("inbox_api::operations::{options}::default()"));
+    }
+    lines.push(String::new());
+    lines.push("```no_run".to_owned());
+    lines.push(format!("# async fn example({}) -> Result<(), Box<dyn std::error::Error>> {{", params.join(", ")));
+    if returns.contains("Stream") {
+        lines.push("use futures::TryStreamExt;".to_owned());
+        lines.push(format!("let items: Vec<_> = client.{method_name}({}).try_collect().await?;", call_args.join(", ")));
+        lines.push("println!(\"{} items\", items.len());".to_owned());
+    } else {
+        lines.push(format!("let response = client.{method_name}({}).await?;", call_args.join(", ")));
+        lines.push("println!(\"{response:?}\");".to_owned());
+    }
+    lines.push("# Ok(())".to_owned());
+    lines.push("# }".to_owned());
+    lines.push("```".to_owned());
+    let mut out = TokenStream::new();
+    for line in lines.drain(..) {
+        let text = if line.is_empty() { String::new() } else { format!(" {line}") };
+        out.extend(quote!(#[doc = #text]));
+    }
+    out
+}
+
+/// The type as a user names it in the example.
+fn example_type(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(n) | TypeRef::Boxed(n) => format!("inbox_api::types::{n}"),
+        TypeRef::Prim(p) => match p {
+            ir::Prim::String => "String".to_owned(),
+            ir::Prim::Bool => "bool".to_owned(),
+            ir::Prim::I32 => "i32".to_owned(),
+            ir::Prim::I64 => "i64".to_owned(),
+            ir::Prim::F32 => "f32".to_owned(),
+            ir::Prim::F64 => "f64".to_owned(),
+            ir::Prim::Uuid => "uuid::Uuid".to_owned(),
+            ir::Prim::DateTime => "chrono::DateTime<chrono::Utc>".to_owned(),
+            ir::Prim::Date => "chrono::NaiveDate".to_owned(),
+            ir::Prim::Json => "serde_json::Value".to_owned(),
+        },
+        TypeRef::List(inner) => format!("Vec<{}>", example_type(inner)),
+        TypeRef::Map(inner) => format!("std::collections::BTreeMap<String, {}>", example_type(inner)),
+    }
+}
+
+pub(crate) fn limits_tokens(limits: &ir::Limits) -> TokenStream {
+    let mut out = quote!(Limits::NONE);
+    let lit = |n: usize| proc_macro2::Literal::u32_unsuffixed(u32::try_from(n).unwrap_or(u32::MAX));
+    if let Some(n) = limits.min_length {
+        let n = lit(n);
+        out = quote!(#out.min_length(#n));
+    }
+    if let Some(n) = limits.max_length {
+        let n = lit(n);
+        out = quote!(#out.max_length(#n));
+    }
+    if let Some(n) = limits.min_items {
+        let n = lit(n);
+        out = quote!(#out.min_items(#n));
+    }
+    if let Some(n) = limits.max_items {
+        let n = lit(n);
+        out = quote!(#out.max_items(#n));
+    }
+    if let Some(n) = limits.minimum {
+        let n = proc_macro2::Literal::f64_unsuffixed(n);
+        out = quote!(#out.minimum(#n));
+    }
+    if let Some(n) = limits.maximum {
+        let n = proc_macro2::Literal::f64_unsuffixed(n);
+        out = quote!(#out.maximum(#n));
+    }
+    out
+}
+
+pub(crate) fn has_value_limits(limits: &ir::Limits) -> bool {
+    limits.min_length.is_some() || limits.max_length.is_some() || limits.min_items.is_some() || limits.max_items.is_some() || limits.minimum.is_some() || limits.maximum.is_some()
+}
+
+fn emit_method(_api: &ir::Api, op: &ir::Operation) -> TokenStream {
+    let name = ident(&op.name);
+    let args = arguments(op);
+    let response = response_type(op);
+    let code = code_type(op);
+    let doc = method_doc(op, &op.name, "Returns the decoded response.");
+    let deprecated = op.deprecated.as_ref().map(|d| {
+        let note = deprecation_note(d);
+        quote!(#[deprecated(note = #note)])
+    });
+    let operation_id = &op.operation_id;
+    let method = format_ident!("{}", op.method);
+    let path_template = &op.path;
+    let idempotent = matches!(op.method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS");
+
+    let mut checks = Vec::new();
+    for p in &op.params {
+        if !has_value_limits(&p.limits) {
+            continue;
+        }
+        let wire = &p.wire_name;
+        let limits = limits_tokens(&p.limits);
+        let pname = ident(&p.name);
+        checks.push(if p.required {
+            quote!(check_param(#wire, &#pname, #limits)?;)
+        } else {
+            quote! {
+                if let Some(value) = &options.#pname {
+                    check_param(#wire, value, #limits)?;
+                }
+            }
+        });
+    }
+
+    // Path: literal pieces and percent-encoded parameter values, concatenated.
+    let mut pieces: Vec<TokenStream> = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        let literal = &rest[..start];
+        if !literal.is_empty() {
+            pieces.push(quote!(#literal));
+        }
+        let wire = &rest[start + 1..start + len];
+        if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire) {
+            let pname = ident(&p.name);
+            pieces.push(quote!(&encode_path_segment(&#pname.to_query())));
+        }
+        rest = &rest[start + len + 1..];
+    }
+    let path = if pieces.is_empty() {
+        let literal = rest;
+        quote!(let path = #literal.to_owned();)
+    } else {
+        if !rest.is_empty() {
+            pieces.push(quote!(#rest));
+        }
+        quote!(let path = [#(#pieces),*].concat();)
+    };
+
+    let query_params: Vec<&ir::Param> = op.params.iter().filter(|p| p.location == ParamLocation::Query).collect();
+    let query = if query_params.is_empty() {
+        quote!(let query = Vec::new();)
+    } else {
+        let pushes = query_params.iter().map(|p| {
+            let wire = &p.wire_name;
+            let pname = ident(&p.name);
+            match (&p.ty, p.required) {
+                (TypeRef::List(_), true) => quote!(query.push_each(#wire, &#pname);),
+                (TypeRef::List(_), false) => quote!(query.push_each(#wire, options.#pname.as_deref().unwrap_or_default());),
+                (_, true) => quote!(query.push(#wire, &#pname);),
+                (_, false) => quote!(query.push_opt(#wire, options.#pname.as_ref());),
+            }
+        });
+        quote! {
+            let mut query = Query::new();
+            #(#pushes)*
+            let query = query.into_pairs();
+        }
+    };
+    let body = match &op.body {
+        None => quote!(let body = None;),
+        Some(b) => {
+            let type_name = match &b.ty {
+                TypeRef::Named(n) | TypeRef::Boxed(n) => n.clone(),
+                _ => String::new(),
+            };
+            if b.required {
+                quote!(let body = Some(json_body(body, #type_name, RULES)?);)
+            } else {
+                quote! {
+                    let body = match body {
+                        Some(body) => Some(json_body(body, #type_name, RULES)?),
+                        None => None,
+                    };
+                }
+            }
+        }
+    };
+    let uses_options = op.options_type.is_some() && !op.params.iter().any(|p| !p.required && (p.location == ParamLocation::Query || has_value_limits(&p.limits)));
+    let silence = uses_options.then(|| quote!(let _ = &options;));
+    quote! {
+        #doc
+        #deprecated
+        pub async fn #name(&self, #(#args),*) -> Result<#response, Error<#code>> {
+            static OPERATION: OperationMeta = OperationMeta {
+                operation_id: #operation_id,
+                method: Method::#method,
+                path_template: #path_template,
+                idempotent: #idempotent,
+            };
+            #silence
+            #(#checks)*
+            #path
+            #query
+            #body
+            self.execute(&OPERATION, RequestParts { path, query, body }).await
+        }
+    }
+}
+
+/// `<op>_stream`: every item of every page, fetched lazily.
+fn emit_stream(api: &ir::Api, op: &ir::Operation) -> Option<TokenStream> {
+    let pagination = op.pagination.as_ref()?;
+    let TypeRef::Named(response_name) = op.response.as_ref()? else { return None };
+    let name = format_ident!("{}_stream", op.name);
+    let one_page = ident(&op.name);
+    let args = arguments(op);
+    let code = code_type(op);
+    let item = rust_type(&pagination.item_type);
+    let response = ident(response_name);
+    let doc = method_doc(op, &name.to_string(), "Returns a `Stream` of every item, fetching pages lazily as it is consumed.");
+    let cursor = ident(&pagination.cursor_param);
+    let required: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| {
+            let n = ident(&p.name);
+            let copy = matches!(&p.ty, TypeRef::Prim(prim) if !matches!(prim, ir::Prim::String | ir::Prim::Json));
+            if copy {
+                quote!(#n)
+            } else {
+                quote!(#n.clone())
+            }
+        })
+        .collect();
+    let body_arg = op.body.as_ref().map(|_| quote!(body,));
+
+    // page.items (optional or not) and the chain to the next cursor.
+    let fields_of = |type_name: &str| -> Option<&ir::Struct> {
+        match &api.types.iter().find(|t| t.name == type_name)?.kind {
+            TypeKind::Struct(s) => Some(s),
+            _ => None,
+        }
+    };
+    let response_struct = fields_of(response_name)?;
+    let items_field = response_struct.fields.iter().find(|f| f.name == pagination.items_field)?;
+    let items_ident = ident(&items_field.name);
+    let items = if items_field.required { quote!(page.#items_ident) } else { quote!(page.#items_ident.unwrap_or_default()) };
+    let mut next = TokenStream::new();
+    let mut current = response_struct;
+    for (i, segment) in pagination.next_cursor_path.iter().enumerate() {
+        let field = current.fields.iter().find(|f| &f.name == segment)?;
+        let seg = ident(segment);
+        next = match (i, field.required) {
+            (0, true) => quote!(Some(page.#seg)),
+            (0, false) => quote!(page.#seg),
+            (_, true) => quote!(#next.map(|value| value.#seg)),
+            (_, false) => quote!(#next.and_then(|value| value.#seg)),
+        };
+        if i + 1 < pagination.next_cursor_path.len() {
+            let TypeRef::Named(inner) = &field.ty else { return None };
+            current = fields_of(inner)?;
+        }
+    }
+    let body_clone = op.body.as_ref().map(|_| quote!(let body = body;));
+    Some(quote! {
+        #doc
+        pub fn #name<'a>(&'a self, #(#args),*) -> impl Stream<Item = Result<#item, Error<#code>>> + 'a {
+            #body_clone
+            let first = options.#cursor.clone();
+            paginate(
+                first,
+                move |cursor| {
+                    let mut options = options.clone();
+                    options.#cursor = cursor;
+                    self.#one_page(#(#required,)* #body_arg options)
+                },
+                |page: #response| {
+                    let items = #items;
+                    let next = #next;
+                    (items, next)
+                },
+            )
+        }
+    })
+}
+
+fn emit_options(op: &ir::Operation) -> Option<TokenStream> {
+    let name = ident(op.options_type.as_ref()?);
+    let optional: Vec<&ir::Param> = op.params.iter().filter(|p| !p.required).collect();
+    let fields = optional.iter().map(|p| {
+        let field = ident(&p.name);
+        let ty = rust_type(&p.ty);
+        let fallback = format!("`{}`.", p.wire_name);
+        let mut lines = item_doc(&p.doc, &p.limits, false, p.deprecated.as_ref(), &fallback);
+        lines.insert(0, format!("Query parameter `{}`.", p.wire_name));
+        lines.insert(1, String::new());
+        let doc = doc_attrs(&lines);
+        quote! {
+            #doc
+            pub #field: Option<#ty>,
+        }
+    });
+    let setters = optional.iter().map(|p| {
+        let field = ident(&p.name);
+        let ty = rust_type(&p.ty);
+        let doc = format!(" Sets `{}`.", p.wire_name);
+        let (arg_ty, value) = match &p.ty {
+            TypeRef::Prim(ir::Prim::String) => (quote!(impl Into<String>), quote!(value.into())),
+            _ => (ty, quote!(value)),
+        };
+        quote! {
+            #[doc = #doc]
+            pub fn #field(mut self, value: #arg_ty) -> Self {
+                self.#field = Some(#value);
+                self
+            }
+        }
+    });
+    let doc = format!(" Optional parameters of `Client::{}`; build with `{}::default()` and the setters.", op.name, name);
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, Default, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #(#setters)*
+        }
+    })
+}
+
+fn emit_error_codes(op: &ir::Operation) -> Option<TokenStream> {
+    let name = op.error_code_type.as_ref()?;
+    let e = ir::Enum {
+        variants: op.error_codes.iter().map(|c| ir::Variant { name: c.name.clone(), wire_name: c.code.clone(), doc: c.doc.clone() }).collect(),
+    };
+    let lines = vec![
+        format!("Application error codes of `Client::{}` (`details.applicationError.code`).", op.name),
+        String::new(),
+        "Codes the spec does not list (such as generic `UNAUTHENTICATED`) are kept in `Unrecognized`.".to_owned(),
+    ];
+    Some(emit_enum(&ident(name), doc_attrs(&lines), &e))
+}
