@@ -53,12 +53,20 @@ pub fn generate(spec: &[u8], options: &Options) -> Result<Output, Diagnostics> {
     }
     let mut files = Vec::new();
     for file in emit::emit(&api) {
-        let contents = format::render(file.tokens, &options.spec_name)
-            .map_err(|message| Diagnostics::new(&options.spec_name, vec![Diagnostic::error("#", message)]))?;
-        files.push(GeneratedFile { path: file.path.to_owned(), contents });
+        let contents = format::render(file.tokens, &options.spec_name).map_err(|message| {
+            Diagnostics::new(&options.spec_name, vec![Diagnostic::error("#", message)])
+        })?;
+        files.push(GeneratedFile {
+            path: file.path.to_owned(),
+            contents,
+        });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Output { api, files, warnings: diagnostics.items })
+    Ok(Output {
+        api,
+        files,
+        warnings: diagnostics.items,
+    })
 }
 
 /// Resolves a spec into the model only (no code): for change reports and tests.

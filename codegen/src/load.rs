@@ -19,18 +19,27 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
     let fail = |d: Diagnostic| Diagnostics::new(file, vec![d]);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let offset = e.valid_up_to();
-        let mut d = Diagnostic::error("#", format!("spec is not valid UTF-8 (byte offset {offset})"));
+        let mut d = Diagnostic::error(
+            "#",
+            format!("spec is not valid UTF-8 (byte offset {offset})"),
+        );
         d.line_col = Some(line_col_of_offset(bytes, offset));
         fail(d)
     })?;
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let mut d = Diagnostic::error("#", format!("malformed YAML/JSON: {}", strip_location(&e.to_string())));
+        let mut d = Diagnostic::error(
+            "#",
+            format!("malformed YAML/JSON: {}", strip_location(&e.to_string())),
+        );
         d.line_col = e.location().map(|l| (l.line(), l.column()));
         fail(d)
     })?;
     let locator = Locator::new(text);
     let raw: serde_json::Value = serde_json::to_value(&value).map_err(|e| {
-        fail(Diagnostic::error("#", format!("spec is not representable as JSON: {e}")))
+        fail(Diagnostic::error(
+            "#",
+            format!("spec is not representable as JSON: {e}"),
+        ))
     })?;
     let version = raw.get("openapi").and_then(|v| v.as_str()).unwrap_or("");
     if !version.starts_with("3.0") {
@@ -66,8 +75,12 @@ fn pointer_of_path(path: &serde_path_to_error::Path) -> String {
     let mut pointer = String::from("#");
     for segment in path.iter() {
         match segment {
-            serde_path_to_error::Segment::Seq { index } => pointer = crate::diagnostics::join(&pointer, &index.to_string()),
-            serde_path_to_error::Segment::Map { key } => pointer = crate::diagnostics::join(&pointer, key),
+            serde_path_to_error::Segment::Seq { index } => {
+                pointer = crate::diagnostics::join(&pointer, &index.to_string())
+            }
+            serde_path_to_error::Segment::Map { key } => {
+                pointer = crate::diagnostics::join(&pointer, key)
+            }
             serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
         }
     }
@@ -111,12 +124,18 @@ impl Locator {
             let mut rest = trimmed;
             let mut col = indent;
             // Sequence items: "- " possibly followed by a key on the same line.
-            while let Some(after) = rest.strip_prefix("- ").or_else(|| (rest == "-").then_some("")) {
+            while let Some(after) = rest
+                .strip_prefix("- ")
+                .or_else(|| (rest == "-").then_some(""))
+            {
                 let item_indent = col as isize;
                 while stack.last().is_some_and(|(i, _)| *i >= item_indent) {
                     stack.pop();
                 }
-                let parent = stack.last().map(|(_, p)| p.clone()).unwrap_or_else(|| "#".to_owned());
+                let parent = stack
+                    .last()
+                    .map(|(_, p)| p.clone())
+                    .unwrap_or_else(|| "#".to_owned());
                 let index = match seq_counters.iter_mut().find(|(p, _)| *p == parent) {
                     Some((_, n)) => {
                         *n += 1;
@@ -140,7 +159,10 @@ impl Locator {
                 while stack.last().is_some_and(|(i, _)| *i >= key_indent) {
                     stack.pop();
                 }
-                let parent = stack.last().map(|(_, p)| p.clone()).unwrap_or_else(|| "#".to_owned());
+                let parent = stack
+                    .last()
+                    .map(|(_, p)| p.clone())
+                    .unwrap_or_else(|| "#".to_owned());
                 let pointer = crate::diagnostics::join(&parent, &key);
                 // A new mapping under `parent` restarts sequence numbering below this key.
                 seq_counters.retain(|(p, _)| !p.starts_with(&pointer));
@@ -179,7 +201,9 @@ fn split_key(rest: &str) -> Option<(String, &str)> {
         if rest.starts_with('{') || rest.starts_with('[') {
             return None;
         }
-        let end = rest.find(": ").or_else(|| rest.strip_suffix(':').map(|s| s.len()))?;
+        let end = rest
+            .find(": ")
+            .or_else(|| rest.strip_suffix(':').map(|s| s.len()))?;
         (rest[..end].to_owned(), &rest[(end + 1).min(rest.len())..])
     };
     Some((key, value))
@@ -193,22 +217,32 @@ mod tests {
     fn locates_nested_keys_and_sequence_items() {
         let text = "openapi: 3.0.3\ncomponents:\n  schemas:\n    Message:\n      required: [id]\n      properties:\n        id:\n          type: string\ntags:\n  - name: a\n  - name: b\n";
         let locator = Locator::new(text);
-        assert_eq!(locator.locate("#/components/schemas/Message/properties/id"), Some((7, 9)));
-        assert_eq!(locator.locate("#/components/schemas/Message/properties/id/format"), Some((7, 9)));
+        assert_eq!(
+            locator.locate("#/components/schemas/Message/properties/id"),
+            Some((7, 9))
+        );
+        assert_eq!(
+            locator.locate("#/components/schemas/Message/properties/id/format"),
+            Some((7, 9))
+        );
         assert_eq!(locator.locate("#/tags/1/name"), Some((11, 5)));
         assert_eq!(locator.locate("#/tags/0"), Some((10, 3)));
     }
 
     #[test]
     fn malformed_yaml_names_line_and_column() {
-        let err = parse("spec.yaml", b"openapi: 3.0.3\ninfo: [unclosed\n").err().unwrap();
+        let err = parse("spec.yaml", b"openapi: 3.0.3\ninfo: [unclosed\n")
+            .err()
+            .unwrap();
         assert!(err.items[0].line_col.is_some(), "{err}");
         assert!(err.to_string().contains("spec.yaml:"), "{err}");
     }
 
     #[test]
     fn invalid_utf8_names_the_offset() {
-        let err = parse("spec.yaml", b"openapi: 3.0.3\ninfo: \xff\n").err().unwrap();
+        let err = parse("spec.yaml", b"openapi: 3.0.3\ninfo: \xff\n")
+            .err()
+            .unwrap();
         assert_eq!(err.items[0].line_col, Some((2, 7)));
     }
 }

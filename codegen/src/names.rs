@@ -7,8 +7,8 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
     "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
-    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
@@ -17,8 +17,25 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Type names generated code uses unqualified; a schema with one of these names is renamed.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Value", "BTreeMap",
-    "Uuid", "Timestamp", "Date", "Client", "Error", "Serialize", "Deserialize", "Default",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Value",
+    "BTreeMap",
+    "Uuid",
+    "Timestamp",
+    "Date",
+    "Client",
+    "Error",
+    "Serialize",
+    "Deserialize",
+    "Default",
 ];
 
 /// Rust type name for a spec name: `getOrCreate_conversation` -> `GetOrCreateConversation`.
@@ -40,7 +57,11 @@ pub fn type_name(spec_name: &str) -> String {
 pub fn variant_name(wire: &str) -> String {
     let mut name = wire.to_upper_camel_case();
     if name.is_empty() {
-        name = if wire.is_empty() { "Empty".to_owned() } else { "Symbol".to_owned() };
+        name = if wire.is_empty() {
+            "Empty".to_owned()
+        } else {
+            "Symbol".to_owned()
+        };
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'V');
@@ -111,7 +132,10 @@ mod tests {
             (type_name("Result"), "ResultType"),
             (type_name("Self"), "SelfType"),
             (type_name("$$$"), "Unnamed"),
-            (variant_name("BUSINESS_TO_PARTICIPANT"), "BusinessToParticipant"),
+            (
+                variant_name("BUSINESS_TO_PARTICIPANT"),
+                "BusinessToParticipant",
+            ),
             (variant_name("unrecognized"), "UnrecognizedValue"),
             (variant_name("1"), "V1"),
             (variant_name(""), "Empty"),

@@ -197,7 +197,9 @@ mod tests {
 
     #[test]
     fn site_key_headers() {
-        let headers = Auth::api_key_for_site("IST.key", "site-1").headers().unwrap();
+        let headers = Auth::api_key_for_site("IST.key", "site-1")
+            .headers()
+            .unwrap();
         assert_eq!(headers[AUTHORIZATION], "IST.key");
         assert!(headers[AUTHORIZATION].is_sensitive());
         assert_eq!(headers["wix-site-id"], "site-1");

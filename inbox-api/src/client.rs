@@ -12,7 +12,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::{Bytes, BytesMut};
-use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
+use http::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
+};
 use http::StatusCode;
 use reqwest::Url;
 use serde::de::DeserializeOwned;
@@ -300,13 +302,19 @@ fn parse_base_url(raw: &str) -> Result<Url, BuildError> {
         reason,
     };
     let url = Url::parse(raw).map_err(|e| {
-        invalid(format!("{e} (expected an absolute URL such as {DEFAULT_BASE_URL})"))
+        invalid(format!(
+            "{e} (expected an absolute URL such as {DEFAULT_BASE_URL})"
+        ))
     })?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("it must not contain a user name or password".into()));
+        return Err(invalid(
+            "it must not contain a user name or password".into(),
+        ));
     }
     let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
-        return Err(invalid(format!("it has no host (expected e.g. {DEFAULT_BASE_URL})")));
+        return Err(invalid(format!(
+            "it has no host (expected e.g. {DEFAULT_BASE_URL})"
+        )));
     };
     let loopback = host.eq_ignore_ascii_case("localhost")
         || host
@@ -331,7 +339,6 @@ fn parse_base_url(raw: &str) -> Result<Url, BuildError> {
     }
     Ok(url)
 }
-
 
 impl Client {
     /// A builder with the defaults: `https://www.wixapis.com`, 10 s connect timeout, 30 s per
@@ -445,7 +452,14 @@ impl Client {
         let (decoded, notes) = drift::collect_notes(|| serde_json::from_slice::<T>(&raw.body));
         let value = decoded.map_err(|e| decode_error(raw, e))?;
         let known = serde_json::to_value(&value);
-        check_drift(drift, op, &raw.body, known, std::any::type_name::<T>(), &notes);
+        check_drift(
+            drift,
+            op,
+            &raw.body,
+            known,
+            std::any::type_name::<T>(),
+            &notes,
+        );
         Ok(value)
     }
 
@@ -489,7 +503,12 @@ impl Client {
             let elapsed_ms = millis(started.elapsed());
             let error = match result {
                 Ok(raw) => {
-                    tracing::debug!(attempt, elapsed_ms, status = raw.status.as_u16(), "wix responded");
+                    tracing::debug!(
+                        attempt,
+                        elapsed_ms,
+                        status = raw.status.as_u16(),
+                        "wix responded"
+                    );
                     return Ok(raw);
                 }
                 Err(error) => error,
@@ -570,7 +589,8 @@ impl Client {
         if !is_json(content_type) {
             return Err(Error::UnexpectedContentType {
                 status,
-                content_type: content_type.map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+                content_type: content_type
+                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
                 request_id,
             });
         }
@@ -586,7 +606,9 @@ impl Client {
                 status,
                 request_id,
             }),
-            Err(BodyError::Partial(_, e)) => Err(transport_error(e, TransportPhase::Body, request_id)),
+            Err(BodyError::Partial(_, e)) => {
+                Err(transport_error(e, TransportPhase::Body, request_id))
+            }
         }
     }
 
@@ -628,14 +650,19 @@ impl Client {
             return Err(invalid_url("the path must start with '/'"));
         };
         if req.path.contains(['?', '#']) {
-            return Err(invalid_url("the path must not contain '?' or '#' (encode the segment)"));
+            return Err(invalid_url(
+                "the path must not contain '?' or '#' (encode the segment)",
+            ));
         }
         for segment in segments.split('/') {
             let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
             if segment.is_empty() || decoded == "." || decoded == ".." {
                 return Err(Error::invalid_request(
                     "path",
-                    format!("a path parameter must not be empty, \".\" or \"..\" (path {:?})", req.path),
+                    format!(
+                        "a path parameter must not be empty, \".\" or \"..\" (path {:?})",
+                        req.path
+                    ),
                 ));
             }
         }
@@ -643,7 +670,9 @@ impl Client {
         let path = format!("{}{}", url.path().trim_end_matches('/'), req.path);
         url.set_path(&path);
         if url.path() != path {
-            return Err(invalid_url("the path is not in normalized, percent-encoded form"));
+            return Err(invalid_url(
+                "the path is not in normalized, percent-encoded form",
+            ));
         }
         if !req.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
@@ -689,7 +718,10 @@ fn check_drift(
     let Ok(received) = serde_json::from_slice::<serde_json::Value>(body) else {
         return;
     };
-    drift.record(op.operation_id, drift::detect(&received, &known, type_name, notes));
+    drift.record(
+        op.operation_id,
+        drift::detect(&received, &known, type_name, notes),
+    );
 }
 
 fn decode_error(raw: &RawResponse, error: serde_json::Error) -> Error<String> {
@@ -743,7 +775,12 @@ fn is_json(content_type: Option<&HeaderValue>) -> bool {
     let Some(value) = content_type.and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json"
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
@@ -851,7 +888,11 @@ mod tests {
         let url = c
             .request_url(&parts(
                 "/inbox/v2/messages",
-                vec![("paging.limit", "50".into()), ("q", "a b&c".into()), ("q", "2".into())],
+                vec![
+                    ("paging.limit", "50".into()),
+                    ("q", "a b&c".into()),
+                    ("q", "2".into()),
+                ],
             ))
             .unwrap();
         assert_eq!(
@@ -861,7 +902,10 @@ mod tests {
         let prefixed = client("http://127.0.0.1:8080/wix/");
         let path = format!("/inbox/v2/conversations/{}", encode_path_segment("a/b"));
         assert_eq!(
-            prefixed.request_url(&parts(&path, vec![])).unwrap().as_str(),
+            prefixed
+                .request_url(&parts(&path, vec![]))
+                .unwrap()
+                .as_str(),
             "http://127.0.0.1:8080/wix/inbox/v2/conversations/a%2Fb"
         );
     }
@@ -872,7 +916,10 @@ mod tests {
         for segment in ["", ".", "..", "%2e%2E", ".%2e"] {
             let path = format!("/inbox/v2/conversations/{segment}");
             let error = c.request_url(&parts(&path, vec![])).unwrap_err();
-            assert!(matches!(error, Error::InvalidRequest { .. }), "{segment}: {error}");
+            assert!(
+                matches!(error, Error::InvalidRequest { .. }),
+                "{segment}: {error}"
+            );
         }
         for path in ["inbox", "/a?b", "/a#b"] {
             assert!(matches!(
@@ -933,11 +980,17 @@ mod tests {
     #[test]
     fn debug_hides_secrets() {
         let c = client("https://www.wixapis.com");
-        let text = format!("{c:?} {:?}", Client::builder().auth(Auth::oauth_token("OAUTH.tok")));
+        let text = format!(
+            "{c:?} {:?}",
+            Client::builder().auth(Auth::oauth_token("OAUTH.tok"))
+        );
         assert!(!text.contains("IST.secret"), "{text}");
         assert!(!text.contains("OAUTH.tok"), "{text}");
         let other = c.with_auth(Auth::oauth_token("OAUTH.tok")).unwrap();
-        assert_eq!(other.inner.headers[http::header::AUTHORIZATION], "OAUTH.tok");
+        assert_eq!(
+            other.inner.headers[http::header::AUTHORIZATION],
+            "OAUTH.tok"
+        );
         assert!(!other.inner.headers.contains_key("wix-site-id"));
         assert!(other.inner.headers.contains_key(USER_AGENT));
     }
@@ -980,8 +1033,24 @@ mod tests {
             (transport(TransportPhase::Connect), true, true, true),
             (transport(TransportPhase::Send), true, false, true),
             (transport(TransportPhase::Body), true, false, false),
-            (Error::Timeout { phase: TransportPhase::Send, after: None }, true, false, true),
-            (Error::Timeout { phase: TransportPhase::Body, after: None }, true, false, false),
+            (
+                Error::Timeout {
+                    phase: TransportPhase::Send,
+                    after: None,
+                },
+                true,
+                false,
+                true,
+            ),
+            (
+                Error::Timeout {
+                    phase: TransportPhase::Body,
+                    after: None,
+                },
+                true,
+                false,
+                false,
+            ),
             (status(429), true, false, true),
             (status(503), true, false, true),
             (status(500), false, false, false),
@@ -991,7 +1060,11 @@ mod tests {
         for (error, get, post, post_opted_in) in cases {
             assert_eq!(c.should_retry(&GET, &error), get, "GET {error}");
             assert_eq!(c.should_retry(&POST, &error), post, "POST {error}");
-            assert_eq!(opted_in.should_retry(&POST, &error), post_opted_in, "opted-in POST {error}");
+            assert_eq!(
+                opted_in.should_retry(&POST, &error),
+                post_opted_in,
+                "opted-in POST {error}"
+            );
         }
     }
 }

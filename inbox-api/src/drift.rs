@@ -215,11 +215,9 @@ struct Path {
 impl Path {
     fn key(&self, key: &str) -> Path {
         let mut next = self.clone();
-        let is_identifier = key
-            .chars()
-            .enumerate()
-            .all(|(i, c)| c == '_' || c == '$' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit()))
-            && !key.is_empty();
+        let is_identifier = key.chars().enumerate().all(|(i, c)| {
+            c == '_' || c == '$' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit())
+        }) && !key.is_empty();
         for path in [&mut next.concrete, &mut next.normalized] {
             if is_identifier {
                 if !path.is_empty() {
@@ -286,7 +284,13 @@ enum Target {
 
 /// Paths where `needle` occurs as a string value or object key, one per normalized path.
 fn locate(value: &Value, needle: &str, target: Target) -> Vec<(String, String)> {
-    fn walk(value: &Value, needle: &str, target: Target, path: &Path, out: &mut Vec<(String, String)>) {
+    fn walk(
+        value: &Value,
+        needle: &str,
+        target: Target,
+        path: &Path,
+        out: &mut Vec<(String, String)>,
+    ) {
         match value {
             Value::String(s)
                 if matches!(target, Target::StringValue)
@@ -442,7 +446,14 @@ mod tests {
     fn paths(findings: &[Finding]) -> Vec<(DriftKind, &str, &str, Option<&str>)> {
         findings
             .iter()
-            .map(|f| (f.kind, f.type_name.as_str(), f.json_path.as_str(), f.value.as_deref()))
+            .map(|f| {
+                (
+                    f.kind,
+                    f.type_name.as_str(),
+                    f.json_path.as_str(),
+                    f.value.as_deref(),
+                )
+            })
             .collect()
     }
 
@@ -466,13 +477,33 @@ mod tests {
             ],
             "pagingMetadata": {"count": 3, "cursors": {}}
         });
-        let findings = detect(&received, &known, "inbox_api::generated::ListMessagesResponse", &[]);
+        let findings = detect(
+            &received,
+            &known,
+            "inbox_api::generated::ListMessagesResponse",
+            &[],
+        );
         assert_eq!(
             paths(&findings),
             [
-                (DriftKind::UnknownField, "ListMessagesResponse", "messages[1].content.carousel", None),
-                (DriftKind::UnknownField, "ListMessagesResponse", "messages[1].newTop", None),
-                (DriftKind::UnknownField, "ListMessagesResponse", "[\"weird key\"]", None),
+                (
+                    DriftKind::UnknownField,
+                    "ListMessagesResponse",
+                    "messages[1].content.carousel",
+                    None
+                ),
+                (
+                    DriftKind::UnknownField,
+                    "ListMessagesResponse",
+                    "messages[1].newTop",
+                    None
+                ),
+                (
+                    DriftKind::UnknownField,
+                    "ListMessagesResponse",
+                    "[\"weird key\"]",
+                    None
+                ),
             ]
         );
         assert_eq!(findings[0].normalized_path, "messages[].content.carousel");
@@ -490,7 +521,8 @@ mod tests {
         let ((), notes) = collect_notes(|| {
             note_unknown_enum_value("MessageDirection", "SIDEWAYS");
             note_unknown_enum_value("MessageDirection", "SIDEWAYS");
-            let ((), inner) = collect_notes(|| note_unknown_oneof_key("MessageContent", "carousel"));
+            let ((), inner) =
+                collect_notes(|| note_unknown_oneof_key("MessageContent", "carousel"));
             assert_eq!(inner.len(), 1);
         });
         assert_eq!(
@@ -523,16 +555,38 @@ mod tests {
             ]
         });
         let notes = [
-            Note { kind: NoteKind::EnumValue, type_name: "MessageDirection", value: "SIDEWAYS".into() },
-            Note { kind: NoteKind::EnumValue, type_name: "ChannelType", value: "PIGEON".into() },
-            Note { kind: NoteKind::EnumValue, type_name: "Hidden", value: "NOWHERE".into() },
+            Note {
+                kind: NoteKind::EnumValue,
+                type_name: "MessageDirection",
+                value: "SIDEWAYS".into(),
+            },
+            Note {
+                kind: NoteKind::EnumValue,
+                type_name: "ChannelType",
+                value: "PIGEON".into(),
+            },
+            Note {
+                kind: NoteKind::EnumValue,
+                type_name: "Hidden",
+                value: "NOWHERE".into(),
+            },
         ];
         let findings = detect(&received, &received, "Resp", &notes);
         assert_eq!(
             paths(&findings),
             [
-                (DriftKind::UnknownEnumValue, "MessageDirection", "messages[1].direction", Some("SIDEWAYS")),
-                (DriftKind::UnknownEnumValue, "ChannelType", "messages[1].targetChannels[1]", Some("PIGEON")),
+                (
+                    DriftKind::UnknownEnumValue,
+                    "MessageDirection",
+                    "messages[1].direction",
+                    Some("SIDEWAYS")
+                ),
+                (
+                    DriftKind::UnknownEnumValue,
+                    "ChannelType",
+                    "messages[1].targetChannels[1]",
+                    Some("PIGEON")
+                ),
                 (DriftKind::UnknownEnumValue, "Hidden", "", Some("NOWHERE")),
             ]
         );
@@ -542,10 +596,19 @@ mod tests {
     fn oneof_notes_replace_the_unknown_field() {
         let received = json!({"content": {"carousel": {"x": 1}, "previewText": "hi"}});
         let known = json!({"content": {"previewText": "hi"}});
-        let notes = [Note { kind: NoteKind::OneOfKey, type_name: "MessageContent", value: "carousel".into() }];
+        let notes = [Note {
+            kind: NoteKind::OneOfKey,
+            type_name: "MessageContent",
+            value: "carousel".into(),
+        }];
         assert_eq!(
             paths(&detect(&received, &known, "Resp", &notes)),
-            [(DriftKind::UnknownOneOfKey, "MessageContent", "content.carousel", Some("carousel"))]
+            [(
+                DriftKind::UnknownOneOfKey,
+                "MessageContent",
+                "content.carousel",
+                Some("carousel")
+            )]
         );
     }
 

@@ -358,18 +358,31 @@ impl<C> fmt::Display for ApiError<C> {
         }
         if !self.field_violations.is_empty() {
             f.write_str(" (")?;
-            for (i, violation) in self.field_violations.iter().take(VIOLATIONS_SHOWN).enumerate() {
+            for (i, violation) in self
+                .field_violations
+                .iter()
+                .take(VIOLATIONS_SHOWN)
+                .enumerate()
+            {
                 if i > 0 {
                     f.write_str("; ")?;
                 }
                 let field = violation.field.as_deref().unwrap_or("(unnamed field)");
                 write!(f, "{}", OneLine(field, 200))?;
-                if let Some(why) = violation.description.as_ref().or(violation.violated_rule.as_ref()) {
+                if let Some(why) = violation
+                    .description
+                    .as_ref()
+                    .or(violation.violated_rule.as_ref())
+                {
                     write!(f, ": {}", OneLine(why, 200))?;
                 }
             }
             if self.field_violations.len() > VIOLATIONS_SHOWN {
-                write!(f, "; and {} more", self.field_violations.len() - VIOLATIONS_SHOWN)?;
+                write!(
+                    f,
+                    "; and {} more",
+                    self.field_violations.len() - VIOLATIONS_SHOWN
+                )?;
             }
             f.write_str(")")?;
         }
@@ -602,12 +615,21 @@ mod tests {
 
     #[test]
     fn empty_and_odd_bodies_still_yield_an_api_error() {
-        for body in ["", "<html>bad gateway</html>", "[1,2]", r#"{"message":5}"#, "null"] {
+        for body in [
+            "",
+            "<html>bad gateway</html>",
+            "[1,2]",
+            r#"{"message":5}"#,
+            "null",
+        ] {
             let error = api(503, body, Some("r1"));
             assert_eq!(error.status, StatusCode::SERVICE_UNAVAILABLE);
             assert_eq!(error.message, None);
             assert_eq!(error.code, None);
-            assert_eq!(error.to_string(), "wix returned 503 Service Unavailable [request id r1]");
+            assert_eq!(
+                error.to_string(),
+                "wix returned 503 Service Unavailable [request id r1]"
+            );
         }
         let error = api(599, "", None);
         assert_eq!(error.to_string(), "wix returned 599");
@@ -628,7 +650,10 @@ mod tests {
             r#"{"message":"nope","details":{"applicationError":{"code":"NOT_OWNED_BY_BUSINESS"}}}"#,
             None,
         );
-        assert_eq!(owned.to_string(), "wix returned 403 Forbidden (NOT_OWNED_BY_BUSINESS): nope");
+        assert_eq!(
+            owned.to_string(),
+            "wix returned 403 Forbidden (NOT_OWNED_BY_BUSINESS): nope"
+        );
     }
 
     #[test]
@@ -666,7 +691,10 @@ mod tests {
         assert_eq!(typed.code(), Some(&Code::NotFound));
         assert_eq!(typed.request_id(), Some("id"));
         assert_eq!(typed.status(), Some(StatusCode::NOT_FOUND));
-        assert_eq!(typed.to_string(), "wix returned 404 Not Found (CONVERSATION_NOT_FOUND) [request id id]");
+        assert_eq!(
+            typed.to_string(),
+            "wix returned 404 Not Found (CONVERSATION_NOT_FOUND) [request id id]"
+        );
         let other: Error<Code> = Error::Api(Box::new(api(
             404,
             r#"{"details":{"applicationError":{"code":"NEW_CODE"}}}"#,
@@ -682,7 +710,10 @@ mod tests {
             phase: TransportPhase::Send,
             after: Some(Duration::from_millis(1500)),
         };
-        assert_eq!(timeout.to_string(), "timed out after 1.5s waiting for wix to respond");
+        assert_eq!(
+            timeout.to_string(),
+            "timed out after 1.5s waiting for wix to respond"
+        );
         assert!(timeout.is_retryable());
         let transport: Error = Error::Transport {
             phase: TransportPhase::Body,
@@ -693,8 +724,14 @@ mod tests {
             transport.to_string(),
             "the connection to wix failed while reading the response [request id r]"
         );
-        assert_eq!(std::error::Error::source(&transport).unwrap().to_string(), "reset");
-        let invalid: Error = Error::invalid_request("message.content.previewText", "must be at most 256 characters");
+        assert_eq!(
+            std::error::Error::source(&transport).unwrap().to_string(),
+            "reset"
+        );
+        let invalid: Error = Error::invalid_request(
+            "message.content.previewText",
+            "must be at most 256 characters",
+        );
         assert_eq!(
             invalid.to_string(),
             "invalid request: message.content.previewText: must be at most 256 characters"
@@ -705,7 +742,10 @@ mod tests {
             status: StatusCode::OK,
             request_id: None,
         };
-        assert_eq!(too_large.to_string(), "the 200 OK response from wix is larger than the 10-byte limit");
+        assert_eq!(
+            too_large.to_string(),
+            "the 200 OK response from wix is larger than the 10-byte limit"
+        );
         let content_type: Error = Error::UnexpectedContentType {
             status: StatusCode::OK,
             content_type: Some("text/html".into()),
@@ -719,12 +759,22 @@ mod tests {
             url: Some("ftp://x".into()),
             reason: "the scheme must be https".into(),
         });
-        assert_eq!(build.to_string(), "invalid base URL \"ftp://x\": the scheme must be https");
+        assert_eq!(
+            build.to_string(),
+            "invalid base URL \"ftp://x\": the scheme must be https"
+        );
     }
 
     #[test]
     fn retryable_statuses() {
-        for (status, retryable) in [(429, true), (500, false), (502, true), (503, true), (504, true), (404, false)] {
+        for (status, retryable) in [
+            (429, true),
+            (500, false),
+            (502, true),
+            (503, true),
+            (504, true),
+            (404, false),
+        ] {
             let error: Error = Error::Api(Box::new(api(status, "", None)));
             assert_eq!(error.is_retryable(), retryable, "{status}");
         }

@@ -15,7 +15,7 @@
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::builder()
-//!     .auth(Auth::api_key_for_site(std::env::var("WIX_API_KEY")?, std::env::var("WIX_SITE_ID")?.parse()?))
+//!     .auth(Auth::api_key_for_site(std::env::var("WIX_API_KEY")?, std::env::var("WIX_SITE_ID")?))
 //!     .build()?;
 //! let participant = ParticipantId { id: Some(ParticipantIdId::ContactId(uuid::Uuid::nil())) };
 //! let created = client
@@ -49,7 +49,7 @@ pub mod types {
 }
 
 /// Option structs and application error codes of the operations (the operations themselves
-/// are methods on [`Client`](crate::Client)).
+/// are methods on [`Client`]).
 pub mod operations {
     pub use crate::generated::operations::*;
 }

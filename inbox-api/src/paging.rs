@@ -123,7 +123,10 @@ mod tests {
     /// Pages keyed by cursor; records every cursor fetched.
     fn server(
         pages: Vec<(Option<&'static str>, PageResult)>,
-    ) -> (Log, impl FnMut(Option<String>) -> futures::future::Ready<PageResult>) {
+    ) -> (
+        Log,
+        impl FnMut(Option<String>) -> futures::future::Ready<PageResult>,
+    ) {
         let log = Arc::new(Mutex::new(Vec::new()));
         let pages = Arc::new(Mutex::new(pages));
         let seen = log.clone();

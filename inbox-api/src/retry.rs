@@ -215,7 +215,10 @@ mod tests {
     fn parses_delay_seconds() {
         let now = at(1_000);
         assert_eq!(parse_retry_after("0", now), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after(" 120 ", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after(" 120 ", now),
+            Some(Duration::from_secs(120))
+        );
         assert_eq!(
             parse_retry_after("99999999999999999999999", now),
             Some(Duration::from_secs(u64::MAX))
@@ -246,6 +249,9 @@ mod tests {
             parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", at(1_500_000_000)),
             Some(Duration::ZERO)
         );
-        assert_eq!(parse_retry_after("Wed, 32 Oct 2015 07:28:00 GMT", now), None);
+        assert_eq!(
+            parse_retry_after("Wed, 32 Oct 2015 07:28:00 GMT", now),
+            None
+        );
     }
 }

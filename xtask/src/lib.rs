@@ -16,12 +16,16 @@ pub struct Flags {
 impl Flags {
     /// Wraps the arguments after the command name.
     pub fn new(args: &[String]) -> Self {
-        Flags { args: args.to_vec() }
+        Flags {
+            args: args.to_vec(),
+        }
     }
 
     /// Takes `--name VALUE`.
     pub fn value(&mut self, name: &str) -> Result<Option<String>, String> {
-        let Some(i) = self.args.iter().position(|a| a == name) else { return Ok(None) };
+        let Some(i) = self.args.iter().position(|a| a == name) else {
+            return Ok(None);
+        };
         if i + 1 >= self.args.len() {
             return Err(format!("{name} needs a value"));
         }

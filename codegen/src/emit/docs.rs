@@ -20,7 +20,11 @@ pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
         } else if !in_fence {
             text = escape(&text);
         }
-        let text = if text.is_empty() { String::new() } else { format!(" {text}") };
+        let text = if text.is_empty() {
+            String::new()
+        } else {
+            format!(" {text}")
+        };
         out.extend(quote!(#[doc = #text]));
     }
     if in_fence {
@@ -128,8 +132,18 @@ pub(crate) fn deprecation_note(d: &ir::Deprecation) -> String {
 }
 
 /// Documentation lines of a field-like item: spec text, then facts.
-pub(crate) fn item_doc(doc: &[String], limits: &ir::Limits, read_only: bool, deprecated: Option<&ir::Deprecation>, fallback: &str) -> Vec<String> {
-    let mut lines: Vec<String> = if doc.is_empty() { vec![fallback.to_owned()] } else { doc.to_vec() };
+pub(crate) fn item_doc(
+    doc: &[String],
+    limits: &ir::Limits,
+    read_only: bool,
+    deprecated: Option<&ir::Deprecation>,
+    fallback: &str,
+) -> Vec<String> {
+    let mut lines: Vec<String> = if doc.is_empty() {
+        vec![fallback.to_owned()]
+    } else {
+        doc.to_vec()
+    };
     if let Some(facts) = facts(limits, read_only) {
         lines.push(String::new());
         lines.push(facts);
@@ -147,7 +161,10 @@ mod tests {
 
     #[test]
     fn escapes_rustdoc_syntax_outside_code() {
-        assert_eq!(escape("see [docs] <b> & https://x.io/a."), "see \\[docs\\] &lt;b&gt; &amp; <https://x.io/a>.");
+        assert_eq!(
+            escape("see [docs] <b> & https://x.io/a."),
+            "see \\[docs\\] &lt;b&gt; &amp; <https://x.io/a>."
+        );
         assert_eq!(escape("`[keep]` [x]"), "`[keep]` \\[x\\]");
         assert_eq!(escape("odd ` tick"), "odd ` tick`");
     }

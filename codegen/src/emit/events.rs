@@ -12,9 +12,16 @@ pub(crate) fn emit_events(api: &ir::Api) -> TokenStream {
     let variants = api.events.iter().map(|e| {
         let name = ident(&e.name);
         let ty = rust_type(&e.payload);
-        let mut lines = if e.doc.is_empty() { vec![format!("The `{}` event.", e.event_type)] } else { e.doc.clone() };
+        let mut lines = if e.doc.is_empty() {
+            vec![format!("The `{}` event.", e.event_type)]
+        } else {
+            e.doc.clone()
+        };
         lines.push(String::new());
-        lines.push(format!("Event type `{}` (entity `{}`, slug `{}`).", e.event_type, e.entity_fqdn, e.slug));
+        lines.push(format!(
+            "Event type `{}` (entity `{}`, slug `{}`).",
+            e.event_type, e.entity_fqdn, e.slug
+        ));
         let doc = doc_attrs(&lines);
         quote! {
             #doc

@@ -21,7 +21,11 @@ pub struct EmittedFile {
 
 /// Emits every generated file.
 pub fn emit(api: &ir::Api) -> Vec<EmittedFile> {
-    let events = (!api.events.is_empty()).then(|| quote!(pub mod events;));
+    let events = (!api.events.is_empty()).then(|| {
+        quote!(
+            pub mod events;
+        )
+    });
     let mod_rs = quote! {
         //! Code generated from the OpenAPI spec by `cargo xtask regen`.
         #events
@@ -30,13 +34,28 @@ pub fn emit(api: &ir::Api) -> Vec<EmittedFile> {
         mod validation;
     };
     let mut files = vec![
-        EmittedFile { path: "mod.rs", tokens: mod_rs },
-        EmittedFile { path: "operations.rs", tokens: operations::emit_operations(api) },
-        EmittedFile { path: "types.rs", tokens: types::emit_types(api) },
-        EmittedFile { path: "validation.rs", tokens: validation::emit_validation(api) },
+        EmittedFile {
+            path: "mod.rs",
+            tokens: mod_rs,
+        },
+        EmittedFile {
+            path: "operations.rs",
+            tokens: operations::emit_operations(api),
+        },
+        EmittedFile {
+            path: "types.rs",
+            tokens: types::emit_types(api),
+        },
+        EmittedFile {
+            path: "validation.rs",
+            tokens: validation::emit_validation(api),
+        },
     ];
     if !api.events.is_empty() {
-        files.push(EmittedFile { path: "events.rs", tokens: events::emit_events(api) });
+        files.push(EmittedFile {
+            path: "events.rs",
+            tokens: events::emit_events(api),
+        });
     }
     files
 }

@@ -63,7 +63,11 @@ fn arguments(op: &ir::Operation) -> Vec<TokenStream> {
         .collect();
     if let Some(body) = &op.body {
         let ty = rust_type(&body.ty);
-        args.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
+        args.push(if body.required {
+            quote!(body: &#ty)
+        } else {
+            quote!(body: Option<&#ty>)
+        });
     }
     if let Some(options) = &op.options_type {
         let options = ident(options);
@@ -73,13 +77,27 @@ fn arguments(op: &ir::Operation) -> Vec<TokenStream> {
 }
 
 fn method_doc(op: &ir::Operation, method_name: &str, returns: &str) -> TokenStream {
-    let mut lines = if op.doc.is_empty() { vec![format!("Calls `{}`.", op.operation_id)] } else { op.doc.clone() };
+    let mut lines = if op.doc.is_empty() {
+        vec![format!("Calls `{}`.", op.operation_id)]
+    } else {
+        op.doc.clone()
+    };
     lines.push(String::new());
-    lines.push(format!("`{} {}` (operation `{}`). {returns}", op.method, op.path, op.operation_id));
+    lines.push(format!(
+        "`{} {}` (operation `{}`). {returns}",
+        op.method, op.path, op.operation_id
+    ));
     if !op.error_codes.is_empty() {
-        let codes: Vec<String> = op.error_codes.iter().map(|c| format!("`{}`", c.code)).collect();
+        let codes: Vec<String> = op
+            .error_codes
+            .iter()
+            .map(|c| format!("`{}`", c.code))
+            .collect();
         lines.push(String::new());
-        lines.push(format!("Documented application errors: {}.", codes.join(", ")));
+        lines.push(format!(
+            "Documented application errors: {}.",
+            codes.join(", ")
+        ));
     }
     let mut lines: Vec<String> = lines.iter().map(|l| super::docs::escape(l)).collect();
     // A compiled (not run) example with the arguments as the example function's parameters.
@@ -91,20 +109,33 @@ fn method_doc(op: &ir::Operation, method_name: &str, returns: &str) -> TokenStre
     }
     if let Some(body) = &op.body {
         params.push(format!("body: &{}", example_type(&body.ty)));
-        call_args.push(if body.required { "body".to_owned() } else { "Some(body)".to_owned() });
+        call_args.push(if body.required {
+            "body".to_owned()
+        } else {
+            "Some(body)".to_owned()
+        });
     }
     if let Some(options) = &op.options_type {
         call_args.push(format!("inbox_api::operations::{options}::default()"));
     }
     lines.push(String::new());
     lines.push("```no_run".to_owned());
-    lines.push(format!("# async fn example({}) -> Result<(), Box<dyn std::error::Error>> {{", params.join(", ")));
+    lines.push(format!(
+        "# async fn example({}) -> Result<(), Box<dyn std::error::Error>> {{",
+        params.join(", ")
+    ));
     if returns.contains("Stream") {
         lines.push("use futures::TryStreamExt;".to_owned());
-        lines.push(format!("let items: Vec<_> = client.{method_name}({}).try_collect().await?;", call_args.join(", ")));
+        lines.push(format!(
+            "let items: Vec<_> = client.{method_name}({}).try_collect().await?;",
+            call_args.join(", ")
+        ));
         lines.push("println!(\"{} items\", items.len());".to_owned());
     } else {
-        lines.push(format!("let response = client.{method_name}({}).await?;", call_args.join(", ")));
+        lines.push(format!(
+            "let response = client.{method_name}({}).await?;",
+            call_args.join(", ")
+        ));
         lines.push("println!(\"{response:?}\");".to_owned());
     }
     lines.push("# Ok(())".to_owned());
@@ -112,7 +143,11 @@ fn method_doc(op: &ir::Operation, method_name: &str, returns: &str) -> TokenStre
     lines.push("```".to_owned());
     let mut out = TokenStream::new();
     for line in lines.drain(..) {
-        let text = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let text = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         out.extend(quote!(#[doc = #text]));
     }
     out
@@ -135,7 +170,10 @@ fn example_type(ty: &TypeRef) -> String {
             ir::Prim::Json => "serde_json::Value".to_owned(),
         },
         TypeRef::List(inner) => format!("Vec<{}>", example_type(inner)),
-        TypeRef::Map(inner) => format!("std::collections::BTreeMap<String, {}>", example_type(inner)),
+        TypeRef::Map(inner) => format!(
+            "std::collections::BTreeMap<String, {}>",
+            example_type(inner)
+        ),
     }
 }
 
@@ -170,7 +208,12 @@ pub(crate) fn limits_tokens(limits: &ir::Limits) -> TokenStream {
 }
 
 pub(crate) fn has_value_limits(limits: &ir::Limits) -> bool {
-    limits.min_length.is_some() || limits.max_length.is_some() || limits.min_items.is_some() || limits.max_items.is_some() || limits.minimum.is_some() || limits.maximum.is_some()
+    limits.min_length.is_some()
+        || limits.max_length.is_some()
+        || limits.min_items.is_some()
+        || limits.max_items.is_some()
+        || limits.minimum.is_some()
+        || limits.maximum.is_some()
 }
 
 fn emit_method(_api: &ir::Api, op: &ir::Operation) -> TokenStream {
@@ -186,7 +229,10 @@ fn emit_method(_api: &ir::Api, op: &ir::Operation) -> TokenStream {
     let operation_id = &op.operation_id;
     let method = format_ident!("{}", op.method);
     let path_template = &op.path;
-    let idempotent = matches!(op.method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS");
+    let idempotent = matches!(
+        op.method.as_str(),
+        "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS"
+    );
 
     let mut checks = Vec::new();
     for p in &op.params {
@@ -211,13 +257,19 @@ fn emit_method(_api: &ir::Api, op: &ir::Operation) -> TokenStream {
     let mut pieces: Vec<TokenStream> = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         let literal = &rest[..start];
         if !literal.is_empty() {
             pieces.push(quote!(#literal));
         }
         let wire = &rest[start + 1..start + len];
-        if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == wire) {
+        if let Some(p) = op
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.wire_name == wire)
+        {
             let pname = ident(&p.name);
             pieces.push(quote!(&encode_path_segment(&#pname.to_query())));
         }
@@ -233,7 +285,11 @@ fn emit_method(_api: &ir::Api, op: &ir::Operation) -> TokenStream {
         quote!(let path = [#(#pieces),*].concat();)
     };
 
-    let query_params: Vec<&ir::Param> = op.params.iter().filter(|p| p.location == ParamLocation::Query).collect();
+    let query_params: Vec<&ir::Param> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query)
+        .collect();
     let query = if query_params.is_empty() {
         quote!(let query = Vec::new();)
     } else {
@@ -242,7 +298,9 @@ fn emit_method(_api: &ir::Api, op: &ir::Operation) -> TokenStream {
             let pname = ident(&p.name);
             match (&p.ty, p.required) {
                 (TypeRef::List(_), true) => quote!(query.push_each(#wire, &#pname);),
-                (TypeRef::List(_), false) => quote!(query.push_each(#wire, options.#pname.as_deref().unwrap_or_default());),
+                (TypeRef::List(_), false) => {
+                    quote!(query.push_each(#wire, options.#pname.as_deref().unwrap_or_default());)
+                }
                 (_, true) => quote!(query.push(#wire, &#pname);),
                 (_, false) => quote!(query.push_opt(#wire, options.#pname.as_ref());),
             }
@@ -272,7 +330,10 @@ fn emit_method(_api: &ir::Api, op: &ir::Operation) -> TokenStream {
             }
         }
     };
-    let uses_options = op.options_type.is_some() && !op.params.iter().any(|p| !p.required && (p.location == ParamLocation::Query || has_value_limits(&p.limits)));
+    let uses_options = op.options_type.is_some()
+        && !op.params.iter().any(|p| {
+            !p.required && (p.location == ParamLocation::Query || has_value_limits(&p.limits))
+        });
     let silence = uses_options.then(|| quote!(let _ = &options;));
     quote! {
         #doc
@@ -297,14 +358,20 @@ fn emit_method(_api: &ir::Api, op: &ir::Operation) -> TokenStream {
 /// `<op>_stream`: every item of every page, fetched lazily.
 fn emit_stream(api: &ir::Api, op: &ir::Operation) -> Option<TokenStream> {
     let pagination = op.pagination.as_ref()?;
-    let TypeRef::Named(response_name) = op.response.as_ref()? else { return None };
+    let TypeRef::Named(response_name) = op.response.as_ref()? else {
+        return None;
+    };
     let name = format_ident!("{}_stream", op.name);
     let one_page = ident(&op.name);
     let args = arguments(op);
     let code = code_type(op);
     let item = rust_type(&pagination.item_type);
     let response = ident(response_name);
-    let doc = method_doc(op, &name.to_string(), "Returns a `Stream` of every item, fetching pages lazily as it is consumed.");
+    let doc = method_doc(
+        op,
+        &name.to_string(),
+        "Returns a `Stream` of every item, fetching pages lazily as it is consumed.",
+    );
     let cursor = ident(&pagination.cursor_param);
     let required: Vec<TokenStream> = op
         .params
@@ -330,9 +397,16 @@ fn emit_stream(api: &ir::Api, op: &ir::Operation) -> Option<TokenStream> {
         }
     };
     let response_struct = fields_of(response_name)?;
-    let items_field = response_struct.fields.iter().find(|f| f.name == pagination.items_field)?;
+    let items_field = response_struct
+        .fields
+        .iter()
+        .find(|f| f.name == pagination.items_field)?;
     let items_ident = ident(&items_field.name);
-    let items = if items_field.required { quote!(page.#items_ident) } else { quote!(page.#items_ident.unwrap_or_default()) };
+    let items = if items_field.required {
+        quote!(page.#items_ident)
+    } else {
+        quote!(page.#items_ident.unwrap_or_default())
+    };
     let mut next = TokenStream::new();
     let mut current = response_struct;
     for (i, segment) in pagination.next_cursor_path.iter().enumerate() {
@@ -345,7 +419,9 @@ fn emit_stream(api: &ir::Api, op: &ir::Operation) -> Option<TokenStream> {
             (_, false) => quote!(#next.and_then(|value| value.#seg)),
         };
         if i + 1 < pagination.next_cursor_path.len() {
-            let TypeRef::Named(inner) = &field.ty else { return None };
+            let TypeRef::Named(inner) = &field.ty else {
+                return None;
+            };
             current = fields_of(inner)?;
         }
     }
@@ -404,7 +480,10 @@ fn emit_options(op: &ir::Operation) -> Option<TokenStream> {
             }
         }
     });
-    let doc = format!(" Optional parameters of `Client::{}`; build with `{}::default()` and the setters.", op.name, name);
+    let doc = format!(
+        " Optional parameters of `Client::{}`; build with `{}::default()` and the setters.",
+        op.name, name
+    );
     Some(quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, Default, PartialEq)]
@@ -422,7 +501,15 @@ fn emit_options(op: &ir::Operation) -> Option<TokenStream> {
 fn emit_error_codes(op: &ir::Operation) -> Option<TokenStream> {
     let name = op.error_code_type.as_ref()?;
     let e = ir::Enum {
-        variants: op.error_codes.iter().map(|c| ir::Variant { name: c.name.clone(), wire_name: c.code.clone(), doc: c.doc.clone() }).collect(),
+        variants: op
+            .error_codes
+            .iter()
+            .map(|c| ir::Variant {
+                name: c.name.clone(),
+                wire_name: c.code.clone(),
+                doc: c.doc.clone(),
+            })
+            .collect(),
     };
     let lines = vec![
         format!("Application error codes of `Client::{}` (`details.applicationError.code`).", op.name),

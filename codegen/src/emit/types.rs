@@ -72,7 +72,11 @@ fn with_module(wire: WireFormat, ty: &TypeRef) -> Option<&'static str> {
 
 fn emit_type(api: &ir::Api, type_def: &ir::TypeDef) -> TokenStream {
     let fallback = format!("`{}` from the spec.", type_def.spec_name);
-    let doc = doc_attrs(&if type_def.doc.is_empty() { vec![fallback] } else { type_def.doc.clone() });
+    let doc = doc_attrs(&if type_def.doc.is_empty() {
+        vec![fallback]
+    } else {
+        type_def.doc.clone()
+    });
     let name = ident(&type_def.name);
     match &type_def.kind {
         TypeKind::Struct(s) => emit_struct(api, &name, doc, s),
@@ -94,12 +98,26 @@ fn all_optional(s: &ir::Struct) -> bool {
 }
 
 fn emit_struct(api: &ir::Api, name: &Ident, doc: TokenStream, s: &ir::Struct) -> TokenStream {
-    let camel = s.fields.iter().filter(|f| !f.flatten).all(|f| names::serde_camel_case(&f.name) == f.wire_name);
-    let rename_all = (camel && s.fields.iter().any(|f| !f.flatten && names::unraw(&f.name) != f.wire_name)).then(|| quote!(#[serde(rename_all = "camelCase")]));
+    let camel = s
+        .fields
+        .iter()
+        .filter(|f| !f.flatten)
+        .all(|f| names::serde_camel_case(&f.name) == f.wire_name);
+    let rename_all = (camel
+        && s.fields
+            .iter()
+            .any(|f| !f.flatten && names::unraw(&f.name) != f.wire_name))
+    .then(|| quote!(#[serde(rename_all = "camelCase")]));
     let fields = s.fields.iter().map(|f| {
         let field_name = ident(&f.name);
         let fallback = format!("`{}` in the JSON object.", f.wire_name);
-        let doc = doc_attrs(&item_doc(&f.doc, &f.limits, f.read_only, f.deprecated.as_ref(), &fallback));
+        let doc = doc_attrs(&item_doc(
+            &f.doc,
+            &f.limits,
+            f.read_only,
+            f.deprecated.as_ref(),
+            &fallback,
+        ));
         let deprecated = f.deprecated.as_ref().map(|d| {
             let note = deprecation_note(d);
             quote!(#[deprecated(note = #note)])
@@ -110,7 +128,11 @@ fn emit_struct(api: &ir::Api, name: &Ident, doc: TokenStream, s: &ir::Struct) ->
         if f.flatten {
             serde_args.push(quote!(flatten));
         } else {
-            let serde_name = if rename_all.is_some() { names::serde_camel_case(&f.name) } else { names::unraw(&f.name).to_owned() };
+            let serde_name = if rename_all.is_some() {
+                names::serde_camel_case(&f.name)
+            } else {
+                names::unraw(&f.name).to_owned()
+            };
             if serde_name != f.wire_name {
                 let wire = &f.wire_name;
                 serde_args.push(quote!(rename = #wire));
@@ -135,7 +157,11 @@ fn emit_struct(api: &ir::Api, name: &Ident, doc: TokenStream, s: &ir::Struct) ->
     });
     let default = all_optional(s).then(|| quote!(Default,));
     let constructor = (!all_optional(s)).then(|| emit_constructor(api, name, s));
-    let allow_deprecated = s.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    let allow_deprecated = s
+        .fields
+        .iter()
+        .any(|f| f.deprecated.is_some())
+        .then(|| quote!(#[allow(deprecated)]));
     quote! {
         #doc
         #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
@@ -163,9 +189,19 @@ fn emit_constructor(_api: &ir::Api, name: &Ident, s: &ir::Struct) -> TokenStream
             quote!(#n: None)
         }
     });
-    let listed: Vec<String> = required.iter().map(|f| format!("`{}`", names::unraw(&f.name))).collect();
-    let doc = format!(" A value with the required {} set and every optional field empty.", listed.join(", "));
-    let allow_deprecated = s.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    let listed: Vec<String> = required
+        .iter()
+        .map(|f| format!("`{}`", names::unraw(&f.name)))
+        .collect();
+    let doc = format!(
+        " A value with the required {} set and every optional field empty.",
+        listed.join(", ")
+    );
+    let allow_deprecated = s
+        .fields
+        .iter()
+        .any(|f| f.deprecated.is_some())
+        .then(|| quote!(#[allow(deprecated)]));
     quote! {
         impl #name {
             #[doc = #doc]
@@ -181,7 +217,11 @@ pub(crate) fn emit_enum(name: &Ident, doc: TokenStream, e: &ir::Enum) -> TokenSt
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let fallback = format!("`{}`", v.wire_name);
-        let doc = doc_attrs(&if v.doc.is_empty() { vec![fallback] } else { v.doc.clone() });
+        let doc = doc_attrs(&if v.doc.is_empty() {
+            vec![fallback]
+        } else {
+            v.doc.clone()
+        });
         quote! {
             #doc
             #variant,
@@ -234,7 +274,13 @@ fn emit_oneof(name: &Ident, doc: TokenStream, o: &ir::OneOf) -> TokenStream {
     let arms = o.arms.iter().map(|a| {
         let variant = ident(&a.name);
         let fallback = format!("`{}` is present.", a.wire_name);
-        let doc = doc_attrs(&item_doc(&a.doc, &a.limits, a.read_only, a.deprecated.as_ref(), &fallback));
+        let doc = doc_attrs(&item_doc(
+            &a.doc,
+            &a.limits,
+            a.read_only,
+            a.deprecated.as_ref(),
+            &fallback,
+        ));
         let deprecated = a.deprecated.as_ref().map(|d| {
             let note = deprecation_note(d);
             quote!(#[deprecated(note = #note)])
@@ -256,7 +302,11 @@ fn emit_oneof(name: &Ident, doc: TokenStream, o: &ir::OneOf) -> TokenStream {
             #variant(#ty),
         }
     });
-    let allow_deprecated = o.arms.iter().any(|a| a.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
+    let allow_deprecated = o
+        .arms
+        .iter()
+        .any(|a| a.deprecated.is_some())
+        .then(|| quote!(#[allow(deprecated)]));
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -17,16 +17,26 @@ struct KeyRule<'a> {
 }
 
 pub(crate) fn emit_validation(api: &ir::Api) -> TokenStream {
-    let types: BTreeMap<&str, &ir::TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let types: BTreeMap<&str, &ir::TypeDef> =
+        api.types.iter().map(|t| (t.name.as_str(), t)).collect();
     // Types reachable from request bodies.
     let mut reachable: BTreeSet<&str> = BTreeSet::new();
-    let mut todo: Vec<&str> = api.operations.iter().filter_map(|op| op.body.as_ref()).filter_map(|b| named(&b.ty)).collect();
+    let mut todo: Vec<&str> = api
+        .operations
+        .iter()
+        .filter_map(|op| op.body.as_ref())
+        .filter_map(|b| named(&b.ty))
+        .collect();
     while let Some(name) = todo.pop() {
         if !reachable.insert(name) {
             continue;
         }
         if let Some(t) = types.get(name) {
-            todo.extend(children(t, &types).into_iter().filter_map(|(_, ty, _)| named(ty)));
+            todo.extend(
+                children(t, &types)
+                    .into_iter()
+                    .filter_map(|(_, ty, _)| named(ty)),
+            );
         }
     }
     // Rules per type; a child is kept only when it has rules itself (fixpoint).
@@ -35,7 +45,11 @@ pub(crate) fn emit_validation(api: &ir::Api) -> TokenStream {
         let before = has_rules.len();
         for &name in &reachable {
             let Some(t) = types.get(name) else { continue };
-            if children(t, &types).iter().any(|(_, ty, limits)| has_value_limits(limits) || limits.items.as_deref().is_some_and(has_value_limits) || named(ty).is_some_and(|c| has_rules.contains(c))) {
+            if children(t, &types).iter().any(|(_, ty, limits)| {
+                has_value_limits(limits)
+                    || limits.items.as_deref().is_some_and(has_value_limits)
+                    || named(ty).is_some_and(|c| has_rules.contains(c))
+            }) {
                 has_rules.insert(name);
             }
         }
@@ -47,8 +61,16 @@ pub(crate) fn emit_validation(api: &ir::Api) -> TokenStream {
         let t = types.get(name)?;
         let rules: Vec<KeyRule> = children(t, &types)
             .into_iter()
-            .map(|(key, ty, limits)| KeyRule { key, limits, child: named(ty).filter(|c| has_rules.contains(c)) })
-            .filter(|r| has_value_limits(r.limits) || r.limits.items.as_deref().is_some_and(has_value_limits) || r.child.is_some())
+            .map(|(key, ty, limits)| KeyRule {
+                key,
+                limits,
+                child: named(ty).filter(|c| has_rules.contains(c)),
+            })
+            .filter(|r| {
+                has_value_limits(r.limits)
+                    || r.limits.items.as_deref().is_some_and(has_value_limits)
+                    || r.child.is_some()
+            })
             .collect();
         let rules = rules.iter().map(|r| {
             let key = r.key;
@@ -88,7 +110,10 @@ fn named(ty: &TypeRef) -> Option<&str> {
 }
 
 /// The JSON keys of a type with their types and limits; oneof arms count as keys of the parent.
-fn children<'a>(t: &'a ir::TypeDef, types: &BTreeMap<&str, &'a ir::TypeDef>) -> Vec<(&'a str, &'a TypeRef, &'a ir::Limits)> {
+fn children<'a>(
+    t: &'a ir::TypeDef,
+    types: &BTreeMap<&str, &'a ir::TypeDef>,
+) -> Vec<(&'a str, &'a TypeRef, &'a ir::Limits)> {
     match &t.kind {
         TypeKind::Struct(s) => s
             .fields
@@ -96,7 +121,11 @@ fn children<'a>(t: &'a ir::TypeDef, types: &BTreeMap<&str, &'a ir::TypeDef>) -> 
             .flat_map(|f| {
                 if f.flatten {
                     match named(&f.ty).and_then(|n| types.get(n)).map(|t| &t.kind) {
-                        Some(TypeKind::OneOf(o)) => o.arms.iter().map(|a| (a.wire_name.as_str(), &a.ty, &a.limits)).collect(),
+                        Some(TypeKind::OneOf(o)) => o
+                            .arms
+                            .iter()
+                            .map(|a| (a.wire_name.as_str(), &a.ty, &a.limits))
+                            .collect(),
                         _ => Vec::new(),
                     }
                 } else {

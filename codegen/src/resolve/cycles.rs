@@ -8,10 +8,19 @@ use crate::ir::{TypeDef, TypeKind, TypeRef};
 /// Replaces `Named` with `Boxed` on every by-value edge that lies on a cycle.
 pub(crate) fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) {
     let names: Vec<&String> = types.keys().collect();
-    let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
     let edges: Vec<Vec<usize>> = types
         .values()
-        .map(|t| direct_targets(&t.kind).iter().filter_map(|n| index.get(n.as_str()).copied()).collect())
+        .map(|t| {
+            direct_targets(&t.kind)
+                .iter()
+                .filter_map(|n| index.get(n.as_str()).copied())
+                .collect()
+        })
         .collect();
     let scc = strongly_connected(&edges);
     let cyclic: Vec<(String, String)> = edges
@@ -22,7 +31,9 @@ pub(crate) fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) {
         .map(|(u, v)| (names[u].clone(), names[v].clone()))
         .collect();
     for (from, to) in cyclic {
-        let Some(type_def) = types.get_mut(&from) else { continue };
+        let Some(type_def) = types.get_mut(&from) else {
+            continue;
+        };
         match &mut type_def.kind {
             TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| box_ref(&mut f.ty, &to)),
             TypeKind::OneOf(o) => o.arms.iter_mut().for_each(|a| box_ref(&mut a.ty, &to)),

@@ -8,7 +8,9 @@ use crate::ir::{self, TypeRef};
 use crate::names;
 
 pub(crate) fn resolve_events(cx: &mut Resolver) -> (Vec<ir::Event>, Option<ir::EventEnvelope>) {
-    let Some(spec) = cx.doc.extensions.get("x-wix-events") else { return (Vec::new(), None) };
+    let Some(spec) = cx.doc.extensions.get("x-wix-events") else {
+        return (Vec::new(), None);
+    };
     let at = "#/x-wix-events";
     let mut events: Vec<ir::Event> = Vec::new();
     let schema_ref = |cx: &mut Resolver, key: &str| -> Option<String> {
@@ -16,7 +18,10 @@ pub(crate) fn resolve_events(cx: &mut Resolver) -> (Vec<ir::Event>, Option<ir::E
         match spec.get(key).and_then(|v| v.as_str()) {
             Some(reference) => cx.component_ref(reference, &pointer),
             None => {
-                cx.error(pointer, format!("x-wix-events needs `{key}`: a '#/components/schemas/...' reference"));
+                cx.error(
+                    pointer,
+                    format!("x-wix-events needs `{key}`: a '#/components/schemas/...' reference"),
+                );
                 None
             }
         }
@@ -24,7 +29,11 @@ pub(crate) fn resolve_events(cx: &mut Resolver) -> (Vec<ir::Event>, Option<ir::E
     let envelope = schema_ref(cx, "envelope");
     let domain_event = schema_ref(cx, "domainEvent");
     let identity = schema_ref(cx, "identity");
-    let jwt_claim = spec.get("jwtClaim").and_then(|v| v.as_str()).unwrap_or("data").to_owned();
+    let jwt_claim = spec
+        .get("jwtClaim")
+        .and_then(|v| v.as_str())
+        .unwrap_or("data")
+        .to_owned();
     let Some(list) = spec.get("events").and_then(|e| e.as_array()) else {
         cx.error(join(at, "events"), "x-wix-events needs an `events` list");
         return (events, None);
@@ -36,10 +45,18 @@ pub(crate) fn resolve_events(cx: &mut Resolver) -> (Vec<ir::Event>, Option<ir::E
             cx.error(pointer, "each event needs `eventType` and `payload`");
             continue;
         };
-        let Some(payload_type) = cx.component_ref(&payload, &join(&pointer, "payload")) else { continue };
+        let Some(payload_type) = cx.component_ref(&payload, &join(&pointer, "payload")) else {
+            continue;
+        };
         let name = names::type_name(payload.rsplit('/').next().unwrap_or(&payload));
-        if let Some(other) = events.iter().find(|e| e.name == name || e.event_type == event_type) {
-            let message = format!("events `{event_type}` and `{}` collide (same payload type or event type)", other.event_type);
+        if let Some(other) = events
+            .iter()
+            .find(|e| e.name == name || e.event_type == event_type)
+        {
+            let message = format!(
+                "events `{event_type}` and `{}` collide (same payload type or event type)",
+                other.event_type
+            );
             cx.error(pointer, message);
             continue;
         }
@@ -54,7 +71,12 @@ pub(crate) fn resolve_events(cx: &mut Resolver) -> (Vec<ir::Event>, Option<ir::E
     }
     events.sort_by(|a, b| a.name.cmp(&b.name));
     let envelope = match (envelope, domain_event, identity) {
-        (Some(envelope), Some(domain_event), Some(identity)) => Some(ir::EventEnvelope { jwt_claim, envelope, domain_event, identity }),
+        (Some(envelope), Some(domain_event), Some(identity)) => Some(ir::EventEnvelope {
+            jwt_claim,
+            envelope,
+            domain_event,
+            identity,
+        }),
         _ => None,
     };
     (events, envelope)

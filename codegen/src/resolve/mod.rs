@@ -92,12 +92,17 @@ impl<'a> Resolver<'a> {
             self.error(pointer, message);
             return false;
         }
-        self.claimed.insert(rust_name.to_owned(), (spec_name.to_owned(), pointer.to_owned()));
+        self.claimed.insert(
+            rust_name.to_owned(),
+            (spec_name.to_owned(), pointer.to_owned()),
+        );
         true
     }
 
     fn register_components(&mut self) {
-        let Some(components) = &self.doc.components else { return };
+        let Some(components) = &self.doc.components else {
+            return;
+        };
         let names: Vec<String> = components.schemas.keys().cloned().collect();
         for spec_name in names {
             let rust_name = crate::names::type_name(&spec_name);
@@ -109,9 +114,13 @@ impl<'a> Resolver<'a> {
     }
 
     fn convert_components(&mut self) {
-        let Some(components) = &self.doc.components else { return };
+        let Some(components) = &self.doc.components else {
+            return;
+        };
         for (spec_name, schema) in &components.schemas {
-            let Some(rust_name) = self.components.get(spec_name).cloned() else { continue };
+            let Some(rust_name) = self.components.get(spec_name).cloned() else {
+                continue;
+            };
             let pointer = crate::diagnostics::join("#/components/schemas", spec_name);
             schema::define_named(self, &rust_name, spec_name, schema, &pointer);
         }
@@ -125,7 +134,12 @@ impl<'a> Resolver<'a> {
                 match self.components.get(&name) {
                     Some(rust) => Some(rust.clone()),
                     None => {
-                        if self.doc.components.as_ref().is_some_and(|c| c.schemas.contains_key(&name)) {
+                        if self
+                            .doc
+                            .components
+                            .as_ref()
+                            .is_some_and(|c| c.schemas.contains_key(&name))
+                        {
                             // Registered under a colliding name: already reported.
                             None
                         } else {
@@ -147,7 +161,10 @@ impl<'a> Resolver<'a> {
     }
 
     /// Looks up a component schema by spec name.
-    pub(crate) fn component_schema(&self, name: &str) -> Option<&'a openapiv3::ReferenceOr<openapiv3::Schema>> {
+    pub(crate) fn component_schema(
+        &self,
+        name: &str,
+    ) -> Option<&'a openapiv3::ReferenceOr<openapiv3::Schema>> {
         self.doc.components.as_ref()?.schemas.get(name)
     }
 }
@@ -155,7 +172,11 @@ impl<'a> Resolver<'a> {
 /// Turns a spec description into documentation lines.
 pub(crate) fn doc_lines(text: Option<&str>) -> ir::Doc {
     let Some(text) = text else { return Vec::new() };
-    let lines: Vec<String> = text.trim().lines().map(|l| l.trim_end().to_owned()).collect();
+    let lines: Vec<String> = text
+        .trim()
+        .lines()
+        .map(|l| l.trim_end().to_owned())
+        .collect();
     if lines.iter().all(|l| l.trim().is_empty()) {
         return Vec::new();
     }
@@ -163,12 +184,18 @@ pub(crate) fn doc_lines(text: Option<&str>) -> ir::Doc {
 }
 
 /// Reads a string extension.
-pub(crate) fn ext_str<'e>(extensions: &'e indexmap::IndexMap<String, serde_json::Value>, key: &str) -> Option<&'e str> {
+pub(crate) fn ext_str<'e>(
+    extensions: &'e indexmap::IndexMap<String, serde_json::Value>,
+    key: &str,
+) -> Option<&'e str> {
     extensions.get(key).and_then(|v| v.as_str())
 }
 
 /// Deprecation facts, when `deprecated` is set.
-pub(crate) fn deprecation(deprecated: bool, extensions: &indexmap::IndexMap<String, serde_json::Value>) -> Option<ir::Deprecation> {
+pub(crate) fn deprecation(
+    deprecated: bool,
+    extensions: &indexmap::IndexMap<String, serde_json::Value>,
+) -> Option<ir::Deprecation> {
     deprecated.then(|| ir::Deprecation {
         removal_date: ext_str(extensions, "x-target-removal-date").map(str::to_owned),
         replaced_by: ext_str(extensions, "x-replaced-by").map(str::to_owned),

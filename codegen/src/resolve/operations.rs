@@ -22,7 +22,9 @@ pub(crate) fn resolve_operations(cx: &mut Resolver<'_>) -> Vec<ir::Operation> {
         };
         for (method, operation) in item.iter() {
             let pointer = join(&path_pointer, method);
-            if let Some(op) = resolve_operation(cx, path, method, operation, &item.parameters, &pointer) {
+            if let Some(op) =
+                resolve_operation(cx, path, method, operation, &item.parameters, &pointer)
+            {
                 if let Some(other) = operations.iter().find(|o| o.name == op.name) {
                     let message = format!(
                         "name collision: operations `{}` and `{}` (at {}) both become the Rust method `{}`",
@@ -51,11 +53,20 @@ fn resolve_operation<'a>(
         Some(id) if !id.trim().is_empty() => id.clone(),
         _ => {
             if cx.strict {
-                cx.error(pointer, "operation has no operationId (needed to name its method)");
+                cx.error(
+                    pointer,
+                    "operation has no operationId (needed to name its method)",
+                );
                 return None;
             }
             let derived = format!("{method} {path}");
-            cx.unsupported(pointer, format!("operation without operationId (named `{}` from its method and path)", names::field_name(&derived)));
+            cx.unsupported(
+                pointer,
+                format!(
+                    "operation without operationId (named `{}` from its method and path)",
+                    names::field_name(&derived)
+                ),
+            );
             derived
         }
     };
@@ -65,15 +76,38 @@ fn resolve_operation<'a>(
 
     // Parameters: operation-level ones override path-level ones with the same name and place.
     let mut params: Vec<ir::Param> = Vec::new();
-    let all = path_params.iter().enumerate().map(|(i, p)| (p, join(&join(pointer.rsplit_once('/').map_or(pointer, |(p, _)| p), "parameters"), &i.to_string())))
-        .chain(operation.parameters.iter().enumerate().map(|(i, p)| (p, join(&join(pointer, "parameters"), &i.to_string()))))
+    let all = path_params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (
+                p,
+                join(
+                    &join(
+                        pointer.rsplit_once('/').map_or(pointer, |(p, _)| p),
+                        "parameters",
+                    ),
+                    &i.to_string(),
+                ),
+            )
+        })
+        .chain(
+            operation
+                .parameters
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p, join(&join(pointer, "parameters"), &i.to_string()))),
+        )
         .collect::<Vec<_>>();
     for (param, param_pointer) in all {
         match resolve_param(cx, param, &param_pointer, &type_prefix) {
             Ok(Some(p)) => {
                 params.retain(|q| !(q.wire_name == p.wire_name && q.location == p.location));
                 if let Some(other) = params.iter().find(|q| q.name == p.name) {
-                    let message = format!("name collision: parameters `{}` and `{}` both become the Rust name `{}`", p.wire_name, other.wire_name, p.name);
+                    let message = format!(
+                        "name collision: parameters `{}` and `{}` both become the Rust name `{}`",
+                        p.wire_name, other.wire_name, p.name
+                    );
                     cx.error(param_pointer, message);
                     ok = false;
                     continue;
@@ -85,8 +119,14 @@ fn resolve_operation<'a>(
         }
     }
     for segment in path_segments(path) {
-        if !params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == segment) {
-            cx.error(pointer, format!("path parameter `{{{segment}}}` is not declared in `parameters`"));
+        if !params
+            .iter()
+            .any(|p| p.location == ParamLocation::Path && p.wire_name == segment)
+        {
+            cx.error(
+                pointer,
+                format!("path parameter `{{{segment}}}` is not declared in `parameters`"),
+            );
             ok = false;
         }
     }
@@ -94,7 +134,10 @@ fn resolve_operation<'a>(
     let body = match &operation.request_body {
         None => None,
         Some(ReferenceOr::Reference { reference }) => {
-            cx.unsupported(&join(pointer, "requestBody"), format!("$ref request body ({reference})"));
+            cx.unsupported(
+                &join(pointer, "requestBody"),
+                format!("$ref request body ({reference})"),
+            );
             ok = false;
             None
         }
@@ -103,15 +146,34 @@ fn resolve_operation<'a>(
             match json_media(&body.content) {
                 Some((media_type, media)) => match &media.schema {
                     Some(schema) => {
-                        let schema_pointer = join(&join(&join(&body_pointer, "content"), media_type), "schema");
-                        let lowered = lower(cx, Slot::from(schema), &schema_pointer, &format!("{type_prefix}Request"), 0);
-                        Some(ir::Body { ty: lowered.ty, required: body.required })
+                        let schema_pointer =
+                            join(&join(&join(&body_pointer, "content"), media_type), "schema");
+                        let lowered = lower(
+                            cx,
+                            Slot::from(schema),
+                            &schema_pointer,
+                            &format!("{type_prefix}Request"),
+                            0,
+                        );
+                        Some(ir::Body {
+                            ty: lowered.ty,
+                            required: body.required,
+                        })
                     }
-                    None => Some(ir::Body { ty: TypeRef::Prim(ir::Prim::Json), required: body.required }),
+                    None => Some(ir::Body {
+                        ty: TypeRef::Prim(ir::Prim::Json),
+                        required: body.required,
+                    }),
                 },
                 None => {
                     let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
-                    cx.unsupported(&body_pointer, format!("request body of type {} (only JSON bodies are supported)", kinds.join(", ")));
+                    cx.unsupported(
+                        &body_pointer,
+                        format!(
+                            "request body of type {} (only JSON bodies are supported)",
+                            kinds.join(", ")
+                        ),
+                    );
                     ok = false;
                     None
                 }
@@ -127,7 +189,11 @@ fn resolve_operation<'a>(
     }
     let error_code_type = (!error_codes.is_empty()).then(|| {
         let name = format!("{type_prefix}ErrorCode");
-        cx.claim(&name, &format!("{operation_id} error codes"), &join(pointer, "x-wix-application-errors"));
+        cx.claim(
+            &name,
+            &format!("{operation_id} error codes"),
+            &join(pointer, "x-wix-application-errors"),
+        );
         name
     });
 
@@ -170,31 +236,47 @@ fn path_segments(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}') else { break };
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
         out.push(rest[start + 1..start + end].to_owned());
         rest = &rest[start + end + 1..];
     }
     out
 }
 
-fn json_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&String, &openapiv3::MediaType)> {
+fn json_media(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&String, &openapiv3::MediaType)> {
     content.iter().find(|(k, _)| {
-        let k = k.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let k = k
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         k == "application/json" || k.ends_with("+json") || k == "*/*"
     })
 }
 
-fn resolve_param<'a>(cx: &mut Resolver<'a>, param: &'a ReferenceOr<Parameter>, pointer: &str, type_prefix: &str) -> Result<Option<ir::Param>, ()> {
+fn resolve_param<'a>(
+    cx: &mut Resolver<'a>,
+    param: &'a ReferenceOr<Parameter>,
+    pointer: &str,
+    type_prefix: &str,
+) -> Result<Option<ir::Param>, ()> {
     let (param, pointer) = match param {
         ReferenceOr::Item(p) => (p, pointer.to_owned()),
         ReferenceOr::Reference { reference } => {
-            let target = reference.strip_prefix("#/components/parameters/").and_then(|name| {
-                let p = cx.doc.components.as_ref()?.parameters.get(name)?;
-                match p {
-                    ReferenceOr::Item(p) => Some((p, join("#/components/parameters", name))),
-                    ReferenceOr::Reference { .. } => None,
-                }
-            });
+            let target = reference
+                .strip_prefix("#/components/parameters/")
+                .and_then(|name| {
+                    let p = cx.doc.components.as_ref()?.parameters.get(name)?;
+                    match p {
+                        ReferenceOr::Item(p) => Some((p, join("#/components/parameters", name))),
+                        ReferenceOr::Reference { .. } => None,
+                    }
+                });
             match target {
                 Some(t) => t,
                 None => {
@@ -219,7 +301,10 @@ fn resolve_param<'a>(cx: &mut Resolver<'a>, param: &'a ReferenceOr<Parameter>, p
     let schema = match &data.format {
         ParameterSchemaOrContent::Schema(schema) => schema,
         ParameterSchemaOrContent::Content(_) => {
-            cx.unsupported(&pointer, "parameter described by `content` instead of `schema`");
+            cx.unsupported(
+                &pointer,
+                "parameter described by `content` instead of `schema`",
+            );
             return Err(());
         }
     };
@@ -234,7 +319,10 @@ fn resolve_param<'a>(cx: &mut Resolver<'a>, param: &'a ReferenceOr<Parameter>, p
         ReferenceOr::Reference { .. } => (None, false),
     };
     let doc = doc_lines(data.description.as_deref().or(doc.as_deref()));
-    let deprecated = deprecation(data.deprecated.unwrap_or(false) || deprecated_schema, &data.extensions);
+    let deprecated = deprecation(
+        data.deprecated.unwrap_or(false) || deprecated_schema,
+        &data.extensions,
+    );
     Ok(Some(ir::Param {
         name: names::field_name(&data.name),
         wire_name: data.name.clone(),
@@ -252,7 +340,9 @@ fn is_simple_param_type(cx: &Resolver, ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Prim(ir::Prim::Json) => false,
         TypeRef::Prim(_) => true,
-        TypeRef::List(inner) => !matches!(**inner, TypeRef::List(_)) && is_simple_param_type(cx, inner),
+        TypeRef::List(inner) => {
+            !matches!(**inner, TypeRef::List(_)) && is_simple_param_type(cx, inner)
+        }
         TypeRef::Named(n) | TypeRef::Boxed(n) => match cx.types.get(n).map(|t| &t.kind) {
             Some(TypeKind::Enum(_)) => true,
             Some(TypeKind::Alias(inner)) => is_simple_param_type(cx, inner),
@@ -262,7 +352,13 @@ fn is_simple_param_type(cx: &Resolver, ty: &TypeRef) -> bool {
     }
 }
 
-fn resolve_response<'a>(cx: &mut Resolver<'a>, operation: &'a openapiv3::Operation, pointer: &str, type_prefix: &str, ok: &mut bool) -> Option<TypeRef> {
+fn resolve_response<'a>(
+    cx: &mut Resolver<'a>,
+    operation: &'a openapiv3::Operation,
+    pointer: &str,
+    type_prefix: &str,
+    ok: &mut bool,
+) -> Option<TypeRef> {
     let mut success: Vec<(u16, &ReferenceOr<openapiv3::Response>)> = operation
         .responses
         .responses
@@ -276,7 +372,11 @@ fn resolve_response<'a>(cx: &mut Resolver<'a>, operation: &'a openapiv3::Operati
         .collect();
     success.sort_by_key(|(c, _)| *c);
     let (code, response) = success.into_iter().next()?;
-    let status_segment = if code == 299 { "2XX".to_owned() } else { code.to_string() };
+    let status_segment = if code == 299 {
+        "2XX".to_owned()
+    } else {
+        code.to_string()
+    };
     let response_pointer = join(&join(pointer, "responses"), &status_segment);
     let response = match response {
         ReferenceOr::Item(r) => r,
@@ -288,7 +388,10 @@ fn resolve_response<'a>(cx: &mut Resolver<'a>, operation: &'a openapiv3::Operati
             match found {
                 Some(r) => r,
                 None => {
-                    cx.error(&response_pointer, format!("$ref target not found: {reference}"));
+                    cx.error(
+                        &response_pointer,
+                        format!("$ref target not found: {reference}"),
+                    );
                     *ok = false;
                     return None;
                 }
@@ -301,25 +404,50 @@ fn resolve_response<'a>(cx: &mut Resolver<'a>, operation: &'a openapiv3::Operati
     match json_media(&response.content) {
         Some((media_type, media)) => Some(match &media.schema {
             Some(schema) => {
-                let schema_pointer = join(&join(&join(&response_pointer, "content"), media_type), "schema");
-                lower(cx, Slot::from(schema), &schema_pointer, &format!("{type_prefix}Response"), 0).ty
+                let schema_pointer = join(
+                    &join(&join(&response_pointer, "content"), media_type),
+                    "schema",
+                );
+                lower(
+                    cx,
+                    Slot::from(schema),
+                    &schema_pointer,
+                    &format!("{type_prefix}Response"),
+                    0,
+                )
+                .ty
             }
             None => TypeRef::Prim(ir::Prim::Json),
         }),
         None => {
             let kinds: Vec<&str> = response.content.keys().map(String::as_str).collect();
-            cx.unsupported(&response_pointer, format!("response body of type {} (only JSON responses are supported)", kinds.join(", ")));
+            cx.unsupported(
+                &response_pointer,
+                format!(
+                    "response body of type {} (only JSON responses are supported)",
+                    kinds.join(", ")
+                ),
+            );
             *ok = false;
             None
         }
     }
 }
 
-fn error_codes(cx: &mut Resolver, operation: &openapiv3::Operation, pointer: &str) -> Vec<ir::ErrorCode> {
-    let Some(value) = operation.extensions.get("x-wix-application-errors") else { return Vec::new() };
+fn error_codes(
+    cx: &mut Resolver,
+    operation: &openapiv3::Operation,
+    pointer: &str,
+) -> Vec<ir::ErrorCode> {
+    let Some(value) = operation.extensions.get("x-wix-application-errors") else {
+        return Vec::new();
+    };
     let at = join(pointer, "x-wix-application-errors");
     let Some(list) = value.as_array() else {
-        cx.error(at, "x-wix-application-errors must be a list of {code, status, description}");
+        cx.error(
+            at,
+            "x-wix-application-errors must be a list of {code, status, description}",
+        );
         return Vec::new();
     };
     let mut codes: Vec<ir::ErrorCode> = Vec::new();
@@ -329,17 +457,28 @@ fn error_codes(cx: &mut Resolver, operation: &openapiv3::Operation, pointer: &st
             cx.error(entry_at, "application error entry needs a string `code`");
             continue;
         };
-        let status = entry.get("status").and_then(|s| s.as_u64()).and_then(|s| u16::try_from(s).ok());
+        let status = entry
+            .get("status")
+            .and_then(|s| s.as_u64())
+            .and_then(|s| u16::try_from(s).ok());
         let name = names::variant_name(code);
         if codes.iter().any(|c| c.name == name) {
-            cx.error(entry_at, format!("name collision: two error codes become the Rust variant `{name}`"));
+            cx.error(
+                entry_at,
+                format!("name collision: two error codes become the Rust variant `{name}`"),
+            );
             continue;
         }
         let mut doc = doc_lines(entry.get("description").and_then(|d| d.as_str()));
         if let Some(status) = status {
             doc.push(format!("Documented HTTP status: {status}."));
         }
-        codes.push(ir::ErrorCode { name, code: code.to_owned(), status, doc });
+        codes.push(ir::ErrorCode {
+            name,
+            code: code.to_owned(),
+            status,
+            doc,
+        });
     }
     codes
 }
@@ -353,13 +492,30 @@ fn pagination(cx: &Resolver, op: &ir::Operation) -> Option<ir::Pagination> {
             && (p.wire_name == "cursor" || p.wire_name.ends_with(".cursor"))
             && p.ty == TypeRef::Prim(ir::Prim::String)
     })?;
-    let TypeRef::Named(response) = op.response.as_ref()? else { return None };
-    let TypeKind::Struct(s) = &cx.types.get(response)?.kind else { return None };
-    let lists: Vec<&ir::Field> = s.fields.iter().filter(|f| matches!(f.ty, TypeRef::List(_))).collect();
-    let [items] = lists.as_slice() else { return None };
-    let TypeRef::List(item_type) = &items.ty else { return None };
+    let TypeRef::Named(response) = op.response.as_ref()? else {
+        return None;
+    };
+    let TypeKind::Struct(s) = &cx.types.get(response)?.kind else {
+        return None;
+    };
+    let lists: Vec<&ir::Field> = s
+        .fields
+        .iter()
+        .filter(|f| matches!(f.ty, TypeRef::List(_)))
+        .collect();
+    let [items] = lists.as_slice() else {
+        return None;
+    };
+    let TypeRef::List(item_type) = &items.ty else {
+        return None;
+    };
     let next_cursor_path = find_next_cursor(cx, s, 0)?;
-    Some(ir::Pagination { cursor_param: cursor.name.clone(), items_field: items.name.clone(), item_type: (**item_type).clone(), next_cursor_path })
+    Some(ir::Pagination {
+        cursor_param: cursor.name.clone(),
+        items_field: items.name.clone(),
+        item_type: (**item_type).clone(),
+        next_cursor_path,
+    })
 }
 
 fn find_next_cursor(cx: &Resolver, s: &ir::Struct, depth: usize) -> Option<Vec<String>> {
@@ -370,10 +526,18 @@ fn find_next_cursor(cx: &Resolver, s: &ir::Struct, depth: usize) -> Option<Vec<S
         if field.wire_name == "nextCursor" && field.ty == TypeRef::Prim(ir::Prim::String) {
             return Some(vec![field.name.clone()]);
         }
-        let TypeRef::Named(name) = &field.ty else { continue };
-        let Some(TypeKind::Struct(inner)) = cx.types.get(name).map(|t| &t.kind) else { continue };
+        let TypeRef::Named(name) = &field.ty else {
+            continue;
+        };
+        let Some(TypeKind::Struct(inner)) = cx.types.get(name).map(|t| &t.kind) else {
+            continue;
+        };
         if field.wire_name == "cursors" {
-            if let Some(next) = inner.fields.iter().find(|f| f.wire_name == "next" && f.ty == TypeRef::Prim(ir::Prim::String)) {
+            if let Some(next) = inner
+                .fields
+                .iter()
+                .find(|f| f.wire_name == "next" && f.ty == TypeRef::Prim(ir::Prim::String))
+            {
                 return Some(vec![field.name.clone(), next.name.clone()]);
             }
         }

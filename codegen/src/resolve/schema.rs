@@ -46,11 +46,22 @@ pub(crate) struct Lowered {
 }
 
 /// Defines the component schema `spec_name` as the Rust type `rust_name`.
-pub(crate) fn define_named<'a>(cx: &mut Resolver<'a>, rust_name: &str, spec_name: &str, schema: &'a ReferenceOr<Schema>, pointer: &str) {
+pub(crate) fn define_named<'a>(
+    cx: &mut Resolver<'a>,
+    rust_name: &str,
+    spec_name: &str,
+    schema: &'a ReferenceOr<Schema>,
+    pointer: &str,
+) {
     let (doc, kind) = match schema {
         ReferenceOr::Reference { reference } => {
             let target = cx.component_ref(reference, pointer);
-            (Vec::new(), ir::TypeKind::Alias(TypeRef::Named(target.unwrap_or_else(|| rust_name.to_owned()))))
+            (
+                Vec::new(),
+                ir::TypeKind::Alias(TypeRef::Named(
+                    target.unwrap_or_else(|| rust_name.to_owned()),
+                )),
+            )
         }
         ReferenceOr::Item(schema) => {
             let doc = type_doc(schema);
@@ -59,7 +70,13 @@ pub(crate) fn define_named<'a>(cx: &mut Resolver<'a>, rust_name: &str, spec_name
     };
     cx.types.insert(
         rust_name.to_owned(),
-        ir::TypeDef { name: rust_name.to_owned(), spec_name: spec_name.to_owned(), pointer: pointer.to_owned(), doc, kind },
+        ir::TypeDef {
+            name: rust_name.to_owned(),
+            spec_name: spec_name.to_owned(),
+            pointer: pointer.to_owned(),
+            doc,
+            kind,
+        },
     );
 }
 
@@ -72,7 +89,13 @@ fn type_doc(schema: &Schema) -> ir::Doc {
 }
 
 /// Decides what Rust type a named schema becomes.
-fn kind_of<'a>(cx: &mut Resolver<'a>, rust_name: &str, schema: &'a Schema, pointer: &str, depth: usize) -> ir::TypeKind {
+fn kind_of<'a>(
+    cx: &mut Resolver<'a>,
+    rust_name: &str,
+    schema: &'a Schema,
+    pointer: &str,
+    depth: usize,
+) -> ir::TypeKind {
     if let Some(parts) = object_parts(cx, schema, pointer, &mut Vec::new()) {
         return ir::TypeKind::Struct(build_struct(cx, rust_name, parts, depth));
     }
@@ -108,8 +131,16 @@ fn build_enum(cx: &mut Resolver, values: Vec<&str>, schema: &Schema, pointer: &s
             }
             continue;
         }
-        let doc = doc_lines(descriptions.and_then(|d| d.get(value)).and_then(|d| d.as_str()));
-        variants.push(ir::Variant { name, wire_name: value.to_owned(), doc });
+        let doc = doc_lines(
+            descriptions
+                .and_then(|d| d.get(value))
+                .and_then(|d| d.as_str()),
+        );
+        variants.push(ir::Variant {
+            name,
+            wire_name: value.to_owned(),
+            doc,
+        });
     }
     ir::Enum { variants }
 }
@@ -126,7 +157,12 @@ fn is_object_like(schema: &Schema) -> bool {
         SchemaKind::Type(Type::Object(o)) => {
             !o.properties.is_empty() || schema.schema_data.extensions.contains_key("x-oneof")
         }
-        SchemaKind::Any(a) => !a.properties.is_empty() && a.one_of.is_empty() && a.any_of.is_empty() && a.all_of.is_empty(),
+        SchemaKind::Any(a) => {
+            !a.properties.is_empty()
+                && a.one_of.is_empty()
+                && a.any_of.is_empty()
+                && a.all_of.is_empty()
+        }
         SchemaKind::AllOf { .. } => true,
         _ => false,
     }
@@ -134,21 +170,38 @@ fn is_object_like(schema: &Schema) -> bool {
 
 /// Collects properties of an object schema (following `allOf` and `$ref`s). `None` when the
 /// schema is not an object with known properties.
-fn object_parts<'a>(cx: &mut Resolver<'a>, schema: &'a Schema, pointer: &str, seen: &mut Vec<String>) -> Option<ObjectParts<'a>> {
+fn object_parts<'a>(
+    cx: &mut Resolver<'a>,
+    schema: &'a Schema,
+    pointer: &str,
+    seen: &mut Vec<String>,
+) -> Option<ObjectParts<'a>> {
     if !is_object_like(schema) {
         return None;
     }
-    let mut parts = ObjectParts { properties: Vec::new(), required: Vec::new(), oneofs: Vec::new() };
+    let mut parts = ObjectParts {
+        properties: Vec::new(),
+        required: Vec::new(),
+        oneofs: Vec::new(),
+    };
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(o)) => {
             for (name, slot) in &o.properties {
-                parts.properties.push((name.clone(), slot.into(), join(&join(pointer, "properties"), name)));
+                parts.properties.push((
+                    name.clone(),
+                    slot.into(),
+                    join(&join(pointer, "properties"), name),
+                ));
             }
             parts.required.extend(o.required.iter().cloned());
         }
         SchemaKind::Any(a) => {
             for (name, slot) in &a.properties {
-                parts.properties.push((name.clone(), slot.into(), join(&join(pointer, "properties"), name)));
+                parts.properties.push((
+                    name.clone(),
+                    slot.into(),
+                    join(&join(pointer, "properties"), name),
+                ));
             }
             parts.required.extend(a.required.iter().cloned());
         }
@@ -159,7 +212,10 @@ fn object_parts<'a>(cx: &mut Resolver<'a>, schema: &'a Schema, pointer: &str, se
                     ReferenceOr::Item(s) => (s, member_pointer),
                     ReferenceOr::Reference { reference } => {
                         if seen.contains(reference) {
-                            cx.error(member_pointer, format!("allOf refers to itself through {reference}"));
+                            cx.error(
+                                member_pointer,
+                                format!("allOf refers to itself through {reference}"),
+                            );
                             return None;
                         }
                         let name = reference.strip_prefix("#/components/schemas/")?;
@@ -171,7 +227,8 @@ fn object_parts<'a>(cx: &mut Resolver<'a>, schema: &'a Schema, pointer: &str, se
                         (s, join("#/components/schemas", name))
                     }
                 };
-                let Some(member_parts) = object_parts(cx, member_schema, &member_pointer, seen) else {
+                let Some(member_parts) = object_parts(cx, member_schema, &member_pointer, seen)
+                else {
                     cx.unsupported(&member_pointer, "allOf member that is not an object schema");
                     return None;
                 };
@@ -190,20 +247,37 @@ fn object_parts<'a>(cx: &mut Resolver<'a>, schema: &'a Schema, pointer: &str, se
         match groups.as_object() {
             Some(groups) => {
                 for (group, members) in groups {
-                    let members: Option<Vec<String>> = members.as_array().and_then(|m| m.iter().map(|v| v.as_str().map(str::to_owned)).collect());
+                    let members: Option<Vec<String>> = members
+                        .as_array()
+                        .and_then(|m| m.iter().map(|v| v.as_str().map(str::to_owned)).collect());
                     match members {
-                        Some(members) if !members.is_empty() => parts.oneofs.push((group.clone(), members, join(&at, group))),
-                        _ => cx.error(join(&at, group), "x-oneof group must be a non-empty list of property names"),
+                        Some(members) if !members.is_empty() => {
+                            parts
+                                .oneofs
+                                .push((group.clone(), members, join(&at, group)))
+                        }
+                        _ => cx.error(
+                            join(&at, group),
+                            "x-oneof group must be a non-empty list of property names",
+                        ),
                     }
                 }
             }
-            None => cx.error(at, "x-oneof must map group names to lists of property names"),
+            None => cx.error(
+                at,
+                "x-oneof must map group names to lists of property names",
+            ),
         }
     }
     Some(parts)
 }
 
-fn build_struct<'a>(cx: &mut Resolver<'a>, rust_name: &str, parts: ObjectParts<'a>, depth: usize) -> ir::Struct {
+fn build_struct<'a>(
+    cx: &mut Resolver<'a>,
+    rust_name: &str,
+    parts: ObjectParts<'a>,
+    depth: usize,
+) -> ir::Struct {
     let mut fields: Vec<ir::Field> = Vec::new();
     // Member property -> group index.
     let mut member_of: Vec<(String, usize)> = Vec::new();
@@ -212,12 +286,18 @@ fn build_struct<'a>(cx: &mut Resolver<'a>, rust_name: &str, parts: ObjectParts<'
             if !parts.properties.iter().any(|(n, _, _)| n == member) {
                 cx.error(at.clone(), format!("x-oneof group `{group}` names `{member}`, which is not a property of this schema"));
             } else if member_of.iter().any(|(m, _)| m == member) {
-                cx.error(at.clone(), format!("property `{member}` is in more than one x-oneof group"));
+                cx.error(
+                    at.clone(),
+                    format!("property `{member}` is in more than one x-oneof group"),
+                );
             } else {
                 member_of.push((member.clone(), g));
             }
             if parts.required.contains(member) {
-                cx.error(at.clone(), format!("oneof member `{member}` must not be listed in `required`"));
+                cx.error(
+                    at.clone(),
+                    format!("oneof member `{member}` must not be listed in `required`"),
+                );
             }
         }
     }
@@ -234,7 +314,15 @@ fn build_struct<'a>(cx: &mut Resolver<'a>, rust_name: &str, parts: ObjectParts<'
             continue;
         }
         let hint = format!("{rust_name}{}", names::type_name(name));
-        let field = build_field(cx, name, *slot, parts.required.contains(name), prop_pointer, &hint, depth);
+        let field = build_field(
+            cx,
+            name,
+            *slot,
+            parts.required.contains(name),
+            prop_pointer,
+            &hint,
+            depth,
+        );
         push_field(cx, &mut fields, field, prop_pointer);
     }
     ir::Struct { fields }
@@ -242,7 +330,10 @@ fn build_struct<'a>(cx: &mut Resolver<'a>, rust_name: &str, parts: ObjectParts<'
 
 fn push_field(cx: &mut Resolver, fields: &mut Vec<ir::Field>, field: ir::Field, pointer: &str) {
     if let Some(other) = fields.iter().find(|f| f.name == field.name) {
-        let message = format!("name collision: properties `{}` and `{}` both become the Rust field `{}`", field.wire_name, other.wire_name, field.name);
+        let message = format!(
+            "name collision: properties `{}` and `{}` both become the Rust field `{}`",
+            field.wire_name, other.wire_name, field.name
+        );
         if cx.strict {
             cx.error(pointer, message);
         } else {
@@ -253,14 +344,25 @@ fn push_field(cx: &mut Resolver, fields: &mut Vec<ir::Field>, field: ir::Field, 
     fields.push(field);
 }
 
-fn build_field<'a>(cx: &mut Resolver<'a>, wire_name: &str, slot: Slot<'a>, required: bool, pointer: &str, hint: &str, depth: usize) -> ir::Field {
+fn build_field<'a>(
+    cx: &mut Resolver<'a>,
+    wire_name: &str,
+    slot: Slot<'a>,
+    required: bool,
+    pointer: &str,
+    hint: &str,
+    depth: usize,
+) -> ir::Field {
     let lowered = lower(cx, slot, pointer, hint, depth + 1);
     let (doc, read_only, nullable, deprecated) = match slot {
         Slot::Inline(schema) => (
             doc_lines(schema.schema_data.description.as_deref()),
             schema.schema_data.read_only,
             schema.schema_data.nullable,
-            deprecation(schema.schema_data.deprecated, &schema.schema_data.extensions),
+            deprecation(
+                schema.schema_data.deprecated,
+                &schema.schema_data.extensions,
+            ),
         ),
         Slot::Ref(_) => (Vec::new(), false, false, None),
     };
@@ -290,7 +392,9 @@ fn build_oneof<'a>(
     let type_name = format!("{parent}{}", names::type_name(group));
     let mut arms: Vec<ir::OneOfArm> = Vec::new();
     for member in members {
-        let Some((_, slot, prop_pointer)) = properties.iter().find(|(n, _, _)| n == member) else { continue };
+        let Some((_, slot, prop_pointer)) = properties.iter().find(|(n, _, _)| n == member) else {
+            continue;
+        };
         let hint = format!("{parent}{}", names::type_name(member));
         let field = build_field(cx, member, *slot, false, prop_pointer, &hint, depth);
         let name = names::type_name(member);
@@ -310,11 +414,20 @@ fn build_oneof<'a>(
         });
     }
     let keys: Vec<String> = members.iter().map(|m| format!("`{m}`")).collect();
-    let doc = vec![format!("At most one of {} is present in the JSON object.", keys.join(", "))];
+    let doc = vec![format!(
+        "At most one of {} is present in the JSON object.",
+        keys.join(", ")
+    )];
     if cx.claim(&type_name, &format!("{parent}.x-oneof.{group}"), pointer) {
         cx.types.insert(
             type_name.clone(),
-            ir::TypeDef { name: type_name.clone(), spec_name: format!("{parent}.{group}"), pointer: pointer.to_owned(), doc: doc.clone(), kind: ir::TypeKind::OneOf(ir::OneOf { arms }) },
+            ir::TypeDef {
+                name: type_name.clone(),
+                spec_name: format!("{parent}.{group}"),
+                pointer: pointer.to_owned(),
+                doc: doc.clone(),
+                kind: ir::TypeKind::OneOf(ir::OneOf { arms }),
+            },
         );
     }
     ir::Field {
@@ -332,7 +445,13 @@ fn build_oneof<'a>(
 }
 
 /// Lowers a schema slot to a type reference, defining inline named types under `hint`.
-pub(crate) fn lower<'a>(cx: &mut Resolver<'a>, slot: Slot<'a>, pointer: &str, hint: &str, depth: usize) -> Lowered {
+pub(crate) fn lower<'a>(
+    cx: &mut Resolver<'a>,
+    slot: Slot<'a>,
+    pointer: &str,
+    hint: &str,
+    depth: usize,
+) -> Lowered {
     match slot {
         Slot::Ref(reference) => {
             let Some(rust) = cx.component_ref(reference, pointer) else {
@@ -342,14 +461,22 @@ pub(crate) fn lower<'a>(cx: &mut Resolver<'a>, slot: Slot<'a>, pointer: &str, hi
             if let Some(prim) = primitive_component(cx, reference) {
                 return prim;
             }
-            Lowered { ty: TypeRef::Named(rust), wire: WireFormat::Plain, limits: ir::Limits::default() }
+            Lowered {
+                ty: TypeRef::Named(rust),
+                wire: WireFormat::Plain,
+                limits: ir::Limits::default(),
+            }
         }
         Slot::Inline(schema) => lower_inline(cx, schema, pointer, hint, depth, false),
     }
 }
 
 fn json() -> Lowered {
-    Lowered { ty: TypeRef::Prim(Prim::Json), wire: WireFormat::Plain, limits: ir::Limits::default() }
+    Lowered {
+        ty: TypeRef::Prim(Prim::Json),
+        wire: WireFormat::Plain,
+        limits: ir::Limits::default(),
+    }
 }
 
 /// When `reference` names a component that is a primitive without an enum, its lowering.
@@ -361,8 +488,12 @@ fn primitive_component(cx: &mut Resolver, reference: &str) -> Option<Lowered> {
             ReferenceOr::Reference { reference: next } => reference = next.clone(),
             ReferenceOr::Item(schema) => {
                 return match &schema.schema_kind {
-                    SchemaKind::Type(Type::String(s)) if s.enumeration.is_empty() => Some(lower_primitive(schema)?),
-                    SchemaKind::Type(Type::Integer(_) | Type::Number(_) | Type::Boolean(_)) => Some(lower_primitive(schema)?),
+                    SchemaKind::Type(Type::String(s)) if s.enumeration.is_empty() => {
+                        Some(lower_primitive(schema)?)
+                    }
+                    SchemaKind::Type(Type::Integer(_) | Type::Number(_) | Type::Boolean(_)) => {
+                        Some(lower_primitive(schema)?)
+                    }
                     _ => None,
                 };
             }
@@ -410,7 +541,10 @@ fn limits_of(schema: &Schema) -> ir::Limits {
     limits
 }
 
-fn format_name<T>(format: &VariantOrUnknownOrEmpty<T>, known: impl Fn(&T) -> &'static str) -> Option<String> {
+fn format_name<T>(
+    format: &VariantOrUnknownOrEmpty<T>,
+    known: impl Fn(&T) -> &'static str,
+) -> Option<String> {
     match format {
         VariantOrUnknownOrEmpty::Item(f) => Some(known(f).to_owned()),
         VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
@@ -422,14 +556,20 @@ fn lower_primitive(schema: &Schema) -> Option<Lowered> {
     let limits = limits_of(schema);
     let (prim, wire) = match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => match &s.format {
-            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => (Prim::DateTime, WireFormat::Plain),
+            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => {
+                (Prim::DateTime, WireFormat::Plain)
+            }
             VariantOrUnknownOrEmpty::Item(StringFormat::Date) => (Prim::Date, WireFormat::Plain),
             VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => (Prim::Uuid, WireFormat::Plain),
-            VariantOrUnknownOrEmpty::Unknown(f) if f == "int64" => (Prim::I64, WireFormat::Int64String),
+            VariantOrUnknownOrEmpty::Unknown(f) if f == "int64" => {
+                (Prim::I64, WireFormat::Int64String)
+            }
             _ => (Prim::String, WireFormat::Plain),
         },
         SchemaKind::Type(Type::Integer(i)) => match &i.format {
-            VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => (Prim::I32, WireFormat::LenientInt),
+            VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => {
+                (Prim::I32, WireFormat::LenientInt)
+            }
             _ => (Prim::I64, WireFormat::LenientInt),
         },
         SchemaKind::Type(Type::Number(n)) => match &n.format {
@@ -439,20 +579,47 @@ fn lower_primitive(schema: &Schema) -> Option<Lowered> {
         SchemaKind::Type(Type::Boolean(_)) => (Prim::Bool, WireFormat::Plain),
         _ => return None,
     };
-    Some(Lowered { ty: TypeRef::Prim(prim), wire, limits })
+    Some(Lowered {
+        ty: TypeRef::Prim(prim),
+        wire,
+        limits,
+    })
 }
 
-fn lower_inline<'a>(cx: &mut Resolver<'a>, schema: &'a Schema, pointer: &str, hint: &str, depth: usize, is_named: bool) -> Lowered {
+fn lower_inline<'a>(
+    cx: &mut Resolver<'a>,
+    schema: &'a Schema,
+    pointer: &str,
+    hint: &str,
+    depth: usize,
+    is_named: bool,
+) -> Lowered {
     if depth > MAX_DEPTH {
-        cx.unsupported(pointer, format!("schema nested deeper than {MAX_DEPTH} levels"));
+        cx.unsupported(
+            pointer,
+            format!("schema nested deeper than {MAX_DEPTH} levels"),
+        );
         return json();
     }
     // Inline objects and enums become named types (unless this schema *is* the named type).
     if !is_named && (string_enum(schema).is_some() || object_parts_peek(schema)) {
         let name = claim_inline(cx, hint, pointer);
         let kind = kind_of(cx, &name, schema, pointer, depth);
-        cx.types.insert(name.clone(), ir::TypeDef { name: name.clone(), spec_name: hint.to_owned(), pointer: pointer.to_owned(), doc: type_doc(schema), kind });
-        return Lowered { ty: TypeRef::Named(name), wire: WireFormat::Plain, limits: limits_of(schema) };
+        cx.types.insert(
+            name.clone(),
+            ir::TypeDef {
+                name: name.clone(),
+                spec_name: hint.to_owned(),
+                pointer: pointer.to_owned(),
+                doc: type_doc(schema),
+                kind,
+            },
+        );
+        return Lowered {
+            ty: TypeRef::Named(name),
+            wire: WireFormat::Plain,
+            limits: limits_of(schema),
+        };
     }
     if let Some(lowered) = lower_primitive(schema) {
         return lowered;
@@ -461,37 +628,88 @@ fn lower_inline<'a>(cx: &mut Resolver<'a>, schema: &'a Schema, pointer: &str, hi
         SchemaKind::Type(Type::Array(a)) => {
             let items_pointer = join(pointer, "items");
             let item = match &a.items {
-                Some(items) => lower(cx, items.into(), &items_pointer, &format!("{hint}Item"), depth + 1),
+                Some(items) => lower(
+                    cx,
+                    items.into(),
+                    &items_pointer,
+                    &format!("{hint}Item"),
+                    depth + 1,
+                ),
                 None => json(),
             };
             let mut limits = limits_of(schema);
             if !item.limits.is_empty() {
                 limits.items = Some(Box::new(item.limits));
             }
-            Lowered { ty: TypeRef::List(Box::new(item.ty)), wire: item.wire, limits }
+            Lowered {
+                ty: TypeRef::List(Box::new(item.ty)),
+                wire: item.wire,
+                limits,
+            }
         }
         SchemaKind::Type(Type::Object(o)) => match &o.additional_properties {
             Some(AdditionalProperties::Schema(value)) => {
                 let value_pointer = join(pointer, "additionalProperties");
-                let value = lower(cx, value.as_ref().into(), &value_pointer, &format!("{hint}Value"), depth + 1);
-                Lowered { ty: TypeRef::Map(Box::new(value.ty)), wire: WireFormat::Plain, limits: ir::Limits::default() }
+                let value = lower(
+                    cx,
+                    value.as_ref().into(),
+                    &value_pointer,
+                    &format!("{hint}Value"),
+                    depth + 1,
+                );
+                Lowered {
+                    ty: TypeRef::Map(Box::new(value.ty)),
+                    wire: WireFormat::Plain,
+                    limits: ir::Limits::default(),
+                }
             }
-            _ => Lowered { ty: TypeRef::Map(Box::new(TypeRef::Prim(Prim::Json))), wire: WireFormat::Plain, limits: ir::Limits::default() },
+            _ => Lowered {
+                ty: TypeRef::Map(Box::new(TypeRef::Prim(Prim::Json))),
+                wire: WireFormat::Plain,
+                limits: ir::Limits::default(),
+            },
         },
-        SchemaKind::OneOf { one_of } if one_of.len() == 1 => lower(cx, (&one_of[0]).into(), &join(pointer, "oneOf/0"), hint, depth + 1),
-        SchemaKind::AnyOf { any_of } if any_of.len() == 1 => lower(cx, (&any_of[0]).into(), &join(pointer, "anyOf/0"), hint, depth + 1),
-        SchemaKind::AllOf { all_of } if all_of.len() == 1 => lower(cx, (&all_of[0]).into(), &join(pointer, "allOf/0"), hint, depth + 1),
+        SchemaKind::OneOf { one_of } if one_of.len() == 1 => lower(
+            cx,
+            (&one_of[0]).into(),
+            &join(pointer, "oneOf/0"),
+            hint,
+            depth + 1,
+        ),
+        SchemaKind::AnyOf { any_of } if any_of.len() == 1 => lower(
+            cx,
+            (&any_of[0]).into(),
+            &join(pointer, "anyOf/0"),
+            hint,
+            depth + 1,
+        ),
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 => lower(
+            cx,
+            (&all_of[0]).into(),
+            &join(pointer, "allOf/0"),
+            hint,
+            depth + 1,
+        ),
         SchemaKind::OneOf { .. } => {
-            cx.unsupported(pointer, "oneOf with several alternatives (degraded to serde_json::Value)");
+            cx.unsupported(
+                pointer,
+                "oneOf with several alternatives (degraded to serde_json::Value)",
+            );
             json()
         }
         SchemaKind::AnyOf { .. } => {
-            cx.unsupported(pointer, "anyOf with several alternatives (degraded to serde_json::Value)");
+            cx.unsupported(
+                pointer,
+                "anyOf with several alternatives (degraded to serde_json::Value)",
+            );
             json()
         }
         SchemaKind::AllOf { .. } => {
             // object_parts_peek said no: members are not all objects.
-            cx.unsupported(pointer, "allOf of non-object schemas (degraded to serde_json::Value)");
+            cx.unsupported(
+                pointer,
+                "allOf of non-object schemas (degraded to serde_json::Value)",
+            );
             json()
         }
         SchemaKind::Not { .. } => {
@@ -500,7 +718,10 @@ fn lower_inline<'a>(cx: &mut Resolver<'a>, schema: &'a Schema, pointer: &str, hi
         }
         SchemaKind::Any(a) => {
             if !a.one_of.is_empty() || !a.any_of.is_empty() || !a.all_of.is_empty() {
-                cx.unsupported(pointer, "schema mixing a type with oneOf/anyOf/allOf (degraded to serde_json::Value)");
+                cx.unsupported(
+                    pointer,
+                    "schema mixing a type with oneOf/anyOf/allOf (degraded to serde_json::Value)",
+                );
             }
             json()
         }

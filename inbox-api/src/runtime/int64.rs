@@ -19,7 +19,9 @@ pub fn serialize<T: Int64Wire, S: Serializer>(value: &T, serializer: S) -> Resul
 }
 
 /// Deserializes through [`Int64Wire`].
-pub fn deserialize<'de, T: Int64Wire, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+pub fn deserialize<'de, T: Int64Wire, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
     T::read(deserializer)
 }
 
@@ -31,7 +33,9 @@ impl de::Visitor<'_> for Visitor {
         f.write_str("an int64 as a decimal string or a number")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
-        v.trim().parse().map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+        v.trim()
+            .parse()
+            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
         Ok(v)
@@ -40,7 +44,8 @@ impl de::Visitor<'_> for Visitor {
         i64::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
-        super::lenient_int::integral(v).ok_or_else(|| E::invalid_value(de::Unexpected::Float(v), &self))
+        super::lenient_int::integral(v)
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Float(v), &self))
     }
 }
 
@@ -63,7 +68,8 @@ impl Int64Wire for i32 {
     }
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let v = read_i64(deserializer)?;
-        i32::try_from(v).map_err(|_| de::Error::invalid_value(de::Unexpected::Signed(v), &"an int32"))
+        i32::try_from(v)
+            .map_err(|_| de::Error::invalid_value(de::Unexpected::Signed(v), &"an int32"))
     }
 }
 

@@ -15,7 +15,9 @@ pub fn serialize<T: Serialize, S: Serializer>(value: &T, serializer: S) -> Resul
 }
 
 /// Deserializes through [`LenientInt`].
-pub fn deserialize<'de, T: LenientInt, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+pub fn deserialize<'de, T: LenientInt, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
     T::read(deserializer)
 }
 
@@ -51,7 +53,8 @@ impl LenientInt for i64 {
 impl LenientInt for i32 {
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let v = deserializer.deserialize_any(Visitor)?;
-        i32::try_from(v).map_err(|_| de::Error::invalid_value(de::Unexpected::Signed(v), &"an int32"))
+        i32::try_from(v)
+            .map_err(|_| de::Error::invalid_value(de::Unexpected::Signed(v), &"an int32"))
     }
 }
 

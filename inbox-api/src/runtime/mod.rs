@@ -19,12 +19,22 @@ pub mod operation {
 }
 
 /// Serializes a request body and checks it against the documented limits of `type_name`.
-pub fn json_body<T: serde::Serialize, C>(body: &T, type_name: &str, rules: &[validate::TypeRules]) -> Result<Vec<u8>, crate::error::Error<C>> {
-    let value = serde_json::to_value(body).map_err(|e| crate::error::Error::invalid_request("body", e.to_string()))?;
-    check_body(value, type_name, rules).map_err(|(path, reason)| crate::error::Error::invalid_request(path, reason))
+pub fn json_body<T: serde::Serialize, C>(
+    body: &T,
+    type_name: &str,
+    rules: &[validate::TypeRules],
+) -> Result<Vec<u8>, crate::error::Error<C>> {
+    let value = serde_json::to_value(body)
+        .map_err(|e| crate::error::Error::invalid_request("body", e.to_string()))?;
+    check_body(value, type_name, rules)
+        .map_err(|(path, reason)| crate::error::Error::invalid_request(path, reason))
 }
 
-fn check_body(value: serde_json::Value, type_name: &str, rules: &[validate::TypeRules]) -> Result<Vec<u8>, (String, String)> {
+fn check_body(
+    value: serde_json::Value,
+    type_name: &str,
+    rules: &[validate::TypeRules],
+) -> Result<Vec<u8>, (String, String)> {
     if let Some(broken) = validate::check(rules, type_name, &value, "") {
         return Err(broken);
     }
@@ -32,8 +42,13 @@ fn check_body(value: serde_json::Value, type_name: &str, rules: &[validate::Type
 }
 
 /// Checks one parameter against its documented limits.
-pub fn check_param<T: serde::Serialize + ?Sized, C>(name: &str, value: &T, limits: validate::Limits) -> Result<(), crate::error::Error<C>> {
-    let value = serde_json::to_value(value).map_err(|e| crate::error::Error::invalid_request(name, e.to_string()))?;
+pub fn check_param<T: serde::Serialize + ?Sized, C>(
+    name: &str,
+    value: &T,
+    limits: validate::Limits,
+) -> Result<(), crate::error::Error<C>> {
+    let value = serde_json::to_value(value)
+        .map_err(|e| crate::error::Error::invalid_request(name, e.to_string()))?;
     match limits.check(&value) {
         Some(reason) => Err(crate::error::Error::invalid_request(name, reason)),
         None => Ok(()),
@@ -91,7 +106,10 @@ macro_rules! open_enum {
         }
 
         impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
@@ -103,7 +121,9 @@ macro_rules! open_enum {
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
                 let value = $crate::runtime::deserialize_enum_str(deserializer)?;
                 let parsed = Self::from_wire(&value);
                 if let Self::Unrecognized(_) = parsed {
@@ -117,7 +137,9 @@ macro_rules! open_enum {
 pub use open_enum;
 
 /// Reads a string for an open enum without allocating when the input can lend it.
-pub fn deserialize_enum_str<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<std::borrow::Cow<'de, str>, D::Error> {
+pub fn deserialize_enum_str<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<std::borrow::Cow<'de, str>, D::Error> {
     struct Visitor;
     impl<'de> serde::de::Visitor<'de> for Visitor {
         type Value = std::borrow::Cow<'de, str>;

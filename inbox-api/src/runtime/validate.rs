@@ -19,7 +19,14 @@ pub struct Limits {
 
 impl Limits {
     /// No limits.
-    pub const NONE: Limits = Limits { min_length: None, max_length: None, min_items: None, max_items: None, minimum: None, maximum: None };
+    pub const NONE: Limits = Limits {
+        min_length: None,
+        max_length: None,
+        min_items: None,
+        max_items: None,
+        minimum: None,
+        maximum: None,
+    };
 
     /// Minimum length in characters.
     pub const fn min_length(mut self, n: u32) -> Self {
@@ -59,12 +66,16 @@ impl Limits {
                 let chars = s.chars().count() as u64;
                 if let Some(min) = self.min_length {
                     if chars < u64::from(min) {
-                        return Some(format!("must be at least {min} characters long (is {chars})"));
+                        return Some(format!(
+                            "must be at least {min} characters long (is {chars})"
+                        ));
                     }
                 }
                 if let Some(max) = self.max_length {
                     if chars > u64::from(max) {
-                        return Some(format!("must be at most {max} characters long (is {chars})"));
+                        return Some(format!(
+                            "must be at most {max} characters long (is {chars})"
+                        ));
                     }
                 }
             }
@@ -112,7 +123,12 @@ pub struct Rule {
 impl Rule {
     /// A field with no limits yet.
     pub const fn new(key: &'static str) -> Self {
-        Rule { key, limits: Limits::NONE, item_limits: Limits::NONE, child: None }
+        Rule {
+            key,
+            limits: Limits::NONE,
+            item_limits: Limits::NONE,
+            child: None,
+        }
     }
     /// Limits of the value itself.
     pub const fn limits(mut self, limits: Limits) -> Self {
@@ -136,12 +152,27 @@ pub type TypeRules = (&'static str, &'static [Rule]);
 
 /// Checks `value` (of the type `type_name`) against `rules` (sorted by type name); returns the
 /// dotted path and reason of the first broken limit.
-pub fn check(rules: &[TypeRules], type_name: &str, value: &Value, path: &str) -> Option<(String, String)> {
-    let index = rules.binary_search_by(|(name, _)| (*name).cmp(type_name)).ok()?;
-    let Value::Object(object) = value else { return None };
+pub fn check(
+    rules: &[TypeRules],
+    type_name: &str,
+    value: &Value,
+    path: &str,
+) -> Option<(String, String)> {
+    let index = rules
+        .binary_search_by(|(name, _)| (*name).cmp(type_name))
+        .ok()?;
+    let Value::Object(object) = value else {
+        return None;
+    };
     for rule in rules[index].1 {
-        let Some(field) = object.get(rule.key) else { continue };
-        let field_path = if path.is_empty() { rule.key.to_owned() } else { format!("{path}.{}", rule.key) };
+        let Some(field) = object.get(rule.key) else {
+            continue;
+        };
+        let field_path = if path.is_empty() {
+            rule.key.to_owned()
+        } else {
+            format!("{path}.{}", rule.key)
+        };
         if let Some(reason) = rule.limits.check(field) {
             return Some((field_path, reason));
         }
@@ -176,8 +207,19 @@ mod tests {
     use super::*;
 
     static RULES: &[TypeRules] = &[
-        ("Item", &[Rule::new("text").limits(Limits::NONE.min_length(1).max_length(3))]),
-        ("Root", &[Rule::new("items").limits(Limits::NONE.max_items(2)).child("Item"), Rule::new("tags").items(Limits::NONE.max_length(2))]),
+        (
+            "Item",
+            &[Rule::new("text").limits(Limits::NONE.min_length(1).max_length(3))],
+        ),
+        (
+            "Root",
+            &[
+                Rule::new("items")
+                    .limits(Limits::NONE.max_items(2))
+                    .child("Item"),
+                Rule::new("tags").items(Limits::NONE.max_length(2)),
+            ],
+        ),
     ];
 
     #[test]
@@ -185,12 +227,21 @@ mod tests {
         let ok = serde_json::json!({"items": [{"text": "abc"}], "tags": ["ab"]});
         assert_eq!(check(RULES, "Root", &ok, ""), None);
         let long = serde_json::json!({"items": [{"text": "a"}, {"text": "abcd"}]});
-        assert_eq!(check(RULES, "Root", &long, "body"), Some(("body.items[1].text".into(), "must be at most 3 characters long (is 4)".into())));
+        assert_eq!(
+            check(RULES, "Root", &long, "body"),
+            Some((
+                "body.items[1].text".into(),
+                "must be at most 3 characters long (is 4)".into()
+            ))
+        );
         let many = serde_json::json!({"items": [{}, {}, {}]});
         assert_eq!(check(RULES, "Root", &many, "").unwrap().0, "items");
         let tag = serde_json::json!({"tags": ["abc"]});
         assert_eq!(check(RULES, "Root", &tag, "").unwrap().0, "tags[0]");
         let empty = serde_json::json!({"items": [{"text": ""}]});
-        assert!(check(RULES, "Root", &empty, "").unwrap().1.contains("at least 1"));
+        assert!(check(RULES, "Root", &empty, "")
+            .unwrap()
+            .1
+            .contains("at least 1"));
     }
 }

@@ -87,7 +87,10 @@ impl fmt::Debug for ServerConfig {
         f.debug_struct("ServerConfig")
             .field("api_key", &"<redacted>")
             .field("site_id", &self.site_id)
-            .field("oauth_token", &self.oauth_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "oauth_token",
+                &self.oauth_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("app_id", &self.app_id)
             .field("wix_user_id", &self.wix_user_id)
             .field("business_name", &self.business_name)
@@ -124,9 +127,9 @@ impl Participant {
     /// The participant's GUID.
     pub fn id(&self) -> Uuid {
         match *self {
-            Participant::Contact(id) | Participant::AnonymousVisitor(id) | Participant::Member(id) => {
-                id
-            }
+            Participant::Contact(id)
+            | Participant::AnonymousVisitor(id)
+            | Participant::Member(id) => id,
         }
     }
 

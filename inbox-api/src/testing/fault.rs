@@ -241,7 +241,9 @@ pub(crate) fn canned_response(kind: FaultKind) -> Response {
             "application/json",
             body.to_string().into(),
         ),
-        FaultKind::InvalidJson => raw_response(StatusCode::OK, "application/json", "{not json".into()),
+        FaultKind::InvalidJson => {
+            raw_response(StatusCode::OK, "application/json", "{not json".into())
+        }
         FaultKind::WrongContentType => raw_response(
             StatusCode::OK,
             "text/html; charset=utf-8",
@@ -364,8 +366,14 @@ mod tests {
         let get = Method::GET;
         assert_eq!(queue.take(&get, "/other"), Some(FaultKind::status(500)));
         assert_eq!(queue.take(&get, "/other"), None);
-        assert_eq!(queue.take(&get, "/inbox/v2/messages"), Some(FaultKind::status(503)));
-        assert_eq!(queue.take(&get, "/inbox/v2/messages"), Some(FaultKind::status(503)));
+        assert_eq!(
+            queue.take(&get, "/inbox/v2/messages"),
+            Some(FaultKind::status(503))
+        );
+        assert_eq!(
+            queue.take(&get, "/inbox/v2/messages"),
+            Some(FaultKind::status(503))
+        );
         assert_eq!(queue.take(&get, "/inbox/v2/messages"), None);
         assert_eq!(queue.len(), 0);
     }

@@ -198,14 +198,33 @@ mod tests {
         assert_eq!(check(&[]), Err(401));
         assert_eq!(check(&[("authorization", "")]), Err(401));
         assert_eq!(check(&[("authorization", "nope")]), Err(401));
-        assert_eq!(check(&[("authorization", &format!("Bearer {oauth}"))]), Err(401));
-        assert_eq!(check(&[("authorization", &oauth)]), Ok(Caller::App(config.app_id)));
-        assert_eq!(check(&[("authorization", key), ("wix-site-id", &site)]), Ok(Caller::ApiKey));
-        assert_eq!(check(&[("authorization", key)]), Err(403));
-        assert_eq!(check(&[("authorization", key), ("wix-site-id", "x")]), Err(403));
-        assert_eq!(check(&[("authorization", key), ("wix-account-id", &site)]), Err(403));
         assert_eq!(
-            check(&[("authorization", key), ("wix-site-id", &site), ("wix-account-id", &site)]),
+            check(&[("authorization", &format!("Bearer {oauth}"))]),
+            Err(401)
+        );
+        assert_eq!(
+            check(&[("authorization", &oauth)]),
+            Ok(Caller::App(config.app_id))
+        );
+        assert_eq!(
+            check(&[("authorization", key), ("wix-site-id", &site)]),
+            Ok(Caller::ApiKey)
+        );
+        assert_eq!(check(&[("authorization", key)]), Err(403));
+        assert_eq!(
+            check(&[("authorization", key), ("wix-site-id", "x")]),
+            Err(403)
+        );
+        assert_eq!(
+            check(&[("authorization", key), ("wix-account-id", &site)]),
+            Err(403)
+        );
+        assert_eq!(
+            check(&[
+                ("authorization", key),
+                ("wix-site-id", &site),
+                ("wix-account-id", &site)
+            ]),
             Err(403)
         );
     }

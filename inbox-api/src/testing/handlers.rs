@@ -26,13 +26,19 @@ use super::wire::{self, AppError, Violation};
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/inbox/v2/conversations", post(get_or_create_conversation))
-        .route("/inbox/v2/conversations/{conversation_id}", get(get_conversation))
+        .route(
+            "/inbox/v2/conversations/{conversation_id}",
+            get(get_conversation),
+        )
         .route("/inbox/v2/messages", post(send_message).get(list_messages))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // The gateway has already read (and limited) the body.
         .layer(DefaultBodyLimit::disable())
-        .layer(middleware::from_fn_with_state(shared.clone(), gateway::gateway))
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            gateway::gateway,
+        ))
         .with_state(shared)
 }
 
@@ -49,9 +55,8 @@ async fn get_or_create_conversation(State(shared): State<Arc<Shared>>, body: Byt
     let participant = body["participantId"]
         .as_object()
         .and_then(|ids| {
-            ids.iter().find_map(|(key, id)| {
-                Participant::from_wire(key, wire::parse_guid(id.as_str()?)?)
-            })
+            ids.iter()
+                .find_map(|(key, id)| Participant::from_wire(key, wire::parse_guid(id.as_str()?)?))
         })
         .expect("validated: exactly one participant GUID");
     let (conversation, created) = shared
@@ -277,7 +282,9 @@ fn query_params(uri: &Uri) -> Result<HashMap<String, String>, AppError> {
         if key == ".r" {
             let request = wire::base64url_decode(&value)
                 .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
-                .ok_or_else(|| AppError::invalid_argument("the `.r` parameter is not base64url JSON"))?;
+                .ok_or_else(|| {
+                    AppError::invalid_argument("the `.r` parameter is not base64url JSON")
+                })?;
             flatten(&request, "", &mut params);
         } else {
             params.entry(key).or_insert(value);
@@ -299,11 +306,15 @@ fn flatten(value: &Value, prefix: &str, params: &mut HashMap<String, String>) {
             }
         }
         Value::String(text) => {
-            params.entry(prefix.to_owned()).or_insert_with(|| text.clone());
+            params
+                .entry(prefix.to_owned())
+                .or_insert_with(|| text.clone());
         }
         Value::Null => {}
         other => {
-            params.entry(prefix.to_owned()).or_insert_with(|| other.to_string());
+            params
+                .entry(prefix.to_owned())
+                .or_insert_with(|| other.to_string());
         }
     }
 }
@@ -400,8 +411,12 @@ impl ListQuery {
                 let order = Order::parse(text);
                 if order.is_none() {
                     violations.push(
-                        Violation::new("sorting.order", "INVALID_ENUM_VALUE", "must be ASC or DESC")
-                            .data(json!({ "allowed": ["ASC", "DESC"] })),
+                        Violation::new(
+                            "sorting.order",
+                            "INVALID_ENUM_VALUE",
+                            "must be ASC or DESC",
+                        )
+                        .data(json!({ "allowed": ["ASC", "DESC"] })),
                     );
                 }
                 order

@@ -182,7 +182,10 @@ mod tests {
             anchor: Anchor::Before(1_640_851_963_799_825),
         };
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
-        assert_eq!(Cursor::decode("eyJ2YWx1ZSI6IjE2NDA4NDk5NTIzNTM2MjcifQ"), None);
+        assert_eq!(
+            Cursor::decode("eyJ2YWx1ZSI6IjE2NDA4NDk5NTIzNTM2MjcifQ"),
+            None
+        );
         assert_eq!(Cursor::decode("%%%"), None);
     }
 }

@@ -75,7 +75,12 @@ impl Store {
     /// Stores a message under an explicit sequence (which later sequences will exceed).
     ///
     /// Returns `false` when the conversation does not exist.
-    pub(crate) fn insert_message(&mut self, conversation_id: Uuid, sequence: i64, json: Value) -> bool {
+    pub(crate) fn insert_message(
+        &mut self,
+        conversation_id: Uuid,
+        sequence: i64,
+        json: Value,
+    ) -> bool {
         let Some(messages) = self.messages.get_mut(&conversation_id) else {
             return false;
         };

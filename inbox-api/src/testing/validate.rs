@@ -39,7 +39,11 @@ pub(crate) fn get_or_create_conversation(body: &Value) -> Vec<Violation> {
     if let Some(participant) = check.object(root.get(field), field, Need::Required) {
         let keys = ["contactId", "anonymousVisitorId", "memberId"];
         if let Some(key) = check.one_of(participant, field, &keys) {
-            check.guid(participant.get(key), &format!("{field}.{key}"), Need::Required);
+            check.guid(
+                participant.get(key),
+                &format!("{field}.{key}"),
+                Need::Required,
+            );
         }
     }
     check.violations
@@ -82,7 +86,12 @@ impl Checker {
     }
 
     /// `None` counts as absent, like JSON `null` (Wix wrapper fields are nullable).
-    fn present<'v>(&mut self, value: Option<&'v Value>, field: &str, need: Need) -> Option<&'v Value> {
+    fn present<'v>(
+        &mut self,
+        value: Option<&'v Value>,
+        field: &str,
+        need: Need,
+    ) -> Option<&'v Value> {
         match value {
             None | Some(Value::Null) => {
                 if need == Need::Required {
@@ -101,7 +110,12 @@ impl Checker {
         );
     }
 
-    fn object<'v>(&mut self, value: Option<&'v Value>, field: &str, need: Need) -> Option<&'v Map<String, Value>> {
+    fn object<'v>(
+        &mut self,
+        value: Option<&'v Value>,
+        field: &str,
+        need: Need,
+    ) -> Option<&'v Map<String, Value>> {
         let value = self.present(value, field, need)?;
         let object = value.as_object();
         if object.is_none() {
@@ -133,8 +147,12 @@ impl Checker {
         }
         if let Some(max) = max.filter(|&max| items.len() > max) {
             self.push(
-                Violation::new(field, "MAX_SIZE", format!("must have at most {max} items, has {}", items.len()))
-                    .data(json!({ "max": max })),
+                Violation::new(
+                    field,
+                    "MAX_SIZE",
+                    format!("must have at most {max} items, has {}", items.len()),
+                )
+                .data(json!({ "max": max })),
             );
         }
         items
@@ -158,8 +176,12 @@ impl Checker {
         let length = text.chars().count();
         if length < min {
             self.push(
-                Violation::new(field, "MIN_LENGTH", format!("must be at least {min} characters long"))
-                    .data(json!({ "min": min })),
+                Violation::new(
+                    field,
+                    "MIN_LENGTH",
+                    format!("must be at least {min} characters long"),
+                )
+                .data(json!({ "min": min })),
             );
         }
         if length > max {
@@ -216,14 +238,23 @@ impl Checker {
         };
         if !value.as_str().is_some_and(|v| allowed.contains(&v)) {
             self.push(
-                Violation::new(field, "INVALID_ENUM_VALUE", format!("must be one of {}", allowed.join(", ")))
-                    .data(json!({ "allowed": allowed })),
+                Violation::new(
+                    field,
+                    "INVALID_ENUM_VALUE",
+                    format!("must be one of {}", allowed.join(", ")),
+                )
+                .data(json!({ "allowed": allowed })),
             );
         }
     }
 
     /// Exactly one of `keys` must be set (non-null) in `object`; returns it.
-    fn one_of<'k>(&mut self, object: &Map<String, Value>, field: &str, keys: &[&'k str]) -> Option<&'k str> {
+    fn one_of<'k>(
+        &mut self,
+        object: &Map<String, Value>,
+        field: &str,
+        keys: &[&'k str],
+    ) -> Option<&'k str> {
         let set: Vec<&'k str> = keys
             .iter()
             .copied()
@@ -233,8 +264,12 @@ impl Checker {
             [one] => Some(one),
             [] => {
                 self.push(
-                    Violation::new(field, "ONE_OF", format!("exactly one of {} must be set, none is", keys.join(", ")))
-                        .data(json!({ "oneOf": keys, "set": [] })),
+                    Violation::new(
+                        field,
+                        "ONE_OF",
+                        format!("exactly one of {} must be set, none is", keys.join(", ")),
+                    )
+                    .data(json!({ "oneOf": keys, "set": [] })),
                 );
                 None
             }
@@ -243,7 +278,11 @@ impl Checker {
                     Violation::new(
                         field,
                         "ONE_OF",
-                        format!("exactly one of {} must be set, found {}", keys.join(", "), many.join(", ")),
+                        format!(
+                            "exactly one of {} must be set, found {}",
+                            keys.join(", "),
+                            many.join(", ")
+                        ),
                     )
                     .data(json!({ "oneOf": keys, "set": many })),
                 );
@@ -257,44 +296,117 @@ impl Checker {
         if let Some(content) = self.object(message.get("content"), &at("content"), Need::Required) {
             self.content(content, &at("content"));
         }
-        self.enumeration(message.get("visibility"), &at("visibility"), VISIBILITIES, Need::Required);
+        self.enumeration(
+            message.get("visibility"),
+            &at("visibility"),
+            VISIBILITIES,
+            Need::Required,
+        );
         self.enumeration(
             message.get("direction"),
             &at("direction"),
             &["BUSINESS_TO_PARTICIPANT", "PARTICIPANT_TO_BUSINESS"],
             Need::Required,
         );
-        let badges = self.array(message.get("badges"), &at("badges"), Need::Optional, 0, Some(1));
+        let badges = self.array(
+            message.get("badges"),
+            &at("badges"),
+            Need::Optional,
+            0,
+            Some(1),
+        );
         for (i, badge) in badges.iter().enumerate() {
             let field = format!("{field}.badges[{i}]");
             if let Some(badge) = self.object(Some(badge), &field, Need::Required) {
-                self.string(badge.get("text"), &format!("{field}.text"), Need::Optional, (0, TEXT_MAX), Format::Any);
-                self.string(badge.get("iconUrl"), &format!("{field}.iconUrl"), Need::Optional, (0, URL_MAX), Format::WebUrl);
+                self.string(
+                    badge.get("text"),
+                    &format!("{field}.text"),
+                    Need::Optional,
+                    (0, TEXT_MAX),
+                    Format::Any,
+                );
+                self.string(
+                    badge.get("iconUrl"),
+                    &format!("{field}.iconUrl"),
+                    Need::Optional,
+                    (0, URL_MAX),
+                    Format::WebUrl,
+                );
                 self.enumeration(
                     badge.get("badgeVisibility"),
                     &format!("{field}.badgeVisibility"),
-                    &["UNKNOWN_BADGE_VISIBILITY", "BUSINESS_AND_PARTICIPANT", "BUSINESS"],
+                    &[
+                        "UNKNOWN_BADGE_VISIBILITY",
+                        "BUSINESS_AND_PARTICIPANT",
+                        "BUSINESS",
+                    ],
                     Need::Optional,
                 );
             }
         }
-        let channels = self.array(message.get("targetChannels"), &at("targetChannels"), Need::Optional, 0, None);
+        let channels = self.array(
+            message.get("targetChannels"),
+            &at("targetChannels"),
+            Need::Optional,
+            0,
+            None,
+        );
         for (i, channel) in channels.iter().enumerate() {
-            self.enumeration(Some(channel), &format!("{field}.targetChannels[{i}]"), CHANNEL_TYPES, Need::Required);
+            self.enumeration(
+                Some(channel),
+                &format!("{field}.targetChannels[{i}]"),
+                CHANNEL_TYPES,
+                Need::Required,
+            );
         }
-        self.enumeration(message.get("sourceChannel"), &at("sourceChannel"), CHANNEL_TYPES, Need::Optional);
-        let ids = self.array(message.get("targetChannelIds"), &at("targetChannelIds"), Need::Optional, 0, Some(100));
+        self.enumeration(
+            message.get("sourceChannel"),
+            &at("sourceChannel"),
+            CHANNEL_TYPES,
+            Need::Optional,
+        );
+        let ids = self.array(
+            message.get("targetChannelIds"),
+            &at("targetChannelIds"),
+            Need::Optional,
+            0,
+            Some(100),
+        );
         for (i, id) in ids.iter().enumerate() {
-            self.string(Some(id), &format!("{field}.targetChannelIds[{i}]"), Need::Required, (0, 100), Format::Any);
+            self.string(
+                Some(id),
+                &format!("{field}.targetChannelIds[{i}]"),
+                Need::Required,
+                (0, 100),
+                Format::Any,
+            );
         }
-        self.string(message.get("sourceChannelId"), &at("sourceChannelId"), Need::Optional, (0, 100), Format::Any);
+        self.string(
+            message.get("sourceChannelId"),
+            &at("sourceChannelId"),
+            Need::Optional,
+            (0, 100),
+            Format::Any,
+        );
         self.boolean(message.get("silent"), &at("silent"));
     }
 
     fn content(&mut self, content: &Map<String, Value>, field: &str) {
         let at = |name: &str| format!("{field}.{name}");
-        self.string(content.get("previewText"), &at("previewText"), Need::Optional, (0, 256), Format::Any);
-        self.string(content.get("title"), &at("title"), Need::Optional, (0, TEXT_MAX), Format::Any);
+        self.string(
+            content.get("previewText"),
+            &at("previewText"),
+            Need::Optional,
+            (0, 256),
+            Format::Any,
+        );
+        self.string(
+            content.get("title"),
+            &at("title"),
+            Need::Optional,
+            (0, TEXT_MAX),
+            Format::Any,
+        );
         let payloads = ["basic", "template", "minimal", "form", "system"];
         let Some(payload) = self.one_of(content, field, &payloads) else {
             return;
@@ -307,30 +419,70 @@ impl Checker {
             "basic" => self.basic(body, &field),
             "template" => self.template(body, &field),
             "minimal" => {
-                self.string(body.get("text"), &format!("{field}.text"), Need::Required, (1, TEXT_MAX), Format::Any);
-                self.string(body.get("iconUrl"), &format!("{field}.iconUrl"), Need::Optional, (0, URL_MAX), Format::WebUrl);
-                self.string(body.get("url"), &format!("{field}.url"), Need::Optional, (0, URL_MAX), Format::WebUrl);
+                self.string(
+                    body.get("text"),
+                    &format!("{field}.text"),
+                    Need::Required,
+                    (1, TEXT_MAX),
+                    Format::Any,
+                );
+                self.string(
+                    body.get("iconUrl"),
+                    &format!("{field}.iconUrl"),
+                    Need::Optional,
+                    (0, URL_MAX),
+                    Format::WebUrl,
+                );
+                self.string(
+                    body.get("url"),
+                    &format!("{field}.url"),
+                    Need::Optional,
+                    (0, URL_MAX),
+                    Format::WebUrl,
+                );
             }
             "form" => self.form(body, &field),
             _ => {
-                self.string(body.get("text"), &format!("{field}.text"), Need::Optional, (0, TEXT_MAX), Format::Any);
+                self.string(
+                    body.get("text"),
+                    &format!("{field}.text"),
+                    Need::Optional,
+                    (0, TEXT_MAX),
+                    Format::Any,
+                );
                 self.buttons(body.get("buttons"), &format!("{field}.buttons"));
-                self.string(body.get("imageUrl"), &format!("{field}.imageUrl"), Need::Optional, (0, URL_MAX), Format::WebUrl);
+                self.string(
+                    body.get("imageUrl"),
+                    &format!("{field}.imageUrl"),
+                    Need::Optional,
+                    (0, URL_MAX),
+                    Format::WebUrl,
+                );
             }
         }
     }
 
     fn basic(&mut self, basic: &Map<String, Value>, field: &str) {
-        let items = self.array(basic.get("items"), &format!("{field}.items"), Need::Required, 1, None);
+        let items = self.array(
+            basic.get("items"),
+            &format!("{field}.items"),
+            Need::Required,
+            1,
+            None,
+        );
         for (i, item) in items.iter().enumerate() {
             let field = format!("{field}.items[{i}]");
             let Some(item) = self.object(Some(item), &field, Need::Required) else {
                 continue;
             };
             match self.one_of(item, &field, &["text", "image", "file"]) {
-                Some("text") => {
-                    self.string(item.get("text"), &format!("{field}.text"), Need::Required, (1, TEXT_MAX), Format::Any)
-                }
+                Some("text") => self.string(
+                    item.get("text"),
+                    &format!("{field}.text"),
+                    Need::Required,
+                    (1, TEXT_MAX),
+                    Format::Any,
+                ),
                 Some(media) => self.media(item.get(media), &format!("{field}.{media}"), media),
                 None => {}
             }
@@ -339,7 +491,13 @@ impl Checker {
 
     fn template(&mut self, template: &Map<String, Value>, field: &str) {
         let at = |name: &str| format!("{field}.{name}");
-        self.string(template.get("title"), &at("title"), Need::Optional, (0, TEXT_MAX), Format::Any);
+        self.string(
+            template.get("title"),
+            &at("title"),
+            Need::Optional,
+            (0, TEXT_MAX),
+            Format::Any,
+        );
         self.buttons(template.get("buttons"), &at("buttons"));
         self.enumeration(
             template.get("orientation"),
@@ -347,11 +505,29 @@ impl Checker {
             &["UNKNOWN_ORIENTATION", "PORTRAIT", "LANDSCAPE"],
             Need::Optional,
         );
-        let lines = self.array(template.get("textLines"), &at("textLines"), Need::Optional, 0, Some(10));
+        let lines = self.array(
+            template.get("textLines"),
+            &at("textLines"),
+            Need::Optional,
+            0,
+            Some(10),
+        );
         for (i, line) in lines.iter().enumerate() {
-            self.string(Some(line), &format!("{field}.textLines[{i}]"), Need::Required, (0, TEXT_MAX), Format::Any);
+            self.string(
+                Some(line),
+                &format!("{field}.textLines[{i}]"),
+                Need::Required,
+                (0, TEXT_MAX),
+                Format::Any,
+            );
         }
-        self.string(template.get("imageUrl"), &at("imageUrl"), Need::Optional, (0, URL_MAX), Format::WebUrl);
+        self.string(
+            template.get("imageUrl"),
+            &at("imageUrl"),
+            Need::Optional,
+            (0, URL_MAX),
+            Format::WebUrl,
+        );
     }
 
     fn buttons(&mut self, buttons: Option<&Value>, field: &str) {
@@ -361,10 +537,24 @@ impl Checker {
             let Some(button) = self.object(Some(button), &field, Need::Required) else {
                 continue;
             };
-            self.string(button.get("label"), &format!("{field}.label"), Need::Required, (1, TEXT_MAX), Format::Any);
-            self.string(button.get("launchUrl"), &format!("{field}.launchUrl"), Need::Optional, (0, TEXT_MAX), Format::WebUrl);
+            self.string(
+                button.get("label"),
+                &format!("{field}.label"),
+                Need::Required,
+                (1, TEXT_MAX),
+                Format::Any,
+            );
+            self.string(
+                button.get("launchUrl"),
+                &format!("{field}.launchUrl"),
+                Need::Optional,
+                (0, TEXT_MAX),
+                Format::WebUrl,
+            );
             let postback = format!("{field}.postbackProperties");
-            if let Some(postback_properties) = self.object(button.get("postbackProperties"), &postback, Need::Optional) {
+            if let Some(postback_properties) =
+                self.object(button.get("postbackProperties"), &postback, Need::Optional)
+            {
                 self.string(
                     postback_properties.get("interactionId"),
                     &format!("{postback}.interactionId"),
@@ -378,14 +568,44 @@ impl Checker {
 
     fn form(&mut self, form: &Map<String, Value>, field: &str) {
         let at = |name: &str| format!("{field}.{name}");
-        self.string(form.get("title"), &at("title"), Need::Optional, (1, 256), Format::Any);
-        self.string(form.get("description"), &at("description"), Need::Optional, (1, TEXT_MAX), Format::Any);
-        let fields = self.array(form.get("fields"), &at("fields"), Need::Required, 1, Some(15));
+        self.string(
+            form.get("title"),
+            &at("title"),
+            Need::Optional,
+            (1, 256),
+            Format::Any,
+        );
+        self.string(
+            form.get("description"),
+            &at("description"),
+            Need::Optional,
+            (1, TEXT_MAX),
+            Format::Any,
+        );
+        let fields = self.array(
+            form.get("fields"),
+            &at("fields"),
+            Need::Required,
+            1,
+            Some(15),
+        );
         for (i, form_field) in fields.iter().enumerate() {
             let field = format!("{field}.fields[{i}]");
             if let Some(form_field) = self.object(Some(form_field), &field, Need::Required) {
-                self.string(form_field.get("name"), &format!("{field}.name"), Need::Optional, (0, 8192), Format::Any);
-                self.string(form_field.get("value"), &format!("{field}.value"), Need::Optional, (0, 8192), Format::Any);
+                self.string(
+                    form_field.get("name"),
+                    &format!("{field}.name"),
+                    Need::Optional,
+                    (0, 8192),
+                    Format::Any,
+                );
+                self.string(
+                    form_field.get("value"),
+                    &format!("{field}.value"),
+                    Need::Optional,
+                    (0, 8192),
+                    Format::Any,
+                );
             }
         }
         let media = self.array(form.get("media"), &at("media"), Need::Optional, 0, Some(15));
@@ -406,22 +626,46 @@ impl Checker {
             return;
         };
         let at = |name: &str| format!("{field}.{name}");
-        self.string(media.get("url"), &at("url"), Need::Required, (1, URL_MAX), Format::Any);
-        self.string(media.get("id"), &at("id"), Need::Optional, (0, URL_MAX), Format::Any);
-        self.string(media.get("filename"), &at("filename"), Need::Optional, (0, 255), Format::Any);
+        self.string(
+            media.get("url"),
+            &at("url"),
+            Need::Required,
+            (1, URL_MAX),
+            Format::Any,
+        );
+        self.string(
+            media.get("id"),
+            &at("id"),
+            Need::Optional,
+            (0, URL_MAX),
+            Format::Any,
+        );
+        self.string(
+            media.get("filename"),
+            &at("filename"),
+            Need::Optional,
+            (0, 255),
+            Format::Any,
+        );
         if kind == "image" {
             self.number(media.get("width"), &at("width"));
             self.number(media.get("height"), &at("height"));
         } else {
-            self.string(media.get("mimeType"), &at("mimeType"), Need::Optional, (0, 100), Format::Any);
+            self.string(
+                media.get("mimeType"),
+                &at("mimeType"),
+                Need::Optional,
+                (0, 100),
+                Format::Any,
+            );
         }
     }
 }
 
 fn is_web_url(text: &str) -> bool {
-    ["http://", "https://"]
-        .iter()
-        .any(|scheme| text.len() > scheme.len() && text[..scheme.len()].eq_ignore_ascii_case(scheme))
+    ["http://", "https://"].iter().any(|scheme| {
+        text.len() > scheme.len() && text[..scheme.len()].eq_ignore_ascii_case(scheme)
+    })
 }
 
 #[cfg(test)]
@@ -444,7 +688,10 @@ mod tests {
 
     #[test]
     fn accepts_a_minimal_valid_request() {
-        assert_eq!(rules(request(json!({ "basic": { "items": [{ "text": "hi" }] } }))), []);
+        assert_eq!(
+            rules(request(json!({ "basic": { "items": [{ "text": "hi" }] } }))),
+            []
+        );
     }
 
     #[test]
@@ -467,18 +714,27 @@ mod tests {
 
     #[test]
     fn nested_limits() {
-        let buttons: Vec<Value> = (0..11).map(|i| json!({ "label": format!("b{i}") })).collect();
+        let buttons: Vec<Value> = (0..11)
+            .map(|i| json!({ "label": format!("b{i}") }))
+            .collect();
         assert_eq!(
-            rules(request(json!({ "template": { "buttons": buttons, "imageUrl": "ftp://x" } }))),
+            rules(request(
+                json!({ "template": { "buttons": buttons, "imageUrl": "ftp://x" } })
+            )),
             [
                 ("message.content.template.buttons".to_owned(), "MAX_SIZE"),
                 ("message.content.template.imageUrl".to_owned(), "FORMAT"),
             ]
         );
         assert_eq!(
-            rules(request(json!({ "basic": { "items": [{ "text": "" }, { "text": "a", "file": {} }] } }))),
+            rules(request(
+                json!({ "basic": { "items": [{ "text": "" }, { "text": "a", "file": {} }] } })
+            )),
             [
-                ("message.content.basic.items[0].text".to_owned(), "MIN_LENGTH"),
+                (
+                    "message.content.basic.items[0].text".to_owned(),
+                    "MIN_LENGTH"
+                ),
                 ("message.content.basic.items[1]".to_owned(), "ONE_OF"),
             ]
         );
@@ -491,7 +747,13 @@ mod tests {
         let two = json!({ "participantId": { "memberId": "5f65164f-b373-3cb9-be2e-f1fdc00c86a9", "contactId": "5f65164f-b373-3cb9-be2e-f1fdc00c86a9" } });
         assert_eq!(get_or_create_conversation(&two)[0].violated_rule, "ONE_OF");
         let bad = json!({ "participantId": { "contactId": "x" } });
-        assert_eq!(get_or_create_conversation(&bad)[0].field, "participantId.contactId");
-        assert_eq!(get_or_create_conversation(&json!([]))[0].violated_rule, "TYPE");
+        assert_eq!(
+            get_or_create_conversation(&bad)[0].field,
+            "participantId.contactId"
+        );
+        assert_eq!(
+            get_or_create_conversation(&json!([]))[0].violated_rule,
+            "TYPE"
+        );
     }
 }

@@ -110,7 +110,11 @@ pub(crate) struct AppError {
 }
 
 impl AppError {
-    pub(crate) fn new(status: StatusCode, code: &'static str, description: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        status: StatusCode,
+        code: &'static str,
+        description: impl Into<String>,
+    ) -> Self {
         AppError {
             status,
             code,
