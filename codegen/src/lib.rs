@@ -10,6 +10,7 @@ pub mod format;
 pub mod ir;
 pub mod load;
 pub mod names;
+pub mod report;
 pub mod resolve;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};

@@ -345,6 +345,35 @@ components:
     assert!(doctests.is_empty(), "fences rustdoc would compile: {doctests:?}\n{types}");
 }
 
+/// URLs in spec descriptions end up as `<https://..>` autolinks, also when the spec puts them in
+/// parentheses or in a markdown link whose brackets were escaped; rustdoc's `bare_urls` lint
+/// warns otherwise (seen with `cargo doc -p inbox-api-tests` on the `docs` fixture).
+#[test]
+fn urls_in_docs_are_never_bare() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: Urls, version: '1'}
+paths: {}
+components:
+  schemas:
+    Linked:
+      type: object
+      description: Docs (https://example.com/in-parens) and a [link](https://example.com/link).
+      properties:
+        a:
+          type: string
+          description: A.
+"#;
+    let output = codegen::generate(spec.as_bytes(), &options("urls")).unwrap();
+    let types = &output.files.iter().find(|f| f.path == "types.rs").unwrap().contents;
+    let bare: Vec<&str> = types
+        .lines()
+        .filter(|l| l.trim_start().starts_with("///"))
+        .filter(|l| l.match_indices("http").any(|(i, _)| !l[..i].ends_with('<')))
+        .collect();
+    assert!(bare.is_empty(), "bare URLs in doc comments: {bare:#?}");
+}
+
 /// The lines of the field whose declaration contains `decl`, with its doc and attributes.
 fn field_block(source: &str, decl: &str) -> String {
     let lines: Vec<&str> = source.lines().collect();

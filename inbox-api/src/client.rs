@@ -167,7 +167,7 @@ impl fmt::Debug for Client {
 }
 
 /// Configures and builds a [`Client`]; start with [`Client::builder`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use]
 pub struct ClientBuilder {
     base_url: String,
@@ -179,6 +179,22 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     max_response_bytes: u64,
     detect_drift: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("auth", &self.auth)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .field("custom_http_client", &self.http.is_some())
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("detect_drift", &self.detect_drift)
+            .finish()
+    }
 }
 
 impl Default for ClientBuilder {
@@ -691,7 +707,7 @@ fn request_span(op: &'static OperationMeta) -> tracing::Span {
         "inbox_api.request",
         operation = op.operation_id,
         method = %op.method,
-        path = op.path_template,
+        path_template = op.path_template,
         attempt = Empty,
         status = Empty,
         request_id = Empty,
@@ -1004,6 +1020,15 @@ mod tests {
         assert!(!check("text/html"));
         assert!(!check("application/jsonx"));
         assert!(!is_json(None));
+    }
+
+    /// Generated methods' futures must be `Send`, so callers can spawn them.
+    #[allow(dead_code)]
+    fn execute_future_is_send(client: &Client, op: &'static OperationMeta) {
+        fn assert_send<T: Send>(_: &T) {}
+        let future = client.execute::<serde_json::Value, String>(op, parts("/x", vec![]));
+        assert_send(&future);
+        assert_send(&client.execute_raw(op, parts("/x", vec![])));
     }
 
     #[test]

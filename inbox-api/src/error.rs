@@ -140,7 +140,7 @@ impl fmt::Display for TimeoutText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("timed out")?;
         if let Some(after) = self.after {
-            write!(f, " after {after:?}")?;
+            write!(f, " after {}", Seconds(after))?;
         }
         f.write_str(match self.phase {
             TransportPhase::Connect => " connecting to wix",
@@ -394,9 +394,22 @@ impl<C> fmt::Display for ApiError<C> {
             _ => {}
         }
         if let Some(after) = self.retry_after {
-            write!(f, " (retry after {after:?})")?;
+            write!(f, " (retry after {})", Seconds(after))?;
         }
         write!(f, "{}", RequestIdSuffix(self.request_id.as_deref()))
+    }
+}
+
+/// `30s` for whole seconds (as `Retry-After` gives them), else `Debug` (`1.5s`, `200ms`).
+struct Seconds(Duration);
+
+impl fmt::Display for Seconds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.subsec_nanos() == 0 {
+            write!(f, "{}s", self.0.as_secs())
+        } else {
+            write!(f, "{:?}", self.0)
+        }
     }
 }
 

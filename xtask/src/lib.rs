@@ -1,6 +1,7 @@
 //! Library side of `cargo xtask`, so tests can drive the same code the commands run.
 
 pub mod regen;
+pub mod report;
 
 /// The workspace root (the parent of `xtask/`).
 pub fn workspace_root() -> std::path::PathBuf {
@@ -48,7 +49,7 @@ impl Flags {
     /// Fails on anything not taken.
     pub fn finish(self) -> Result<(), String> {
         match self.args.first() {
-            Some(extra) => Err(format!("unexpected argument `{extra}`")),
+            Some(extra) => Err(format!("unexpected argument `{extra}` (see `cargo xtask help`)")),
             None => Ok(()),
         }
     }

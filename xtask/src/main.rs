@@ -24,7 +24,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let result = match command.as_str() {
-        "regen" => regen::run(rest).map_err(|e| format!("{e}\n\n{USAGE}")),
+        "regen" => regen::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

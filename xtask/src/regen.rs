@@ -16,6 +16,12 @@ pub struct Request {
     pub check: bool,
     /// Skip unsupported constructs with warnings.
     pub lenient: bool,
+    /// Git revision whose spec is the baseline of the change report (`None`: no report).
+    pub against: Option<String>,
+    /// Where to write the change report as Markdown.
+    pub report: Option<PathBuf>,
+    /// Run `cargo check` over the workspace after writing and attribute errors to changes.
+    pub impact: bool,
 }
 
 /// Marker every generated file starts with; only such files are ever deleted.
@@ -35,12 +41,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .unwrap_or_else(|| root.join("inbox-api/src/generated"));
     let check = flags.switch("--check");
     let lenient = flags.switch("--lenient");
+    let against = flags.value("--against")?.or_else(|| Some("HEAD".to_owned()));
+    let report = flags.value("--report")?.map(PathBuf::from);
+    let impact = flags.switch("--impact");
     flags.finish()?;
     regen(&Request {
         spec,
         out,
         check,
         lenient,
+        against,
+        report,
+        impact,
     })
 }
 
@@ -51,6 +63,9 @@ pub fn regen(request: &Request) -> Result<(), String> {
         out,
         check,
         lenient,
+        against,
+        report,
+        impact,
     } = request.clone();
     let root = workspace_root();
 
@@ -97,6 +112,27 @@ pub fn regen(request: &Request) -> Result<(), String> {
         started.elapsed(),
         display_path(&root, &out)
     );
+
+    let Some(revision) = against else {
+        return Ok(());
+    };
+    let change_report = match crate::report::baseline(&root, &spec, &revision, &options) {
+        Ok(old) => codegen::report::compare(&old, &output.api),
+        Err(why) => {
+            println!("\nchange report: no baseline ({why})");
+            return Ok(());
+        }
+    };
+    println!("\nchange report against {revision}:\n{change_report}");
+    if let Some(path) = report {
+        let version = crate::report::crate_version(&root);
+        fs::write(&path, change_report.to_markdown("inbox-api", &version))
+            .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
+        println!("report written to {}", path.display());
+    }
+    if impact {
+        println!("{}", crate::report::impact(&root, &change_report)?);
+    }
     Ok(())
 }
 

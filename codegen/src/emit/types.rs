@@ -240,6 +240,7 @@ pub(crate) fn emit_enum(name: &Ident, doc: TokenStream, e: &ir::Enum) -> TokenSt
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the client does not know yet, kept verbatim.
@@ -310,6 +311,7 @@ fn emit_oneof(name: &Ident, doc: TokenStream, o: &ir::OneOf) -> TokenStream {
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[non_exhaustive]
         #allow_deprecated
         #rename_all
         pub enum #name {

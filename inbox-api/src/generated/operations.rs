@@ -255,6 +255,7 @@ impl ListMessagesOptions {
 ///
 /// Codes the spec does not list (such as generic `UNAUTHENTICATED`) are kept in `Unrecognized`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetConversationErrorCode {
     /// The conversation exists but belongs to a different site. HTTP status is an unverified guess.
     /// Documented HTTP status: 403.
@@ -292,6 +293,7 @@ crate::runtime::open_enum!(GetConversationErrorCode);
 ///
 /// Codes the spec does not list (such as generic `UNAUTHENTICATED`) are kept in `Unrecognized`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ListMessagesErrorCode {
     /// The site has no Inbox instance for this caller. HTTP status is an unverified guess (docs list two 401 codes for this method).
     /// Documented HTTP status: 401.
@@ -339,6 +341,7 @@ crate::runtime::open_enum!(ListMessagesErrorCode);
 ///
 /// Codes the spec does not list (such as generic `UNAUTHENTICATED`) are kept in `Unrecognized`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SendMessageErrorCode {
     /// The identity chosen for the sender does not fit the caller or the conversation. HTTP status is an unverified guess.
     /// Documented HTTP status: 403.

@@ -69,6 +69,7 @@ pub struct Badge {
 
 /// Who can see a message badge.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BadgeVisibility {
     /// Protobuf default; not a meaningful choice.
     UnknownBadgeVisibility,
@@ -114,6 +115,7 @@ pub struct BasicMessageData {
 
 /// At most one of `text`, `image`, `file` is present in the JSON object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub enum BasicMessageDataData {
     /// Plain-text bubble.
@@ -189,6 +191,7 @@ pub struct ButtonInteracted {
 
 /// Communication channel over which a message travels or a participant can be reached.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChannelType {
     /// Protobuf default; channel not known or not set.
     UnknownChannelType,
@@ -242,6 +245,7 @@ crate::runtime::open_enum!(ChannelType);
 
 /// Kind of payload in a message's content. Declared in the SDK packages but not used by any field of their types; older event examples show it as MessageContent.contentType, which is why that property references it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContentType {
     /// Protobuf default; kind not determined.
     UnknownContent,
@@ -356,6 +360,7 @@ pub struct ConversationIdentificationData {
 
 /// At most one of `anonymousVisitorId`, `memberId` is present in the JSON object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub enum ConversationIdentificationDataId {
     /// Visitor who has not logged in and has no contact yet.
@@ -459,6 +464,7 @@ pub struct DomainEvent {
 
 /// At most one of `createdEvent`, `updatedEvent`, `deletedEvent`, `actionEvent` is present in the JSON object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub enum DomainEventBody {
     /// Body used when an entity was created (not used by Inbox events).
@@ -523,6 +529,7 @@ pub struct ErrorDetails {
 
 /// At most one of `applicationError`, `validationError` is present in the JSON object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub enum ErrorDetailsKind {
     /// Set when a business rule of the method failed.
@@ -691,6 +698,7 @@ pub struct IdentificationData {
 
 /// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is present in the JSON object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub enum IdentificationDataId {
     /// Visitor who is not logged in. Apps learn this ID from Message Sent To Business events.
@@ -821,6 +829,7 @@ pub struct MediaItem {
 
 /// At most one of `image`, `file` is present in the JSON object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub enum MediaItemMedia {
     /// Attached image.
@@ -956,6 +965,7 @@ pub struct MessageContent {
 
 /// At most one of `basic`, `template`, `minimal`, `form`, `system` is present in the JSON object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub enum MessageContentPayload {
     /// Text, image and file items.
@@ -972,6 +982,7 @@ pub enum MessageContentPayload {
 
 /// Which side wrote a message.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MessageDirection {
     /// Protobuf default; not valid when sending.
     UnknownDirection,
@@ -1065,6 +1076,7 @@ pub struct MessageSentToParticipant {
 
 /// Who can see a message; also the filter of listMessages.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MessageVisibility {
     /// Protobuf default; not valid when sending.
     UnknownVisibility,
@@ -1133,6 +1145,7 @@ impl MinimalMessagePayload {
 
 /// Layout of a template card.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Orientation {
     /// Protobuf default; rendered as PORTRAIT.
     UnknownOrientation,
@@ -1170,6 +1183,7 @@ crate::runtime::open_enum!(Orientation);
 
 /// Which identity sendMessage records as the message's sender.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OverrideSenderOptions {
     /// The identity that authenticated the request (the app, for third-party apps). Default.
     Caller,
@@ -1254,6 +1268,7 @@ pub struct ParticipantId {
 
 /// At most one of `contactId`, `anonymousVisitorId`, `memberId` is present in the JSON object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub enum ParticipantIdId {
     /// Contact of the site.
@@ -1348,6 +1363,7 @@ pub struct SendMessageResponse {
 
 /// Ascending or descending sort.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SortOrder {
     /// Smallest first (oldest first for sequence).
     Asc,
@@ -1452,6 +1468,7 @@ pub struct ValidationError {
 
 /// Kind of identity that caused a webhook event.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WebhookIdentityType {
     /// Not determined.
     Unknown,
@@ -1511,6 +1528,7 @@ pub struct WebhooksIdentificationData {
 
 /// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is present in the JSON object.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub enum WebhooksIdentificationDataId {
     /// Visitor who is not logged in.
