@@ -2,6 +2,8 @@
 
 pub mod regen;
 pub mod report;
+pub mod new_client;
+pub mod scaffold;
 
 /// The workspace root (the parent of `xtask/`).
 pub fn workspace_root() -> std::path::PathBuf {

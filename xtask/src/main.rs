@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use xtask::regen;
+use xtask::{new_client, regen};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -15,6 +15,14 @@ commands:
                --out DIR     output directory (default inbox-api/src/generated)
                --check       write nothing; fail with a diff when the files are stale
                --lenient     skip unsupported constructs with a warning instead of failing
+               --against REV baseline of the change report (default HEAD)
+               --report FILE also write the change report as Markdown
+               --impact      cargo check the workspace and list the call sites that break
+  new-client write a standalone client crate for any OpenAPI 3.0 document
+               --spec PATH   the document (YAML or JSON)
+               --out DIR     where to write the crate
+               --name NAME   crate name (default from the file name)
+               --strict      fail on unsupported constructs instead of skipping them
 ";
 
 fn main() -> ExitCode {
@@ -25,6 +33,7 @@ fn main() -> ExitCode {
     };
     let result = match command.as_str() {
         "regen" => regen::run(rest),
+        "new-client" => new_client::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
