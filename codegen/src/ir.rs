@@ -40,7 +40,8 @@ pub enum TypeKind {
     Struct(Struct),
     /// A string enum, open to values this version does not know.
     Enum(Enum),
-    /// A protobuf oneof group: exactly one of the keys is present in the parent object.
+    /// One of several alternatives: a protobuf oneof group (`x-oneof`, keys of the parent
+    /// object) or a `oneOf`/`anyOf` of whole schemas (see `OneOfRepr`).
     OneOf(OneOf),
     /// Another name for a type.
     Alias(TypeRef),
@@ -144,11 +145,29 @@ pub struct Variant {
     pub doc: Doc,
 }
 
-/// A oneof group.
+/// A oneof group, or a `oneOf`/`anyOf` union.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OneOf {
     /// The alternatives in spec order.
     pub arms: Vec<OneOfArm>,
+    /// How the chosen alternative appears in JSON.
+    pub repr: OneOfRepr,
+}
+
+/// How the chosen alternative of a `OneOf` appears in JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OneOfRepr {
+    /// `x-oneof`: each alternative is a key of the parent object (`wire_name`) holding the value.
+    Keyed,
+    /// `oneOf`/`anyOf`: the value is itself one of the alternatives, told apart by its shape
+    /// (the first that decodes wins); a value that fits none is kept as JSON.
+    Untagged,
+    /// `oneOf`/`anyOf` with a `discriminator`: the string in `property` names the alternative
+    /// (each arm's `tag_values`); an unknown name is kept as JSON.
+    Tagged {
+        /// The discriminator property.
+        property: String,
+    },
 }
 
 /// One alternative of a oneof group.
@@ -156,8 +175,10 @@ pub struct OneOf {
 pub struct OneOfArm {
     /// Rust variant name.
     pub name: String,
-    /// The key in the parent object.
+    /// `Keyed`: the key in the parent object; otherwise the alternative's name in the spec.
     pub wire_name: String,
+    /// `Tagged`: the discriminator values that select this arm (the first is written).
+    pub tag_values: Vec<String>,
     /// Documentation lines.
     pub doc: Doc,
     /// The value's type.

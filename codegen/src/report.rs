@@ -256,6 +256,14 @@ fn limits_text(l: &ir::Limits) -> String {
     }
 }
 
+fn wire_text(wire: ir::WireFormat) -> &'static str {
+    match wire {
+        ir::WireFormat::Plain => "serde's default",
+        ir::WireFormat::Int64String => "an int64 carried as a JSON string",
+        ir::WireFormat::LenientInt => "an integer also read from an integral float",
+    }
+}
+
 fn kind_name(kind: &TypeKind) -> &'static str {
     match kind {
         TypeKind::Struct(_) => "struct",
@@ -298,7 +306,8 @@ fn compare_types(cx: &mut Cx, old: &Api, new: &Api) {
 fn compare_struct(cx: &mut Cx, type_name: &str, old: &ir::Struct, new: &ir::Struct) {
     for f in &old.fields {
         if !new.fields.iter().any(|n| n.name == f.name) {
-            cx.push(Class::Breaking, "field", format!("{type_name}::{}", f.name), format!("removed (JSON `{}`)", f.wire_name));
+            let constructor = if f.required { format!("; `{type_name}::new` loses an argument") } else { String::new() };
+            cx.push(Class::Breaking, "field", format!("{type_name}::{}", f.name), format!("removed (JSON `{}`){constructor}", f.wire_name));
         }
     }
     let constructor_existed = old.fields.iter().any(|f| f.required);
@@ -324,8 +333,8 @@ fn compare_struct(cx: &mut Cx, type_name: &str, old: &ir::Struct, new: &ir::Stru
             let change = if f.required { "optional -> required" } else { "required -> optional" };
             cx.push(Class::Breaking, "field", item.clone(), format!("{change} (`{}` -> `{}`)", field_type_text(&o.ty, o.required), field_type_text(&f.ty, f.required)));
         }
-        if o.wire != f.wire {
-            cx.push(Class::Breaking, "field", item.clone(), format!("wire format changed ({:?} -> {:?})", o.wire, f.wire));
+        if o.wire != f.wire && same_type(&o.ty, &f.ty) {
+            cx.push(Class::Breaking, "field", item.clone(), format!("JSON encoding changed from {} to {}", wire_text(o.wire), wire_text(f.wire)));
         }
         if o.wire_name != f.wire_name {
             cx.push(Class::Breaking, "field", item.clone(), format!("JSON name changed from `{}` to `{}`", o.wire_name, f.wire_name));
@@ -345,7 +354,8 @@ fn compare_member_meta(cx: &mut Cx, kind: &'static str, item: &str, old: Meta, n
         (Some(a), Some(b)) if a != b => cx.push(Class::Deprecation, kind, item, format!("deprecation changed: {}", deprecation_text(b))),
         _ => {}
     }
-    if o_limits != n_limits {
+    let without_format = |l: &ir::Limits| ir::Limits { format: None, ..l.clone() };
+    if without_format(o_limits) != without_format(n_limits) {
         let class = if limits_loosened_or_equal(o_limits, n_limits) { Class::Compatible } else { Class::Breaking };
         let note = if class == Class::Breaking { "; requests that passed before can now be rejected before sending" } else { "" };
         cx.push(class, kind, item, format!("limits changed from {} to {}{note}", limits_text(o_limits), limits_text(n_limits)));

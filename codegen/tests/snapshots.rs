@@ -146,22 +146,30 @@ fn docs() {
     check("docs");
 }
 
-/// Every `<case>.yaml` has a test above and an expected directory (catches a fixture that was
-/// added without wiring it up).
+/// Every `<case>.yaml` has a test above and is compiled by `tests/src/fixtures.rs`.
 #[test]
 fn every_fixture_is_checked() {
     let source = include_str!("snapshots.rs");
+    let compiled =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/src/fixtures.rs"))
+            .unwrap();
     let mut unchecked = Vec::new();
     for entry in fs::read_dir(fixtures_dir()).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "yaml") {
             let case = path.file_stem().unwrap().to_string_lossy().into_owned();
             if !source.contains(&format!("check(\"{case}\")")) {
-                unchecked.push(case);
+                unchecked.push(format!("{case}: no test in codegen/tests/snapshots.rs"));
+            }
+            if !compiled.contains(&format!("codegen/tests/fixtures/{case}\"")) {
+                unchecked.push(format!("{case}: not compiled by tests/src/fixtures.rs"));
             }
         }
     }
-    assert!(unchecked.is_empty(), "fixtures without a snapshot test: {unchecked:?}");
+    assert!(
+        unchecked.is_empty(),
+        "fixtures not wired up: {unchecked:#?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,7 +192,10 @@ fn generating_twice_gives_identical_bytes() {
         let first = generate_case(&case);
         let second = generate_case(&case);
         assert_eq!(first.files, second.files, "{case}: two runs differ");
-        assert_eq!(first.api, second.api, "{case}: two runs resolve differently");
+        assert_eq!(
+            first.api, second.api,
+            "{case}: two runs resolve differently"
+        );
     }
 }
 
@@ -256,13 +267,20 @@ components:
 
 #[test]
 fn reordering_schemas_changes_nothing() {
-    let generate = |spec: &str| codegen::generate(spec.as_bytes(), &options("order")).unwrap().files;
+    let generate = |spec: &str| {
+        codegen::generate(spec.as_bytes(), &options("order"))
+            .unwrap()
+            .files
+    };
     let ab = generate(TWO_SCHEMAS_AB);
     let ba = generate(TWO_SCHEMAS_BA);
     assert_eq!(ab, ba);
     // Enum values keep spec order; only items are sorted.
     let types = &ab.iter().find(|f| f.path == "types.rs").unwrap().contents;
-    assert!(types.find("B2,").unwrap() < types.find("B1,").unwrap(), "{types}");
+    assert!(
+        types.find("B2,").unwrap() < types.find("B1,").unwrap(),
+        "{types}"
+    );
 }
 
 #[test]
@@ -306,7 +324,12 @@ components:
     let Ok(output) = codegen::generate(spec.as_bytes(), &options("map_int64")) else {
         return; // Refusing the construct with a diagnostic is fine too.
     };
-    let types = &output.files.iter().find(|f| f.path == "types.rs").unwrap().contents;
+    let types = &output
+        .files
+        .iter()
+        .find(|f| f.path == "types.rs")
+        .unwrap()
+        .contents;
     let field = field_block(types, "pub by_key:");
     assert!(
         field.contains("with =") || !output.warnings.is_empty(),
@@ -340,9 +363,17 @@ components:
           description: A.
 "#;
     let output = codegen::generate(spec.as_bytes(), &options("fences")).unwrap();
-    let types = &output.files.iter().find(|f| f.path == "types.rs").unwrap().contents;
+    let types = &output
+        .files
+        .iter()
+        .find(|f| f.path == "types.rs")
+        .unwrap()
+        .contents;
     let doctests = rust_fences(types);
-    assert!(doctests.is_empty(), "fences rustdoc would compile: {doctests:?}\n{types}");
+    assert!(
+        doctests.is_empty(),
+        "fences rustdoc would compile: {doctests:?}\n{types}"
+    );
 }
 
 /// URLs in spec descriptions end up as `<https://..>` autolinks, also when the spec puts them in
@@ -365,7 +396,12 @@ components:
           description: A.
 "#;
     let output = codegen::generate(spec.as_bytes(), &options("urls")).unwrap();
-    let types = &output.files.iter().find(|f| f.path == "types.rs").unwrap().contents;
+    let types = &output
+        .files
+        .iter()
+        .find(|f| f.path == "types.rs")
+        .unwrap()
+        .contents;
     let bare: Vec<&str> = types
         .lines()
         .filter(|l| l.trim_start().starts_with("///"))
@@ -377,13 +413,17 @@ components:
 /// The lines of the field whose declaration contains `decl`, with its doc and attributes.
 fn field_block(source: &str, decl: &str) -> String {
     let lines: Vec<&str> = source.lines().collect();
-    let at = lines.iter().position(|l| l.contains(decl)).unwrap_or_else(|| panic!("no `{decl}` in\n{source}"));
+    let at = lines
+        .iter()
+        .position(|l| l.contains(decl))
+        .unwrap_or_else(|| panic!("no `{decl}` in\n{source}"));
     let mut start = at;
     while start > 0 {
         let previous = lines[start - 1];
         let text = previous.trim_start();
         let indent = previous.len() - text.len();
-        if text.starts_with("///") || text.starts_with("#[") || text.starts_with(")]") || indent > 4 {
+        if text.starts_with("///") || text.starts_with("#[") || text.starts_with(")]") || indent > 4
+        {
             start -= 1;
         } else {
             break;
@@ -394,20 +434,37 @@ fn field_block(source: &str, decl: &str) -> String {
 
 /// Opening doc-comment fences whose info string makes rustdoc compile the block.
 fn rust_fences(source: &str) -> Vec<String> {
-    const RUST_TOKENS: &[&str] = &["rust", "no_run", "should_panic", "compile_fail", "test_harness", "standalone_crate"];
+    const RUST_TOKENS: &[&str] = &[
+        "rust",
+        "no_run",
+        "should_panic",
+        "compile_fail",
+        "test_harness",
+        "standalone_crate",
+    ];
     let mut open = false;
     let mut found = Vec::new();
     for line in source.lines() {
-        let Some(text) = line.trim_start().strip_prefix("///") else { continue };
+        let Some(text) = line.trim_start().strip_prefix("///") else {
+            continue;
+        };
         let text = text.trim();
-        let Some(info) = text.strip_prefix("```") else { continue };
+        let Some(info) = text.strip_prefix("```") else {
+            continue;
+        };
         if open {
             open = false;
             continue;
         }
         open = true;
-        let tokens: Vec<&str> = info.split(',').map(str::trim).filter(|t| !t.is_empty()).collect();
-        let is_rust = tokens.iter().all(|t| RUST_TOKENS.contains(t) || t.starts_with("edition"));
+        let tokens: Vec<&str> = info
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .collect();
+        let is_rust = tokens
+            .iter()
+            .all(|t| RUST_TOKENS.contains(t) || t.starts_with("edition"));
         if is_rust && !tokens.contains(&"ignore") {
             found.push(text.to_owned());
         }

@@ -36,11 +36,18 @@ pub mod retry;
 pub mod runtime;
 #[cfg(feature = "test-server")]
 pub mod testing;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 #[rustfmt::skip]
 mod generated;
 
 pub use client::{Client, ClientBuilder};
+pub use runtime::prelude::{Date, Timestamp};
+/// The `chrono` version this crate's timestamps use.
+pub use chrono;
+/// The `uuid` version this crate's IDs use.
+pub use uuid;
 pub use error::{ApiError, Error};
 
 /// Data types of the Inbox API: requests, responses, messages, conversations, enums.

@@ -5,7 +5,10 @@
 //! with constructors and field assignment rather than struct literals, so the tests keep
 //! compiling if the generator marks structs `#[non_exhaustive]`.
 
-#![allow(deprecated)] // `Message.source_channel`, `target_channels`, `SendMessageRequest.silent`.
+#![allow(deprecated)]
+// `Message.source_channel`, `target_channels`, `SendMessageRequest.silent`.
+// Struct literals would stop compiling if the generator made the structs `#[non_exhaustive]`.
+#![allow(clippy::field_reassign_with_default)]
 
 use std::str::FromStr;
 
@@ -39,7 +42,11 @@ fn encode<T: Serialize>(value: &T) -> Value {
 /// gives the same value.
 fn exact<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(json: &Value) -> T {
     let value: T = decode(json);
-    assert_eq!(&encode(&value), json, "re-encoding {value:#?} changed the JSON");
+    assert_eq!(
+        &encode(&value),
+        json,
+        "re-encoding {value:#?} changed the JSON"
+    );
     let again: T = decode(&encode(&value));
     assert_eq!(again, value);
     value
@@ -55,7 +62,11 @@ fn round_trips<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(va
 // Every example of the spec.
 
 fn spec() -> Value {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/inbox-v2.yaml")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../spec/inbox-v2.yaml"
+    ))
+    .unwrap();
     serde_yaml::from_str(&text).unwrap()
 }
 
@@ -67,7 +78,9 @@ fn resolve<'a>(spec: &'a Value, node: &'a Value) -> &'a Value {
 }
 
 fn schema_name(spec: &Value, media: &Value) -> String {
-    let reference = resolve(spec, media)["schema"]["$ref"].as_str().expect("example body schema is a $ref");
+    let reference = resolve(spec, media)["schema"]["$ref"]
+        .as_str()
+        .expect("example body schema is a $ref");
     reference.rsplit('/').next().unwrap().to_owned()
 }
 
@@ -76,10 +89,16 @@ fn schema_name(spec: &Value, media: &Value) -> String {
 fn spec_examples(spec: &Value) -> Vec<(String, String, Value)> {
     let mut found = Vec::new();
     let push_media = |found: &mut Vec<(String, String, Value)>, media: &Value, place: String| {
-        let Some(examples) = media.get("examples").and_then(Value::as_object) else { return };
+        let Some(examples) = media.get("examples").and_then(Value::as_object) else {
+            return;
+        };
         for (name, example) in examples {
             let example = resolve(spec, example);
-            found.push((schema_name(spec, media), format!("{place}/examples/{name}"), example["value"].clone()));
+            found.push((
+                schema_name(spec, media),
+                format!("{place}/examples/{name}"),
+                example["value"].clone(),
+            ));
         }
     };
     for (path, item) in spec["paths"].as_object().unwrap() {
@@ -97,7 +116,11 @@ fn spec_examples(spec: &Value) -> Vec<(String, String, Value)> {
     }
     for (name, schema) in spec["components"]["schemas"].as_object().unwrap() {
         if let Some(example) = schema.get("example") {
-            found.push((name.clone(), format!("#/components/schemas/{name}/example"), example.clone()));
+            found.push((
+                name.clone(),
+                format!("#/components/schemas/{name}/example"),
+                example.clone(),
+            ));
         }
     }
     found
@@ -117,7 +140,9 @@ fn check_example(schema: &str, json: &Value) {
         "MessageSentToBusiness" => drop(exact::<MessageSentToBusiness>(json)),
         "DomainEvent" => {
             let event = exact::<DomainEvent>(json);
-            let Some(DomainEventBody::ActionEvent(action)) = event.body else { panic!("not an action event: {event:?}") };
+            let Some(DomainEventBody::ActionEvent(action)) = event.body else {
+                panic!("not an action event: {event:?}")
+            };
             let body = Value::Object(action.body.unwrap().into_iter().collect());
             match event.slug.as_deref() {
                 Some("button_interacted") => drop(exact::<ButtonInteracted>(&body)),
@@ -132,10 +157,17 @@ fn check_example(schema: &str, json: &Value) {
 fn every_spec_example_decodes_and_encodes_back_unchanged() {
     let spec = spec();
     let examples = spec_examples(&spec);
-    assert!(examples.len() >= 20, "found only {} examples; is the walker broken?", examples.len());
+    assert!(
+        examples.len() >= 20,
+        "found only {} examples; is the walker broken?",
+        examples.len()
+    );
     for (schema, place, json) in &examples {
         let result = std::panic::catch_unwind(|| check_example(schema, json));
-        assert!(result.is_ok(), "example {place} ({schema}) failed, see above");
+        assert!(
+            result.is_ok(),
+            "example {place} ({schema}) failed, see above"
+        );
     }
 }
 
@@ -161,10 +193,23 @@ fn reference_button_interacted_event_decodes() {
       "triggeredByAnonymizeRequest": false
     });
     let event: DomainEvent = exact(&json);
-    assert_eq!(event.event_time, Some(Utc.with_ymd_and_hms(2021, 12, 29, 9, 50, 4).unwrap() + chrono::Duration::microseconds(918_118)));
-    let Some(DomainEventBody::ActionEvent(action)) = &event.body else { panic!("{event:?}") };
-    let payload: ButtonInteracted = decode(&Value::Object(action.body.clone().unwrap().into_iter().collect()));
-    assert_eq!(payload.interaction_id.as_deref(), Some("spa_day_54321__change_appointment"));
+    assert_eq!(
+        event.event_time,
+        Some(
+            Utc.with_ymd_and_hms(2021, 12, 29, 9, 50, 4).unwrap()
+                + chrono::Duration::microseconds(918_118)
+        )
+    );
+    let Some(DomainEventBody::ActionEvent(action)) = &event.body else {
+        panic!("{event:?}")
+    };
+    let payload: ButtonInteracted = decode(&Value::Object(
+        action.body.clone().unwrap().into_iter().collect(),
+    ));
+    assert_eq!(
+        payload.interaction_id.as_deref(),
+        Some("spa_day_54321__change_appointment")
+    );
     let interacted_by = payload.interacted_by.unwrap();
     assert_eq!(interacted_by.id, None);
     assert_eq!(interacted_by.contact_id, Some(uuid(CONTACT_ID)));
@@ -202,13 +247,22 @@ fn reference_message_sent_to_business_event_decodes() {
       "triggeredByAnonymizeRequest": false
     });
     let event: DomainEvent = exact(&json);
-    let Some(DomainEventBody::ActionEvent(action)) = event.body else { panic!() };
-    let payload: MessageSentToBusiness = exact(&Value::Object(action.body.unwrap().into_iter().collect()));
+    let Some(DomainEventBody::ActionEvent(action)) = event.body else {
+        panic!()
+    };
+    let payload: MessageSentToBusiness =
+        exact(&Value::Object(action.body.unwrap().into_iter().collect()));
     let message = payload.message.unwrap();
     assert_eq!(message.sequence, Some(1_700_043_584_064_712));
     assert_eq!(message.direction, MessageDirection::ParticipantToBusiness);
-    assert_eq!(message.source_channel, Some(ChannelType::UnknownChannelType));
-    assert_eq!(message.sender.unwrap().contact_id, Some(uuid("9e668c08-8bdb-4240-babb-8176935f6f78")));
+    assert_eq!(
+        message.source_channel,
+        Some(ChannelType::UnknownChannelType)
+    );
+    assert_eq!(
+        message.sender.unwrap().contact_id,
+        Some(uuid("9e668c08-8bdb-4240-babb-8176935f6f78"))
+    );
 }
 
 #[test]
@@ -229,10 +283,19 @@ fn reference_conversations_merged_event_decodes() {
     });
     let event: DomainEvent = decode(&json);
     round_trips(&event);
-    assert_eq!(event.event_time, Some(Utc.with_ymd_and_hms(2024, 2, 1, 12, 0, 0).unwrap()));
-    let Some(DomainEventBody::ActionEvent(action)) = event.body else { panic!() };
-    let payload: ConversationsMerged = exact(&Value::Object(action.body.unwrap().into_iter().collect()));
-    assert_eq!(payload.target_conversation_id, Some(uuid("0b6d3f6e-8a4f-3c4a-9d2e-7e1b2c3d4e5f")));
+    assert_eq!(
+        event.event_time,
+        Some(Utc.with_ymd_and_hms(2024, 2, 1, 12, 0, 0).unwrap())
+    );
+    let Some(DomainEventBody::ActionEvent(action)) = event.body else {
+        panic!()
+    };
+    let payload: ConversationsMerged =
+        exact(&Value::Object(action.body.unwrap().into_iter().collect()));
+    assert_eq!(
+        payload.target_conversation_id,
+        Some(uuid("0b6d3f6e-8a4f-3c4a-9d2e-7e1b2c3d4e5f"))
+    );
 }
 
 /// The envelope's `identity` and `data` are JSON strings holding more JSON (reference §6.3).
@@ -257,14 +320,26 @@ fn webhook_envelope_layers_decode() {
         "accountInfo": {"siteId": "a9f1c0de-0000-4000-8000-000000000002"}
     });
     let envelope: MessageEnvelope = exact(&envelope);
-    let identity: WebhooksIdentificationData = exact(&serde_json::from_str(&envelope.identity.unwrap()).unwrap());
+    let identity: WebhooksIdentificationData =
+        exact(&serde_json::from_str(&envelope.identity.unwrap()).unwrap());
     assert_eq!(identity.identity_type, Some(WebhookIdentityType::App));
-    assert_eq!(identity.id, Some(WebhooksIdentificationDataId::AppId(uuid("14517e1a-3ff0-af98-408e-2bd6953c36a2"))));
+    assert_eq!(
+        identity.id,
+        Some(WebhooksIdentificationDataId::AppId(uuid(
+            "14517e1a-3ff0-af98-408e-2bd6953c36a2"
+        )))
+    );
     let event: DomainEvent = exact(&serde_json::from_str(&envelope.data.unwrap()).unwrap());
     assert_eq!(event.entity_event_sequence, Some(42));
-    let Some(DomainEventBody::ActionEvent(action)) = event.body else { panic!() };
-    let payload: MessageSentToBusiness = serde_json::from_str(&action.body_as_json.unwrap()).unwrap();
-    assert_eq!(payload.conversation_id, Some(uuid("5f65164f-b373-3cb9-be2e-f1fdc00c86a9")));
+    let Some(DomainEventBody::ActionEvent(action)) = event.body else {
+        panic!()
+    };
+    let payload: MessageSentToBusiness =
+        serde_json::from_str(&action.body_as_json.unwrap()).unwrap();
+    assert_eq!(
+        payload.conversation_id,
+        Some(uuid("5f65164f-b373-3cb9-be2e-f1fdc00c86a9"))
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,8 +354,17 @@ fn unknown_enum_value_is_kept_and_round_trips() {
         "targetChannels": ["EMAIL", "TELEGRAM"]
     });
     let message: Message = exact(&json);
-    assert_eq!(message.visibility, MessageVisibility::Unrecognized("FRIENDS_ONLY".to_owned()));
-    assert_eq!(message.target_channels, Some(vec![ChannelType::Email, ChannelType::Unrecognized("TELEGRAM".to_owned())]));
+    assert_eq!(
+        message.visibility,
+        MessageVisibility::Unrecognized("FRIENDS_ONLY".to_owned())
+    );
+    assert_eq!(
+        message.target_channels,
+        Some(vec![
+            ChannelType::Email,
+            ChannelType::Unrecognized("TELEGRAM".to_owned())
+        ])
+    );
     assert_eq!(message.visibility.as_str(), "FRIENDS_ONLY");
     assert_eq!(message.visibility.to_string(), "FRIENDS_ONLY");
 }
@@ -288,10 +372,19 @@ fn unknown_enum_value_is_kept_and_round_trips() {
 #[test]
 fn enum_display_from_str_and_as_str_agree_with_the_wire() {
     let cases = [
-        (MessageDirection::BusinessToParticipant, "BUSINESS_TO_PARTICIPANT"),
-        (MessageDirection::ParticipantToBusiness, "PARTICIPANT_TO_BUSINESS"),
+        (
+            MessageDirection::BusinessToParticipant,
+            "BUSINESS_TO_PARTICIPANT",
+        ),
+        (
+            MessageDirection::ParticipantToBusiness,
+            "PARTICIPANT_TO_BUSINESS",
+        ),
         (MessageDirection::UnknownDirection, "UNKNOWN_DIRECTION"),
-        (MessageDirection::Unrecognized("SIDEWAYS".to_owned()), "SIDEWAYS"),
+        (
+            MessageDirection::Unrecognized("SIDEWAYS".to_owned()),
+            "SIDEWAYS",
+        ),
     ];
     for (value, wire) in cases {
         assert_eq!(value.as_str(), wire);
@@ -305,14 +398,26 @@ fn enum_display_from_str_and_as_str_agree_with_the_wire() {
         assert_eq!(decode::<MessageDirection>(&json!(wire)), value);
     }
     // Case matters: Wix's values are exact strings.
-    assert_eq!(SortOrder::from("asc"), SortOrder::Unrecognized("asc".to_owned()));
+    assert_eq!(
+        SortOrder::from("asc"),
+        SortOrder::Unrecognized("asc".to_owned())
+    );
     assert_eq!(SortOrder::from("ASC"), SortOrder::Asc);
     assert_eq!(ChannelType::Whatsapp.to_string(), "WHATSAPP");
-    assert_eq!(OverrideSenderOptions::BusinessUser.as_str(), "BUSINESS_USER");
-    assert_eq!(WebhookIdentityType::AnonymousVisitor.as_str(), "ANONYMOUS_VISITOR");
+    assert_eq!(
+        OverrideSenderOptions::BusinessUser.as_str(),
+        "BUSINESS_USER"
+    );
+    assert_eq!(
+        WebhookIdentityType::AnonymousVisitor.as_str(),
+        "ANONYMOUS_VISITOR"
+    );
     assert_eq!(ContentType::Unsupported.as_str(), "UNSUPPORTED");
     assert_eq!(Orientation::Landscape.as_str(), "LANDSCAPE");
-    assert_eq!(BadgeVisibility::BusinessAndParticipant.as_str(), "BUSINESS_AND_PARTICIPANT");
+    assert_eq!(
+        BadgeVisibility::BusinessAndParticipant.as_str(),
+        "BUSINESS_AND_PARTICIPANT"
+    );
 }
 
 #[test]
@@ -339,14 +444,21 @@ fn unknown_fields_are_ignored() {
     let response: GetOrCreateConversationResponse = decode(&json);
     let conversation = response.conversation.unwrap();
     assert_eq!(conversation.id, Some(uuid(CONVERSATION_ID)));
-    assert_eq!(conversation.participant.unwrap().contact_id, Some(uuid(CONTACT_ID)));
-    assert_eq!(conversation.business_display_data.unwrap().name.as_deref(), Some("cherry-productions"));
+    assert_eq!(
+        conversation.participant.unwrap().contact_id,
+        Some(uuid(CONTACT_ID))
+    );
+    assert_eq!(
+        conversation.business_display_data.unwrap().name.as_deref(),
+        Some("cherry-productions")
+    );
     assert_eq!(response.new_conversation, Some(true));
 }
 
 #[test]
 fn int64_sequence_reads_strings_and_numbers_and_writes_strings() {
-    let base = json!({"content": {}, "visibility": "BUSINESS", "direction": "BUSINESS_TO_PARTICIPANT"});
+    let base =
+        json!({"content": {}, "visibility": "BUSINESS", "direction": "BUSINESS_TO_PARTICIPANT"});
     for sequence in [json!("1700043584064712"), json!(1700043584064712_i64)] {
         let mut json = base.clone();
         json["sequence"] = sequence;
@@ -363,7 +475,10 @@ fn int64_sequence_reads_strings_and_numbers_and_writes_strings() {
     let mut json = base.clone();
     json["sequence"] = Value::Null;
     assert_eq!(decode::<Message>(&json).sequence, None);
-    assert!(!encode(&decode::<Message>(&json)).as_object().unwrap().contains_key("sequence"));
+    assert!(!encode(&decode::<Message>(&json))
+        .as_object()
+        .unwrap()
+        .contains_key("sequence"));
     // Not a number at all.
     let mut json = base;
     json["sequence"] = json!("12abc");
@@ -379,7 +494,9 @@ fn int64_on_domain_event_sequence() {
 
 #[test]
 fn image_size_accepts_integral_floats() {
-    let image: ImageMessage = decode(&json!({"url": "https://static.wixstatic.com/media/a.jpg", "width": 1200.0, "height": 798}));
+    let image: ImageMessage = decode(
+        &json!({"url": "https://static.wixstatic.com/media/a.jpg", "width": 1200.0, "height": 798}),
+    );
     assert_eq!(image.width, Some(1200));
     assert_eq!(image.height, Some(798));
     assert_eq!(encode(&image)["width"], json!(1200));
@@ -391,16 +508,33 @@ fn image_size_accepts_integral_floats() {
 
 #[test]
 fn timestamps_with_millis_micros_and_offsets() {
-    let at = |text: &str| decode::<Message>(&json!({"content": {}, "visibility": "BUSINESS", "direction": "BUSINESS_TO_PARTICIPANT", "createdDate": text})).created_date.unwrap();
+    let at = |text: &str| {
+        decode::<Message>(&json!({"content": {}, "visibility": "BUSINESS", "direction": "BUSINESS_TO_PARTICIPANT", "createdDate": text})).created_date.unwrap()
+    };
     let second = Utc.with_ymd_and_hms(2021, 12, 30, 7, 39, 12).unwrap();
-    assert_eq!(at("2021-12-30T07:39:12.353Z"), second + chrono::Duration::milliseconds(353));
-    assert_eq!(at("2021-12-30T07:39:12.353123Z"), second + chrono::Duration::microseconds(353_123));
+    assert_eq!(
+        at("2021-12-30T07:39:12.353Z"),
+        second + chrono::Duration::milliseconds(353)
+    );
+    assert_eq!(
+        at("2021-12-30T07:39:12.353123Z"),
+        second + chrono::Duration::microseconds(353_123)
+    );
     assert_eq!(at("2021-12-30T07:39:12Z"), second);
     assert_eq!(at("2021-12-30T09:39:12+02:00"), second);
     let file: FileMessage = exact(&json!({"urlExpiration": "2021-12-30T17:39:12.353Z"}));
-    assert_eq!(file.url_expiration, Some(Utc.with_ymd_and_hms(2021, 12, 30, 17, 39, 12).unwrap() + chrono::Duration::milliseconds(353)));
+    assert_eq!(
+        file.url_expiration,
+        Some(
+            Utc.with_ymd_and_hms(2021, 12, 30, 17, 39, 12).unwrap()
+                + chrono::Duration::milliseconds(353)
+        )
+    );
     let micros: RestoreInfo = exact(&json!({"deletedDate": "2021-12-29T09:50:04.918118Z"}));
-    assert_eq!(encode(&micros)["deletedDate"], json!("2021-12-29T09:50:04.918118Z"));
+    assert_eq!(
+        encode(&micros)["deletedDate"],
+        json!("2021-12-29T09:50:04.918118Z")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,19 +543,40 @@ fn timestamps_with_millis_micros_and_offsets() {
 #[test]
 fn message_content_alternatives() {
     let cases = [
-        (json!({"basic": {"items": [{"text": "Hey!"}]}, "previewText": "Hey!"}), "basic"),
-        (json!({"template": {"title": "Spa day", "textLines": ["a"], "orientation": "LANDSCAPE", "buttons": [{"label": "View", "launchUrl": "https://example.com/b"}]}}), "template"),
-        (json!({"minimal": {"text": "JoJo viewed the pricing page", "iconUrl": "https://example.com/i.png"}}), "minimal"),
-        (json!({"form": {"title": "New Spa Appointment", "fields": [{"name": "Name", "value": "JoJo Doe"}]}}), "form"),
-        (json!({"system": {"text": "Conversation started", "buttons": []}}), "system"),
+        (
+            json!({"basic": {"items": [{"text": "Hey!"}]}, "previewText": "Hey!"}),
+            "basic",
+        ),
+        (
+            json!({"template": {"title": "Spa day", "textLines": ["a"], "orientation": "LANDSCAPE", "buttons": [{"label": "View", "launchUrl": "https://example.com/b"}]}}),
+            "template",
+        ),
+        (
+            json!({"minimal": {"text": "JoJo viewed the pricing page", "iconUrl": "https://example.com/i.png"}}),
+            "minimal",
+        ),
+        (
+            json!({"form": {"title": "New Spa Appointment", "fields": [{"name": "Name", "value": "JoJo Doe"}]}}),
+            "form",
+        ),
+        (
+            json!({"system": {"text": "Conversation started", "buttons": []}}),
+            "system",
+        ),
     ];
     for (json, key) in cases {
         let content: MessageContent = exact(&json);
-        let payload = content.payload.unwrap_or_else(|| panic!("{key}: no payload"));
+        let payload = content
+            .payload
+            .unwrap_or_else(|| panic!("{key}: no payload"));
         let variant_matches = match key {
             "basic" => matches!(payload, MessageContentPayload::Basic(_)),
-            "template" => matches!(&payload, MessageContentPayload::Template(t) if t.orientation == Some(Orientation::Landscape)),
-            "minimal" => matches!(&payload, MessageContentPayload::Minimal(m) if m.text == "JoJo viewed the pricing page"),
+            "template" => {
+                matches!(&payload, MessageContentPayload::Template(t) if t.orientation == Some(Orientation::Landscape))
+            }
+            "minimal" => {
+                matches!(&payload, MessageContentPayload::Minimal(m) if m.text == "JoJo viewed the pricing page")
+            }
             "form" => matches!(payload, MessageContentPayload::Form(_)),
             "system" => matches!(payload, MessageContentPayload::System(_)),
             _ => unreachable!(),
@@ -433,27 +588,61 @@ fn message_content_alternatives() {
 #[test]
 fn basic_message_data_alternatives() {
     let text: BasicMessageData = exact(&json!({"text": "Thanks!"}));
-    assert_eq!(text.data, Some(BasicMessageDataData::Text("Thanks!".to_owned())));
-    let image: BasicMessageData = exact(&json!({"image": {"url": "https://static.wixstatic.com/media/a.jpg", "width": 1200, "height": 798}}));
-    assert!(matches!(&image.data, Some(BasicMessageDataData::Image(i)) if i.width == Some(1200)), "{image:?}");
-    let file: BasicMessageData = exact(&json!({"file": {"url": "https://example.com/f.pdf", "filename": "f.pdf", "mimeType": "application/pdf"}}));
-    assert!(matches!(&file.data, Some(BasicMessageDataData::File(f)) if f.mime_type.as_deref() == Some("application/pdf")), "{file:?}");
+    assert_eq!(
+        text.data,
+        Some(BasicMessageDataData::Text("Thanks!".to_owned()))
+    );
+    let image: BasicMessageData = exact(
+        &json!({"image": {"url": "https://static.wixstatic.com/media/a.jpg", "width": 1200, "height": 798}}),
+    );
+    assert!(
+        matches!(&image.data, Some(BasicMessageDataData::Image(i)) if i.width == Some(1200)),
+        "{image:?}"
+    );
+    let file: BasicMessageData = exact(
+        &json!({"file": {"url": "https://example.com/f.pdf", "filename": "f.pdf", "mimeType": "application/pdf"}}),
+    );
+    assert!(
+        matches!(&file.data, Some(BasicMessageDataData::File(f)) if f.mime_type.as_deref() == Some("application/pdf")),
+        "{file:?}"
+    );
 }
 
 #[test]
 fn media_item_alternatives() {
-    let image: MediaItem = exact(&json!({"image": {"url": "https://static.wixstatic.com/media/example.jpg", "width": 800, "height": 600}}));
-    assert!(matches!(image.media, Some(MediaItemMedia::Image(_))), "{image:?}");
-    let file: MediaItem = exact(&json!({"file": {"id": "media-1", "url": "https://example.com/f.pdf"}}));
-    assert!(matches!(file.media, Some(MediaItemMedia::File(_))), "{file:?}");
+    let image: MediaItem = exact(
+        &json!({"image": {"url": "https://static.wixstatic.com/media/example.jpg", "width": 800, "height": 600}}),
+    );
+    assert!(
+        matches!(image.media, Some(MediaItemMedia::Image(_))),
+        "{image:?}"
+    );
+    let file: MediaItem =
+        exact(&json!({"file": {"id": "media-1", "url": "https://example.com/f.pdf"}}));
+    assert!(
+        matches!(file.media, Some(MediaItemMedia::File(_))),
+        "{file:?}"
+    );
 }
 
 #[test]
 fn identification_data_alternatives() {
     let cases = [
-        ("anonymousVisitorId", VISITOR_ID, IdentificationDataId::AnonymousVisitorId(uuid(VISITOR_ID))),
-        ("memberId", MEMBER_ID, IdentificationDataId::MemberId(uuid(MEMBER_ID))),
-        ("wixUserId", WIX_USER_ID, IdentificationDataId::WixUserId(uuid(WIX_USER_ID))),
+        (
+            "anonymousVisitorId",
+            VISITOR_ID,
+            IdentificationDataId::AnonymousVisitorId(uuid(VISITOR_ID)),
+        ),
+        (
+            "memberId",
+            MEMBER_ID,
+            IdentificationDataId::MemberId(uuid(MEMBER_ID)),
+        ),
+        (
+            "wixUserId",
+            WIX_USER_ID,
+            IdentificationDataId::WixUserId(uuid(WIX_USER_ID)),
+        ),
         ("appId", APP_ID, IdentificationDataId::AppId(uuid(APP_ID))),
     ];
     for (key, id, expected) in cases {
@@ -478,25 +667,49 @@ fn sender_with_only_contact_id() {
 #[test]
 fn participant_id_alternatives() {
     let cases = [
-        ("contactId", CONTACT_ID, ParticipantIdId::ContactId(uuid(CONTACT_ID))),
-        ("anonymousVisitorId", VISITOR_ID, ParticipantIdId::AnonymousVisitorId(uuid(VISITOR_ID))),
-        ("memberId", MEMBER_ID, ParticipantIdId::MemberId(uuid(MEMBER_ID))),
+        (
+            "contactId",
+            CONTACT_ID,
+            ParticipantIdId::ContactId(uuid(CONTACT_ID)),
+        ),
+        (
+            "anonymousVisitorId",
+            VISITOR_ID,
+            ParticipantIdId::AnonymousVisitorId(uuid(VISITOR_ID)),
+        ),
+        (
+            "memberId",
+            MEMBER_ID,
+            ParticipantIdId::MemberId(uuid(MEMBER_ID)),
+        ),
     ];
     for (key, id, expected) in cases {
         let request: GetOrCreateConversationRequest = exact(&json!({"participantId": { key: id }}));
         assert_eq!(request.participant_id.id, Some(expected.clone()));
         let mut participant = ParticipantId::default();
         participant.id = Some(expected);
-        assert_eq!(encode(&GetOrCreateConversationRequest::new(participant)), json!({"participantId": { key: id }}));
+        assert_eq!(
+            encode(&GetOrCreateConversationRequest::new(participant)),
+            json!({"participantId": { key: id }})
+        );
     }
 }
 
 #[test]
 fn error_details_alternatives() {
-    let application: WixError = exact(&json!({"message": "Conversation not found", "details": {"applicationError": {"code": "CONVERSATION_NOT_FOUND", "description": "Conversation not found", "data": {}}}}));
-    assert!(matches!(&application.details.unwrap().kind, Some(ErrorDetailsKind::ApplicationError(e)) if e.code.as_deref() == Some("CONVERSATION_NOT_FOUND")));
-    let validation: WixError = exact(&json!({"details": {"validationError": {"fieldViolations": [{"field": "conversationId", "violatedRule": "FORMAT"}]}}}));
-    assert!(matches!(validation.details.unwrap().kind, Some(ErrorDetailsKind::ValidationError(_))));
+    let application: WixError = exact(
+        &json!({"message": "Conversation not found", "details": {"applicationError": {"code": "CONVERSATION_NOT_FOUND", "description": "Conversation not found", "data": {}}}}),
+    );
+    assert!(
+        matches!(&application.details.unwrap().kind, Some(ErrorDetailsKind::ApplicationError(e)) if e.code.as_deref() == Some("CONVERSATION_NOT_FOUND"))
+    );
+    let validation: WixError = exact(
+        &json!({"details": {"validationError": {"fieldViolations": [{"field": "conversationId", "violatedRule": "FORMAT"}]}}}),
+    );
+    assert!(matches!(
+        validation.details.unwrap().kind,
+        Some(ErrorDetailsKind::ValidationError(_))
+    ));
     let bare: WixError = exact(&json!({"message": "INTERNAL"}));
     assert_eq!(bare.details, None);
 }
@@ -512,7 +725,10 @@ fn oneof_with_an_unknown_key_keeps_the_rest() {
     assert_eq!(content.payload, None);
     assert_eq!(content.preview_text.as_deref(), Some("A carousel"));
     assert_eq!(content.title.as_deref(), Some("Offers"));
-    assert_eq!(encode(&content), json!({"previewText": "A carousel", "title": "Offers"}));
+    assert_eq!(
+        encode(&content),
+        json!({"previewText": "A carousel", "title": "Offers"})
+    );
 
     // Inside a whole message the other fields are intact too.
     let message: Message = decode(&json!({
@@ -547,7 +763,10 @@ fn full_message() -> Message {
 
     let mut template = TemplateMessagePayload::default();
     template.title = Some("Spa day".to_owned());
-    template.text_lines = Some(vec!["Wednesday, 5 January".to_owned(), "10:00 - 16:00".to_owned()]);
+    template.text_lines = Some(vec![
+        "Wednesday, 5 January".to_owned(),
+        "10:00 - 16:00".to_owned(),
+    ]);
     template.image_url = Some("https://static.wixstatic.com/media/example.jpg".to_owned());
     template.orientation = Some(Orientation::Landscape);
     template.buttons = Some(vec![url_button, button]);
@@ -560,25 +779,37 @@ fn full_message() -> Message {
 
     let mut badge = Badge::default();
     badge.text = Some("Email".to_owned());
-    badge.icon_url = Some("https://wixmp-9127dea18607b759d29e6784.wixmp.com/badges/mailSmallFlat.png".to_owned());
+    badge.icon_url = Some(
+        "https://wixmp-9127dea18607b759d29e6784.wixmp.com/badges/mailSmallFlat.png".to_owned(),
+    );
     badge.badge_visibility = Some(BadgeVisibility::Business);
 
     let mut sender = IdentificationData::default();
     sender.id = Some(IdentificationDataId::MemberId(uuid(MEMBER_ID)));
     sender.contact_id = Some(uuid(CONTACT_ID));
 
-    let mut message = Message::new(content, MessageDirection::BusinessToParticipant, MessageVisibility::BusinessAndParticipant);
+    let mut message = Message::new(
+        content,
+        MessageDirection::BusinessToParticipant,
+        MessageVisibility::BusinessAndParticipant,
+    );
     message.id = Some("1640849952353627".to_owned());
     message.app_id = Some(uuid(APP_ID));
     message.badges = Some(vec![badge]);
-    message.created_date = Some(Utc.with_ymd_and_hms(2021, 12, 30, 7, 39, 12).unwrap() + chrono::Duration::microseconds(353_123));
+    message.created_date = Some(
+        Utc.with_ymd_and_hms(2021, 12, 30, 7, 39, 12).unwrap()
+            + chrono::Duration::microseconds(353_123),
+    );
     message.sender = Some(sender);
     message.sequence = Some(1_640_849_952_353_627);
     message.silent = Some(false);
     message.source_channel = Some(ChannelType::Chat);
     message.source_channel_id = Some("chat-1".to_owned());
     message.target_channel_ids = Some(vec!["email-1".to_owned()]);
-    message.target_channels = Some(vec![ChannelType::Email, ChannelType::Unrecognized("TELEGRAM".to_owned())]);
+    message.target_channels = Some(vec![
+        ChannelType::Email,
+        ChannelType::Unrecognized("TELEGRAM".to_owned()),
+    ]);
     message
 }
 
@@ -589,8 +820,14 @@ fn fully_populated_message_round_trips() {
     let json = encode(&message);
     assert_eq!(json["sequence"], json!("1640849952353627"));
     assert_eq!(json["createdDate"], json!("2021-12-30T07:39:12.353123Z"));
-    assert_eq!(json["sender"], json!({"memberId": MEMBER_ID, "contactId": CONTACT_ID}));
-    assert_eq!(json["content"]["template"]["buttons"][1]["postbackProperties"]["interactionId"], json!("spa_day_54321__change_appointment"));
+    assert_eq!(
+        json["sender"],
+        json!({"memberId": MEMBER_ID, "contactId": CONTACT_ID})
+    );
+    assert_eq!(
+        json["content"]["template"]["buttons"][1]["postbackProperties"]["interactionId"],
+        json!("spa_day_54321__change_appointment")
+    );
     assert_eq!(json["content"]["contentType"], json!("TEMPLATE"));
     assert_eq!(json["targetChannels"], json!(["EMAIL", "TELEGRAM"]));
     assert_eq!(json["sourceChannel"], json!("CHAT"));
@@ -605,30 +842,126 @@ fn fully_populated_message_round_trips() {
 
 #[test]
 fn constructors_set_required_fields_only() {
-    let message = Message::new(MessageContent::default(), MessageDirection::ParticipantToBusiness, MessageVisibility::Business);
-    assert_eq!(encode(&message), json!({"content": {}, "direction": "PARTICIPANT_TO_BUSINESS", "visibility": "BUSINESS"}));
+    let message = Message::new(
+        MessageContent::default(),
+        MessageDirection::ParticipantToBusiness,
+        MessageVisibility::Business,
+    );
+    assert_eq!(
+        encode(&message),
+        json!({"content": {}, "direction": "PARTICIPANT_TO_BUSINESS", "visibility": "BUSINESS"})
+    );
     assert_eq!(message.id, None);
     assert_eq!(message.sequence, None);
 
     let request = SendMessageRequest::new(uuid(CONVERSATION_ID), message);
-    assert_eq!(encode(&request)["message"]["direction"], json!("PARTICIPANT_TO_BUSINESS"));
+    assert_eq!(
+        encode(&request)["message"]["direction"],
+        json!("PARTICIPANT_TO_BUSINESS")
+    );
     assert_eq!(request.silent, None);
 
-    assert_eq!(encode(&Button::new("OK".to_owned())), json!({"label": "OK"}));
-    assert_eq!(encode(&MinimalMessagePayload::new("Viewed".to_owned())), json!({"text": "Viewed"}));
-    assert_eq!(encode(&GetConversationRequest::new(uuid(CONVERSATION_ID))), json!({"conversationId": CONVERSATION_ID}));
     assert_eq!(
-        encode(&ListMessagesRequest::new(uuid(CONVERSATION_ID), MessageVisibility::BusinessAndParticipant)),
+        encode(&Button::new("OK".to_owned())),
+        json!({"label": "OK"})
+    );
+    assert_eq!(
+        encode(&MinimalMessagePayload::new("Viewed".to_owned())),
+        json!({"text": "Viewed"})
+    );
+    assert_eq!(
+        encode(&GetConversationRequest::new(uuid(CONVERSATION_ID))),
+        json!({"conversationId": CONVERSATION_ID})
+    );
+    assert_eq!(
+        encode(&ListMessagesRequest::new(
+            uuid(CONVERSATION_ID),
+            MessageVisibility::BusinessAndParticipant
+        )),
         json!({"conversationId": CONVERSATION_ID, "visibility": "BUSINESS_AND_PARTICIPANT"})
     );
     let mut participant = ParticipantId::default();
     participant.id = Some(ParticipantIdId::AnonymousVisitorId(uuid(VISITOR_ID)));
-    assert_eq!(encode(&GetOrCreateConversationRequest::new(participant)), json!({"participantId": {"anonymousVisitorId": VISITOR_ID}}));
+    assert_eq!(
+        encode(&GetOrCreateConversationRequest::new(participant)),
+        json!({"participantId": {"anonymousVisitorId": VISITOR_ID}})
+    );
 }
 
 #[test]
 fn required_fields_are_required_when_decoding() {
-    assert!(serde_json::from_value::<Message>(json!({"visibility": "BUSINESS", "direction": "BUSINESS_TO_PARTICIPANT"})).is_err());
+    assert!(serde_json::from_value::<Message>(
+        json!({"visibility": "BUSINESS", "direction": "BUSINESS_TO_PARTICIPANT"})
+    )
+    .is_err());
     assert!(serde_json::from_value::<Button>(json!({})).is_err());
     assert!(serde_json::from_value::<SendMessageRequest>(json!({"conversationId": "not-a-guid", "message": {"content": {}, "visibility": "BUSINESS", "direction": "BUSINESS_TO_PARTICIPANT"}})).is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Constructs of the codegen snapshots that the Inbox spec does not use yet.
+
+#[test]
+fn fixture_two_oneof_groups_and_an_int64_member() {
+    use inbox_api_tests::fixtures::oneof::types::{Content, ContentPayload, ContentTarget};
+    let json = json!({"title": "t", "counter": "9007199254740993", "user_id": CONTACT_ID, "previewText": "p"});
+    let content: Content = exact(&json);
+    assert_eq!(
+        content.payload,
+        Some(ContentPayload::Counter(9_007_199_254_740_993))
+    );
+    assert_eq!(
+        content.target,
+        Some(ContentTarget::UserId(uuid(CONTACT_ID)))
+    );
+    let only_target: Content = exact(&json!({"title": "t", "groupId": "g"}));
+    assert_eq!(only_target.payload, None);
+    assert_eq!(
+        only_target.target,
+        Some(ContentTarget::GroupId("g".to_owned()))
+    );
+}
+
+#[test]
+fn fixture_recursion_through_a_boxed_oneof() {
+    use inbox_api_tests::fixtures::recursive::types::{Expr, ExprKind, TreeNode};
+    let expr: Expr = exact(&json!({"negate": {"negate": {"literal": 1.5}}}));
+    let Some(outer) = expr.kind.as_deref() else {
+        panic!("{expr:?}")
+    };
+    let ExprKind::Negate(inner) = outer else {
+        panic!("{outer:?}")
+    };
+    let Some(ExprKind::Negate(innermost)) = inner.kind.as_deref() else {
+        panic!("{inner:?}")
+    };
+    assert_eq!(innermost.kind.as_deref(), Some(&ExprKind::Literal(1.5)));
+    let tree: TreeNode = exact(
+        &json!({"value": "a", "parent": {"value": "root"}, "children": [{"value": "b"}], "byName": {"c": {}}}),
+    );
+    assert_eq!(tree.parent.unwrap().value.as_deref(), Some("root"));
+}
+
+#[test]
+fn fixture_keyword_fields_use_their_wire_names() {
+    use inbox_api_tests::fixtures::keywords::types::{
+        OptionType, ResultType, SelfType, SelfTypeKind,
+    };
+    let json = json!({"type": "t", "ref": "r", "self": "s", "crate": "c", "_links": "l", "3d": true, "async": false});
+    let result: ResultType = exact(&json);
+    assert_eq!(
+        (
+            result.r#type.as_str(),
+            result.self_.as_deref(),
+            result.crate_.as_deref()
+        ),
+        ("t", Some("s"), Some("c"))
+    );
+    assert_eq!(
+        (result.links.as_deref(), result._3d),
+        (Some("l"), Some(true))
+    );
+    let value: SelfType = exact(&json!({"match": "m", "option": "self"}));
+    assert_eq!(value.kind, Some(SelfTypeKind::Match("m".to_owned())));
+    assert_eq!(value.option, Some(OptionType::SelfValue));
 }

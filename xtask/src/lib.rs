@@ -1,5 +1,6 @@
 //! Library side of `cargo xtask`, so tests can drive the same code the commands run.
 
+pub mod bench;
 pub mod regen;
 pub mod report;
 pub mod new_client;

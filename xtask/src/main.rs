@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use xtask::{new_client, regen};
+use xtask::{bench, new_client, regen};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -23,6 +23,8 @@ commands:
                --out DIR     where to write the crate
                --name NAME   crate name (default from the file name)
                --strict      fail on unsupported constructs instead of skipping them
+  bench      benchmarks: generator phases, scaling, GitHub's spec, client overhead, peers
+               (release build; `cargo xtask bench help` lists the sub-commands)
 ";
 
 fn main() -> ExitCode {
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
     let result = match command.as_str() {
         "regen" => regen::run(rest),
         "new-client" => new_client::run(rest),
+        "bench" => bench::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::{workspace_root, Flags};
 
 /// What `regen` should do.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Request {
     /// Spec to read.
     pub spec: PathBuf,

@@ -12,7 +12,7 @@ use std::path::Path;
 
 /// Runtime modules copied from `inbox-api/src` (everything hand-written that does not depend
 /// on the Inbox spec itself).
-const RUNTIME_FILES: &[&str] = &["auth.rs", "client.rs", "drift.rs", "error.rs", "paging.rs", "retry.rs", "runtime/mod.rs", "runtime/int64.rs", "runtime/lenient_int.rs", "runtime/query.rs", "runtime/validate.rs"];
+const RUNTIME_FILES: &[&str] = &["auth.rs", "client.rs", "drift.rs", "error.rs", "paging.rs", "retry.rs", "runtime/mod.rs", "runtime/int64.rs", "runtime/lenient_int.rs", "runtime/query.rs", "runtime/union.rs", "runtime/validate.rs"];
 
 /// Dependencies of the runtime, taken from `[workspace.dependencies]`.
 const RUNTIME_DEPENDENCIES: &[&str] = &["reqwest", "serde", "serde_json", "tokio", "chrono", "uuid", "thiserror", "tracing", "futures", "bytes", "http", "rand"];
@@ -20,6 +20,16 @@ const RUNTIME_DEPENDENCIES: &[&str] = &["reqwest", "serde", "serde_json", "tokio
 /// Writes a complete crate named `name` into `dir`: Cargo.toml, Cargo.lock, `src/lib.rs`, the
 /// runtime and `src/generated/`. Existing generated files are replaced; other files are kept.
 pub fn write_client_crate(root: &Path, dir: &Path, name: &str, title: &str, files: &[codegen::GeneratedFile]) -> Result<(), String> {
+    write_crate(root, dir, name, title, files, true)
+}
+
+/// Like [`write_client_crate`], for a member of an enclosing workspace (the corpus run checks
+/// many crates in one workspace): no `[workspace]` table and no Cargo.lock of its own.
+pub fn write_member_crate(root: &Path, dir: &Path, name: &str, title: &str, files: &[codegen::GeneratedFile]) -> Result<(), String> {
+    write_crate(root, dir, name, title, files, false)
+}
+
+fn write_crate(root: &Path, dir: &Path, name: &str, title: &str, files: &[codegen::GeneratedFile], standalone: bool) -> Result<(), String> {
     let io = |what: &str, path: &Path, e: std::io::Error| format!("error: cannot {what} {}: {e}", path.display());
     let src = dir.join("src");
     fs::create_dir_all(src.join("runtime")).map_err(|e| io("create", &src, e))?;
@@ -41,9 +51,9 @@ pub fn write_client_crate(root: &Path, dir: &Path, name: &str, title: &str, file
     }
     let has_events = files.iter().any(|f| f.path == "events.rs");
     write_if_changed(&src.join("lib.rs"), &lib_rs(name, title, has_events))?;
-    write_if_changed(&dir.join("Cargo.toml"), &cargo_toml(root, name)?)?;
+    write_if_changed(&dir.join("Cargo.toml"), &cargo_toml(root, name, standalone)?)?;
     let lock = root.join("Cargo.lock");
-    if lock.exists() && !dir.join("Cargo.lock").exists() {
+    if standalone && lock.exists() && !dir.join("Cargo.lock").exists() {
         fs::copy(&lock, dir.join("Cargo.lock")).map_err(|e| io("copy", &lock, e))?;
     }
     Ok(())
@@ -99,7 +109,7 @@ pub mod operations {{
 }
 
 /// Cargo.toml of the crate, with the workspace's pinned dependency versions.
-fn cargo_toml(root: &Path, name: &str) -> Result<String, String> {
+fn cargo_toml(root: &Path, name: &str, standalone: bool) -> Result<String, String> {
     let manifest_path = root.join("Cargo.toml");
     let manifest = fs::read_to_string(&manifest_path).map_err(|e| format!("error: cannot read {}: {e}", manifest_path.display()))?;
     let section = manifest.split("[workspace.dependencies]").nth(1).unwrap_or_default();
@@ -114,7 +124,8 @@ fn cargo_toml(root: &Path, name: &str) -> Result<String, String> {
         dependencies.push('\n');
     }
     let edition = manifest.lines().find(|l| l.starts_with("edition")).unwrap_or("edition = \"2021\"");
+    let workspace = if standalone { "# A standalone crate, not a member of any enclosing workspace.\n[workspace]\n\n" } else { "" };
     Ok(format!(
-        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n{edition}\npublish = false\n\n# A standalone crate, not a member of any enclosing workspace.\n[workspace]\n\n[dependencies]\n{dependencies}"
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n{edition}\npublish = false\n\n{workspace}[dependencies]\n{dependencies}"
     ))
 }

@@ -12,8 +12,8 @@ pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
     for line in lines {
         let mut text = line.trim().to_owned();
         if text.starts_with("```") {
-            // Code fences from the spec are never compiled as doctests.
-            if !in_fence && text.trim_start_matches('`').trim().is_empty() {
+            // Code fences from the spec are never compiled as doctests, whatever their language.
+            if !in_fence {
                 text = "```text".to_owned();
             }
             in_fence = !in_fence;
@@ -65,21 +65,33 @@ pub(crate) fn escape(text: &str) -> String {
 }
 
 fn wrap_urls(text: &str) -> String {
-    let mut out = String::new();
-    for (i, word) in text.split(' ').enumerate() {
-        if i > 0 {
-            out.push(' ');
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(start) = ["http://", "https://"].iter().filter_map(|scheme| rest.find(scheme)).min() {
+        out.push_str(&rest[..start]);
+        let candidate = &rest[start..];
+        let mut end = candidate.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`')).unwrap_or(candidate.len());
+        // Trailing punctuation and a closing parenthesis the URL did not open belong to the text.
+        loop {
+            let url = &candidate[..end];
+            let unbalanced_paren = url.ends_with(')') && url.matches(')').count() > url.matches('(').count();
+            if url.ends_with(['.', ',', ';', ':', '!', '?', '\\']) || unbalanced_paren || url.ends_with("\\]") {
+                end -= url.chars().next_back().map_or(1, char::len_utf8);
+            } else {
+                break;
+            }
         }
-        if word.starts_with("http://") || word.starts_with("https://") {
-            let end = word.trim_end_matches(['.', ',', ';', ':', ')']).len();
-            out.push('<');
-            out.push_str(&word[..end]);
-            out.push('>');
-            out.push_str(&word[end..]);
-        } else {
-            out.push_str(word);
+        if end <= "https://".len() {
+            out.push_str(&candidate[..end.max(1)]);
+            rest = &candidate[end.max(1)..];
+            continue;
         }
+        out.push('<');
+        out.push_str(&candidate[..end]);
+        out.push('>');
+        rest = &candidate[end..];
     }
+    out.push_str(rest);
     out
 }
 

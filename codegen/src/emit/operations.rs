@@ -335,6 +335,10 @@ fn emit_method(_api: &ir::Api, op: &ir::Operation) -> TokenStream {
             !p.required && (p.location == ParamLocation::Query || has_value_limits(&p.limits))
         });
     let silence = uses_options.then(|| quote!(let _ = &options;));
+    let execute = match &op.response {
+        Some(_) => quote!(self.execute(&OPERATION, RequestParts { path, query, body }).await),
+        None => quote!(execute_empty(self, &OPERATION, RequestParts { path, query, body }).await),
+    };
     quote! {
         #doc
         #deprecated
@@ -350,7 +354,7 @@ fn emit_method(_api: &ir::Api, op: &ir::Operation) -> TokenStream {
             #path
             #query
             #body
-            self.execute(&OPERATION, RequestParts { path, query, body }).await
+            #execute
         }
     }
 }

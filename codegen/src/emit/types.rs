@@ -61,7 +61,8 @@ pub(crate) fn rust_type(ty: &TypeRef) -> TokenStream {
 /// The runtime module that (de)serializes a non-default wire format, when one applies.
 fn with_module(wire: WireFormat, ty: &TypeRef) -> Option<&'static str> {
     let integer = |t: &TypeRef| matches!(t, TypeRef::Prim(Prim::I32 | Prim::I64));
-    let applies = integer(ty) || matches!(ty, TypeRef::List(inner) if integer(inner));
+    let applies = integer(ty)
+        || matches!(ty, TypeRef::List(inner) | TypeRef::Map(inner) if integer(inner));
     match wire {
         WireFormat::Plain => None,
         WireFormat::Int64String if applies => Some("crate::runtime::int64"),
@@ -270,6 +271,95 @@ pub(crate) fn emit_enum(name: &Ident, doc: TokenStream, e: &ir::Enum) -> TokenSt
 }
 
 fn emit_oneof(name: &Ident, doc: TokenStream, o: &ir::OneOf) -> TokenStream {
+    match &o.repr {
+        ir::OneOfRepr::Keyed => emit_keyed(name, doc, o),
+        ir::OneOfRepr::Untagged => emit_union(name, doc, o, None),
+        ir::OneOfRepr::Tagged { property } => emit_union(name, doc, o, Some(property)),
+    }
+}
+
+/// A `oneOf`/`anyOf` union: untagged (serde tries the alternatives in order) or tagged by a
+/// discriminator property (`tagged_union!`), both with a catch-all for what fits nothing.
+fn emit_union(
+    name: &Ident,
+    doc: TokenStream,
+    o: &ir::OneOf,
+    property: Option<&String>,
+) -> TokenStream {
+    let arms = o.arms.iter().map(|a| {
+        let variant = ident(&a.name);
+        let fallback = match (property, a.tag_values.as_slice()) {
+            (Some(property), values) if !values.is_empty() => {
+                let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+                format!("`{property}` is {}.", values.join(" or "))
+            }
+            _ => format!("The value is a `{}`.", example_name(&a.ty)),
+        };
+        let doc = doc_attrs(&item_doc(&a.doc, &a.limits, false, None, &fallback));
+        let with = match property {
+            None => with_module(a.wire, &a.ty).map(|module| quote!(#[serde(with = #module)])),
+            Some(_) => None,
+        };
+        let ty = rust_type(&a.ty);
+        quote! {
+            #doc
+            #with
+            #variant(#ty),
+        }
+    });
+    let catch_all = match property {
+        Some(property) => format!(
+            " A value whose `{property}` this version of the client does not know, kept verbatim."
+        ),
+        None => " A value that fits none of the alternatives, kept verbatim.".to_owned(),
+    };
+    let (derive, serde, tagged) = match property {
+        None => (
+            quote!(#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]),
+            quote!(#[serde(untagged)]),
+            None,
+        ),
+        Some(property) => {
+            let entries = o.arms.iter().map(|a| {
+                let variant = ident(&a.name);
+                let values = &a.tag_values;
+                quote!(#variant: [#(#values),*])
+            });
+            (
+                quote!(#[derive(Clone, Debug, PartialEq)]),
+                TokenStream::new(),
+                Some(quote! {
+                    crate::runtime::tagged_union!(#name, #property, { #(#entries),* });
+                }),
+            )
+        }
+    };
+    quote! {
+        #doc
+        #derive
+        #serde
+        #[non_exhaustive]
+        pub enum #name {
+            #(#arms)*
+            #[doc = #catch_all]
+            Unrecognized(Value),
+        }
+        #tagged
+    }
+}
+
+/// A short name of a type for documentation.
+fn example_name(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(n) | TypeRef::Boxed(n) => n.clone(),
+        TypeRef::List(inner) => format!("Vec<{}>", example_name(inner)),
+        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", example_name(inner)),
+        TypeRef::Prim(_) => rust_type(ty).to_string(),
+    }
+}
+
+/// An `x-oneof` group: the alternatives are keys of the parent object.
+fn emit_keyed(name: &Ident, doc: TokenStream, o: &ir::OneOf) -> TokenStream {
     let camel = o.arms.iter().all(|a| lower_first(&a.name) == a.wire_name);
     let rename_all = camel.then(|| quote!(#[serde(rename_all = "camelCase")]));
     let arms = o.arms.iter().map(|a| {

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use crate::ir::{TypeDef, TypeKind, TypeRef};
 
 /// Replaces `Named` with `Boxed` on every by-value edge that lies on a cycle.
-pub(crate) fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) {
+///
+/// A cycle made only of aliases (`A = B`, `B = A`) names no type at all: its aliases become
+/// `serde_json::Value` and are returned as (name, pointer) for the caller to report.
+pub(crate) fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) -> Vec<(String, String)> {
     let names: Vec<&String> = types.keys().collect();
     let index: BTreeMap<&str, usize> = names
         .iter()
@@ -23,12 +26,39 @@ pub(crate) fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) {
         })
         .collect();
     let scc = strongly_connected(&edges);
-    let cyclic: Vec<(String, String)> = edges
+    let cyclic: Vec<(&str, &str)> = edges
         .iter()
         .enumerate()
         .flat_map(|(u, targets)| targets.iter().map(move |&v| (u, v)))
         .filter(|&(u, v)| scc[u] == scc[v])
-        .map(|(u, v)| (names[u].clone(), names[v].clone()))
+        .map(|(u, v)| (names[u].as_str(), names[v].as_str()))
+        .collect();
+    // Type aliases cannot be recursive at all, not even through `Vec`: find alias-only cycles.
+    let alias_edges: Vec<Vec<usize>> = types
+        .values()
+        .map(|t| match &t.kind {
+            TypeKind::Alias(ty) => {
+                let mut targets = Vec::new();
+                all_targets(ty, &mut targets);
+                targets
+                    .iter()
+                    .filter_map(|n| index.get(n.as_str()).copied())
+                    .filter(|&v| matches!(types[names[v]].kind, TypeKind::Alias(_)))
+                    .collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    let alias_scc = strongly_connected(&alias_edges);
+    let degraded: Vec<(String, String)> = types
+        .values()
+        .enumerate()
+        .filter(|&(u, _)| alias_edges[u].iter().any(|&v| alias_scc[v] == alias_scc[u]))
+        .map(|(_, t)| (t.name.clone(), t.pointer.clone()))
+        .collect();
+    let cyclic: Vec<(String, String)> = cyclic
+        .into_iter()
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
         .collect();
     for (from, to) in cyclic {
         let Some(type_def) = types.get_mut(&from) else {
@@ -41,6 +71,12 @@ pub(crate) fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) {
             TypeKind::Enum(_) => {}
         }
     }
+    for (name, _) in &degraded {
+        if let Some(type_def) = types.get_mut(name) {
+            type_def.kind = TypeKind::Alias(TypeRef::Prim(crate::ir::Prim::Json));
+        }
+    }
+    degraded
 }
 
 fn box_ref(ty: &mut TypeRef, target: &str) {
@@ -48,6 +84,14 @@ fn box_ref(ty: &mut TypeRef, target: &str) {
         if name == target {
             *ty = TypeRef::Boxed(name.clone());
         }
+    }
+}
+
+fn all_targets(ty: &TypeRef, out: &mut Vec<String>) {
+    match ty {
+        TypeRef::Named(n) | TypeRef::Boxed(n) => out.push(n.clone()),
+        TypeRef::List(inner) | TypeRef::Map(inner) => all_targets(inner, out),
+        TypeRef::Prim(_) => {}
     }
 }
 

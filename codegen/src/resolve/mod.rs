@@ -9,6 +9,7 @@ mod cycles;
 mod events;
 mod operations;
 mod schema;
+mod unions;
 
 use std::collections::BTreeMap;
 
@@ -19,12 +20,18 @@ use crate::load::Loaded;
 /// Resolves a loaded spec. Returns the model and every diagnostic (warnings, and errors when
 /// the model is not usable).
 pub fn resolve(loaded: &Loaded, strict: bool) -> (ir::Api, Vec<Diagnostic>) {
-    let mut cx = Resolver::new(loaded, strict);
+    let pointed = pointed_schemas(&loaded.raw);
+    let mut cx = Resolver::new(loaded, &pointed, strict);
     cx.register_components();
     cx.convert_components();
     let operations = operations::resolve_operations(&mut cx);
     let (events, event_envelope) = events::resolve_events(&mut cx);
-    cycles::box_recursive_fields(&mut cx.types);
+    for (name, pointer) in cycles::box_recursive_fields(&mut cx.types) {
+        cx.unsupported(
+            &pointer,
+            format!("`{name}` is a $ref cycle with no schema in it (degraded to serde_json::Value)"),
+        );
+    }
     let mut diagnostics = std::mem::take(&mut cx.diagnostics);
     for d in &mut diagnostics {
         if d.line_col.is_none() {
@@ -53,17 +60,27 @@ pub(crate) struct Resolver<'a> {
     pub(crate) claimed: BTreeMap<String, (String, String)>,
     /// Component schema name -> Rust name.
     pub(crate) components: BTreeMap<String, String>,
+    /// Schemas that `$ref`s point at outside `#/components/schemas`, by reference.
+    pointed: &'a BTreeMap<String, Pointed>,
+    /// Pointer of such a schema -> Rust name, once defined.
+    pointed_names: BTreeMap<String, String>,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Resolver<'a> {
-    fn new(loaded: &'a Loaded, strict: bool) -> Self {
+    fn new(
+        loaded: &'a Loaded,
+        pointed: &'a BTreeMap<String, Pointed>,
+        strict: bool,
+    ) -> Self {
         Resolver {
             doc: &loaded.doc,
             strict,
             types: BTreeMap::new(),
             claimed: BTreeMap::new(),
             components: BTreeMap::new(),
+            pointed,
+            pointed_names: BTreeMap::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -82,21 +99,48 @@ impl<'a> Resolver<'a> {
         self.diagnostics.push(d);
     }
 
-    /// Claims a Rust type name; a second spec item mapping to the same name is an error
-    /// naming both.
-    pub(crate) fn claim(&mut self, rust_name: &str, spec_name: &str, pointer: &str) -> bool {
-        if let Some((other_name, other_pointer)) = self.claimed.get(rust_name) {
-            let message = format!(
-                "name collision: `{spec_name}` and `{other_name}` (at {other_pointer}) both become the Rust type `{rust_name}`; rename one of them"
-            );
-            self.error(pointer, message);
-            return false;
+    /// A problem in the spec that lenient mode works around: an error in strict mode, else a
+    /// warning (the message says what was done instead).
+    pub(crate) fn lenient_error(&mut self, pointer: &str, message: impl Into<String>) {
+        let mut d = Diagnostic::error(pointer, message);
+        if !self.strict {
+            d.severity = Severity::Warning;
         }
+        self.diagnostics.push(d);
+    }
+
+    /// Claims a Rust type name. A second spec item mapping to the same name is an error naming
+    /// both (strict), or gets the name plus a suffix derived from its place (lenient).
+    pub(crate) fn claim(
+        &mut self,
+        rust_name: &str,
+        spec_name: &str,
+        pointer: &str,
+    ) -> Option<String> {
+        let Some((other_name, other_pointer)) = self.claimed.get(rust_name).cloned() else {
+            self.claimed.insert(
+                rust_name.to_owned(),
+                (spec_name.to_owned(), pointer.to_owned()),
+            );
+            return Some(rust_name.to_owned());
+        };
+        let collision = format!(
+            "name collision: `{spec_name}` and `{other_name}` (at {other_pointer}) both become the Rust type `{rust_name}`"
+        );
+        if self.strict {
+            self.error(pointer, format!("{collision}; rename one of them"));
+            return None;
+        }
+        let mut renamed = format!("{rust_name}{}", crate::names::place_suffix(pointer));
+        while self.claimed.contains_key(&renamed) {
+            renamed = format!("{renamed}{}", crate::names::place_suffix(&renamed));
+        }
+        self.lenient_error(pointer, format!("{collision}; this one is `{renamed}`"));
         self.claimed.insert(
-            rust_name.to_owned(),
+            renamed.clone(),
             (spec_name.to_owned(), pointer.to_owned()),
         );
-        true
+        Some(renamed)
     }
 
     fn register_components(&mut self) {
@@ -107,7 +151,7 @@ impl<'a> Resolver<'a> {
         for spec_name in names {
             let rust_name = crate::names::type_name(&spec_name);
             let pointer = crate::diagnostics::join("#/components/schemas", &spec_name);
-            if self.claim(&rust_name, &spec_name, &pointer) {
+            if let Some(rust_name) = self.claim(&rust_name, &spec_name, &pointer) {
                 self.components.insert(spec_name, rust_name);
             }
         }
@@ -126,38 +170,69 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Follows a `$ref` to a component schema. Reports a dangling or foreign reference.
+    /// Follows a `$ref` to a component schema (or to a schema elsewhere in the document).
+    /// Reports a dangling or foreign reference.
     pub(crate) fn component_ref(&mut self, reference: &str, pointer: &str) -> Option<String> {
-        match reference.strip_prefix("#/components/schemas/") {
-            Some(name) => {
-                let name = name.replace("~1", "/").replace("~0", "~");
-                match self.components.get(&name) {
-                    Some(rust) => Some(rust.clone()),
-                    None => {
-                        if self
-                            .doc
-                            .components
-                            .as_ref()
-                            .is_some_and(|c| c.schemas.contains_key(&name))
-                        {
-                            // Registered under a colliding name: already reported.
-                            None
-                        } else {
-                            self.error(pointer, format!("$ref target not found: {reference}"));
-                            None
-                        }
-                    }
-                }
+        if let Some(name) = reference.strip_prefix("#/components/schemas/") {
+            let name = name.replace("~1", "/").replace("~0", "~");
+            if let Some(rust) = self.components.get(&name) {
+                return Some(rust.clone());
             }
-            None => {
-                if reference.starts_with('#') {
-                    self.error(pointer, format!("$ref target not found: {reference} (schemas must refer to #/components/schemas/...)"));
-                } else {
-                    self.unsupported(pointer, format!("$ref to another document ({reference})"));
-                }
-                None
+            if self
+                .doc
+                .components
+                .as_ref()
+                .is_some_and(|c| c.schemas.contains_key(&name))
+            {
+                // Registered under a colliding name: already reported.
+                return None;
             }
         }
+        if let Some(rust) = self.pointed_ref(reference) {
+            return Some(rust);
+        }
+        if reference.starts_with('#') {
+            self.error(
+                pointer,
+                format!("$ref target not found: {reference} (no schema at that place)"),
+            );
+        } else {
+            self.unsupported(pointer, format!("$ref to another document ({reference})"));
+        }
+        None
+    }
+
+    /// A `$ref` to a schema outside `#/components/schemas` (inside a path, say): defined once
+    /// as a named type, named after its place.
+    fn pointed_ref(&mut self, reference: &str) -> Option<String> {
+        if let Some(name) = self.pointed_names.get(reference) {
+            return Some(name.clone());
+        }
+        let schema = match self.pointed.get(reference)? {
+            Pointed::Component(name) => {
+                let rust = self.components.get(name)?.clone();
+                self.pointed_names
+                    .insert(reference.to_owned(), rust.clone());
+                return Some(rust);
+            }
+            Pointed::Schema(schema) => schema,
+        };
+        let place = reference
+            .rsplit('/')
+            .find(|s| {
+                !matches!(
+                    *s,
+                    "schema" | "items" | "additionalProperties" | "properties" | "content"
+                ) && !s.chars().all(|c| c.is_ascii_digit())
+                    && !s.contains('~')
+            })
+            .unwrap_or("Pointed");
+        let rust_name = crate::names::type_name(place);
+        let rust_name = self.claim(&rust_name, reference, reference)?;
+        self.pointed_names
+            .insert(reference.to_owned(), rust_name.clone());
+        schema::define_pointed(self, &rust_name, reference, schema);
+        Some(rust_name)
     }
 
     /// Looks up a component schema by spec name.
@@ -167,6 +242,69 @@ impl<'a> Resolver<'a> {
     ) -> Option<&'a openapiv3::ReferenceOr<openapiv3::Schema>> {
         self.doc.components.as_ref()?.schemas.get(name)
     }
+}
+
+/// What a local `$ref` outside `#/components/schemas` points at.
+enum Pointed {
+    /// A chain of references that ends at this component schema.
+    Component(String),
+    /// A schema written in place.
+    Schema(openapiv3::Schema),
+}
+
+/// Every schema a local `$ref` points at outside `#/components/schemas`, by reference.
+fn pointed_schemas(raw: &serde_json::Value) -> BTreeMap<String, Pointed> {
+    let mut references = std::collections::BTreeSet::new();
+    let mut todo = vec![raw];
+    while let Some(node) = todo.pop() {
+        match node {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+                    if r.starts_with("#/") && !is_component_schema(r) {
+                        references.insert(r.clone());
+                    }
+                }
+                todo.extend(map.values());
+            }
+            serde_json::Value::Array(items) => todo.extend(items),
+            _ => {}
+        }
+    }
+    let mut out = BTreeMap::new();
+    for reference in references {
+        let mut target = reference.clone();
+        let mut node = None;
+        for _ in 0..8 {
+            let Some(found) = raw.pointer(&target[1..]) else {
+                break;
+            };
+            match found.get("$ref").and_then(|r| r.as_str()) {
+                Some(next) if is_component_schema(next) => {
+                    let name = next["#/components/schemas/".len()..]
+                        .replace("~1", "/")
+                        .replace("~0", "~");
+                    node = Some(Pointed::Component(name));
+                    break;
+                }
+                Some(next) if next.starts_with("#/") => target = next.to_owned(),
+                Some(_) => break,
+                None => {
+                    node = serde_json::from_value(found.clone()).ok().map(Pointed::Schema);
+                    break;
+                }
+            }
+        }
+        if let Some(schema) = node {
+            out.insert(reference, schema);
+        }
+    }
+    out
+}
+
+fn is_component_schema(reference: &str) -> bool {
+    reference
+        .strip_prefix("#/components/schemas/")
+        .is_some_and(|name| !name.contains('/'))
 }
 
 /// Turns a spec description into documentation lines.

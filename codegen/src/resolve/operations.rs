@@ -15,26 +15,56 @@ pub(crate) fn resolve_operations(cx: &mut Resolver<'_>) -> Vec<ir::Operation> {
         let path_pointer = join("#/paths", path);
         let item = match item {
             ReferenceOr::Item(item) => item,
-            ReferenceOr::Reference { .. } => {
-                cx.unsupported(&path_pointer, "$ref on a path item");
-                continue;
+            ReferenceOr::Reference { reference } => {
+                // A path item may repeat another one of this document.
+                let target = reference
+                    .strip_prefix("#/paths/")
+                    .map(|p| p.replace("~1", "/").replace("~0", "~"))
+                    .and_then(|p| doc.paths.paths.get(&p))
+                    .and_then(|i| i.as_item());
+                match target {
+                    Some(item) => item,
+                    None => {
+                        cx.unsupported(
+                            &path_pointer,
+                            format!("$ref on a path item to {reference} (only other paths of this document are followed)"),
+                        );
+                        continue;
+                    }
+                }
             }
         };
         for (method, operation) in item.iter() {
             let pointer = join(&path_pointer, method);
-            if let Some(op) =
+            let Some(mut op) =
                 resolve_operation(cx, path, method, operation, &item.parameters, &pointer)
-            {
-                if let Some(other) = operations.iter().find(|o| o.name == op.name) {
-                    let message = format!(
-                        "name collision: operations `{}` and `{}` (at {}) both become the Rust method `{}`",
-                        op.operation_id, other.operation_id, other.pointer, op.name
-                    );
+            else {
+                continue;
+            };
+            let taken = |operations: &[ir::Operation], name: &str| {
+                operations.iter().find(|o| {
+                    o.name == name
+                        || (o.pagination.is_some() && format!("{}_stream", o.name) == name)
+                        || (op.pagination.is_some() && format!("{name}_stream") == o.name)
+                }).map(|o| (o.operation_id.clone(), o.pointer.clone()))
+            };
+            if let Some((other_id, other_pointer)) = taken(&operations, &op.name) {
+                let message = format!(
+                    "name collision: operations `{}` and `{other_id}` (at {other_pointer}) both become the Rust method `{}`",
+                    op.operation_id, op.name
+                );
+                if cx.strict {
                     cx.error(pointer, message);
                     continue;
                 }
-                operations.push(op);
+                let mut renamed = format!("{}_{}", names::unraw(&op.name), names::place_suffix(&pointer));
+                while taken(&operations, &renamed).is_some() {
+                    renamed = format!("{renamed}_{}", names::place_suffix(&renamed));
+                }
+                cx.lenient_error(&pointer, format!("{message}; this one is `{renamed}`"));
+                op.name = renamed;
             }
+            operations.push(op);
         }
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
@@ -59,18 +89,11 @@ fn resolve_operation<'a>(
                 );
                 return None;
             }
-            let derived = format!("{method} {path}");
-            cx.unsupported(
-                pointer,
-                format!(
-                    "operation without operationId (named `{}` from its method and path)",
-                    names::field_name(&derived)
-                ),
-            );
-            derived
+            // Named from its method and path: deterministic, and no less stable than the path.
+            format!("{method} {path}")
         }
     };
-    let name = names::field_name(&operation_id);
+    let name = names::method_name(&operation_id);
     let type_prefix = names::type_name(&operation_id);
     let mut ok = true;
 
@@ -103,14 +126,23 @@ fn resolve_operation<'a>(
         match resolve_param(cx, param, &param_pointer, &type_prefix) {
             Ok(Some(p)) => {
                 params.retain(|q| !(q.wire_name == p.wire_name && q.location == p.location));
+                let mut p = p;
                 if let Some(other) = params.iter().find(|q| q.name == p.name) {
                     let message = format!(
                         "name collision: parameters `{}` and `{}` both become the Rust name `{}`",
                         p.wire_name, other.wire_name, p.name
                     );
-                    cx.error(param_pointer, message);
-                    ok = false;
-                    continue;
+                    if cx.strict {
+                        cx.error(param_pointer, message);
+                        ok = false;
+                        continue;
+                    }
+                    let mut renamed = format!("{}_{}", names::unraw(&p.name), names::place_suffix(&param_pointer));
+                    while params.iter().any(|q| q.name == renamed) {
+                        renamed = format!("{renamed}_{}", names::place_suffix(&renamed));
+                    }
+                    cx.lenient_error(&param_pointer, format!("{message}; this one is `{renamed}`"));
+                    p.name = renamed;
                 }
                 params.push(p);
             }
@@ -119,61 +151,49 @@ fn resolve_operation<'a>(
         }
     }
     for segment in path_segments(path) {
-        if !params
+        if !ok {
+            // A parameter was skipped (and reported), so is the operation.
+            break;
+        }
+        if params
             .iter()
             .any(|p| p.location == ParamLocation::Path && p.wire_name == segment)
         {
-            cx.error(
-                pointer,
-                format!("path parameter `{{{segment}}}` is not declared in `parameters`"),
-            );
-            ok = false;
+            continue;
         }
+        let message = format!("path parameter `{{{segment}}}` is not declared in `parameters`");
+        if cx.strict {
+            cx.error(pointer, message);
+            ok = false;
+            continue;
+        }
+        let mut name = names::param_name(&segment);
+        if params.iter().any(|p| p.name == name) {
+            name = format!("{}_path", names::unraw(&name));
+        }
+        cx.lenient_error(pointer, format!("{message}; taken as a required string `{name}`"));
+        params.push(ir::Param {
+            name,
+            wire_name: segment,
+            location: ParamLocation::Path,
+            doc: Vec::new(),
+            ty: TypeRef::Prim(ir::Prim::String),
+            required: true,
+            wire: ir::WireFormat::Plain,
+            limits: ir::Limits::default(),
+            deprecated: None,
+        });
     }
 
     let body = match &operation.request_body {
         None => None,
-        Some(ReferenceOr::Reference { reference }) => {
-            cx.unsupported(
-                &join(pointer, "requestBody"),
-                format!("$ref request body ({reference})"),
-            );
-            ok = false;
-            None
-        }
-        Some(ReferenceOr::Item(body)) => {
+        Some(body) => {
             let body_pointer = join(pointer, "requestBody");
-            match json_media(&body.content) {
-                Some((media_type, media)) => match &media.schema {
-                    Some(schema) => {
-                        let schema_pointer =
-                            join(&join(&join(&body_pointer, "content"), media_type), "schema");
-                        let lowered = lower(
-                            cx,
-                            Slot::from(schema),
-                            &schema_pointer,
-                            &format!("{type_prefix}Request"),
-                            0,
-                        );
-                        Some(ir::Body {
-                            ty: lowered.ty,
-                            required: body.required,
-                        })
-                    }
-                    None => Some(ir::Body {
-                        ty: TypeRef::Prim(ir::Prim::Json),
-                        required: body.required,
-                    }),
-                },
+            match request_body(cx, body, &body_pointer) {
+                Some((body, body_pointer)) => {
+                    resolve_body(cx, body, &body_pointer, &type_prefix, &mut ok)
+                }
                 None => {
-                    let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
-                    cx.unsupported(
-                        &body_pointer,
-                        format!(
-                            "request body of type {} (only JSON bodies are supported)",
-                            kinds.join(", ")
-                        ),
-                    );
                     ok = false;
                     None
                 }
@@ -187,21 +207,23 @@ fn resolve_operation<'a>(
     if !ok {
         return None;
     }
-    let error_code_type = (!error_codes.is_empty()).then(|| {
+    let error_code_type = if error_codes.is_empty() {
+        None
+    } else {
         let name = format!("{type_prefix}ErrorCode");
-        cx.claim(
+        Some(cx.claim(
             &name,
             &format!("{operation_id} error codes"),
             &join(pointer, "x-wix-application-errors"),
-        );
-        name
-    });
+        )?)
+    };
 
-    let options_type = params.iter().any(|p| !p.required).then(|| {
+    let options_type = if params.iter().any(|p| !p.required) {
         let name = format!("{type_prefix}Options");
-        cx.claim(&name, &format!("{operation_id} options"), pointer);
-        name
-    });
+        Some(cx.claim(&name, &format!("{operation_id} options"), pointer)?)
+    } else {
+        None
+    };
 
     let mut doc = doc_lines(operation.summary.as_deref());
     let description = doc_lines(operation.description.as_deref());
@@ -230,6 +252,90 @@ fn resolve_operation<'a>(
     };
     op.pagination = pagination(cx, &op);
     Some(op)
+}
+
+/// Follows a `$ref` to `#/components/requestBodies`. `None` (reported) when it dangles.
+fn request_body<'a>(
+    cx: &mut Resolver<'a>,
+    body: &'a ReferenceOr<openapiv3::RequestBody>,
+    pointer: &str,
+) -> Option<(&'a openapiv3::RequestBody, String)> {
+    let mut body = body;
+    let mut at = pointer.to_owned();
+    for _ in 0..8 {
+        match body {
+            ReferenceOr::Item(item) => return Some((item, at)),
+            ReferenceOr::Reference { reference } => {
+                let name = reference
+                    .strip_prefix("#/components/requestBodies/")
+                    .map(|n| n.replace("~1", "/").replace("~0", "~"));
+                let found = name.as_ref().and_then(|name| {
+                    cx.doc.components.as_ref()?.request_bodies.get(name)
+                });
+                match found {
+                    Some(next) => {
+                        body = next;
+                        at = join("#/components/requestBodies", name.as_deref().unwrap_or(""));
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    let reference = match body {
+        ReferenceOr::Reference { reference } => reference.as_str(),
+        ReferenceOr::Item(_) => "",
+    };
+    cx.error(pointer, format!("$ref target not found: {reference}"));
+    None
+}
+
+/// The JSON request body. A body in another media type skips the operation (reported).
+fn resolve_body<'a>(
+    cx: &mut Resolver<'a>,
+    body: &'a openapiv3::RequestBody,
+    body_pointer: &str,
+    type_prefix: &str,
+    ok: &mut bool,
+) -> Option<ir::Body> {
+    if body.content.is_empty() {
+        return None;
+    }
+    match json_media(&body.content) {
+        Some((media_type, media)) => match &media.schema {
+            Some(schema) => {
+                let schema_pointer =
+                    join(&join(&join(body_pointer, "content"), media_type), "schema");
+                let lowered = lower(
+                    cx,
+                    Slot::from(schema),
+                    &schema_pointer,
+                    &format!("{type_prefix}Request"),
+                    0,
+                );
+                Some(ir::Body {
+                    ty: lowered.ty,
+                    required: body.required,
+                })
+            }
+            None => Some(ir::Body {
+                ty: TypeRef::Prim(ir::Prim::Json),
+                required: body.required,
+            }),
+        },
+        None => {
+            let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            cx.unsupported(
+                body_pointer,
+                format!(
+                    "request body of type {} (only JSON bodies are supported; the operation is skipped)",
+                    kinds.join(", ")
+                ),
+            );
+            *ok = false;
+            None
+        }
+    }
 }
 
 fn path_segments(path: &str) -> Vec<String> {
@@ -289,12 +395,23 @@ fn resolve_param<'a>(
     let (data, location) = match param {
         Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
         Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
-        Parameter::Header { .. } => {
-            cx.unsupported(&pointer, "header parameter");
+        Parameter::Header { parameter_data, .. } => {
+            // OpenAPI: these three are ignored; the client sets them itself.
+            let name = parameter_data.name.to_ascii_lowercase();
+            if matches!(name.as_str(), "accept" | "content-type" | "authorization") {
+                return Ok(None);
+            }
+            cx.unsupported(
+                &pointer,
+                "header parameter (the runtime cannot send per-request headers yet; the operation is skipped)",
+            );
             return Err(());
         }
         Parameter::Cookie { .. } => {
-            cx.unsupported(&pointer, "cookie parameter");
+            cx.unsupported(
+                &pointer,
+                "cookie parameter (the runtime cannot send cookies; the operation is skipped)",
+            );
             return Err(());
         }
     };
@@ -324,7 +441,7 @@ fn resolve_param<'a>(
         &data.extensions,
     );
     Ok(Some(ir::Param {
-        name: names::field_name(&data.name),
+        name: names::param_name(&data.name),
         wire_name: data.name.clone(),
         location,
         doc,
@@ -424,11 +541,10 @@ fn resolve_response<'a>(
             cx.unsupported(
                 &response_pointer,
                 format!(
-                    "response body of type {} (only JSON responses are supported)",
+                    "response body of type {} (only JSON responses are decoded; the method returns `()`)",
                     kinds.join(", ")
                 ),
             );
-            *ok = false;
             None
         }
     }

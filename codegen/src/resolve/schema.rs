@@ -58,9 +58,10 @@ pub(crate) fn define_named<'a>(
             let target = cx.component_ref(reference, pointer);
             (
                 Vec::new(),
-                ir::TypeKind::Alias(TypeRef::Named(
-                    target.unwrap_or_else(|| rust_name.to_owned()),
-                )),
+                ir::TypeKind::Alias(match target {
+                    Some(target) => TypeRef::Named(target),
+                    None => TypeRef::Prim(Prim::Json),
+                }),
             )
         }
         ReferenceOr::Item(schema) => {
@@ -80,12 +81,144 @@ pub(crate) fn define_named<'a>(
     );
 }
 
+/// Defines a schema that a `$ref` points at outside `#/components/schemas`.
+pub(crate) fn define_pointed<'a>(
+    cx: &mut Resolver<'a>,
+    rust_name: &str,
+    reference: &str,
+    schema: &'a Schema,
+) {
+    let kind = kind_of(cx, rust_name, schema, reference, 0);
+    cx.types.insert(
+        rust_name.to_owned(),
+        ir::TypeDef {
+            name: rust_name.to_owned(),
+            spec_name: reference.to_owned(),
+            pointer: reference.to_owned(),
+            doc: type_doc(schema),
+            kind,
+        },
+    );
+}
+
 fn type_doc(schema: &Schema) -> ir::Doc {
     let mut doc = doc_lines(schema.schema_data.description.as_deref());
     if doc.is_empty() {
         doc = doc_lines(schema.schema_data.title.as_deref());
     }
     doc
+}
+
+/// What Rust shape a schema takes.
+enum Shape<'a> {
+    /// A struct of (merged) properties.
+    Struct,
+    /// A string enum.
+    Enum(Vec<&'a str>),
+    /// One of several whole schemas (`oneOf`/`anyOf` keyword, alternatives).
+    Union(&'static str, &'a [ReferenceOr<Schema>]),
+    /// Exactly one schema of substance among `allOf` members (the others only annotate).
+    Single(String, &'a ReferenceOr<Schema>),
+    /// A primitive, list, map or anything else `lower_inline` handles.
+    Other,
+}
+
+fn shape(schema: &Schema) -> Shape<'_> {
+    if let Some(values) = string_enum(schema) {
+        return Shape::Enum(values);
+    }
+    let has_x_oneof = schema.schema_data.extensions.contains_key("x-oneof");
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() || has_x_oneof => {
+            Shape::Struct
+        }
+        SchemaKind::Any(a) if objectish_any(a) => {
+            let alternatives = alternatives_of_any(a);
+            if !a.properties.is_empty() || has_x_oneof {
+                return Shape::Struct;
+            }
+            if !a.all_of.is_empty() {
+                let effective = effective_members(&a.all_of);
+                if effective.len() == 1 && alternatives.is_none() {
+                    let (i, member) = effective[0];
+                    return Shape::Single(format!("allOf/{i}"), member);
+                }
+                return Shape::Struct;
+            }
+            match alternatives {
+                Some((keyword, list)) if list.len() > 1 => Shape::Union(keyword, list),
+                Some((keyword, list)) if list.len() == 1 => {
+                    Shape::Single(format!("{keyword}/0"), &list[0])
+                }
+                _ => Shape::Other,
+            }
+        }
+        SchemaKind::AllOf { all_of } => {
+            let effective = effective_members(all_of);
+            match effective.as_slice() {
+                [] => Shape::Other,
+                [(i, member)] => Shape::Single(format!("allOf/{i}"), member),
+                _ => Shape::Struct,
+            }
+        }
+        SchemaKind::OneOf { one_of } if one_of.len() > 1 => Shape::Union("oneOf", one_of),
+        SchemaKind::AnyOf { any_of } if any_of.len() > 1 => Shape::Union("anyOf", any_of),
+        SchemaKind::OneOf { one_of: list } | SchemaKind::AnyOf { any_of: list }
+            if list.len() == 1 =>
+        {
+            let keyword = match &schema.schema_kind {
+                SchemaKind::OneOf { .. } => "oneOf",
+                _ => "anyOf",
+            };
+            Shape::Single(format!("{keyword}/0"), &list[0])
+        }
+        _ => Shape::Other,
+    }
+}
+
+/// An untyped schema (`SchemaKind::Any`) that may be an object: no other `type`, no items,
+/// no enum.
+fn objectish_any(a: &openapiv3::AnySchema) -> bool {
+    matches!(a.typ.as_deref(), None | Some("object")) && a.items.is_none() && a.enumeration.is_empty()
+}
+
+fn alternatives_of_any(a: &openapiv3::AnySchema) -> Option<(&'static str, &[ReferenceOr<Schema>])> {
+    if !a.one_of.is_empty() {
+        Some(("oneOf", &a.one_of))
+    } else if !a.any_of.is_empty() {
+        Some(("anyOf", &a.any_of))
+    } else {
+        None
+    }
+}
+
+/// An inline schema that only annotates (description, nullable, `required`, ...) and has no
+/// type, properties or composition of its own.
+fn annotation_only(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Any(a) => {
+            a.typ.is_none()
+                && a.properties.is_empty()
+                && a.additional_properties.is_none()
+                && a.items.is_none()
+                && a.enumeration.is_empty()
+                && a.one_of.is_empty()
+                && a.all_of.is_empty()
+                && a.any_of.is_empty()
+                && a.not.is_none()
+                && !schema.schema_data.extensions.contains_key("x-oneof")
+        }
+        _ => false,
+    }
+}
+
+/// `allOf` members that are not annotation-only, with their indexes.
+fn effective_members(all_of: &[ReferenceOr<Schema>]) -> Vec<(usize, &ReferenceOr<Schema>)> {
+    all_of
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !matches!(m, ReferenceOr::Item(s) if annotation_only(s)))
+        .collect()
 }
 
 /// Decides what Rust type a named schema becomes.
@@ -96,19 +229,56 @@ fn kind_of<'a>(
     pointer: &str,
     depth: usize,
 ) -> ir::TypeKind {
-    if let Some(parts) = object_parts(cx, schema, pointer, &mut Vec::new()) {
-        return ir::TypeKind::Struct(build_struct(cx, rust_name, parts, depth));
+    if depth > MAX_DEPTH {
+        cx.unsupported(
+            pointer,
+            format!("schema nested deeper than {MAX_DEPTH} levels (degraded to serde_json::Value)"),
+        );
+        return ir::TypeKind::Alias(TypeRef::Prim(Prim::Json));
     }
-    if let Some(values) = string_enum(schema) {
-        return ir::TypeKind::Enum(build_enum(cx, values, schema, pointer));
+    match shape(schema) {
+        Shape::Struct => match object_parts(cx, schema, pointer, &mut Vec::new(), false, depth) {
+            Some(parts) => ir::TypeKind::Struct(build_struct(cx, rust_name, parts, depth)),
+            None => ir::TypeKind::Alias(TypeRef::Prim(Prim::Json)),
+        },
+        Shape::Enum(values) => ir::TypeKind::Enum(build_enum(cx, values, schema, pointer)),
+        Shape::Union(keyword, alternatives) => ir::TypeKind::OneOf(super::unions::build_union(
+            cx,
+            rust_name,
+            schema,
+            keyword,
+            alternatives,
+            pointer,
+            depth,
+        )),
+        Shape::Single(place, member) => {
+            let member_pointer = join_path(pointer, &place);
+            match member {
+                // An inline member is this type's own definition.
+                ReferenceOr::Item(member_schema) => {
+                    kind_of(cx, rust_name, member_schema, &member_pointer, depth + 1)
+                }
+                ReferenceOr::Reference { .. } => {
+                    let lowered = lower(cx, member.into(), &member_pointer, rust_name, depth + 1);
+                    ir::TypeKind::Alias(lowered.ty)
+                }
+            }
+        }
+        Shape::Other => {
+            let lowered = lower_inline(cx, schema, pointer, rust_name, depth, true);
+            ir::TypeKind::Alias(lowered.ty)
+        }
     }
-    let lowered = lower_inline(cx, schema, pointer, rust_name, depth, true);
-    ir::TypeKind::Alias(lowered.ty)
+}
+
+/// Joins a relative path of segments (`allOf/0`) to a pointer.
+pub(crate) fn join_path(pointer: &str, path: &str) -> String {
+    path.split('/').fold(pointer.to_owned(), |p, s| join(&p, s))
 }
 
 fn string_enum(schema: &Schema) -> Option<Vec<&str>> {
     match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+        SchemaKind::Type(Type::String(s)) if s.enumeration.iter().any(Option::is_some) => {
             Some(s.enumeration.iter().flatten().map(String::as_str).collect())
         }
         _ => None,
@@ -119,17 +289,25 @@ fn build_enum(cx: &mut Resolver, values: Vec<&str>, schema: &Schema, pointer: &s
     let descriptions = schema.schema_data.extensions.get("x-enum-descriptions");
     let mut variants: Vec<ir::Variant> = Vec::new();
     for (i, value) in values.into_iter().enumerate() {
-        let name = names::variant_name(value);
+        if variants.iter().any(|v| v.wire_name == value) {
+            // A repeated value: nothing to add.
+            continue;
+        }
+        let mut name = names::variant_name(value);
         if let Some(other) = variants.iter().find(|v| v.name == name) {
             let message = format!("name collision: enum values `{value}` and `{}` both become the Rust variant `{name}`", other.wire_name);
             let at = join(&join(pointer, "enum"), &i.to_string());
             if cx.strict {
                 cx.error(at, message);
-            } else {
-                // The second value still round-trips through the catch-all variant.
-                cx.unsupported(&at, message);
+                continue;
             }
-            continue;
+            // The value's place in the list tells it apart.
+            let mut renamed = format!("{name}{i}");
+            while variants.iter().any(|v| v.name == renamed) {
+                renamed = format!("{renamed}{}", names::place_suffix(&at));
+            }
+            cx.lenient_error(&at, format!("{message}; this one is `{renamed}`"));
+            name = renamed;
         }
         let doc = doc_lines(
             descriptions
@@ -146,37 +324,45 @@ fn build_enum(cx: &mut Resolver, values: Vec<&str>, schema: &Schema, pointer: &s
 }
 
 /// The pieces of an object schema, with `allOf` members merged in.
-struct ObjectParts<'a> {
+pub(crate) struct ObjectParts<'a> {
     properties: Vec<(String, Slot<'a>, String)>,
     required: Vec<String>,
     oneofs: Vec<(String, Vec<String>, String)>,
 }
 
-fn is_object_like(schema: &Schema) -> bool {
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(o)) => {
-            !o.properties.is_empty() || schema.schema_data.extensions.contains_key("x-oneof")
+impl<'a> ObjectParts<'a> {
+    /// Adds `other`'s pieces; `override_existing` decides who wins a property both have.
+    fn merge(&mut self, other: ObjectParts<'a>, override_existing: bool) {
+        for property in other.properties {
+            if self.properties.iter().any(|(n, _, _)| *n == property.0) {
+                if !override_existing {
+                    continue;
+                }
+                self.properties.retain(|(n, _, _)| *n != property.0);
+            }
+            self.properties.push(property);
         }
-        SchemaKind::Any(a) => {
-            !a.properties.is_empty()
-                && a.one_of.is_empty()
-                && a.any_of.is_empty()
-                && a.all_of.is_empty()
-        }
-        SchemaKind::AllOf { .. } => true,
-        _ => false,
+        self.required.extend(other.required);
+        self.oneofs.extend(other.oneofs);
     }
 }
 
-/// Collects properties of an object schema (following `allOf` and `$ref`s). `None` when the
-/// schema is not an object with known properties.
+/// Collects properties of an object schema, following `allOf` (merged), `oneOf`/`anyOf` next to
+/// properties (each alternative's properties become optional) and `$ref`s. `None` (reported)
+/// when a member is not an object.
 fn object_parts<'a>(
     cx: &mut Resolver<'a>,
     schema: &'a Schema,
     pointer: &str,
-    seen: &mut Vec<String>,
+    stack: &mut Vec<String>,
+    optional: bool,
+    depth: usize,
 ) -> Option<ObjectParts<'a>> {
-    if !is_object_like(schema) {
+    if depth > MAX_DEPTH {
+        cx.unsupported(
+            pointer,
+            format!("schema nested deeper than {MAX_DEPTH} levels (degraded to serde_json::Value)"),
+        );
         return None;
     }
     let mut parts = ObjectParts {
@@ -184,63 +370,49 @@ fn object_parts<'a>(
         required: Vec::new(),
         oneofs: Vec::new(),
     };
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::Object(o)) => {
-            for (name, slot) in &o.properties {
-                parts.properties.push((
-                    name.clone(),
-                    slot.into(),
-                    join(&join(pointer, "properties"), name),
-                ));
-            }
-            parts.required.extend(o.required.iter().cloned());
+    let own = |properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+                   required: &[String],
+                   parts: &mut ObjectParts<'a>| {
+        for (name, slot) in properties {
+            parts.properties.push((
+                name.clone(),
+                slot.into(),
+                join(&join(pointer, "properties"), name),
+            ));
         }
-        SchemaKind::Any(a) => {
-            for (name, slot) in &a.properties {
-                parts.properties.push((
-                    name.clone(),
-                    slot.into(),
-                    join(&join(pointer, "properties"), name),
-                ));
-            }
-            parts.required.extend(a.required.iter().cloned());
+        if !optional {
+            parts.required.extend(required.iter().cloned());
         }
-        SchemaKind::AllOf { all_of } => {
-            for (i, member) in all_of.iter().enumerate() {
-                let member_pointer = join(&join(pointer, "allOf"), &i.to_string());
-                let (member_schema, member_pointer) = match member {
-                    ReferenceOr::Item(s) => (s, member_pointer),
-                    ReferenceOr::Reference { reference } => {
-                        if seen.contains(reference) {
-                            cx.error(
-                                member_pointer,
-                                format!("allOf refers to itself through {reference}"),
-                            );
-                            return None;
-                        }
-                        let name = reference.strip_prefix("#/components/schemas/")?;
-                        let Some(ReferenceOr::Item(s)) = cx.component_schema(name) else {
-                            cx.component_ref(reference, &member_pointer);
-                            return None;
-                        };
-                        seen.push(reference.clone());
-                        (s, join("#/components/schemas", name))
-                    }
-                };
-                let Some(member_parts) = object_parts(cx, member_schema, &member_pointer, seen)
-                else {
-                    cx.unsupported(&member_pointer, "allOf member that is not an object schema");
-                    return None;
-                };
-                for property in member_parts.properties {
-                    parts.properties.retain(|(n, _, _)| *n != property.0);
-                    parts.properties.push(property);
-                }
-                parts.required.extend(member_parts.required);
-                parts.oneofs.extend(member_parts.oneofs);
+    };
+    let (all_of, alternatives): (&[ReferenceOr<Schema>], Option<(&str, &[ReferenceOr<Schema>])>) =
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                own(&o.properties, &o.required, &mut parts);
+                (&[], None)
+            }
+            SchemaKind::Any(a) if objectish_any(a) => {
+                own(&a.properties, &a.required, &mut parts);
+                (&a.all_of, alternatives_of_any(a))
+            }
+            SchemaKind::AllOf { all_of } => (all_of, None),
+            SchemaKind::OneOf { one_of } => (&[], Some(("oneOf", one_of.as_slice()))),
+            SchemaKind::AnyOf { any_of } => (&[], Some(("anyOf", any_of.as_slice()))),
+            _ => return None,
+        };
+    for (i, member) in all_of.iter().enumerate() {
+        let member_pointer = join(&join(pointer, "allOf"), &i.to_string());
+        let member_parts =
+            member_parts(cx, member, &member_pointer, stack, optional, depth)?;
+        parts.merge(member_parts, true);
+    }
+    if let Some((keyword, list)) = alternatives {
+        for (i, member) in list.iter().enumerate() {
+            let member_pointer = join(&join(pointer, keyword), &i.to_string());
+            match member_parts(cx, member, &member_pointer, stack, true, depth) {
+                Some(member_parts) => parts.merge(member_parts, false),
+                None => return None,
             }
         }
-        _ => return None,
     }
     if let Some(groups) = schema.schema_data.extensions.get("x-oneof") {
         let at = join(pointer, "x-oneof");
@@ -270,6 +442,85 @@ fn object_parts<'a>(
         }
     }
     Some(parts)
+}
+
+/// The pieces of one `allOf`/`oneOf`/`anyOf` member of an object.
+fn member_parts<'a>(
+    cx: &mut Resolver<'a>,
+    member: &'a ReferenceOr<Schema>,
+    member_pointer: &str,
+    stack: &mut Vec<String>,
+    optional: bool,
+    depth: usize,
+) -> Option<ObjectParts<'a>> {
+    let (member_schema, at, pushed) = match member {
+        ReferenceOr::Item(s) => {
+            if annotation_only(s) {
+                let mut parts = ObjectParts {
+                    properties: Vec::new(),
+                    required: Vec::new(),
+                    oneofs: Vec::new(),
+                };
+                if let SchemaKind::Any(a) = &s.schema_kind {
+                    if !optional {
+                        parts.required.extend(a.required.iter().cloned());
+                    }
+                }
+                return Some(parts);
+            }
+            (s, member_pointer.to_owned(), false)
+        }
+        ReferenceOr::Reference { reference } => {
+            if stack.contains(reference) {
+                cx.lenient_error(
+                    member_pointer,
+                    format!("allOf includes itself through {reference} (the repeated member is left out)"),
+                );
+                return Some(ObjectParts {
+                    properties: Vec::new(),
+                    required: Vec::new(),
+                    oneofs: Vec::new(),
+                });
+            }
+            let name = reference
+                .strip_prefix("#/components/schemas/")
+                .map(|n| n.replace("~1", "/").replace("~0", "~"));
+            let found = name.as_deref().and_then(|n| cx.component_schema(n));
+            let Some(ReferenceOr::Item(s)) = found else {
+                cx.component_ref(reference, member_pointer);
+                return None;
+            };
+            stack.push(reference.clone());
+            (s, join("#/components/schemas", name.as_deref().unwrap_or("")), true)
+        }
+    };
+    if !objectish(member_schema) {
+        if pushed {
+            stack.pop();
+        }
+        cx.unsupported(
+            member_pointer,
+            "allOf/oneOf/anyOf member that is not an object, next to object members (degraded to serde_json::Value)",
+        );
+        return None;
+    }
+    let parts = object_parts(cx, member_schema, &at, stack, optional, depth + 1);
+    if pushed {
+        stack.pop();
+    }
+    parts
+}
+
+/// Whether a schema can contribute properties to an object.
+fn objectish(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(_))
+        | SchemaKind::AllOf { .. }
+        | SchemaKind::OneOf { .. }
+        | SchemaKind::AnyOf { .. } => true,
+        SchemaKind::Any(a) => objectish_any(a),
+        _ => false,
+    }
 }
 
 fn build_struct<'a>(
@@ -328,7 +579,7 @@ fn build_struct<'a>(
     ir::Struct { fields }
 }
 
-fn push_field(cx: &mut Resolver, fields: &mut Vec<ir::Field>, field: ir::Field, pointer: &str) {
+fn push_field(cx: &mut Resolver, fields: &mut Vec<ir::Field>, mut field: ir::Field, pointer: &str) {
     if let Some(other) = fields.iter().find(|f| f.name == field.name) {
         let message = format!(
             "name collision: properties `{}` and `{}` both become the Rust field `{}`",
@@ -336,10 +587,15 @@ fn push_field(cx: &mut Resolver, fields: &mut Vec<ir::Field>, field: ir::Field, 
         );
         if cx.strict {
             cx.error(pointer, message);
-        } else {
-            cx.unsupported(pointer, message);
+            return;
         }
-        return;
+        let base = names::unraw(&field.name).to_owned();
+        let mut renamed = format!("{base}_{}", names::place_suffix(pointer));
+        while fields.iter().any(|f| f.name == renamed) {
+            renamed = format!("{renamed}_{}", names::place_suffix(&renamed));
+        }
+        cx.lenient_error(pointer, format!("{message}; this one is `{renamed}`"));
+        field.name = renamed;
     }
     fields.push(field);
 }
@@ -405,6 +661,7 @@ fn build_oneof<'a>(
         arms.push(ir::OneOfArm {
             name,
             wire_name: member.clone(),
+            tag_values: Vec::new(),
             doc: field.doc,
             ty: field.ty,
             wire: field.wire,
@@ -418,18 +675,25 @@ fn build_oneof<'a>(
         "At most one of {} is present in the JSON object.",
         keys.join(", ")
     )];
-    if cx.claim(&type_name, &format!("{parent}.x-oneof.{group}"), pointer) {
-        cx.types.insert(
-            type_name.clone(),
-            ir::TypeDef {
-                name: type_name.clone(),
-                spec_name: format!("{parent}.{group}"),
-                pointer: pointer.to_owned(),
-                doc: doc.clone(),
-                kind: ir::TypeKind::OneOf(ir::OneOf { arms }),
-            },
-        );
-    }
+    let type_name = match cx.claim(&type_name, &format!("{parent}.x-oneof.{group}"), pointer) {
+        Some(type_name) => {
+            cx.types.insert(
+                type_name.clone(),
+                ir::TypeDef {
+                    name: type_name.clone(),
+                    spec_name: format!("{parent}.{group}"),
+                    pointer: pointer.to_owned(),
+                    doc: doc.clone(),
+                    kind: ir::TypeKind::OneOf(ir::OneOf {
+                        arms,
+                        repr: ir::OneOfRepr::Keyed,
+                    }),
+                },
+            );
+            type_name
+        }
+        None => type_name,
+    };
     ir::Field {
         name: names::field_name(group),
         wire_name: group.to_owned(),
@@ -597,13 +861,20 @@ fn lower_inline<'a>(
     if depth > MAX_DEPTH {
         cx.unsupported(
             pointer,
-            format!("schema nested deeper than {MAX_DEPTH} levels"),
+            format!("schema nested deeper than {MAX_DEPTH} levels (degraded to serde_json::Value)"),
         );
         return json();
     }
-    // Inline objects and enums become named types (unless this schema *is* the named type).
-    if !is_named && (string_enum(schema).is_some() || object_parts_peek(schema)) {
-        let name = claim_inline(cx, hint, pointer);
+    let shape = shape(schema);
+    if let Shape::Single(place, member) = &shape {
+        return lower(cx, (*member).into(), &join_path(pointer, place), hint, depth + 1);
+    }
+    // Inline objects, enums and unions become named types (unless this schema *is* the named
+    // type).
+    if !is_named && matches!(shape, Shape::Struct | Shape::Enum(_) | Shape::Union(..)) {
+        let Some(name) = claim_inline(cx, hint, pointer) else {
+            return json();
+        };
         let kind = kind_of(cx, &name, schema, pointer, depth);
         cx.types.insert(
             name.clone(),
@@ -625,125 +896,111 @@ fn lower_inline<'a>(
         return lowered;
     }
     match &schema.schema_kind {
-        SchemaKind::Type(Type::Array(a)) => {
-            let items_pointer = join(pointer, "items");
-            let item = match &a.items {
-                Some(items) => lower(
-                    cx,
-                    items.into(),
-                    &items_pointer,
-                    &format!("{hint}Item"),
-                    depth + 1,
-                ),
-                None => json(),
-            };
-            let mut limits = limits_of(schema);
-            if !item.limits.is_empty() {
-                limits.items = Some(Box::new(item.limits));
+        SchemaKind::Type(Type::Array(a)) => lower_array(cx, schema, a.items.as_ref(), pointer, hint, depth),
+        SchemaKind::Type(Type::Object(o)) => lower_map(cx, o.additional_properties.as_ref(), pointer, hint, depth),
+        SchemaKind::Any(a) => match a.typ.as_deref() {
+            Some("array") => lower_array(cx, schema, a.items.as_ref(), pointer, hint, depth),
+            Some("object") | None if a.additional_properties.is_some() => {
+                lower_map(cx, a.additional_properties.as_ref(), pointer, hint, depth)
             }
-            Lowered {
-                ty: TypeRef::List(Box::new(item.ty)),
-                wire: item.wire,
-                limits,
-            }
-        }
-        SchemaKind::Type(Type::Object(o)) => match &o.additional_properties {
-            Some(AdditionalProperties::Schema(value)) => {
-                let value_pointer = join(pointer, "additionalProperties");
-                let value = lower(
-                    cx,
-                    value.as_ref().into(),
-                    &value_pointer,
-                    &format!("{hint}Value"),
-                    depth + 1,
-                );
-                Lowered {
-                    ty: TypeRef::Map(Box::new(value.ty)),
-                    wire: WireFormat::Plain,
-                    limits: ir::Limits::default(),
-                }
-            }
-            _ => Lowered {
-                ty: TypeRef::Map(Box::new(TypeRef::Prim(Prim::Json))),
-                wire: WireFormat::Plain,
+            Some("string") => prim(Prim::String),
+            Some("integer") => Lowered {
+                ty: TypeRef::Prim(Prim::I64),
+                wire: WireFormat::LenientInt,
                 limits: ir::Limits::default(),
             },
+            Some("number") => prim(Prim::F64),
+            Some("boolean") => prim(Prim::Bool),
+            Some("object") => lower_map(cx, None, pointer, hint, depth),
+            _ => json(),
         },
-        SchemaKind::OneOf { one_of } if one_of.len() == 1 => lower(
-            cx,
-            (&one_of[0]).into(),
-            &join(pointer, "oneOf/0"),
-            hint,
-            depth + 1,
-        ),
-        SchemaKind::AnyOf { any_of } if any_of.len() == 1 => lower(
-            cx,
-            (&any_of[0]).into(),
-            &join(pointer, "anyOf/0"),
-            hint,
-            depth + 1,
-        ),
-        SchemaKind::AllOf { all_of } if all_of.len() == 1 => lower(
-            cx,
-            (&all_of[0]).into(),
-            &join(pointer, "allOf/0"),
-            hint,
-            depth + 1,
-        ),
-        SchemaKind::OneOf { .. } => {
-            cx.unsupported(
-                pointer,
-                "oneOf with several alternatives (degraded to serde_json::Value)",
-            );
-            json()
-        }
-        SchemaKind::AnyOf { .. } => {
-            cx.unsupported(
-                pointer,
-                "anyOf with several alternatives (degraded to serde_json::Value)",
-            );
-            json()
-        }
         SchemaKind::AllOf { .. } => {
-            // object_parts_peek said no: members are not all objects.
+            // `shape` found members of substance that do not merge into one object.
             cx.unsupported(
                 pointer,
                 "allOf of non-object schemas (degraded to serde_json::Value)",
             );
             json()
         }
-        SchemaKind::Not { .. } => {
-            cx.unsupported(pointer, "`not` schema (degraded to serde_json::Value)");
-            json()
-        }
-        SchemaKind::Any(a) => {
-            if !a.one_of.is_empty() || !a.any_of.is_empty() || !a.all_of.is_empty() {
-                cx.unsupported(
-                    pointer,
-                    "schema mixing a type with oneOf/anyOf/allOf (degraded to serde_json::Value)",
-                );
-            }
-            json()
-        }
-        SchemaKind::Type(_) => json(),
+        // `not` only constrains: any JSON value is the honest type.
+        SchemaKind::Not { .. } => json(),
+        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Type(_) => json(),
     }
 }
 
-/// Whether `schema` becomes a struct, without reporting anything.
-fn object_parts_peek(schema: &Schema) -> bool {
-    match &schema.schema_kind {
-        SchemaKind::AllOf { all_of } => all_of.len() > 1,
-        _ => is_object_like(schema),
+fn prim(prim: Prim) -> Lowered {
+    Lowered {
+        ty: TypeRef::Prim(prim),
+        wire: WireFormat::Plain,
+        limits: ir::Limits::default(),
     }
 }
 
-fn claim_inline(cx: &mut Resolver, hint: &str, pointer: &str) -> String {
+fn lower_array<'a>(
+    cx: &mut Resolver<'a>,
+    schema: &'a Schema,
+    items: Option<&'a ReferenceOr<Box<Schema>>>,
+    pointer: &str,
+    hint: &str,
+    depth: usize,
+) -> Lowered {
+    let items_pointer = join(pointer, "items");
+    let item = match items {
+        Some(items) => lower(
+            cx,
+            items.into(),
+            &items_pointer,
+            &format!("{hint}Item"),
+            depth + 1,
+        ),
+        None => json(),
+    };
+    let mut limits = limits_of(schema);
+    if !item.limits.is_empty() {
+        limits.items = Some(Box::new(item.limits));
+    }
+    Lowered {
+        ty: TypeRef::List(Box::new(item.ty)),
+        wire: item.wire,
+        limits,
+    }
+}
+
+fn lower_map<'a>(
+    cx: &mut Resolver<'a>,
+    additional: Option<&'a AdditionalProperties>,
+    pointer: &str,
+    hint: &str,
+    depth: usize,
+) -> Lowered {
+    let (value, wire) = match additional {
+        Some(AdditionalProperties::Schema(value)) => {
+            let value_pointer = join(pointer, "additionalProperties");
+            let value = lower(
+                cx,
+                value.as_ref().into(),
+                &value_pointer,
+                &format!("{hint}Value"),
+                depth + 1,
+            );
+            (value.ty, value.wire)
+        }
+        _ => (TypeRef::Prim(Prim::Json), WireFormat::Plain),
+    };
+    Lowered {
+        ty: TypeRef::Map(Box::new(value)),
+        wire,
+        limits: ir::Limits::default(),
+    }
+}
+
+/// Claims the name of an inline type: its place name, else that name plus `Inline`, else (lenient)
+/// a suffix from its pointer.
+pub(crate) fn claim_inline(cx: &mut Resolver, hint: &str, pointer: &str) -> Option<String> {
     let name = names::type_name(hint);
     if !cx.claimed.contains_key(&name) {
-        cx.claim(&name, hint, pointer);
-        return name;
+        return cx.claim(&name, hint, pointer);
     }
     let inline = format!("{name}Inline");
-    cx.claim(&inline, hint, pointer);
-    inline
+    cx.claim(&inline, hint, pointer)
 }

@@ -1,7 +1,7 @@
 //! `int64` carried as a JSON string, as protobuf JSON does (`"sequence": "1700043584064712"`).
 //!
 //! Written as a string; read from a string or a number. Used as `#[serde(with = ...)]` on
-//! `i64`/`i32`, `Option<..>` and `Vec<..>` fields.
+//! `i64`/`i32`, `Option<..>`, `Vec<..>` and `BTreeMap<String, ..>` fields.
 
 use serde::{de, Deserializer, Serializer};
 
@@ -125,5 +125,33 @@ impl<T: Int64Wire> Int64Wire for Vec<T> {
         }
         let items: Vec<Item<T>> = serde::Deserialize::deserialize(deserializer)?;
         Ok(items.into_iter().map(|i| i.0).collect())
+    }
+}
+
+impl<T: Int64Wire> Int64Wire for std::collections::BTreeMap<String, T> {
+    fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Item<'a, T>(&'a T);
+        impl<T: Int64Wire> serde::Serialize for Item<'_, T> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                self.0.write(s)
+            }
+        }
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        for (k, v) in self {
+            map.serialize_entry(k, &Item(v))?;
+        }
+        map.end()
+    }
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Item<T>(T);
+        impl<'de, T: Int64Wire> serde::Deserialize<'de> for Item<T> {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                T::read(d).map(Item)
+            }
+        }
+        let items: std::collections::BTreeMap<String, Item<T>> =
+            serde::Deserialize::deserialize(deserializer)?;
+        Ok(items.into_iter().map(|(k, i)| (k, i.0)).collect())
     }
 }

@@ -92,3 +92,17 @@ impl<T: LenientInt> LenientInt for Vec<T> {
         Ok(items.into_iter().map(|i| i.0).collect())
     }
 }
+
+impl<T: LenientInt> LenientInt for std::collections::BTreeMap<String, T> {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Item<T>(T);
+        impl<'de, T: LenientInt> serde::Deserialize<'de> for Item<T> {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                T::read(d).map(Item)
+            }
+        }
+        let items: std::collections::BTreeMap<String, Item<T>> =
+            serde::Deserialize::deserialize(deserializer)?;
+        Ok(items.into_iter().map(|(k, i)| (k, i.0)).collect())
+    }
+}

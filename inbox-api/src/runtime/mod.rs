@@ -4,13 +4,14 @@
 pub mod int64;
 pub mod lenient_int;
 pub mod query;
+pub mod union;
 pub mod validate;
 
 /// What generated operation methods use.
 pub mod operation {
     pub use super::query::{Query, QueryValue};
     pub use super::validate::{Limits, Rule, TypeRules};
-    pub use super::{check_param, json_body};
+    pub use super::{check_param, execute_empty, json_body};
     pub use crate::client::{encode_path_segment, Client, OperationMeta, RequestParts};
     pub use crate::error::Error;
     pub use crate::paging::paginate;
@@ -39,6 +40,23 @@ fn check_body(
         return Err(broken);
     }
     serde_json::to_vec(&value).map_err(|e| ("body".to_owned(), e.to_string()))
+}
+
+/// Sends a request whose response has no documented body and returns `()` whatever the
+/// successful response holds: no body at all (`204`, so no JSON content type), `{}` or text.
+pub async fn execute_empty<C: From<String>>(
+    client: &crate::client::Client,
+    op: &'static crate::client::OperationMeta,
+    req: crate::client::RequestParts,
+) -> Result<(), crate::error::Error<C>> {
+    match client.execute_raw(op, req).await {
+        Ok(_) => Ok(()),
+        // `execute_raw` insists on JSON before reading a body; a 2xx without one is success.
+        Err(crate::error::Error::UnexpectedContentType { status, .. }) if status.is_success() => {
+            Ok(())
+        }
+        Err(error) => Err(error.map_code()),
+    }
 }
 
 /// Checks one parameter against its documented limits.
@@ -135,6 +153,7 @@ macro_rules! open_enum {
     };
 }
 pub use open_enum;
+pub use crate::tagged_union;
 
 /// Reads a string for an open enum without allocating when the input can lend it.
 pub fn deserialize_enum_str<'de, D: serde::Deserializer<'de>>(

@@ -26,6 +26,14 @@ impl QueryValue for Timestamp {
     }
 }
 
+/// A list as one value, comma-separated (OpenAPI's `simple` and non-exploded `form` styles).
+impl<T: QueryValue> QueryValue for Vec<T> {
+    fn to_query(&self) -> String {
+        let items: Vec<String> = self.iter().map(QueryValue::to_query).collect();
+        items.join(",")
+    }
+}
+
 impl<T: QueryValue + ?Sized> QueryValue for &T {
     fn to_query(&self) -> String {
         (**self).to_query()

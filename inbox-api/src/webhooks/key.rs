@@ -28,9 +28,11 @@ pub(super) fn rsa_public_key_from_pem(pem: &str) -> Result<DecodingKey, String> 
             return Err("this is a private key; pass the public key (`BEGIN PUBLIC KEY`)".into())
         }
         "CERTIFICATE" => {
-            return Err("this is a certificate; pass its public key (`BEGIN PUBLIC KEY`), \
+            return Err(
+                "this is a certificate; pass its public key (`BEGIN PUBLIC KEY`), \
                         e.g. from `openssl x509 -pubkey -noout`"
-                .into())
+                    .into(),
+            )
         }
         _ => return Err("unexpected PEM block; expected `BEGIN PUBLIC KEY`".into()),
     };
@@ -74,7 +76,9 @@ fn spki_rsa_public_key(der: &[u8]) -> Result<&[u8], String> {
     let key_bits = spki.read(TAG_BIT_STRING).ok_or(BAD)?;
     let oid = Der::new(algorithm).read(TAG_OID).ok_or(BAD)?;
     if oid != RSA_ENCRYPTION_OID {
-        return Err("not an RSA public key (RS256 needs RSA; got another key type, e.g. EC)".into());
+        return Err(
+            "not an RSA public key (RS256 needs RSA; got another key type, e.g. EC)".into(),
+        );
     }
     match key_bits.split_first() {
         Some((0, key)) => Ok(key),
@@ -112,7 +116,10 @@ fn rsa_components(der: &[u8]) -> Result<(&[u8], &[u8]), String> {
 }
 
 fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
-    let first_nonzero = bytes.iter().position(|&byte| byte != 0).unwrap_or(bytes.len());
+    let first_nonzero = bytes
+        .iter()
+        .position(|&byte| byte != 0)
+        .unwrap_or(bytes.len());
     &bytes[first_nonzero..]
 }
 
@@ -172,7 +179,9 @@ pub(super) enum Alphabet {
 pub(super) fn decode_base64(input: &[u8], alphabet: Alphabet) -> Option<Vec<u8>> {
     let input = match alphabet {
         Alphabet::Standard => {
-            let unpadded = input.strip_suffix(b"==").or_else(|| input.strip_suffix(b"="));
+            let unpadded = input
+                .strip_suffix(b"==")
+                .or_else(|| input.strip_suffix(b"="));
             unpadded.unwrap_or(input)
         }
         Alphabet::UrlSafeNoPad => input,
@@ -208,9 +217,18 @@ mod tests {
     #[test]
     fn base64_decodes_both_alphabets() {
         assert_eq!(decode_base64(b"aGk=", Alphabet::Standard).unwrap(), b"hi");
-        assert_eq!(decode_base64(b"aGk", Alphabet::UrlSafeNoPad).unwrap(), b"hi");
-        assert_eq!(decode_base64(b"-_8", Alphabet::UrlSafeNoPad).unwrap(), [0xfb, 0xff]);
-        assert_eq!(decode_base64(b"+/8=", Alphabet::Standard).unwrap(), [0xfb, 0xff]);
+        assert_eq!(
+            decode_base64(b"aGk", Alphabet::UrlSafeNoPad).unwrap(),
+            b"hi"
+        );
+        assert_eq!(
+            decode_base64(b"-_8", Alphabet::UrlSafeNoPad).unwrap(),
+            [0xfb, 0xff]
+        );
+        assert_eq!(
+            decode_base64(b"+/8=", Alphabet::Standard).unwrap(),
+            [0xfb, 0xff]
+        );
         assert_eq!(decode_base64(b"aGk=", Alphabet::UrlSafeNoPad), None);
         assert_eq!(decode_base64(b"a", Alphabet::UrlSafeNoPad), None);
         assert_eq!(decode_base64(b"a.b", Alphabet::UrlSafeNoPad), None);
@@ -220,6 +238,9 @@ mod tests {
     fn der_rejects_truncated_items() {
         assert_eq!(Der::new(&[0x30, 0x05, 0x01]).read(TAG_SEQUENCE), None);
         assert_eq!(Der::new(&[0x30, 0x81]).read(TAG_SEQUENCE), None);
-        assert_eq!(Der::new(&[0x30, 0x01, 0x07]).read(TAG_SEQUENCE), Some(&[0x07][..]));
+        assert_eq!(
+            Der::new(&[0x30, 0x01, 0x07]).read(TAG_SEQUENCE),
+            Some(&[0x07][..])
+        );
     }
 }

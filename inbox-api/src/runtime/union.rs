@@ -1,0 +1,128 @@
+//! `oneOf`/`anyOf` unions told apart by a discriminator property: the serde plumbing of
+//! `tagged_union!`. Untagged unions need none (they derive `#[serde(untagged)]`).
+
+use serde::{de, Serialize, Serializer};
+use serde_json::Value;
+
+/// Serializes `value` with `property` set to `tag` unless `value` already sets it.
+pub fn serialize_tagged<T: Serialize, S: Serializer>(
+    value: &T,
+    property: &str,
+    tag: &str,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut json = serde_json::to_value(value).map_err(serde::ser::Error::custom)?;
+    if let Value::Object(map) = &mut json {
+        map.entry(property.to_owned())
+            .or_insert_with(|| Value::String(tag.to_owned()));
+    }
+    json.serialize(serializer)
+}
+
+/// Decodes one alternative from the JSON already read.
+pub fn from_value<T: serde::de::DeserializeOwned, E: de::Error>(value: Value) -> Result<T, E> {
+    serde_json::from_value(value).map_err(E::custom)
+}
+
+/// The discriminator value of `value`, when it has a string one.
+pub fn tag_of<'v>(value: &'v Value, property: &str) -> Option<&'v str> {
+    value.get(property).and_then(Value::as_str)
+}
+
+/// Implements `Serialize` and `Deserialize` for a generated union whose alternatives are told
+/// apart by the string in one property, with an `Unrecognized(Value)` catch-all:
+/// `tagged_union!(Pet, "petType", { Cat: ["cat", "Cat"], Dog: ["dog"] });` (the first value of
+/// each list is written when the alternative does not set the property itself).
+///
+/// Decoding never fails on an unknown or missing discriminator: the value lands in
+/// `Unrecognized` and an unknown one is noted for the client's drift report.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! tagged_union {
+    ($name:ident, $property:literal, { $($variant:ident: [$first:literal $(, $more:literal)*]),* $(,)? }) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    $(Self::$variant(value) => {
+                        $crate::runtime::union::serialize_tagged(value, $property, $first, serializer)
+                    })*
+                    Self::Unrecognized(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                let value: $crate::runtime::prelude::Value =
+                    ::serde::Deserialize::deserialize(deserializer)?;
+                match $crate::runtime::union::tag_of(&value, $property) {
+                    $(Some($first $(| $more)*) => {
+                        $crate::runtime::union::from_value(value).map(Self::$variant)
+                    })*
+                    Some(other) => {
+                        $crate::drift::note_unknown_enum_value(stringify!($name), other);
+                        Ok(Self::Unrecognized(value))
+                    }
+                    None => Ok(Self::Unrecognized(value)),
+                }
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    struct Cat {
+        #[serde(rename = "petType", skip_serializing_if = "Option::is_none")]
+        pet_type: Option<String>,
+        lives: u8,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    struct Dog {
+        #[serde(rename = "petType")]
+        pet_type: String,
+        barks: bool,
+    }
+
+    #[derive(Clone, Debug, PartialEq)]
+    enum Pet {
+        Cat(Cat),
+        Dog(Box<Dog>),
+        Unrecognized(serde_json::Value),
+    }
+
+    crate::runtime::tagged_union!(Pet, "petType", { Cat: ["cat", "Cat"], Dog: ["dog"] });
+
+    #[test]
+    fn decodes_by_discriminator_and_keeps_unknown_values() {
+        let cat: Pet = serde_json::from_str(r#"{"petType": "Cat", "lives": 9}"#).unwrap();
+        assert_eq!(cat, Pet::Cat(Cat { pet_type: Some("Cat".into()), lives: 9 }));
+        let dog: Pet = serde_json::from_str(r#"{"petType": "dog", "barks": true}"#).unwrap();
+        assert!(matches!(dog, Pet::Dog(_)));
+        let fish: Pet = serde_json::from_str(r#"{"petType": "fish"}"#).unwrap();
+        assert_eq!(fish, Pet::Unrecognized(serde_json::json!({"petType": "fish"})));
+        let bare: Pet = serde_json::from_str("42").unwrap();
+        assert_eq!(bare, Pet::Unrecognized(serde_json::json!(42)));
+    }
+
+    #[test]
+    fn writes_the_discriminator_when_the_alternative_does_not() {
+        let cat = Pet::Cat(Cat { pet_type: None, lives: 3 });
+        assert_eq!(
+            serde_json::to_value(&cat).unwrap(),
+            serde_json::json!({"petType": "cat", "lives": 3})
+        );
+        let dog = Pet::Dog(Box::new(Dog { pet_type: "dog".into(), barks: false }));
+        let json = serde_json::to_string(&dog).unwrap();
+        assert_eq!(serde_json::from_str::<Pet>(&json).unwrap(), dog);
+    }
+}
