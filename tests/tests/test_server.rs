@@ -56,7 +56,9 @@ impl Harness {
     /// A request authenticated with the app's OAuth token (no site header).
     fn oauth(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
         let token = self.server.config().oauth_token.clone().unwrap();
-        self.http.request(method, self.url(path)).header("Authorization", token)
+        self.http
+            .request(method, self.url(path))
+            .header("Authorization", token)
     }
 
     async fn post(&self, path: &str, body: Value) -> Answer {
@@ -138,7 +140,9 @@ fn assert_application_error(answer: &Answer, status: u16, code: &str) {
     assert_eq!(error["code"], code, "{:#}", answer.body);
     assert!(error["description"].is_string());
     assert!(error["data"].is_object());
-    assert!(answer.body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(answer.body["message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
 }
 
 /// The `(field, violatedRule)` pairs of a 400 validation error, after checking their shape.
@@ -183,9 +187,15 @@ async fn get_or_create_returns_one_conversation_per_participant() {
         assert_eq!(first.body["newConversation"], true);
         let conversation = &first.body["conversation"];
         assert_eq!(conversation["participant"], participant);
-        assert_eq!(conversation["businessDisplayData"]["name"], "cherry-productions");
+        assert_eq!(
+            conversation["businessDisplayData"]["name"],
+            "cherry-productions"
+        );
         let conversation_id = guid(&conversation["id"]);
-        assert!(seen.insert(conversation_id), "{key} got another participant's conversation");
+        assert!(
+            seen.insert(conversation_id),
+            "{key} got another participant's conversation"
+        );
 
         let again = h.conversation(participant).await;
         assert_eq!(again.body["newConversation"], false);
@@ -225,7 +235,9 @@ async fn get_or_create_validates_the_participant() {
     let id = Uuid::from_u128(5).to_string();
     let none = h.conversation(json!({})).await;
     assert!(has_violation(&none, "participantId", "ONE_OF"));
-    let two = h.conversation(json!({ "contactId": id, "memberId": id })).await;
+    let two = h
+        .conversation(json!({ "contactId": id, "memberId": id }))
+        .await;
     assert!(has_violation(&two, "participantId", "ONE_OF"));
     let bad = h.conversation(json!({ "contactId": "1234" })).await;
     assert!(has_violation(&bad, "participantId.contactId", "FORMAT"));
@@ -275,7 +287,10 @@ async fn send_each_content_type() {
         let message = &sent.body["message"];
         assert_eq!(message["content"]["previewText"], content["previewText"]);
         for payload in ["basic", "template", "minimal", "form", "system"] {
-            assert_eq!(message["content"].get(payload).is_some(), content.get(payload).is_some());
+            assert_eq!(
+                message["content"].get(payload).is_some(),
+                content.get(payload).is_some()
+            );
         }
         assert_eq!(message["id"], message["sequence"]);
         let this_sequence = sequence(message);
@@ -283,7 +298,10 @@ async fn send_each_content_type() {
         last_sequence = this_sequence;
         let created = message["createdDate"].as_str().unwrap();
         let parsed = chrono::DateTime::parse_from_rfc3339(created).expect("RFC 3339");
-        assert!(created.ends_with('Z') && created.len() == "2021-12-30T07:39:12.353Z".len(), "{created}");
+        assert!(
+            created.ends_with('Z') && created.len() == "2021-12-30T07:39:12.353Z".len(),
+            "{created}"
+        );
         assert!((chrono::Utc::now() - parsed.to_utc()).num_seconds().abs() < 60);
         assert_eq!(
             message["sender"],
@@ -302,14 +320,19 @@ async fn send_each_content_type() {
     assert!(basic[1]["image"]["urlExpiration"].is_string());
     assert!(basic[2]["file"]["urlExpiration"].is_string());
     let buttons = &stored[1]["content"]["template"]["buttons"];
-    assert!(buttons[1]["postbackProperties"].get("appId").is_none(), "no app with an API key");
+    assert!(
+        buttons[1]["postbackProperties"].get("appId").is_none(),
+        "no app with an API key"
+    );
 }
 
 #[tokio::test]
 async fn send_as_app_and_as_participant() {
     let h = Harness::start().await;
     let visitor = Uuid::from_u128(0x40096143_3643_4cc1_8329_30a7fc2c595e);
-    let conversation_id = h.server.seed_conversation(Participant::AnonymousVisitor(visitor));
+    let conversation_id = h
+        .server
+        .seed_conversation(Participant::AnonymousVisitor(visitor));
     let app_id = h.server.config().app_id.to_string();
 
     let template = json!({ "template": { "buttons": [
@@ -355,40 +378,89 @@ async fn send_as_app_and_as_participant() {
 #[tokio::test]
 async fn send_validation_errors() {
     let h = Harness::start().await;
-    let conversation_id = h.server.seed_conversation(Participant::Contact(Uuid::from_u128(1)));
+    let conversation_id = h
+        .server
+        .seed_conversation(Participant::Contact(Uuid::from_u128(1)));
     let send = |message: Value| h.send(conversation_id, message);
 
     let no_payload = send(json!({ "content": { "previewText": "nothing" } })).await;
-    assert_eq!(violations(&no_payload), [("message.content".to_owned(), "ONE_OF".to_owned())]);
+    assert_eq!(
+        violations(&no_payload),
+        [("message.content".to_owned(), "ONE_OF".to_owned())]
+    );
     let two = send(json!({ "content": { "basic": { "items": [{ "text": "a" }] }, "minimal": { "text": "b" } } })).await;
     assert!(has_violation(&two, "message.content", "ONE_OF"));
 
-    let long_preview = send(json!({ "content": { "previewText": "p".repeat(257), "minimal": { "text": "b" } } })).await;
-    assert!(has_violation(&long_preview, "message.content.previewText", "MAX_LENGTH"));
-    let max_preview = send(json!({ "content": { "previewText": "p".repeat(256), "minimal": { "text": "b" } } })).await;
-    assert_eq!(max_preview.status, StatusCode::OK, "256 characters are allowed");
+    let long_preview =
+        send(json!({ "content": { "previewText": "p".repeat(257), "minimal": { "text": "b" } } }))
+            .await;
+    assert!(has_violation(
+        &long_preview,
+        "message.content.previewText",
+        "MAX_LENGTH"
+    ));
+    let max_preview =
+        send(json!({ "content": { "previewText": "p".repeat(256), "minimal": { "text": "b" } } }))
+            .await;
+    assert_eq!(
+        max_preview.status,
+        StatusCode::OK,
+        "256 characters are allowed"
+    );
 
     let no_items = send(json!({ "content": { "basic": { "items": [] } } })).await;
-    assert!(has_violation(&no_items, "message.content.basic.items", "MIN_SIZE"));
+    assert!(has_violation(
+        &no_items,
+        "message.content.basic.items",
+        "MIN_SIZE"
+    ));
     let empty_text = send(text("")).await;
-    assert!(has_violation(&empty_text, "message.content.basic.items[0].text", "MIN_LENGTH"));
+    assert!(has_violation(
+        &empty_text,
+        "message.content.basic.items[0].text",
+        "MIN_LENGTH"
+    ));
     let long_text = send(text(&"t".repeat(16385))).await;
-    assert!(has_violation(&long_text, "message.content.basic.items[0].text", "MAX_LENGTH"));
+    assert!(has_violation(
+        &long_text,
+        "message.content.basic.items[0].text",
+        "MAX_LENGTH"
+    ));
     assert_eq!(send(text(&"t".repeat(16384))).await.status, StatusCode::OK);
 
     let mut two_badges = text("hi");
     two_badges["badges"] = json!([{ "text": "a" }, { "text": "b" }]);
-    assert!(has_violation(&send(two_badges).await, "message.badges", "MAX_SIZE"));
+    assert!(has_violation(
+        &send(two_badges).await,
+        "message.badges",
+        "MAX_SIZE"
+    ));
 
-    let buttons: Vec<Value> = (0..11).map(|i| json!({ "label": format!("b{i}"), "launchUrl": "https://example.com" })).collect();
+    let buttons: Vec<Value> = (0..11)
+        .map(|i| json!({ "label": format!("b{i}"), "launchUrl": "https://example.com" }))
+        .collect();
     let many_buttons = send(json!({ "content": { "template": { "buttons": buttons } } })).await;
-    assert!(has_violation(&many_buttons, "message.content.template.buttons", "MAX_SIZE"));
+    assert!(has_violation(
+        &many_buttons,
+        "message.content.template.buttons",
+        "MAX_SIZE"
+    ));
 
     let no_fields = send(json!({ "content": { "form": { "fields": [] } } })).await;
-    assert!(has_violation(&no_fields, "message.content.form.fields", "MIN_SIZE"));
-    let fields: Vec<Value> = (0..16).map(|i| json!({ "name": format!("f{i}"), "value": "v" })).collect();
+    assert!(has_violation(
+        &no_fields,
+        "message.content.form.fields",
+        "MIN_SIZE"
+    ));
+    let fields: Vec<Value> = (0..16)
+        .map(|i| json!({ "name": format!("f{i}"), "value": "v" }))
+        .collect();
     let many_fields = send(json!({ "content": { "form": { "fields": fields } } })).await;
-    assert!(has_violation(&many_fields, "message.content.form.fields", "MAX_SIZE"));
+    assert!(has_violation(
+        &many_fields,
+        "message.content.form.fields",
+        "MAX_SIZE"
+    ));
 
     let missing = h
         .post(MESSAGES, json!({ "conversationId": "nope", "message": { "content": { "minimal": { "text": "x" } } } }))
@@ -401,12 +473,19 @@ async fn send_validation_errors() {
             ("message.direction".to_owned(), "REQUIRED_FIELD".to_owned()),
         ]
     );
-    assert!(missing.body["message"].as_str().unwrap().starts_with("INVALID_ARGUMENT"));
+    assert!(missing.body["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("INVALID_ARGUMENT"));
 
     let unknown = h.send(Uuid::from_u128(99), text("hi")).await;
     assert_application_error(&unknown, 404, "CONVERSATION_NOT_FOUND");
 
-    assert_eq!(h.server.messages(conversation_id).len(), 2, "only the two valid sends stored");
+    assert_eq!(
+        h.server.messages(conversation_id).len(),
+        2,
+        "only the two valid sends stored"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -418,7 +497,11 @@ fn seed_history(server: &InboxServer) -> (Uuid, Vec<i64>) {
     let conversation_id = server.seed_conversation(Participant::Contact(Uuid::from_u128(75)));
     let mut visible = Vec::new();
     for i in 0..85 {
-        let visibility = if i % 8 == 3 && i < 80 { "BUSINESS" } else { "BUSINESS_AND_PARTICIPANT" };
+        let visibility = if i % 8 == 3 && i < 80 {
+            "BUSINESS"
+        } else {
+            "BUSINESS_AND_PARTICIPANT"
+        };
         let id = server.seed_message(
             conversation_id,
             json!({
@@ -436,13 +519,21 @@ fn seed_history(server: &InboxServer) -> (Uuid, Vec<i64>) {
 }
 
 /// Walks all pages forward; returns the page sizes and all sequences in order.
-async fn walk(h: &Harness, conversation_id: Uuid, visibility: &str, order: Option<&str>) -> (Vec<usize>, Vec<i64>) {
+async fn walk(
+    h: &Harness,
+    conversation_id: Uuid,
+    visibility: &str,
+    order: Option<&str>,
+) -> (Vec<usize>, Vec<i64>) {
     let conversation = conversation_id.to_string();
     let mut sizes = Vec::new();
     let mut sequences = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let mut query = vec![("conversationId", conversation.as_str()), ("visibility", visibility)];
+        let mut query = vec![
+            ("conversationId", conversation.as_str()),
+            ("visibility", visibility),
+        ];
         if let Some(order) = order {
             query.extend([("sorting.fieldName", "sequence"), ("sorting.order", order)]);
         }
@@ -462,7 +553,11 @@ async fn walk(h: &Harness, conversation_id: Uuid, visibility: &str, order: Optio
         sizes.push(messages.len());
         sequences.extend(messages.iter().map(sequence));
         let cursors = &page.body["pagingMetadata"]["cursors"];
-        assert_eq!(cursors.get("prev").is_some(), cursor.is_some(), "prev on every page but the first");
+        assert_eq!(
+            cursors.get("prev").is_some(),
+            cursor.is_some(),
+            "prev on every page but the first"
+        );
         match cursors.get("next") {
             Some(next) => cursor = Some(next.as_str().unwrap().to_owned()),
             None => return (sizes, sequences),
@@ -480,7 +575,13 @@ async fn list_pages_newest_first_by_default() {
     let newest_first: Vec<i64> = visible.iter().rev().copied().collect();
     assert_eq!(sequences, newest_first);
 
-    let (sizes, explicit) = walk(&h, conversation_id, "BUSINESS_AND_PARTICIPANT", Some("DESC")).await;
+    let (sizes, explicit) = walk(
+        &h,
+        conversation_id,
+        "BUSINESS_AND_PARTICIPANT",
+        Some("DESC"),
+    )
+    .await;
     assert_eq!((sizes, explicit), (vec![30, 30, 15], newest_first));
 }
 
@@ -488,18 +589,28 @@ async fn list_pages_newest_first_by_default() {
 async fn list_pages_oldest_first_and_business_visibility() {
     let h = Harness::start().await;
     let (conversation_id, visible) = seed_history(&h.server);
-    let (sizes, sequences) = walk(&h, conversation_id, "BUSINESS_AND_PARTICIPANT", Some("ASC")).await;
+    let (sizes, sequences) =
+        walk(&h, conversation_id, "BUSINESS_AND_PARTICIPANT", Some("ASC")).await;
     assert_eq!(sizes, [30, 30, 15]);
     assert_eq!(sequences, visible);
 
     let (sizes, all) = walk(&h, conversation_id, "BUSINESS", Some("ASC")).await;
     assert_eq!(sizes, [30, 30, 25], "BUSINESS returns every message");
-    let stored: Vec<i64> = h.server.messages(conversation_id).iter().map(sequence).collect();
+    let stored: Vec<i64> = h
+        .server
+        .messages(conversation_id)
+        .iter()
+        .map(sequence)
+        .collect();
     assert_eq!(all, stored);
 
     let conversation = conversation_id.to_string();
     let one_page = h
-        .list(&[("conversationId", &conversation), ("visibility", "BUSINESS"), ("paging.limit", "100")])
+        .list(&[
+            ("conversationId", &conversation),
+            ("visibility", "BUSINESS"),
+            ("paging.limit", "100"),
+        ])
         .await;
     assert_eq!(one_page.body["pagingMetadata"]["count"], 85);
     assert_eq!(one_page.body["pagingMetadata"]["cursors"], json!({}));
@@ -510,12 +621,26 @@ async fn list_prev_cursor_returns_the_previous_page() {
     let h = Harness::start().await;
     let (conversation_id, _) = seed_history(&h.server);
     let conversation = conversation_id.to_string();
-    let base = [("conversationId", conversation.as_str()), ("visibility", "BUSINESS_AND_PARTICIPANT"), ("paging.limit", "20")];
+    let base = [
+        ("conversationId", conversation.as_str()),
+        ("visibility", "BUSINESS_AND_PARTICIPANT"),
+        ("paging.limit", "20"),
+    ];
     let first = h.list(&base).await;
-    let next = first.body["pagingMetadata"]["cursors"]["next"].as_str().unwrap().to_owned();
-    let second = h.list(&[&base[..], &[("paging.cursor", next.as_str())]].concat()).await;
-    let prev = second.body["pagingMetadata"]["cursors"]["prev"].as_str().unwrap().to_owned();
-    let back = h.list(&[&base[..], &[("paging.cursor", prev.as_str())]].concat()).await;
+    let next = first.body["pagingMetadata"]["cursors"]["next"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second = h
+        .list(&[&base[..], &[("paging.cursor", next.as_str())]].concat())
+        .await;
+    let prev = second.body["pagingMetadata"]["cursors"]["prev"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let back = h
+        .list(&[&base[..], &[("paging.cursor", prev.as_str())]].concat())
+        .await;
     assert_eq!(back.body["messages"], first.body["messages"]);
     assert_ne!(second.body["messages"], first.body["messages"]);
 }
@@ -528,34 +653,97 @@ async fn list_rejects_bad_queries() {
     let c = conversation.as_str();
     let visible = "BUSINESS_AND_PARTICIPANT";
 
-    let too_many = h.list(&[("conversationId", c), ("visibility", visible), ("paging.limit", "101")]).await;
+    let too_many = h
+        .list(&[
+            ("conversationId", c),
+            ("visibility", visible),
+            ("paging.limit", "101"),
+        ])
+        .await;
     assert!(has_violation(&too_many, "paging.limit", "MAX"));
-    let max = h.list(&[("conversationId", c), ("visibility", visible), ("paging.limit", "100")]).await;
+    let max = h
+        .list(&[
+            ("conversationId", c),
+            ("visibility", visible),
+            ("paging.limit", "100"),
+        ])
+        .await;
     assert_eq!(max.body["pagingMetadata"]["count"], 75);
 
     let no_visibility = h.list(&[("conversationId", c)]).await;
-    assert!(has_violation(&no_visibility, "visibility", "REQUIRED_FIELD"));
+    assert!(has_violation(
+        &no_visibility,
+        "visibility",
+        "REQUIRED_FIELD"
+    ));
     let no_conversation = h.list(&[("visibility", visible)]).await;
-    assert!(has_violation(&no_conversation, "conversationId", "REQUIRED_FIELD"));
-    let bad_sort = h.list(&[("conversationId", c), ("visibility", visible), ("sorting.fieldName", "createdDate")]).await;
-    assert!(has_violation(&bad_sort, "sorting.fieldName", "INVALID_ARGUMENT"));
-    let bad_order = h.list(&[("conversationId", c), ("visibility", visible), ("sorting.order", "UP")]).await;
-    assert!(has_violation(&bad_order, "sorting.order", "INVALID_ENUM_VALUE"));
+    assert!(has_violation(
+        &no_conversation,
+        "conversationId",
+        "REQUIRED_FIELD"
+    ));
+    let bad_sort = h
+        .list(&[
+            ("conversationId", c),
+            ("visibility", visible),
+            ("sorting.fieldName", "createdDate"),
+        ])
+        .await;
+    assert!(has_violation(
+        &bad_sort,
+        "sorting.fieldName",
+        "INVALID_ARGUMENT"
+    ));
+    let bad_order = h
+        .list(&[
+            ("conversationId", c),
+            ("visibility", visible),
+            ("sorting.order", "UP"),
+        ])
+        .await;
+    assert!(has_violation(
+        &bad_order,
+        "sorting.order",
+        "INVALID_ENUM_VALUE"
+    ));
 
-    let garbage = h.list(&[("conversationId", c), ("visibility", visible), ("paging.cursor", "bm90IGEgY3Vyc29y")]).await;
+    let garbage = h
+        .list(&[
+            ("conversationId", c),
+            ("visibility", visible),
+            ("paging.cursor", "bm90IGEgY3Vyc29y"),
+        ])
+        .await;
     assert!(has_violation(&garbage, "paging.cursor", "FORMAT"));
 
-    let first = h.list(&[("conversationId", c), ("visibility", visible)]).await;
-    let next = first.body["pagingMetadata"]["cursors"]["next"].as_str().unwrap();
-    let other_visibility = h.list(&[("conversationId", c), ("visibility", "BUSINESS"), ("paging.cursor", next)]).await;
+    let first = h
+        .list(&[("conversationId", c), ("visibility", visible)])
+        .await;
+    let next = first.body["pagingMetadata"]["cursors"]["next"]
+        .as_str()
+        .unwrap();
+    let other_visibility = h
+        .list(&[
+            ("conversationId", c),
+            ("visibility", "BUSINESS"),
+            ("paging.cursor", next),
+        ])
+        .await;
     assert!(has_violation(&other_visibility, "paging.cursor", "FORMAT"));
     let other_order = h
-        .list(&[("conversationId", c), ("visibility", visible), ("sorting.order", "ASC"), ("paging.cursor", next)])
+        .list(&[
+            ("conversationId", c),
+            ("visibility", visible),
+            ("sorting.order", "ASC"),
+            ("paging.cursor", next),
+        ])
         .await;
     assert!(has_violation(&other_order, "paging.cursor", "FORMAT"));
 
     let unknown = Uuid::from_u128(404).to_string();
-    let missing = h.list(&[("conversationId", &unknown), ("visibility", visible)]).await;
+    let missing = h
+        .list(&[("conversationId", &unknown), ("visibility", visible)])
+        .await;
     assert_application_error(&missing, 404, "CONVERSATION_NOT_FOUND");
 }
 
@@ -572,33 +760,67 @@ async fn authentication_as_wix_does_it() {
     let post = || h.http.post(&url).json(&body);
 
     assert_application_error(&answer(post()).await, 401, "UNAUTHENTICATED");
-    assert_application_error(&answer(post().header("Authorization", "wrong")).await, 401, "UNAUTHENTICATED");
+    assert_application_error(
+        &answer(post().header("Authorization", "wrong")).await,
+        401,
+        "UNAUTHENTICATED",
+    );
     let bearer = format!("Bearer {}", config.oauth_token.clone().unwrap());
-    assert_application_error(&answer(post().header("Authorization", bearer)).await, 401, "UNAUTHENTICATED");
+    assert_application_error(
+        &answer(post().header("Authorization", bearer)).await,
+        401,
+        "UNAUTHENTICATED",
+    );
 
     let key = config.api_key.as_str();
-    assert_application_error(&answer(post().header("Authorization", key)).await, 403, "PERMISSION_DENIED");
+    assert_application_error(
+        &answer(post().header("Authorization", key)).await,
+        403,
+        "PERMISSION_DENIED",
+    );
     let other_site = Uuid::from_u128(2).to_string();
-    let wrong_site = post().header("Authorization", key).header("wix-site-id", other_site);
+    let wrong_site = post()
+        .header("Authorization", key)
+        .header("wix-site-id", other_site);
     assert_application_error(&answer(wrong_site).await, 403, "PERMISSION_DENIED");
-    let account = post().header("Authorization", key).header("wix-account-id", &site);
+    let account = post()
+        .header("Authorization", key)
+        .header("wix-account-id", &site);
     assert_application_error(&answer(account).await, 403, "PERMISSION_DENIED");
-    let both = post().header("Authorization", key).header("wix-site-id", &site).header("wix-account-id", &site);
+    let both = post()
+        .header("Authorization", key)
+        .header("wix-site-id", &site)
+        .header("wix-account-id", &site);
     assert_application_error(&answer(both).await, 403, "PERMISSION_DENIED");
 
-    let with_key = answer(post().header("Authorization", key).header("wix-site-id", &site)).await;
+    let with_key = answer(
+        post()
+            .header("Authorization", key)
+            .header("wix-site-id", &site),
+    )
+    .await;
     assert_eq!(with_key.status, StatusCode::OK);
     let with_oauth = answer(h.oauth(Method::POST, CONVERSATIONS).json(&body)).await;
     assert_eq!(with_oauth.status, StatusCode::OK);
-    assert_eq!(with_oauth.body["conversation"], with_key.body["conversation"]);
+    assert_eq!(
+        with_oauth.body["conversation"],
+        with_key.body["conversation"]
+    );
 
     // An API-key-only server rejects the default OAuth token.
-    let strict = InboxServer::start_with(ServerConfig { oauth_token: None, ..ServerConfig::default() })
-        .await
-        .unwrap();
+    let strict = InboxServer::start_with(ServerConfig {
+        oauth_token: None,
+        ..ServerConfig::default()
+    })
+    .await
+    .unwrap();
     let rejected = h
         .http
-        .get(format!("{}{CONVERSATIONS}/{}", strict.base_url(), Uuid::from_u128(1)))
+        .get(format!(
+            "{}{CONVERSATIONS}/{}",
+            strict.base_url(),
+            Uuid::from_u128(1)
+        ))
         .header("Authorization", ServerConfig::DEFAULT_OAUTH_TOKEN);
     assert_application_error(&answer(rejected).await, 401, "UNAUTHENTICATED");
 }
@@ -606,10 +828,18 @@ async fn authentication_as_wix_does_it() {
 #[tokio::test]
 async fn records_requests_and_sets_unique_request_ids() {
     let h = Harness::start().await;
-    let conversation_id = h.server.seed_conversation(Participant::Contact(Uuid::from_u128(1)));
+    let conversation_id = h
+        .server
+        .seed_conversation(Participant::Contact(Uuid::from_u128(1)));
     let sent = h.send(conversation_id, text("hello")).await;
     let conversation = conversation_id.to_string();
-    let listed = h.list(&[("conversationId", &conversation), ("visibility", "BUSINESS"), ("paging.limit", "5")]).await;
+    let listed = h
+        .list(&[
+            ("conversationId", &conversation),
+            ("visibility", "BUSINESS"),
+            ("paging.limit", "5"),
+        ])
+        .await;
     let unauthenticated = answer(h.http.get(h.url(MESSAGES))).await;
 
     let ids: HashSet<_> = [&sent, &listed, &unauthenticated]
@@ -620,9 +850,18 @@ async fn records_requests_and_sets_unique_request_ids() {
 
     let requests: Vec<RecordedRequest> = h.server.requests();
     assert_eq!(requests.len(), 3);
-    assert_eq!((requests[0].method.as_str(), requests[0].path.as_str()), ("POST", MESSAGES));
-    assert_eq!(requests[0].json().unwrap()["message"]["content"]["basic"]["items"][0]["text"], "hello");
-    assert_eq!(requests[0].header("wix-site-id"), Some(h.server.config().site_id.to_string().as_str()));
+    assert_eq!(
+        (requests[0].method.as_str(), requests[0].path.as_str()),
+        ("POST", MESSAGES)
+    );
+    assert_eq!(
+        requests[0].json().unwrap()["message"]["content"]["basic"]["items"][0]["text"],
+        "hello"
+    );
+    assert_eq!(
+        requests[0].header("wix-site-id"),
+        Some(h.server.config().site_id.to_string().as_str())
+    );
     assert_eq!(requests[1].method, Method::GET);
     assert_eq!(
         requests[1].query.as_deref(),
@@ -632,7 +871,10 @@ async fn records_requests_and_sets_unique_request_ids() {
     assert_eq!(requests[2].header("authorization"), None);
 
     let debug = format!("{:?}", requests[0]);
-    assert!(!debug.contains(&h.server.config().api_key), "Debug must redact the credential: {debug}");
+    assert!(
+        !debug.contains(&h.server.config().api_key),
+        "Debug must redact the credential: {debug}"
+    );
     assert!(debug.contains("<redacted>"));
 }
 
@@ -647,30 +889,50 @@ async fn fault_status_with_retry_after_then_recovers() {
         retry_after: Some("1".to_owned()),
         body: Some(json!({ "message": "slow down", "details": {} })),
     }));
-    let throttled = h.conversation(json!({ "contactId": Uuid::from_u128(1) })).await;
+    let throttled = h
+        .conversation(json!({ "contactId": Uuid::from_u128(1) }))
+        .await;
     assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(throttled.headers["retry-after"], "1");
     assert_eq!(throttled.body["message"], "slow down");
     assert_eq!(h.server.pending_faults(), 0);
     assert!(h.server.conversation(Uuid::nil()).is_none());
 
-    let retried = h.conversation(json!({ "contactId": Uuid::from_u128(1) })).await;
+    let retried = h
+        .conversation(json!({ "contactId": Uuid::from_u128(1) }))
+        .await;
     assert_eq!(retried.status, StatusCode::OK);
-    assert_eq!(retried.body["newConversation"], true, "the throttled request created nothing");
+    assert_eq!(
+        retried.body["newConversation"], true,
+        "the throttled request created nothing"
+    );
 }
 
 #[tokio::test]
 async fn fault_burst_hits_only_its_target() {
     let h = Harness::start().await;
-    let conversation_id = h.server.seed_conversation(Participant::Contact(Uuid::from_u128(1)));
-    h.server.inject(Fault::new(FaultKind::status(503)).on(FaultTarget::Path(MESSAGES.to_owned())).times(2));
+    let conversation_id = h
+        .server
+        .seed_conversation(Participant::Contact(Uuid::from_u128(1)));
     h.server.inject(
-        Fault::new(FaultKind::status(500))
-            .on(FaultTarget::Method(Method::GET, format!("{CONVERSATIONS}/{conversation_id}"))),
+        Fault::new(FaultKind::status(503))
+            .on(FaultTarget::Path(MESSAGES.to_owned()))
+            .times(2),
     );
+    h.server
+        .inject(Fault::new(FaultKind::status(500)).on(FaultTarget::Method(
+            Method::GET,
+            format!("{CONVERSATIONS}/{conversation_id}"),
+        )));
 
-    let other = h.conversation(json!({ "memberId": Uuid::from_u128(2) })).await;
-    assert_eq!(other.status, StatusCode::OK, "POST /conversations is not targeted");
+    let other = h
+        .conversation(json!({ "memberId": Uuid::from_u128(2) }))
+        .await;
+    assert_eq!(
+        other.status,
+        StatusCode::OK,
+        "POST /conversations is not targeted"
+    );
     assert_eq!(h.server.pending_faults(), 2);
 
     for _ in 0..2 {
@@ -678,18 +940,26 @@ async fn fault_burst_hits_only_its_target() {
         assert_eq!(unavailable.status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(unavailable.body, Value::Null, "5xx with an empty body");
     }
-    assert_eq!(h.send(conversation_id, text("hi")).await.status, StatusCode::OK);
+    assert_eq!(
+        h.send(conversation_id, text("hi")).await.status,
+        StatusCode::OK
+    );
     assert_eq!(h.server.messages(conversation_id).len(), 1);
 
     let internal = h.get(&format!("{CONVERSATIONS}/{conversation_id}")).await;
-    assert_eq!((internal.status, internal.body), (StatusCode::INTERNAL_SERVER_ERROR, Value::Null));
+    assert_eq!(
+        (internal.status, internal.body),
+        (StatusCode::INTERNAL_SERVER_ERROR, Value::Null)
+    );
     assert_eq!(h.server.pending_faults(), 0);
 }
 
 #[tokio::test]
 async fn fault_reset_mid_body_fails_while_reading() {
     let h = Harness::start().await;
-    let conversation_id = h.server.seed_conversation(Participant::Contact(Uuid::from_u128(1)));
+    let conversation_id = h
+        .server
+        .seed_conversation(Participant::Contact(Uuid::from_u128(1)));
     h.server.inject(Fault::new(FaultKind::ResetMidBody));
     let response = h
         .api_key(Method::POST, MESSAGES)
@@ -701,20 +971,35 @@ async fn fault_reset_mid_body_fails_while_reading() {
         .await
         .expect("the head arrives");
     assert_eq!(response.status(), StatusCode::OK);
-    let announced: usize = response.headers()["content-length"].to_str().unwrap().parse().unwrap();
+    let announced: usize = response.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(announced > 2000);
     let error = response.bytes().await.expect_err("the body is cut off");
     assert!(error.is_body() || error.is_decode(), "{error:?}");
-    assert_eq!(h.server.messages(conversation_id).len(), 1, "the request was processed");
+    assert_eq!(
+        h.server.messages(conversation_id).len(),
+        1,
+        "the request was processed"
+    );
 
     // The server itself is fine afterwards.
-    assert_eq!(h.get(&format!("{CONVERSATIONS}/{conversation_id}")).await.status, StatusCode::OK);
+    assert_eq!(
+        h.get(&format!("{CONVERSATIONS}/{conversation_id}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
 async fn fault_bodies_that_are_not_the_expected_json() {
     let h = Harness::start().await;
-    let conversation_id = h.server.seed_conversation(Participant::Contact(Uuid::from_u128(1)));
+    let conversation_id = h
+        .server
+        .seed_conversation(Participant::Contact(Uuid::from_u128(1)));
     let path = format!("{CONVERSATIONS}/{conversation_id}");
 
     h.server.inject(Fault::new(FaultKind::TruncatedJson));
@@ -722,7 +1007,9 @@ async fn fault_bodies_that_are_not_the_expected_json() {
     assert_eq!(truncated.status(), StatusCode::OK);
     assert_eq!(truncated.headers()["content-type"], "application/json");
     let bytes = truncated.bytes().await.expect("a complete (short) body");
-    let full = serde_json::to_vec(&json!({ "conversation": h.server.conversation(conversation_id) })).unwrap();
+    let full =
+        serde_json::to_vec(&json!({ "conversation": h.server.conversation(conversation_id) }))
+            .unwrap();
     assert_eq!(bytes.len(), full.len() / 2);
     assert!(full.starts_with(&bytes));
     assert!(serde_json::from_slice::<Value>(&bytes).is_err());
@@ -736,35 +1023,53 @@ async fn fault_bodies_that_are_not_the_expected_json() {
     h.server.inject(Fault::new(FaultKind::WrongContentType));
     let html = h.api_key(Method::GET, &path).send().await.unwrap();
     assert_eq!(html.status(), StatusCode::OK);
-    assert!(html.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(html.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
     assert!(html.headers().contains_key("x-wix-request-id"));
     assert!(html.text().await.unwrap().starts_with("<!DOCTYPE html>"));
 
     let drift = json!({ "conversation": {
         "id": conversation_id, "participant": { "futureVisitorId": "x" }, "channels": ["TELEPATHY"], "newField": 1
     } });
-    h.server.inject(Fault::new(FaultKind::Replace { status: 200, body: drift.clone() }));
+    h.server.inject(Fault::new(FaultKind::Replace {
+        status: 200,
+        body: drift.clone(),
+    }));
     assert_eq!(h.get(&path).await.body, drift);
 
-    h.server.inject(Fault::new(FaultKind::OversizedBody { bytes: 3 * 1024 * 1024 + 7 }));
+    h.server.inject(Fault::new(FaultKind::OversizedBody {
+        bytes: 3 * 1024 * 1024 + 7,
+    }));
     let huge = h.api_key(Method::GET, &path).send().await.unwrap();
     assert_eq!(huge.status(), StatusCode::OK);
-    assert_eq!(huge.headers()["content-length"], (3 * 1024 * 1024 + 7).to_string().as_str());
+    assert_eq!(
+        huge.headers()["content-length"],
+        (3 * 1024 * 1024 + 7).to_string().as_str()
+    );
     let bytes = huge.bytes().await.unwrap();
     assert_eq!(bytes.len(), 3 * 1024 * 1024 + 7);
     let parsed: Value = serde_json::from_slice(&bytes).expect("valid JSON, just huge");
     assert!(parsed["padding"].as_str().unwrap().len() > 3_000_000);
 
-    assert_eq!(h.get(&path).await.status, StatusCode::OK, "all faults consumed");
+    assert_eq!(
+        h.get(&path).await.status,
+        StatusCode::OK,
+        "all faults consumed"
+    );
 }
 
 #[tokio::test]
 async fn fault_delay_trips_client_timeouts_without_blocking_others() {
     let h = Harness::start().await;
-    let conversation_id = h.server.seed_conversation(Participant::Contact(Uuid::from_u128(1)));
+    let conversation_id = h
+        .server
+        .seed_conversation(Participant::Contact(Uuid::from_u128(1)));
     let path = format!("{CONVERSATIONS}/{conversation_id}");
 
-    h.server.inject(Fault::new(FaultKind::Delay(Duration::from_secs(30))));
+    h.server
+        .inject(Fault::new(FaultKind::Delay(Duration::from_secs(30))));
     let error = h
         .api_key(Method::GET, &path)
         .timeout(Duration::from_millis(200))
@@ -774,22 +1079,34 @@ async fn fault_delay_trips_client_timeouts_without_blocking_others() {
     assert!(error.is_timeout(), "{error:?}");
 
     // A shorter delay is just latency: the answer is normal, and takes at least the delay.
-    h.server.inject(Fault::new(FaultKind::Delay(Duration::from_millis(300))));
+    h.server
+        .inject(Fault::new(FaultKind::Delay(Duration::from_millis(300))));
     let started = std::time::Instant::now();
     let slow = h.get(&path).await;
     assert_eq!(slow.status, StatusCode::OK);
     assert!(started.elapsed() >= Duration::from_millis(300));
 
     // While one request is parked in a long delay, others are served.
-    h.server.inject(Fault::new(FaultKind::Delay(Duration::from_secs(3600))));
+    h.server
+        .inject(Fault::new(FaultKind::Delay(Duration::from_secs(3600))));
     let parked = tokio::spawn(h.api_key(Method::GET, &path).send());
-    h.server.wait_for_requests(4).await;
-    let meanwhile = tokio::time::timeout(PROMPTLY, h.get(&path)).await.expect("not blocked");
+    // Requests so far: the timed-out one, the slow one, the parked one.
+    tokio::time::timeout(PROMPTLY, h.server.wait_for_requests(3))
+        .await
+        .expect("the parked request arrives");
+    let meanwhile = tokio::time::timeout(PROMPTLY, h.get(&path))
+        .await
+        .expect("not blocked");
     assert_eq!(meanwhile.status, StatusCode::OK);
 
     // And shutdown does not wait for the parked request; its client sees the failure.
-    tokio::time::timeout(PROMPTLY, h.server.shutdown()).await.expect("shutdown is prompt");
-    let parked = tokio::time::timeout(PROMPTLY, parked).await.unwrap().unwrap();
+    tokio::time::timeout(PROMPTLY, h.server.shutdown())
+        .await
+        .expect("shutdown is prompt");
+    let parked = tokio::time::timeout(PROMPTLY, parked)
+        .await
+        .unwrap()
+        .unwrap();
     match parked {
         Err(error) => assert!(!error.is_timeout(), "{error:?}"),
         Ok(response) => assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE),
@@ -801,13 +1118,25 @@ async fn shutdown_closes_connections_and_frees_the_port() {
     let h = Harness::start().await;
     let url = h.url(MESSAGES);
     // A client holding an unread huge body must not keep the server alive.
-    h.server.inject(Fault::new(FaultKind::OversizedBody { bytes: 64 * 1024 * 1024 }));
+    h.server.inject(Fault::new(FaultKind::OversizedBody {
+        bytes: 64 * 1024 * 1024,
+    }));
     let unread = h.api_key(Method::GET, MESSAGES).send().await.unwrap();
     assert_eq!(unread.status(), StatusCode::OK);
 
-    tokio::time::timeout(PROMPTLY, h.server.shutdown()).await.expect("shutdown is prompt");
-    assert!(unread.bytes().await.is_err(), "the rest of the body never comes");
-    let refused = h.http.get(url).send().await.expect_err("nobody listens any more");
+    tokio::time::timeout(PROMPTLY, h.server.shutdown())
+        .await
+        .expect("shutdown is prompt");
+    assert!(
+        unread.bytes().await.is_err(),
+        "the rest of the body never comes"
+    );
+    let refused = h
+        .http
+        .get(url)
+        .send()
+        .await
+        .expect_err("nobody listens any more");
     assert!(refused.is_connect() || refused.is_request(), "{refused:?}");
 }
 
@@ -816,10 +1145,17 @@ async fn dropping_the_server_stops_it() {
     let server = InboxServer::start().await.unwrap();
     let url = format!("{}{MESSAGES}", server.base_url());
     let client = reqwest::Client::new();
-    assert_eq!(client.get(&url).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        client.get(&url).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
     drop(server);
     // The listener and every connection (also the client's pooled one) refuse from now on:
     // a stream accepted before the shutdown task ran fails on its first read.
-    let error = client.get(&url).send().await.expect_err("the dropped server answered");
+    let error = client
+        .get(&url)
+        .send()
+        .await
+        .expect_err("the dropped server answered");
     assert!(error.is_connect() || error.is_request(), "{error:?}");
 }

@@ -144,7 +144,8 @@ pub enum FaultKind {
     /// Answer `200` with the body `{not json`.
     InvalidJson,
     /// Wait this long, then process the request normally. Other requests are served meanwhile;
-    /// shutting the server down ends the wait early (the client then sees the connection close).
+    /// shutting the server down ends the wait early (the client then sees the connection
+    /// close, or a 503 if the answer wins the race).
     Delay(Duration),
     /// Answer `200` with a syntactically valid JSON object of exactly `bytes` bytes (at least
     /// 16), streamed in chunks: `{"padding":"xxxx…"}`.

@@ -3,7 +3,6 @@
 //! Handlers run after the gateway: the request is recorded, faults are applied and the caller
 //! is authenticated. They validate, touch the store under its lock, and answer.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Path, State};
@@ -13,14 +12,14 @@ use axum::{middleware, Extension, Router};
 use bytes::Bytes;
 use http::{StatusCode, Uri};
 use serde_json::{json, Map, Value};
-use uuid::Uuid;
 
 use super::config::{Participant, ServerConfig};
 use super::gateway::{self, Caller};
 use super::paging::{self, Anchor, Cursor, Order};
+use super::query::{query_params, ListQuery};
 use super::server::Shared;
 use super::validate;
-use super::wire::{self, AppError, Violation};
+use super::wire::{self, AppError};
 
 /// The whole application: routes, fallbacks and the gateway around them.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
@@ -74,7 +73,7 @@ async fn get_conversation(
     Path(conversation_id): Path<String>,
 ) -> Response {
     let Some(id) = wire::parse_guid(&conversation_id) else {
-        return wire::validation_error(&[guid_violation("conversationId")]);
+        return wire::validation_error(&[wire::guid_violation("conversationId")]);
     };
     match shared.store().conversation(id) {
         Some(conversation) => {
@@ -195,12 +194,6 @@ fn parse_body(body: &[u8]) -> Result<Value, AppError> {
     }
 }
 
-fn guid_violation(field: &str) -> Violation {
-    Violation::new(field, "FORMAT", "must be a valid GUID")
-        .rule_name("GUID")
-        .data(json!({ "type": "GUID" }))
-}
-
 /// The identity written to `sender` for `sendAs: CALLER`.
 fn caller_identity(config: &ServerConfig, caller: Caller) -> Value {
     match caller {
@@ -269,202 +262,4 @@ fn accepted_message(request: &Value, sequence: i64, sender: Value, caller: Calle
         }
     }
     message
-}
-
-/// The query parameters (first occurrence wins). The JS SDK's `.r` form, base64url JSON of
-/// the whole request, is flattened into the same dotted names.
-fn query_params(uri: &Uri) -> Result<HashMap<String, String>, AppError> {
-    let pairs = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(uri)
-        .map_err(|_| AppError::invalid_argument("the query string is malformed"))?
-        .0;
-    let mut params = HashMap::new();
-    for (key, value) in pairs {
-        if key == ".r" {
-            let request = wire::base64url_decode(&value)
-                .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
-                .ok_or_else(|| {
-                    AppError::invalid_argument("the `.r` parameter is not base64url JSON")
-                })?;
-            flatten(&request, "", &mut params);
-        } else {
-            params.entry(key).or_insert(value);
-        }
-    }
-    Ok(params)
-}
-
-fn flatten(value: &Value, prefix: &str, params: &mut HashMap<String, String>) {
-    match value {
-        Value::Object(object) => {
-            for (key, value) in object {
-                let key = if prefix.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{prefix}.{key}")
-                };
-                flatten(value, &key, params);
-            }
-        }
-        Value::String(text) => {
-            params
-                .entry(prefix.to_owned())
-                .or_insert_with(|| text.clone());
-        }
-        Value::Null => {}
-        other => {
-            params
-                .entry(prefix.to_owned())
-                .or_insert_with(|| other.to_string());
-        }
-    }
-}
-
-/// A validated ListMessages query.
-struct ListQuery {
-    conversation_id: Uuid,
-    visibility: String,
-    order: Order,
-    limit: usize,
-    anchor: Option<Anchor>,
-}
-
-impl ListQuery {
-    const DEFAULT_LIMIT: usize = 30;
-    const MAX_LIMIT: i64 = 100;
-
-    fn parse(params: &HashMap<String, String>) -> Result<ListQuery, Vec<Violation>> {
-        let mut violations = Vec::new();
-        let param = |name: &str| params.get(name).map(String::as_str);
-        let required = |field: &str| Violation::new(field, "REQUIRED_FIELD", "is required");
-
-        let conversation_id = match param("conversationId") {
-            None => {
-                violations.push(required("conversationId"));
-                None
-            }
-            Some(text) => {
-                let id = wire::parse_guid(text);
-                if id.is_none() {
-                    violations.push(guid_violation("conversationId"));
-                }
-                id
-            }
-        };
-        let visibility = match param("visibility") {
-            None => {
-                violations.push(required("visibility"));
-                None
-            }
-            Some(v @ ("BUSINESS_AND_PARTICIPANT" | "BUSINESS")) => Some(v.to_owned()),
-            Some(_) => {
-                violations.push(
-                    Violation::new(
-                        "visibility",
-                        "INVALID_ENUM_VALUE",
-                        "must be one of BUSINESS_AND_PARTICIPANT, BUSINESS",
-                    )
-                    .data(json!({ "allowed": ["BUSINESS_AND_PARTICIPANT", "BUSINESS"] })),
-                );
-                None
-            }
-        };
-        let limit = match param("paging.limit").map(str::parse::<i64>) {
-            None | Some(Ok(0)) => Self::DEFAULT_LIMIT,
-            Some(Ok(limit)) if (1..=Self::MAX_LIMIT).contains(&limit) => limit as usize,
-            Some(Ok(limit)) if limit > Self::MAX_LIMIT => {
-                violations.push(
-                    Violation::new("paging.limit", "MAX", "must be at most 100")
-                        .data(json!({ "max": Self::MAX_LIMIT })),
-                );
-                Self::DEFAULT_LIMIT
-            }
-            Some(Ok(_)) => {
-                violations.push(
-                    Violation::new("paging.limit", "MIN", "must be at least 0")
-                        .data(json!({ "min": 0 })),
-                );
-                Self::DEFAULT_LIMIT
-            }
-            Some(Err(_)) => {
-                violations.push(
-                    Violation::new("paging.limit", "TYPE", "must be an integer")
-                        .data(json!({ "type": "int32" })),
-                );
-                Self::DEFAULT_LIMIT
-            }
-        };
-        if let Some(field_name) = param("sorting.fieldName") {
-            if field_name != "sequence" {
-                violations.push(
-                    Violation::new(
-                        "sorting.fieldName",
-                        "INVALID_ARGUMENT",
-                        "only `sequence` is supported",
-                    )
-                    .data(json!({ "allowed": ["sequence"] })),
-                );
-            }
-        }
-        let order = match param("sorting.order") {
-            None => None,
-            Some(text) => {
-                let order = Order::parse(text);
-                if order.is_none() {
-                    violations.push(
-                        Violation::new(
-                            "sorting.order",
-                            "INVALID_ENUM_VALUE",
-                            "must be ASC or DESC",
-                        )
-                        .data(json!({ "allowed": ["ASC", "DESC"] })),
-                    );
-                }
-                order
-            }
-        };
-        let cursor = match param("paging.cursor") {
-            None => None,
-            Some(text) => {
-                let cursor = Cursor::decode(text);
-                if cursor.is_none() {
-                    violations.push(cursor_violation("is not a cursor returned by this server"));
-                }
-                cursor
-            }
-        };
-        let (Some(conversation_id), Some(visibility)) = (conversation_id, visibility) else {
-            return Err(violations);
-        };
-        if !violations.is_empty() {
-            return Err(violations);
-        }
-        let order = match cursor {
-            None => order.unwrap_or(Order::Desc),
-            Some(ref cursor) => {
-                let same_query = cursor.conversation_id == conversation_id
-                    && cursor.visibility == visibility
-                    && order.is_none_or(|order| order == cursor.order);
-                if !same_query {
-                    return Err(vec![cursor_violation(
-                        "belongs to a different query: keep conversationId, visibility and \
-                         sorting the same while paging",
-                    )]);
-                }
-                cursor.order
-            }
-        };
-        Ok(ListQuery {
-            conversation_id,
-            visibility,
-            order,
-            limit,
-            anchor: cursor.map(|cursor| cursor.anchor),
-        })
-    }
-}
-
-fn cursor_violation(description: &str) -> Violation {
-    Violation::new("paging.cursor", "FORMAT", description)
-        .rule_name("CURSOR")
-        .data(json!({}))
 }

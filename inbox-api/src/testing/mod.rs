@@ -126,6 +126,7 @@ mod gateway;
 mod handlers;
 mod listener;
 mod paging;
+mod query;
 mod record;
 mod server;
 mod store;

@@ -208,11 +208,7 @@ impl Checker {
             return;
         };
         if value.as_str().and_then(wire::parse_guid).is_none() {
-            self.push(
-                Violation::new(field, "FORMAT", "must be a valid GUID")
-                    .rule_name("GUID")
-                    .data(json!({ "type": "GUID" })),
-            );
+            self.push(wire::guid_violation(field));
         }
     }
 

@@ -60,6 +60,13 @@ impl Violation {
     }
 }
 
+/// The violation for a malformed GUID.
+pub(crate) fn guid_violation(field: &str) -> Violation {
+    Violation::new(field, "FORMAT", "must be a valid GUID")
+        .rule_name("GUID")
+        .data(json!({ "type": "GUID" }))
+}
+
 /// A JSON response with `content-type: application/json`.
 pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
     let mut response = (status, body.to_string()).into_response();
