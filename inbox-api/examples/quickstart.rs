@@ -18,9 +18,8 @@ use inbox_api::auth::Auth;
 use inbox_api::operations::ListMessagesOptions;
 use inbox_api::testing::InboxServer;
 use inbox_api::types::{
-    BasicMessageData, BasicMessageDataData, BasicMessagePayload, GetOrCreateConversationRequest,
-    Message, MessageContent, MessageContentPayload, MessageDirection, MessageVisibility,
-    ParticipantId, ParticipantIdId, SendMessageRequest,
+    BasicMessageDataData, GetOrCreateConversationRequest, Message, MessageContent,
+    MessageContentPayload, MessageVisibility, ParticipantId, SendMessageRequest,
 };
 use inbox_api::Client;
 use uuid::Uuid;
@@ -86,9 +85,7 @@ async fn run() -> Result<(), BoxError> {
     };
 
     // 1. The contact's conversation (there is at most one per participant).
-    let participant = ParticipantId {
-        id: Some(ParticipantIdId::ContactId(contact_id)),
-    };
+    let participant = ParticipantId::contact(contact_id);
     let created = client
         .get_or_create_conversation(&GetOrCreateConversationRequest::new(participant))
         .await?;
@@ -104,19 +101,7 @@ async fn run() -> Result<(), BoxError> {
     println!("Conversation {conversation_id} ({how}) with contact {contact_id}");
 
     // 2. A text message from the business, visible to the contact.
-    let content = MessageContent {
-        payload: Some(MessageContentPayload::Basic(BasicMessagePayload {
-            items: Some(vec![BasicMessageData {
-                data: Some(BasicMessageDataData::Text("Hello from inbox-api!".into())),
-            }]),
-        })),
-        ..MessageContent::default()
-    };
-    let message = Message::new(
-        content,
-        MessageDirection::BusinessToParticipant,
-        MessageVisibility::BusinessAndParticipant,
-    );
+    let message = Message::from_business(MessageContent::text("Hello from inbox-api!"));
     let sent = client
         .send_message(&SendMessageRequest::new(conversation_id, message))
         .await?;

@@ -27,6 +27,7 @@
 //! ```
 
 pub mod auth;
+pub mod builders;
 pub mod client;
 pub mod drift;
 pub mod error;
