@@ -303,6 +303,30 @@ pub struct Param {
     pub limits: Limits,
     /// `Some` when deprecated.
     pub deprecated: Option<Deprecation>,
+    /// How a list or object value is written (OpenAPI `style`).
+    pub style: ParamStyle,
+    /// OpenAPI `explode`: list items and object properties written separately.
+    pub explode: bool,
+}
+
+/// OpenAPI parameter styles (with `explode`, they decide how lists and objects are written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// Query `form`: a list is repeated `name=item` pairs (exploded) or one comma-separated
+    /// value; an object is one pair per property (exploded) or `name=key,value,...`.
+    Form,
+    /// Query `spaceDelimited`: items (or keys and values) joined by spaces.
+    SpaceDelimited,
+    /// Query `pipeDelimited`: items (or keys and values) joined by `|`.
+    PipeDelimited,
+    /// Query `deepObject`: `name[key]=value` per property.
+    DeepObject,
+    /// Path `simple` (the default): `value`, `a,b`, `key,value` or `key=value`.
+    Simple,
+    /// Path `label`: the value after a `.`.
+    Label,
+    /// Path `matrix`: `;name=value`.
+    Matrix,
 }
 
 /// A JSON request body.

@@ -52,7 +52,19 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
         d.line_col = locator.locate("#/openapi");
         return Err(fail(d));
     }
-    let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
+    // Schemas first, deepest first: openapiv3's deserializer backtracks through every level of
+    // nesting above an invalid schema, which takes exponential time in the depth.
+    if let Err((pointer, message)) = with_deep_stack(|| check_schemas(&raw)) {
+        let mut d = Diagnostic::error(
+            pointer.clone(),
+            format!("not a valid OpenAPI 3.0 schema here: {message}"),
+        );
+        d.line_col = locator.locate(&pointer);
+        return Err(fail(d));
+    }
+    let doc: Result<openapiv3::OpenAPI, _> =
+        with_deep_stack(|| serde_path_to_error::deserialize(&raw));
+    let doc = doc.map_err(|e| {
         let pointer = pointer_of_path(e.path());
         let mut d = Diagnostic::error(
             pointer.clone(),
@@ -62,6 +74,128 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
         fail(d)
     })?;
     Ok(Loaded { doc, raw, locator })
+}
+
+/// Deserializes every schema of the document on its own, children before parents; the first
+/// invalid one is returned as (pointer, message).
+fn check_schemas(raw: &serde_json::Value) -> Result<(), (String, String)> {
+    use crate::diagnostics::join;
+    use serde_json::Value;
+    /// Keys whose values are data or extensions, never schemas.
+    fn is_data(key: &str) -> bool {
+        matches!(key, "example" | "examples" | "default" | "enum") || key.starts_with("x-")
+    }
+    /// Schemas are checked at every `CHECK_EVERY` levels of height, so an invalid schema is at
+    /// most that many levels below a check (or below the top), bounding the backtracking.
+    const CHECK_EVERY: usize = 6;
+    /// Visits `node` (a schema when `in_schema`), checking schemas in post-order; returns the
+    /// height of the schema nesting below and including `node`.
+    fn visit(node: &Value, pointer: &str, in_schema: bool) -> Result<usize, (String, String)> {
+        let Value::Object(map) = node else {
+            if let Value::Array(items) = node {
+                if !in_schema {
+                    for (i, item) in items.iter().enumerate() {
+                        visit(item, &join(pointer, &i.to_string()), false)?;
+                    }
+                }
+            }
+            return Ok(usize::from(in_schema));
+        };
+        let mut below = 0;
+        for (key, value) in map {
+            let at = join(pointer, key);
+            if is_data(key) {
+                continue;
+            }
+            if in_schema {
+                match key.as_str() {
+                    "properties" => {
+                        if let Value::Object(properties) = value {
+                            for (name, property) in properties {
+                                below = below.max(visit(property, &join(&at, name), true)?);
+                            }
+                        }
+                    }
+                    "items" | "not" => below = below.max(visit(value, &at, true)?),
+                    "additionalProperties" if value.is_object() => {
+                        below = below.max(visit(value, &at, true)?)
+                    }
+                    "allOf" | "oneOf" | "anyOf" => {
+                        if let Value::Array(members) = value {
+                            for (i, member) in members.iter().enumerate() {
+                                let member_at = join(&at, &i.to_string());
+                                below = below.max(visit(member, &member_at, true)?);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            } else if key == "schema" {
+                visit(value, &at, true)?;
+            } else if key == "schemas" && pointer == "#/components" {
+                if let Value::Object(schemas) = value {
+                    for (name, schema) in schemas {
+                        visit(schema, &join(&at, name), true)?;
+                    }
+                }
+            } else {
+                visit(value, &at, false)?;
+            }
+        }
+        if !in_schema {
+            return Ok(0);
+        }
+        let height = below + 1;
+        if height % CHECK_EVERY == 0 {
+            check(node, pointer)?;
+        }
+        Ok(height)
+    }
+    fn check(node: &Value, pointer: &str) -> Result<(), (String, String)> {
+        let result: Result<openapiv3::ReferenceOr<openapiv3::Schema>, _> =
+            serde_path_to_error::deserialize(node);
+        result.map(|_| ()).map_err(|e| {
+            let mut at = pointer.to_owned();
+            for segment in e.path().iter() {
+                if let serde_path_to_error::Segment::Map { key } = segment {
+                    at = join(&at, key);
+                } else if let serde_path_to_error::Segment::Seq { index } = segment {
+                    at = join(&at, &index.to_string());
+                }
+            }
+            (at, e.inner().to_string())
+        })
+    }
+    visit(raw, "#", false).map(|_| ())
+}
+
+/// Stack for the recursive passes (deserializing, resolving, emitting): deeply nested
+/// schemas recurse deeply, and the caller's thread may have a small stack (2 MiB for test
+/// threads). Only touched pages are ever allocated.
+const DEEP_STACK: usize = 256 << 20;
+
+/// Runs `f` on a thread with a [`DEEP_STACK`]-sized stack (on the current thread when no
+/// thread can be spawned). Pure computation: no IO, same result either way.
+pub(crate) fn with_deep_stack<R: Send, F: FnOnce() -> R + Send>(f: F) -> R {
+    let cell = std::sync::Mutex::new(Some(f));
+    let take = || cell.lock().ok().and_then(|mut f| f.take());
+    let on_thread = std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("codegen".to_owned())
+            .stack_size(DEEP_STACK)
+            .spawn_scoped(scope, || take().map(|f| f()));
+        match spawned {
+            Ok(handle) => match handle.join() {
+                Ok(result) => result,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) => None,
+        }
+    });
+    match on_thread {
+        Some(result) => result,
+        None => (take().expect("the closure runs once"))(),
+    }
 }
 
 fn strip_location(message: &str) -> String {
@@ -183,6 +317,10 @@ impl Locator {
         loop {
             if let Some((_, line, col)) = self.entries.iter().find(|(p, _, _)| p == candidate) {
                 return Some((*line, *col));
+            }
+            if candidate == "#" {
+                // The document itself (or a missing top-level key) starts the text.
+                return Some((1, 1));
             }
             let cut = candidate.rfind('/')?;
             candidate = &candidate[..cut];

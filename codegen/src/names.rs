@@ -115,7 +115,15 @@ pub fn type_name(spec_name: &str) -> String {
 
 /// Rust enum variant name for a wire value: `BUSINESS_TO_PARTICIPANT` -> `BusinessToParticipant`.
 pub fn variant_name(wire: &str) -> String {
-    let mut name = ascii_words(wire).to_upper_camel_case();
+    // A sign is the only thing telling `-1` from `+1`.
+    let signed = match wire.strip_prefix('-') {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => format!("minus {rest}"),
+        _ => match wire.strip_prefix('+') {
+            Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => format!("plus {rest}"),
+            _ => wire.to_owned(),
+        },
+    };
+    let mut name = ascii_words(&signed).to_upper_camel_case();
     if name.is_empty() {
         name = if wire.is_empty() {
             "Empty".to_owned()
@@ -230,6 +238,8 @@ mod tests {
             ),
             (variant_name("unrecognized"), "UnrecognizedValue"),
             (variant_name("1"), "V1"),
+            (variant_name("-1"), "Minus1"),
+            (variant_name("+1.5"), "Plus15"),
             (variant_name(""), "Empty"),
             (variant_name("-"), "Symbol"),
             (field_name("createdDate"), "created_date"),
@@ -254,6 +264,9 @@ mod tests {
             assert_eq!(got, want);
         }
         assert_eq!(place_suffix("#/components/schemas/a").len(), 6);
-        assert_ne!(place_suffix("#/components/schemas/a"), place_suffix("#/components/schemas/b"));
+        assert_ne!(
+            place_suffix("#/components/schemas/a"),
+            place_suffix("#/components/schemas/b")
+        );
     }
 }

@@ -87,10 +87,30 @@ pub mod keywords {
     mod validation;
 }
 
+/// `codegen/tests/fixtures/lenient_collisions.yaml`.
+#[rustfmt::skip]
+#[path = "../../codegen/tests/fixtures/lenient_collisions"]
+pub mod lenient_collisions {
+    pub mod types;
+    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
+    #[allow(dead_code, unused_imports)]
+    mod validation;
+}
+
 /// `codegen/tests/fixtures/maps.yaml`.
 #[rustfmt::skip]
 #[path = "../../codegen/tests/fixtures/maps"]
 pub mod maps {
+    pub mod types;
+    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
+    #[allow(dead_code, unused_imports)]
+    mod validation;
+}
+
+/// `codegen/tests/fixtures/names.yaml`.
+#[rustfmt::skip]
+#[path = "../../codegen/tests/fixtures/names"]
+pub mod names {
     pub mod types;
     // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
     #[allow(dead_code, unused_imports)]
@@ -141,6 +161,26 @@ pub mod recursive {
 #[rustfmt::skip]
 #[path = "../../codegen/tests/fixtures/struct"]
 pub mod r#struct {
+    pub mod types;
+    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
+    #[allow(dead_code, unused_imports)]
+    mod validation;
+}
+
+/// `codegen/tests/fixtures/styles.yaml`.
+#[rustfmt::skip]
+#[path = "../../codegen/tests/fixtures/styles"]
+pub mod styles {
+    pub mod types;
+    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
+    #[allow(dead_code, unused_imports)]
+    mod validation;
+}
+
+/// `codegen/tests/fixtures/unions.yaml`.
+#[rustfmt::skip]
+#[path = "../../codegen/tests/fixtures/unions"]
+pub mod unions {
     pub mod types;
     // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
     #[allow(dead_code, unused_imports)]

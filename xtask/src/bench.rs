@@ -49,6 +49,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(("__phases", rest)) = args.split_first().map(|(a, r)| (a.as_str(), r)) {
         return phases::child(rest);
     }
+    if let Some("help" | "--help" | "-h") = args.first().map(String::as_str) {
+        print!("{USAGE}");
+        return Ok(());
+    }
     if cfg!(debug_assertions) && std::env::var_os("XTASK_BENCH_DEBUG").is_none() {
         return reexec_release(args);
     }
@@ -56,6 +60,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some((c, rest)) if !c.starts_with('-') => (c.as_str(), rest),
         _ => ("all", args),
     };
+    const COMMANDS: &[&str] = &[
+        "gen",
+        "scale",
+        "github",
+        "github-check",
+        "client",
+        "peers",
+        "peers-check",
+        "all",
+    ];
+    if !COMMANDS.contains(&command) {
+        return Err(format!("unknown bench `{command}`\n\n{USAGE}"));
+    }
     let mut flags = Flags::new(rest);
     let options = Options {
         runs: flags
@@ -95,8 +112,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             step("client", client::bench(&cx))?;
             step("peers", peers::bench(&cx))?;
         }
-        "help" | "--help" | "-h" => print!("{USAGE}"),
-        other => return Err(format!("unknown bench `{other}`\n\n{USAGE}")),
+        _ => unreachable!("checked above"),
     }
     Ok(())
 }
@@ -341,18 +357,26 @@ pub(crate) fn run_timed(program: &Path, args: &[&str], dir: &Path) -> Result<Tim
     })
 }
 
+/// Compile errors grouped by message: (message kind, count, first location).
+pub(crate) type ErrorGroups = Vec<(String, usize, String)>;
+
 /// `cargo check --manifest-path DIR/Cargo.toml`: success, wall time, and the errors grouped by
-/// message (count, first location).
+/// message.
 pub(crate) fn cargo_check(
     cx: &Context,
     dir: &Path,
-) -> Result<(bool, Duration, Vec<(String, usize, String)>), String> {
+) -> Result<(bool, Duration, ErrorGroups), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let started = std::time::Instant::now();
     let output = std::process::Command::new(cargo)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", cx.target_dir())
-        .args(["check", "--quiet", "--message-format=short", "--manifest-path"])
+        .args([
+            "check",
+            "--quiet",
+            "--message-format=short",
+            "--manifest-path",
+        ])
         .arg(dir.join("Cargo.toml"))
         .output()
         .map_err(|e| format!("error: cannot run cargo: {e}"))?;
@@ -379,7 +403,7 @@ pub(crate) fn cargo_check(
             String::new(),
         ));
     }
-    groups.sort_by(|a, b| b.1.cmp(&a.1));
+    groups.sort_by_key(|g| std::cmp::Reverse(g.1));
     Ok((output.status.success(), wall, groups))
 }
 
@@ -408,8 +432,11 @@ fn machine() -> String {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_default();
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
     format!(
-        "machine: {cpu}, {cores} cores, {memory} RAM, Linux {}, {rustc}\n",
-        kernel.trim()
+        "machine: {cpu}, {cores} cores, {memory} RAM, Linux {}, {rustc}; load average at start {}\n",
+        kernel.trim(),
+        load.join(" ")
     )
 }

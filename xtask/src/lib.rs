@@ -1,6 +1,7 @@
 //! Library side of `cargo xtask`, so tests can drive the same code the commands run.
 
 pub mod bench;
+pub mod corpus;
 pub mod regen;
 pub mod report;
 pub mod new_client;

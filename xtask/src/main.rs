@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use xtask::{bench, new_client, regen};
+use xtask::{bench, corpus, new_client, regen};
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
@@ -23,6 +23,12 @@ commands:
                --out DIR     where to write the crate
                --name NAME   crate name (default from the file name)
                --strict      fail on unsupported constructs instead of skipping them
+  corpus     new-client + cargo check for every document of a corpus, as a table
+               --dir DIR     documents to run (default: @readme/oas-examples, via npm pack)
+               --filter STR  only documents whose path contains STR
+               --subset      only the fixed CI subset
+               --strict      fail on unsupported constructs instead of skipping them
+               --no-check    generate only
   bench      benchmarks: generator phases, scaling, GitHub's spec, client overhead, peers
                (release build; `cargo xtask bench help` lists the sub-commands)
 ";
@@ -36,6 +42,7 @@ fn main() -> ExitCode {
     let result = match command.as_str() {
         "regen" => regen::run(rest),
         "new-client" => new_client::run(rest),
+        "corpus" => corpus::run(rest),
         "bench" => bench::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

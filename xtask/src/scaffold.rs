@@ -12,25 +12,72 @@ use std::path::Path;
 
 /// Runtime modules copied from `inbox-api/src` (everything hand-written that does not depend
 /// on the Inbox spec itself).
-const RUNTIME_FILES: &[&str] = &["auth.rs", "client.rs", "drift.rs", "error.rs", "paging.rs", "retry.rs", "runtime/mod.rs", "runtime/int64.rs", "runtime/lenient_int.rs", "runtime/query.rs", "runtime/union.rs", "runtime/validate.rs"];
+const RUNTIME_FILES: &[&str] = &[
+    "auth.rs",
+    "client.rs",
+    "drift.rs",
+    "error.rs",
+    "paging.rs",
+    "retry.rs",
+    "runtime/mod.rs",
+    "runtime/int64.rs",
+    "runtime/lenient_int.rs",
+    "runtime/query.rs",
+    "runtime/union.rs",
+    "runtime/validate.rs",
+];
 
 /// Dependencies of the runtime, taken from `[workspace.dependencies]`.
-const RUNTIME_DEPENDENCIES: &[&str] = &["reqwest", "serde", "serde_json", "tokio", "chrono", "uuid", "thiserror", "tracing", "futures", "bytes", "http", "rand"];
+const RUNTIME_DEPENDENCIES: &[&str] = &[
+    "reqwest",
+    "serde",
+    "serde_json",
+    "tokio",
+    "chrono",
+    "uuid",
+    "thiserror",
+    "tracing",
+    "futures",
+    "bytes",
+    "http",
+    "rand",
+];
 
 /// Writes a complete crate named `name` into `dir`: Cargo.toml, Cargo.lock, `src/lib.rs`, the
 /// runtime and `src/generated/`. Existing generated files are replaced; other files are kept.
-pub fn write_client_crate(root: &Path, dir: &Path, name: &str, title: &str, files: &[codegen::GeneratedFile]) -> Result<(), String> {
+pub fn write_client_crate(
+    root: &Path,
+    dir: &Path,
+    name: &str,
+    title: &str,
+    files: &[codegen::GeneratedFile],
+) -> Result<(), String> {
     write_crate(root, dir, name, title, files, true)
 }
 
 /// Like [`write_client_crate`], for a member of an enclosing workspace (the corpus run checks
 /// many crates in one workspace): no `[workspace]` table and no Cargo.lock of its own.
-pub fn write_member_crate(root: &Path, dir: &Path, name: &str, title: &str, files: &[codegen::GeneratedFile]) -> Result<(), String> {
+pub fn write_member_crate(
+    root: &Path,
+    dir: &Path,
+    name: &str,
+    title: &str,
+    files: &[codegen::GeneratedFile],
+) -> Result<(), String> {
     write_crate(root, dir, name, title, files, false)
 }
 
-fn write_crate(root: &Path, dir: &Path, name: &str, title: &str, files: &[codegen::GeneratedFile], standalone: bool) -> Result<(), String> {
-    let io = |what: &str, path: &Path, e: std::io::Error| format!("error: cannot {what} {}: {e}", path.display());
+fn write_crate(
+    root: &Path,
+    dir: &Path,
+    name: &str,
+    title: &str,
+    files: &[codegen::GeneratedFile],
+    standalone: bool,
+) -> Result<(), String> {
+    let io = |what: &str, path: &Path, e: std::io::Error| {
+        format!("error: cannot {what} {}: {e}", path.display())
+    };
     let src = dir.join("src");
     fs::create_dir_all(src.join("runtime")).map_err(|e| io("create", &src, e))?;
     let generated = src.join("generated");
@@ -51,7 +98,10 @@ fn write_crate(root: &Path, dir: &Path, name: &str, title: &str, files: &[codege
     }
     let has_events = files.iter().any(|f| f.path == "events.rs");
     write_if_changed(&src.join("lib.rs"), &lib_rs(name, title, has_events))?;
-    write_if_changed(&dir.join("Cargo.toml"), &cargo_toml(root, name, standalone)?)?;
+    write_if_changed(
+        &dir.join("Cargo.toml"),
+        &cargo_toml(root, name, standalone)?,
+    )?;
     let lock = root.join("Cargo.lock");
     if standalone && lock.exists() && !dir.join("Cargo.lock").exists() {
         fs::copy(&lock, dir.join("Cargo.lock")).map_err(|e| io("copy", &lock, e))?;
@@ -111,20 +161,36 @@ pub mod operations {{
 /// Cargo.toml of the crate, with the workspace's pinned dependency versions.
 fn cargo_toml(root: &Path, name: &str, standalone: bool) -> Result<String, String> {
     let manifest_path = root.join("Cargo.toml");
-    let manifest = fs::read_to_string(&manifest_path).map_err(|e| format!("error: cannot read {}: {e}", manifest_path.display()))?;
-    let section = manifest.split("[workspace.dependencies]").nth(1).unwrap_or_default();
+    let manifest = fs::read_to_string(&manifest_path)
+        .map_err(|e| format!("error: cannot read {}: {e}", manifest_path.display()))?;
+    let section = manifest
+        .split("[workspace.dependencies]")
+        .nth(1)
+        .unwrap_or_default();
     let section = section.split("\n[").next().unwrap_or_default();
     let mut dependencies = String::new();
     for dep in RUNTIME_DEPENDENCIES {
         let line = section
             .lines()
             .find(|l| l.split('=').next().map(str::trim) == Some(dep))
-            .ok_or_else(|| format!("error: `{dep}` is missing from [workspace.dependencies] in {}", manifest_path.display()))?;
+            .ok_or_else(|| {
+                format!(
+                    "error: `{dep}` is missing from [workspace.dependencies] in {}",
+                    manifest_path.display()
+                )
+            })?;
         dependencies.push_str(line.trim());
         dependencies.push('\n');
     }
-    let edition = manifest.lines().find(|l| l.starts_with("edition")).unwrap_or("edition = \"2021\"");
-    let workspace = if standalone { "# A standalone crate, not a member of any enclosing workspace.\n[workspace]\n\n" } else { "" };
+    let edition = manifest
+        .lines()
+        .find(|l| l.starts_with("edition"))
+        .unwrap_or("edition = \"2021\"");
+    let workspace = if standalone {
+        "# A standalone crate, not a member of any enclosing workspace.\n[workspace]\n\n"
+    } else {
+        ""
+    };
     Ok(format!(
         "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n{edition}\npublish = false\n\n{workspace}[dependencies]\n{dependencies}"
     ))

@@ -67,15 +67,25 @@ pub(crate) fn escape(text: &str) -> String {
 fn wrap_urls(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut rest = text;
-    while let Some(start) = ["http://", "https://"].iter().filter_map(|scheme| rest.find(scheme)).min() {
+    while let Some(start) = ["http://", "https://"]
+        .iter()
+        .filter_map(|scheme| rest.find(scheme))
+        .min()
+    {
         out.push_str(&rest[..start]);
         let candidate = &rest[start..];
-        let mut end = candidate.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`')).unwrap_or(candidate.len());
+        let mut end = candidate
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`'))
+            .unwrap_or(candidate.len());
         // Trailing punctuation and a closing parenthesis the URL did not open belong to the text.
         loop {
             let url = &candidate[..end];
-            let unbalanced_paren = url.ends_with(')') && url.matches(')').count() > url.matches('(').count();
-            if url.ends_with(['.', ',', ';', ':', '!', '?', '\\']) || unbalanced_paren || url.ends_with("\\]") {
+            let unbalanced_paren =
+                url.ends_with(')') && url.matches(')').count() > url.matches('(').count();
+            if url.ends_with(['.', ',', ';', ':', '!', '?', '\\'])
+                || unbalanced_paren
+                || url.ends_with("\\]")
+            {
                 end -= url.chars().next_back().map_or(1, char::len_utf8);
             } else {
                 break;

@@ -3,6 +3,7 @@
 mod docs;
 mod events;
 mod operations;
+mod params;
 mod types;
 mod validation;
 

@@ -216,7 +216,7 @@ pub(crate) fn has_value_limits(limits: &ir::Limits) -> bool {
         || limits.maximum.is_some()
 }
 
-fn emit_method(_api: &ir::Api, op: &ir::Operation) -> TokenStream {
+fn emit_method(api: &ir::Api, op: &ir::Operation) -> TokenStream {
     let name = ident(&op.name);
     let args = arguments(op);
     let response = response_type(op);
@@ -270,8 +270,7 @@ fn emit_method(_api: &ir::Api, op: &ir::Operation) -> TokenStream {
             .iter()
             .find(|p| p.location == ParamLocation::Path && p.wire_name == wire)
         {
-            let pname = ident(&p.name);
-            pieces.push(quote!(&encode_path_segment(&#pname.to_query())));
+            pieces.push(super::params::path_piece(api, p));
         }
         rest = &rest[start + len + 1..];
     }
@@ -293,18 +292,9 @@ fn emit_method(_api: &ir::Api, op: &ir::Operation) -> TokenStream {
     let query = if query_params.is_empty() {
         quote!(let query = Vec::new();)
     } else {
-        let pushes = query_params.iter().map(|p| {
-            let wire = &p.wire_name;
-            let pname = ident(&p.name);
-            match (&p.ty, p.required) {
-                (TypeRef::List(_), true) => quote!(query.push_each(#wire, &#pname);),
-                (TypeRef::List(_), false) => {
-                    quote!(query.push_each(#wire, options.#pname.as_deref().unwrap_or_default());)
-                }
-                (_, true) => quote!(query.push(#wire, &#pname);),
-                (_, false) => quote!(query.push_opt(#wire, options.#pname.as_ref());),
-            }
-        });
+        let pushes = query_params
+            .iter()
+            .map(|p| super::params::query_push(api, p));
         quote! {
             let mut query = Query::new();
             #(#pushes)*
@@ -336,7 +326,10 @@ fn emit_method(_api: &ir::Api, op: &ir::Operation) -> TokenStream {
         });
     let silence = uses_options.then(|| quote!(let _ = &options;));
     let execute = match &op.response {
-        Some(_) => quote!(self.execute(&OPERATION, RequestParts { path, query, body }).await),
+        Some(_) => quote!(
+            self.execute(&OPERATION, RequestParts { path, query, body })
+                .await
+        ),
         None => quote!(execute_empty(self, &OPERATION, RequestParts { path, query, body }).await),
     };
     quote! {

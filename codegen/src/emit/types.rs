@@ -61,8 +61,8 @@ pub(crate) fn rust_type(ty: &TypeRef) -> TokenStream {
 /// The runtime module that (de)serializes a non-default wire format, when one applies.
 fn with_module(wire: WireFormat, ty: &TypeRef) -> Option<&'static str> {
     let integer = |t: &TypeRef| matches!(t, TypeRef::Prim(Prim::I32 | Prim::I64));
-    let applies = integer(ty)
-        || matches!(ty, TypeRef::List(inner) | TypeRef::Map(inner) if integer(inner));
+    let applies =
+        integer(ty) || matches!(ty, TypeRef::List(inner) | TypeRef::Map(inner) if integer(inner));
     match wire {
         WireFormat::Plain => None,
         WireFormat::Int64String if applies => Some("crate::runtime::int64"),
@@ -293,7 +293,7 @@ fn emit_union(
                 let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
                 format!("`{property}` is {}.", values.join(" or "))
             }
-            _ => format!("The value is a `{}`.", example_name(&a.ty)),
+            _ => format!("The value as `{}`.", example_name(&a.ty)),
         };
         let doc = doc_attrs(&item_doc(&a.doc, &a.limits, false, None, &fallback));
         let with = match property {
@@ -323,13 +323,13 @@ fn emit_union(
             let entries = o.arms.iter().map(|a| {
                 let variant = ident(&a.name);
                 let values = &a.tag_values;
-                quote!(#variant: [#(#values),*])
+                quote!(#variant(#(#values),*))
             });
             (
                 quote!(#[derive(Clone, Debug, PartialEq)]),
                 TokenStream::new(),
                 Some(quote! {
-                    crate::runtime::tagged_union!(#name, #property, { #(#entries),* });
+                    crate::runtime::tagged_union!(#name, #property, #(#entries),*);
                 }),
             )
         }

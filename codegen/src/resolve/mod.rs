@@ -20,6 +20,10 @@ use crate::load::Loaded;
 /// Resolves a loaded spec. Returns the model and every diagnostic (warnings, and errors when
 /// the model is not usable).
 pub fn resolve(loaded: &Loaded, strict: bool) -> (ir::Api, Vec<Diagnostic>) {
+    crate::load::with_deep_stack(|| resolve_here(loaded, strict))
+}
+
+fn resolve_here(loaded: &Loaded, strict: bool) -> (ir::Api, Vec<Diagnostic>) {
     let pointed = pointed_schemas(&loaded.raw);
     let mut cx = Resolver::new(loaded, &pointed, strict);
     cx.register_components();
@@ -29,7 +33,9 @@ pub fn resolve(loaded: &Loaded, strict: bool) -> (ir::Api, Vec<Diagnostic>) {
     for (name, pointer) in cycles::box_recursive_fields(&mut cx.types) {
         cx.unsupported(
             &pointer,
-            format!("`{name}` is a $ref cycle with no schema in it (degraded to serde_json::Value)"),
+            format!(
+                "`{name}` is a $ref cycle with no schema in it (degraded to serde_json::Value)"
+            ),
         );
     }
     let mut diagnostics = std::mem::take(&mut cx.diagnostics);
@@ -68,11 +74,7 @@ pub(crate) struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
-    fn new(
-        loaded: &'a Loaded,
-        pointed: &'a BTreeMap<String, Pointed>,
-        strict: bool,
-    ) -> Self {
+    fn new(loaded: &'a Loaded, pointed: &'a BTreeMap<String, Pointed>, strict: bool) -> Self {
         Resolver {
             doc: &loaded.doc,
             strict,
@@ -136,10 +138,8 @@ impl<'a> Resolver<'a> {
             renamed = format!("{renamed}{}", crate::names::place_suffix(&renamed));
         }
         self.lenient_error(pointer, format!("{collision}; this one is `{renamed}`"));
-        self.claimed.insert(
-            renamed.clone(),
-            (spec_name.to_owned(), pointer.to_owned()),
-        );
+        self.claimed
+            .insert(renamed.clone(), (spec_name.to_owned(), pointer.to_owned()));
         Some(renamed)
     }
 
@@ -249,7 +249,7 @@ enum Pointed {
     /// A chain of references that ends at this component schema.
     Component(String),
     /// A schema written in place.
-    Schema(openapiv3::Schema),
+    Schema(Box<openapiv3::Schema>),
 }
 
 /// Every schema a local `$ref` points at outside `#/components/schemas`, by reference.
@@ -289,7 +289,9 @@ fn pointed_schemas(raw: &serde_json::Value) -> BTreeMap<String, Pointed> {
                 Some(next) if next.starts_with("#/") => target = next.to_owned(),
                 Some(_) => break,
                 None => {
-                    node = serde_json::from_value(found.clone()).ok().map(Pointed::Schema);
+                    node = serde_json::from_value(found.clone())
+                        .ok()
+                        .map(|schema| Pointed::Schema(Box::new(schema)));
                     break;
                 }
             }

@@ -42,11 +42,14 @@ pub(crate) fn resolve_operations(cx: &mut Resolver<'_>) -> Vec<ir::Operation> {
                 continue;
             };
             let taken = |operations: &[ir::Operation], name: &str| {
-                operations.iter().find(|o| {
-                    o.name == name
-                        || (o.pagination.is_some() && format!("{}_stream", o.name) == name)
-                        || (op.pagination.is_some() && format!("{name}_stream") == o.name)
-                }).map(|o| (o.operation_id.clone(), o.pointer.clone()))
+                operations
+                    .iter()
+                    .find(|o| {
+                        o.name == name
+                            || (o.pagination.is_some() && format!("{}_stream", o.name) == name)
+                            || (op.pagination.is_some() && format!("{name}_stream") == o.name)
+                    })
+                    .map(|o| (o.operation_id.clone(), o.pointer.clone()))
             };
             if let Some((other_id, other_pointer)) = taken(&operations, &op.name) {
                 let message = format!(
@@ -57,7 +60,11 @@ pub(crate) fn resolve_operations(cx: &mut Resolver<'_>) -> Vec<ir::Operation> {
                     cx.error(pointer, message);
                     continue;
                 }
-                let mut renamed = format!("{}_{}", names::unraw(&op.name), names::place_suffix(&pointer));
+                let mut renamed = format!(
+                    "{}_{}",
+                    names::unraw(&op.name),
+                    names::place_suffix(&pointer)
+                );
                 while taken(&operations, &renamed).is_some() {
                     renamed = format!("{renamed}_{}", names::place_suffix(&renamed));
                 }
@@ -123,7 +130,8 @@ fn resolve_operation<'a>(
         )
         .collect::<Vec<_>>();
     for (param, param_pointer) in all {
-        match resolve_param(cx, param, &param_pointer, &type_prefix) {
+        let operation_label = format!("{} {path}", method.to_ascii_uppercase());
+        match resolve_param(cx, param, &param_pointer, &type_prefix, &operation_label) {
             Ok(Some(p)) => {
                 params.retain(|q| !(q.wire_name == p.wire_name && q.location == p.location));
                 let mut p = p;
@@ -137,11 +145,18 @@ fn resolve_operation<'a>(
                         ok = false;
                         continue;
                     }
-                    let mut renamed = format!("{}_{}", names::unraw(&p.name), names::place_suffix(&param_pointer));
+                    let mut renamed = format!(
+                        "{}_{}",
+                        names::unraw(&p.name),
+                        names::place_suffix(&param_pointer)
+                    );
                     while params.iter().any(|q| q.name == renamed) {
                         renamed = format!("{renamed}_{}", names::place_suffix(&renamed));
                     }
-                    cx.lenient_error(&param_pointer, format!("{message}; this one is `{renamed}`"));
+                    cx.lenient_error(
+                        &param_pointer,
+                        format!("{message}; this one is `{renamed}`"),
+                    );
                     p.name = renamed;
                 }
                 params.push(p);
@@ -171,7 +186,10 @@ fn resolve_operation<'a>(
         if params.iter().any(|p| p.name == name) {
             name = format!("{}_path", names::unraw(&name));
         }
-        cx.lenient_error(pointer, format!("{message}; taken as a required string `{name}`"));
+        cx.lenient_error(
+            pointer,
+            format!("{message}; taken as a required string `{name}`"),
+        );
         params.push(ir::Param {
             name,
             wire_name: segment,
@@ -182,6 +200,8 @@ fn resolve_operation<'a>(
             wire: ir::WireFormat::Plain,
             limits: ir::Limits::default(),
             deprecated: None,
+            style: ir::ParamStyle::Simple,
+            explode: false,
         });
     }
 
@@ -269,9 +289,9 @@ fn request_body<'a>(
                 let name = reference
                     .strip_prefix("#/components/requestBodies/")
                     .map(|n| n.replace("~1", "/").replace("~0", "~"));
-                let found = name.as_ref().and_then(|name| {
-                    cx.doc.components.as_ref()?.request_bodies.get(name)
-                });
+                let found = name
+                    .as_ref()
+                    .and_then(|name| cx.doc.components.as_ref()?.request_bodies.get(name));
                 match found {
                     Some(next) => {
                         body = next;
@@ -328,7 +348,7 @@ fn resolve_body<'a>(
             cx.unsupported(
                 body_pointer,
                 format!(
-                    "request body of type {} (only JSON bodies are supported; the operation is skipped)",
+                    "request body of type {} (only JSON bodies are supported; the runtime sends JSON only); the operation is skipped",
                     kinds.join(", ")
                 ),
             );
@@ -370,7 +390,11 @@ fn resolve_param<'a>(
     param: &'a ReferenceOr<Parameter>,
     pointer: &str,
     type_prefix: &str,
+    operation: &str,
 ) -> Result<Option<ir::Param>, ()> {
+    // Unsupported constructs are reported where the operation uses them.
+    let use_site = pointer.to_owned();
+    let skipped = |what: &str| format!("{what}; operation `{operation}` is skipped");
     let (param, pointer) = match param {
         ReferenceOr::Item(p) => (p, pointer.to_owned()),
         ReferenceOr::Reference { reference } => {
@@ -392,9 +416,31 @@ fn resolve_param<'a>(
             }
         }
     };
-    let (data, location) = match param {
-        Parameter::Query { parameter_data, .. } => (parameter_data, ParamLocation::Query),
-        Parameter::Path { parameter_data, .. } => (parameter_data, ParamLocation::Path),
+    let (data, location, style) = match param {
+        Parameter::Query {
+            parameter_data,
+            style,
+            ..
+        } => {
+            let style = match style {
+                openapiv3::QueryStyle::Form => ir::ParamStyle::Form,
+                openapiv3::QueryStyle::SpaceDelimited => ir::ParamStyle::SpaceDelimited,
+                openapiv3::QueryStyle::PipeDelimited => ir::ParamStyle::PipeDelimited,
+                openapiv3::QueryStyle::DeepObject => ir::ParamStyle::DeepObject,
+            };
+            (parameter_data, ParamLocation::Query, style)
+        }
+        Parameter::Path {
+            parameter_data,
+            style,
+        } => {
+            let style = match style {
+                openapiv3::PathStyle::Simple => ir::ParamStyle::Simple,
+                openapiv3::PathStyle::Label => ir::ParamStyle::Label,
+                openapiv3::PathStyle::Matrix => ir::ParamStyle::Matrix,
+            };
+            (parameter_data, ParamLocation::Path, style)
+        }
         Parameter::Header { parameter_data, .. } => {
             // OpenAPI: these three are ignored; the client sets them itself.
             let name = parameter_data.name.to_ascii_lowercase();
@@ -402,15 +448,15 @@ fn resolve_param<'a>(
                 return Ok(None);
             }
             cx.unsupported(
-                &pointer,
-                "header parameter (the runtime cannot send per-request headers yet; the operation is skipped)",
+                &use_site,
+                skipped("header parameter (the runtime cannot send per-request headers yet)"),
             );
             return Err(());
         }
         Parameter::Cookie { .. } => {
             cx.unsupported(
-                &pointer,
-                "cookie parameter (the runtime cannot send cookies; the operation is skipped)",
+                &use_site,
+                skipped("cookie parameter (the runtime cannot send cookies)"),
             );
             return Err(());
         }
@@ -419,8 +465,8 @@ fn resolve_param<'a>(
         ParameterSchemaOrContent::Schema(schema) => schema,
         ParameterSchemaOrContent::Content(_) => {
             cx.unsupported(
-                &pointer,
-                "parameter described by `content` instead of `schema`",
+                &use_site,
+                skipped("parameter described by `content` instead of `schema`"),
             );
             return Err(());
         }
@@ -428,7 +474,10 @@ fn resolve_param<'a>(
     let hint = format!("{type_prefix}{}", names::type_name(&data.name));
     let lowered = lower(cx, Slot::from(schema), &join(&pointer, "schema"), &hint, 0);
     if !is_simple_param_type(cx, &lowered.ty) {
-        cx.unsupported(&pointer, "parameter whose schema is an object (only scalars, enums and arrays of them are supported)");
+        cx.unsupported(
+            &use_site,
+            skipped("parameter whose schema nests objects (only scalars, enums, lists of them and objects of those are supported)"),
+        );
         return Err(());
     }
     let (doc, deprecated_schema) = match schema {
@@ -450,19 +499,35 @@ fn resolve_param<'a>(
         wire: lowered.wire,
         limits: lowered.limits,
         deprecated,
+        style,
+        // OpenAPI: `explode` defaults to true for `form`, false for every other style.
+        explode: data.explode.unwrap_or(style == ir::ParamStyle::Form),
     }))
 }
 
 fn is_simple_param_type(cx: &Resolver, ty: &TypeRef) -> bool {
+    simple_param_type(cx, ty, 0)
+}
+
+fn simple_param_type(cx: &Resolver, ty: &TypeRef, depth: usize) -> bool {
+    // Aliases may form a cycle (reported later); such a type is no scalar.
+    if depth > 16 {
+        return false;
+    }
     match ty {
         TypeRef::Prim(ir::Prim::Json) => false,
         TypeRef::Prim(_) => true,
         TypeRef::List(inner) => {
-            !matches!(**inner, TypeRef::List(_)) && is_simple_param_type(cx, inner)
+            !matches!(**inner, TypeRef::List(_)) && simple_param_type(cx, inner, depth + 1)
         }
         TypeRef::Named(n) | TypeRef::Boxed(n) => match cx.types.get(n).map(|t| &t.kind) {
             Some(TypeKind::Enum(_)) => true,
-            Some(TypeKind::Alias(inner)) => is_simple_param_type(cx, inner),
+            Some(TypeKind::Alias(inner)) => simple_param_type(cx, inner, depth + 1),
+            // An object of scalars (or lists of them) is written by its properties.
+            Some(TypeKind::Struct(s)) if depth == 0 => s
+                .fields
+                .iter()
+                .all(|f| !f.flatten && simple_param_type(cx, &f.ty, depth + 1)),
             _ => false,
         },
         TypeRef::Map(_) => false,

@@ -158,6 +158,14 @@ fn shape(schema: &Schema) -> Shape<'_> {
             match effective.as_slice() {
                 [] => Shape::Other,
                 [(i, member)] => Shape::Single(format!("allOf/{i}"), member),
+                // Inline members that cannot be objects (`string` and `integer`) never merge.
+                members
+                    if members
+                        .iter()
+                        .any(|(_, m)| matches!(m, ReferenceOr::Item(s) if !objectish(s))) =>
+                {
+                    Shape::Other
+                }
                 _ => Shape::Struct,
             }
         }
@@ -179,10 +187,12 @@ fn shape(schema: &Schema) -> Shape<'_> {
 /// An untyped schema (`SchemaKind::Any`) that may be an object: no other `type`, no items,
 /// no enum.
 fn objectish_any(a: &openapiv3::AnySchema) -> bool {
-    matches!(a.typ.as_deref(), None | Some("object")) && a.items.is_none() && a.enumeration.is_empty()
+    matches!(a.typ.as_deref(), None | Some("object"))
+        && a.items.is_none()
+        && a.enumeration.is_empty()
 }
 
-fn alternatives_of_any(a: &openapiv3::AnySchema) -> Option<(&'static str, &[ReferenceOr<Schema>])> {
+fn alternatives_of_any(a: &openapiv3::AnySchema) -> Option<Alternatives<'_>> {
     if !a.one_of.is_empty() {
         Some(("oneOf", &a.one_of))
     } else if !a.any_of.is_empty() {
@@ -371,8 +381,8 @@ fn object_parts<'a>(
         oneofs: Vec::new(),
     };
     let own = |properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
-                   required: &[String],
-                   parts: &mut ObjectParts<'a>| {
+               required: &[String],
+               parts: &mut ObjectParts<'a>| {
         for (name, slot) in properties {
             parts.properties.push((
                 name.clone(),
@@ -384,7 +394,7 @@ fn object_parts<'a>(
             parts.required.extend(required.iter().cloned());
         }
     };
-    let (all_of, alternatives): (&[ReferenceOr<Schema>], Option<(&str, &[ReferenceOr<Schema>])>) =
+    let (all_of, alternatives): (&[ReferenceOr<Schema>], Option<Alternatives<'a>>) =
         match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => {
                 own(&o.properties, &o.required, &mut parts);
@@ -401,8 +411,7 @@ fn object_parts<'a>(
         };
     for (i, member) in all_of.iter().enumerate() {
         let member_pointer = join(&join(pointer, "allOf"), &i.to_string());
-        let member_parts =
-            member_parts(cx, member, &member_pointer, stack, optional, depth)?;
+        let member_parts = member_parts(cx, member, &member_pointer, stack, optional, depth)?;
         parts.merge(member_parts, true);
     }
     if let Some((keyword, list)) = alternatives {
@@ -443,6 +452,9 @@ fn object_parts<'a>(
     }
     Some(parts)
 }
+
+/// The keyword (`oneOf`/`anyOf`) and the alternatives of a schema.
+type Alternatives<'a> = (&'static str, &'a [ReferenceOr<Schema>]);
 
 /// The pieces of one `allOf`/`oneOf`/`anyOf` member of an object.
 fn member_parts<'a>(
@@ -491,7 +503,11 @@ fn member_parts<'a>(
                 return None;
             };
             stack.push(reference.clone());
-            (s, join("#/components/schemas", name.as_deref().unwrap_or("")), true)
+            (
+                s,
+                join("#/components/schemas", name.as_deref().unwrap_or("")),
+                true,
+            )
         }
     };
     if !objectish(member_schema) {
@@ -867,7 +883,13 @@ fn lower_inline<'a>(
     }
     let shape = shape(schema);
     if let Shape::Single(place, member) = &shape {
-        return lower(cx, (*member).into(), &join_path(pointer, place), hint, depth + 1);
+        return lower(
+            cx,
+            (*member).into(),
+            &join_path(pointer, place),
+            hint,
+            depth + 1,
+        );
     }
     // Inline objects, enums and unions become named types (unless this schema *is* the named
     // type).
@@ -896,8 +918,12 @@ fn lower_inline<'a>(
         return lowered;
     }
     match &schema.schema_kind {
-        SchemaKind::Type(Type::Array(a)) => lower_array(cx, schema, a.items.as_ref(), pointer, hint, depth),
-        SchemaKind::Type(Type::Object(o)) => lower_map(cx, o.additional_properties.as_ref(), pointer, hint, depth),
+        SchemaKind::Type(Type::Array(a)) => {
+            lower_array(cx, schema, a.items.as_ref(), pointer, hint, depth)
+        }
+        SchemaKind::Type(Type::Object(o)) => {
+            lower_map(cx, o.additional_properties.as_ref(), pointer, hint, depth)
+        }
         SchemaKind::Any(a) => match a.typ.as_deref() {
             Some("array") => lower_array(cx, schema, a.items.as_ref(), pointer, hint, depth),
             Some("object") | None if a.additional_properties.is_some() => {
@@ -918,7 +944,7 @@ fn lower_inline<'a>(
             // `shape` found members of substance that do not merge into one object.
             cx.unsupported(
                 pointer,
-                "allOf of non-object schemas (degraded to serde_json::Value)",
+                "allOf of schemas that do not merge into one object (degraded to serde_json::Value)",
             );
             json()
         }

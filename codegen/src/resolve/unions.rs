@@ -86,7 +86,9 @@ fn variant_word(ty: &TypeRef, parent: &str, place: &str) -> String {
         TypeRef::Named(n) | TypeRef::Boxed(n) => {
             // An inline alternative is named `{parent}{place}`: the variant is `{place}`.
             match n.strip_prefix(parent) {
-                Some(rest) if !rest.is_empty() && rest.starts_with(|c: char| c.is_ascii_uppercase()) => {
+                Some(rest)
+                    if !rest.is_empty() && rest.starts_with(|c: char| c.is_ascii_uppercase()) =>
+                {
                     rest.to_owned()
                 }
                 _ => n.clone(),

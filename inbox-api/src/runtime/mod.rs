@@ -9,7 +9,7 @@ pub mod validate;
 
 /// What generated operation methods use.
 pub mod operation {
-    pub use super::query::{Query, QueryValue};
+    pub use super::query::{path_list, path_object, path_scalar, PathStyle, Query, QueryValue};
     pub use super::validate::{Limits, Rule, TypeRules};
     pub use super::{check_param, execute_empty, json_body};
     pub use crate::client::{encode_path_segment, Client, OperationMeta, RequestParts};
@@ -152,8 +152,8 @@ macro_rules! open_enum {
         }
     };
 }
-pub use open_enum;
 pub use crate::tagged_union;
+pub use open_enum;
 
 /// Reads a string for an open enum without allocating when the input can lend it.
 pub fn deserialize_enum_str<'de, D: serde::Deserializer<'de>>(

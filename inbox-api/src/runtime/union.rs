@@ -31,15 +31,15 @@ pub fn tag_of<'v>(value: &'v Value, property: &str) -> Option<&'v str> {
 
 /// Implements `Serialize` and `Deserialize` for a generated union whose alternatives are told
 /// apart by the string in one property, with an `Unrecognized(Value)` catch-all:
-/// `tagged_union!(Pet, "petType", { Cat: ["cat", "Cat"], Dog: ["dog"] });` (the first value of
-/// each list is written when the alternative does not set the property itself).
+/// `tagged_union!(Pet, "petType", Cat("cat", "Cat"), Dog("dog"));` (the first value of each
+/// list is written when the alternative does not set the property itself).
 ///
 /// Decoding never fails on an unknown or missing discriminator: the value lands in
 /// `Unrecognized` and an unknown one is noted for the client's drift report.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! tagged_union {
-    ($name:ident, $property:literal, { $($variant:ident: [$first:literal $(, $more:literal)*]),* $(,)? }) => {
+    ($name:ident, $property:literal, $($variant:ident($first:literal $(, $more:literal)*)),* $(,)?) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(
                 &self,
@@ -100,28 +100,43 @@ mod tests {
         Unrecognized(serde_json::Value),
     }
 
-    crate::runtime::tagged_union!(Pet, "petType", { Cat: ["cat", "Cat"], Dog: ["dog"] });
+    crate::runtime::tagged_union!(Pet, "petType", Cat("cat", "Cat"), Dog("dog"));
 
     #[test]
     fn decodes_by_discriminator_and_keeps_unknown_values() {
         let cat: Pet = serde_json::from_str(r#"{"petType": "Cat", "lives": 9}"#).unwrap();
-        assert_eq!(cat, Pet::Cat(Cat { pet_type: Some("Cat".into()), lives: 9 }));
+        assert_eq!(
+            cat,
+            Pet::Cat(Cat {
+                pet_type: Some("Cat".into()),
+                lives: 9
+            })
+        );
         let dog: Pet = serde_json::from_str(r#"{"petType": "dog", "barks": true}"#).unwrap();
         assert!(matches!(dog, Pet::Dog(_)));
         let fish: Pet = serde_json::from_str(r#"{"petType": "fish"}"#).unwrap();
-        assert_eq!(fish, Pet::Unrecognized(serde_json::json!({"petType": "fish"})));
+        assert_eq!(
+            fish,
+            Pet::Unrecognized(serde_json::json!({"petType": "fish"}))
+        );
         let bare: Pet = serde_json::from_str("42").unwrap();
         assert_eq!(bare, Pet::Unrecognized(serde_json::json!(42)));
     }
 
     #[test]
     fn writes_the_discriminator_when_the_alternative_does_not() {
-        let cat = Pet::Cat(Cat { pet_type: None, lives: 3 });
+        let cat = Pet::Cat(Cat {
+            pet_type: None,
+            lives: 3,
+        });
         assert_eq!(
             serde_json::to_value(&cat).unwrap(),
             serde_json::json!({"petType": "cat", "lives": 3})
         );
-        let dog = Pet::Dog(Box::new(Dog { pet_type: "dog".into(), barks: false }));
+        let dog = Pet::Dog(Box::new(Dog {
+            pet_type: "dog".into(),
+            barks: false,
+        }));
         let json = serde_json::to_string(&dog).unwrap();
         assert_eq!(serde_json::from_str::<Pet>(&json).unwrap(), dog);
     }

@@ -73,6 +73,9 @@ fn render(lines: &[Value]) -> String {
         let rps = 1e9 / per_request(line).max(1.0);
         let time_ratio = per_request(line) / per_request(baseline).max(1.0);
         let p50_ratio = nanos(line, "p50_ns") as f64 / nanos(baseline, "p50_ns").max(1) as f64;
+        let cpu_per_request =
+            |v: &Value| nanos(v, "client_cpu_ns") as f64 / nanos(v, "requests").max(1) as f64;
+        let cpu_ratio = cpu_per_request(line) / cpu_per_request(baseline).max(1.0);
         let variant = line["variant"].as_str().unwrap_or_default();
         rows.push(vec![
             format!("`{}`", key(line).0),
@@ -84,6 +87,8 @@ fn render(lines: &[Value]) -> String {
             fmt_dur(Duration::from_nanos(nanos(line, "p99_ns"))),
             format!("{time_ratio:.3}"),
             format!("{p50_ratio:.3}"),
+            fmt_dur(Duration::from_nanos(cpu_per_request(line) as u64)),
+            format!("{cpu_ratio:.3}"),
             line["decoded_items"].to_string(),
         ]);
         if variant != "hand-written reqwest" {
@@ -104,11 +109,13 @@ fn render(lines: &[Value]) -> String {
             "p99",
             "time ratio",
             "p50 ratio",
+            "client CPU/request",
+            "CPU ratio",
             "items decoded",
         ],
         &rows,
     ));
-    out.push_str("\ntime ratio = time per request / hand-written reqwest's (1.00 = no overhead); target ≤ 1.05.\n");
+    out.push_str("\ntime ratio = wall time per request / hand-written reqwest's (1.00 = no overhead; the verdicts use it); target ≤ 1.05. CPU ratio = CPU time of the client thread per request / reqwest's: the same comparison without the noise of other processes (the server runs on its own thread).\n");
     for label in [
         "generated (drift detection on, default)",
         "generated (detect_drift(false))",

@@ -6,7 +6,7 @@
 //! current-thread runtime in the main thread. Each (operation, mode) block starts a fresh server
 //! (it records every request), warms every variant up, then interleaves the variants in rounds
 //! so that drift of the machine hits them alike. Prints one `BENCH-CLIENT {json}` line per
-//! variant.
+//! variant, with the client thread's CPU time besides wall-clock figures.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -191,18 +191,20 @@ async fn measure(
     };
     let mut items = Vec::new();
     for variant in Variant::ALL {
-        let (_, _, decoded) = batch(&callers, variant, operation, WARM_UP, parallel).await?;
+        let (_, _, decoded, _) = batch(&callers, variant, operation, WARM_UP, parallel).await?;
         items.push(decoded);
     }
     let per_round = (requests / ROUNDS).max(1);
     let mut latencies: Vec<Vec<Duration>> = vec![Vec::new(); Variant::ALL.len()];
     let mut elapsed = vec![Duration::ZERO; Variant::ALL.len()];
+    let mut cpu = vec![0u64; Variant::ALL.len()];
     for round in 0..ROUNDS {
         for k in 0..Variant::ALL.len() {
             let i = (k + round) % Variant::ALL.len();
-            let (wall, mut samples, _) =
+            let (wall, mut samples, _, used) =
                 batch(&callers, Variant::ALL[i], operation, per_round, parallel).await?;
             elapsed[i] += wall;
+            cpu[i] += used;
             latencies[i].append(&mut samples);
         }
     }
@@ -219,6 +221,7 @@ async fn measure(
             "variant": variant.label(),
             "requests": samples.len(),
             "elapsed_ns": elapsed[i].as_nanos() as u64,
+            "client_cpu_ns": cpu[i],
             "p50_ns": pct(50.0),
             "p99_ns": pct(99.0),
             "decoded_items": items[i],
@@ -236,7 +239,8 @@ async fn batch(
     operation: &str,
     count: usize,
     parallel: usize,
-) -> Result<(Duration, Vec<Duration>, usize), Error> {
+) -> Result<(Duration, Vec<Duration>, usize, u64), Error> {
+    let cpu = thread_cpu_ns();
     let started = Instant::now();
     let results: Vec<Result<(Duration, usize), Error>> = stream::iter(0..count)
         .map(|_| timed(callers.call(variant, operation)))
@@ -244,6 +248,7 @@ async fn batch(
         .collect()
         .await;
     let wall = started.elapsed();
+    let cpu = thread_cpu_ns().saturating_sub(cpu);
     let mut samples = Vec::with_capacity(count);
     let mut decoded = 0;
     for result in results {
@@ -251,12 +256,19 @@ async fn batch(
         samples.push(latency);
         decoded = items;
     }
-    Ok((wall, samples, decoded))
+    Ok((wall, samples, decoded, cpu))
 }
 
-async fn timed<T>(
-    future: impl Future<Output = Result<T, Error>>,
-) -> Result<(Duration, T), Error> {
+/// CPU time of this thread (the client runtime's only thread), ns: what the client side costs,
+/// whatever else runs on the machine.
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
+}
+
+async fn timed<T>(future: impl Future<Output = Result<T, Error>>) -> Result<(Duration, T), Error> {
     let started = Instant::now();
     let value = future.await?;
     Ok((started.elapsed(), value))

@@ -29,11 +29,19 @@ pub fn spec(cx: &Context) -> Result<PathBuf, String> {
         eprintln!("bench: npm pack @octokit/openapi@{OCTOKIT_OPENAPI} (about 29 MB) ...");
         let status = Command::new("npm")
             .current_dir(&dir)
-            .args(["pack", "--silent", &format!("@octokit/openapi@{OCTOKIT_OPENAPI}")])
+            .args([
+                "pack",
+                "--silent",
+                &format!("@octokit/openapi@{OCTOKIT_OPENAPI}"),
+            ])
             .status()
-            .map_err(|e| format!("error: cannot run npm (Node.js is needed for `bench github`): {e}"))?;
+            .map_err(|e| {
+                format!("error: cannot run npm (Node.js is needed for `bench github`): {e}")
+            })?;
         if !status.success() || !tarball.exists() {
-            return Err(format!("error: npm pack @octokit/openapi@{OCTOKIT_OPENAPI} failed ({status})"));
+            return Err(format!(
+                "error: npm pack @octokit/openapi@{OCTOKIT_OPENAPI} failed ({status})"
+            ));
         }
     }
     let status = Command::new("tar")
@@ -45,14 +53,17 @@ pub fn spec(cx: &Context) -> Result<PathBuf, String> {
         .status()
         .map_err(|e| format!("error: cannot run tar: {e}"))?;
     if !status.success() || !spec.exists() {
-        return Err(format!("error: {SPEC_IN_PACKAGE} not found in {}", tarball.display()));
+        return Err(format!(
+            "error: {SPEC_IN_PACKAGE} not found in {}",
+            tarball.display()
+        ));
     }
     Ok(spec)
 }
 
 /// Where `bench github` writes the standalone crate.
 fn crate_dir(cx: &Context) -> PathBuf {
-    cx.cache.join("crates/ours-github")
+    cx.cache.join("crates/github-client")
 }
 
 /// `bench github`.
@@ -112,8 +123,7 @@ pub fn bench(cx: &Context) -> Result<String, String> {
 
     let dir = crate_dir(cx);
     let started = Instant::now();
-    let written =
-        crate::new_client::new_client(&crate_spec, &dir, Some("github-client"), false)?;
+    let written = crate::new_client::new_client(&crate_spec, &dir, Some("github-client"), false)?;
     let _ = writeln!(
         out,
         "\nStandalone crate `{}` written to {} in {} (`cargo xtask bench github-check` compiles it).",
@@ -179,14 +189,19 @@ pub fn check(cx: &Context) -> Result<String, String> {
     if !dir.join("Cargo.toml").exists() {
         return Err("error: no crate yet: run `cargo xtask bench github` first".to_owned());
     }
-    eprintln!("bench github-check: cargo check {} (this takes minutes) ...", dir.display());
+    eprintln!(
+        "bench github-check: cargo check {} (this takes minutes) ...",
+        dir.display()
+    );
     let (ok, wall, errors) = cargo_check(cx, &dir)?;
     let mut out = format!("## GitHub's spec: does our output compile?\n\n`cargo check` of the standalone crate: **{}** in {}.\n", if ok { "compiles" } else { "fails" }, fmt_dur(wall));
     if !errors.is_empty() {
         let rows: Vec<Vec<String>> = errors
             .iter()
             .take(20)
-            .map(|(kind, count, place)| vec![count.to_string(), kind.replace('|', "\\|"), place.clone()])
+            .map(|(kind, count, place)| {
+                vec![count.to_string(), kind.replace('|', "\\|"), place.clone()]
+            })
             .collect();
         out.push('\n');
         out.push_str(&table(&["count", "error", "first place"], &rows));

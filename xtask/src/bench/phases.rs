@@ -29,6 +29,8 @@ pub struct Measured {
     pub input: Input,
     /// Median per phase, in `PHASES` order.
     pub phases: [Duration; 5],
+    /// Median CPU time of one pass (all five phases).
+    pub cpu: Duration,
     /// Median of `xtask::regen::regen` into an empty directory (read + generate + write).
     pub regen_fresh: Duration,
     /// Median of `xtask::regen::regen` when every file is up to date (the common re-run).
@@ -110,25 +112,25 @@ pub fn measure(input: &Input, runs: usize, lenient: bool) -> Result<Measured, St
     let groups_of = |key: &str| -> Vec<(String, usize, Vec<String>)> {
         v[key]
             .as_array()
-        .map(|groups| {
-            groups
-                .iter()
-                .map(|g| {
-                    (
-                        g["kind"].as_str().unwrap_or_default().to_owned(),
-                        g["count"].as_u64().unwrap_or(0) as usize,
-                        g["examples"]
-                            .as_array()
-                            .map(|e| {
-                                e.iter()
-                                    .filter_map(Value::as_str)
-                                    .map(str::to_owned)
-                                    .collect()
-                            })
-                            .unwrap_or_default(),
-                    )
-                })
-                .collect()
+            .map(|groups| {
+                groups
+                    .iter()
+                    .map(|g| {
+                        (
+                            g["kind"].as_str().unwrap_or_default().to_owned(),
+                            g["count"].as_u64().unwrap_or(0) as usize,
+                            g["examples"]
+                                .as_array()
+                                .map(|e| {
+                                    e.iter()
+                                        .filter_map(Value::as_str)
+                                        .map(str::to_owned)
+                                        .collect()
+                                })
+                                .unwrap_or_default(),
+                        )
+                    })
+                    .collect()
             })
             .unwrap_or_default()
     };
@@ -136,6 +138,7 @@ pub fn measure(input: &Input, runs: usize, lenient: bool) -> Result<Measured, St
     Ok(Measured {
         input: input.clone(),
         phases,
+        cpu: samples("cpu"),
         regen_fresh: samples("regen_fresh"),
         regen_unchanged: samples("regen_unchanged"),
         change_report: samples("change_report"),
@@ -149,7 +152,12 @@ pub fn measure(input: &Input, runs: usize, lenient: bool) -> Result<Measured, St
         errors: (v["failed"] == true).then(|| groups_of("error_groups")),
         error_pointers: v["error_pointers"]
             .as_array()
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default(),
     })
 }
@@ -167,6 +175,7 @@ pub fn phase_table(rows: &[Measured]) -> String {
         "format",
         "write",
         "sum",
+        "sum, CPU",
         "regen e2e (fresh)",
         "regen e2e (up to date)",
         "+change report",
@@ -184,10 +193,11 @@ pub fn phase_table(rows: &[Measured]) -> String {
             ];
             if m.errors.is_some() {
                 row.extend(m.phases[..2].iter().map(|d| fmt_dur(*d)));
-                row.extend(std::iter::repeat_n("rejected".to_owned(), 7));
+                row.extend(std::iter::repeat_n("rejected".to_owned(), 8));
             } else {
                 row.extend(m.phases.iter().map(|d| fmt_dur(*d)));
                 row.push(fmt_dur(m.total()));
+                row.push(fmt_dur(m.cpu));
                 row.push(fmt_dur(m.regen_fresh));
                 row.push(fmt_dur(m.regen_unchanged));
                 row.push(fmt_dur(m.change_report));
@@ -276,9 +286,14 @@ pub fn child(args: &[String]) -> Result<(), String> {
         .join(".cache/bench/tmp")
         .join(format!("phases-{}", std::process::id()));
     let _ = fs::remove_dir_all(&scratch);
-    let bytes = fs::read(&spec).map_err(|e| format!("error: cannot read {}: {e}", spec.display()))?;
+    let bytes =
+        fs::read(&spec).map_err(|e| format!("error: cannot read {}: {e}", spec.display()))?;
     let options = codegen::Options {
-        spec_name: spec.display().to_string(),
+        spec_name: spec
+            .strip_prefix(&root)
+            .unwrap_or(&spec)
+            .display()
+            .to_string(),
         strict: !lenient,
     };
 
@@ -295,6 +310,7 @@ pub fn child(args: &[String]) -> Result<(), String> {
         for (name, d) in PHASES.iter().zip(p.times) {
             samples.entry(name).or_default().push(d.as_nanos());
         }
+        samples.entry("cpu").or_default().push(p.cpu.as_nanos());
     }
 
     // The real command, end to end (no change report: it needs `git show`).
@@ -388,7 +404,11 @@ fn report_failure(
             .map(|(kind, count, examples)| json!({"kind": kind, "count": count, "examples": examples}))
             .collect()
     };
-    let error_pointers: Vec<&str> = failed.diagnostics.errors().map(|d| d.pointer.as_str()).collect();
+    let error_pointers: Vec<&str> = failed
+        .diagnostics
+        .errors()
+        .map(|d| d.pointer.as_str())
+        .collect();
     let result = json!({
         "failed": true,
         "peak_kib": peak_kib,
@@ -403,6 +423,14 @@ fn report_failure(
     Ok(())
 }
 
+/// CPU time this thread has run, ns (`/proc/thread-self/schedstat`); 0 when unavailable.
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
+}
+
 /// Resolve reported errors.
 struct Failed {
     diagnostics: codegen::Diagnostics,
@@ -410,6 +438,8 @@ struct Failed {
 
 struct Pass {
     times: [Duration; 5],
+    /// CPU time of the pass (this thread's), immune to other processes on the machine.
+    cpu: Duration,
     api: codegen::ir::Api,
     warnings: Vec<codegen::Diagnostic>,
     output_bytes: usize,
@@ -424,6 +454,7 @@ fn pass(
     out: &Path,
 ) -> Result<Result<Pass, Failed>, String> {
     let name = &options.spec_name;
+    let cpu0 = thread_cpu_ns();
     let t0 = Instant::now();
     let loaded = codegen::load::parse(name, bytes).map_err(|d| d.to_string())?;
     let t1 = Instant::now();
@@ -451,9 +482,11 @@ fn pass(
         fs::rename(&temp, &target).map_err(|e| format!("error: {}: {e}", target.display()))?;
     }
     let t5 = Instant::now();
+    let cpu = thread_cpu_ns().saturating_sub(cpu0);
     drop(loaded);
     Ok(Ok(Pass {
         times: [t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4],
+        cpu: Duration::from_nanos(cpu),
         api,
         warnings: diagnostics.items,
         output_bytes: files.iter().map(|(_, c)| c.len()).sum(),
@@ -487,13 +520,16 @@ pub fn group_warnings(
 }
 
 /// `unsupported: $ref to another document (other.yaml#/x)` -> `unsupported: $ref to another
-/// document (…)`.
+/// document (…)`: what is in parentheses (nested ones too), backticks and quotes is blanked.
 pub fn warning_kind(message: &str) -> String {
     let mut out = String::new();
-    let mut closing: Option<char> = None;
+    // The character that closes the blanked group, and the depth of nested parentheses.
+    let mut closing: Option<(char, usize)> = None;
     for c in message.chars() {
         match closing {
-            Some(end) if c == end => {
+            Some(('(', depth)) if c == '(' => closing = Some(('(', depth + 1)),
+            Some(('(', depth)) if c == ')' && depth > 1 => closing = Some(('(', depth - 1)),
+            Some((open, _)) if c == matching(open) => {
                 out.push('…');
                 out.push(c);
                 closing = None;
@@ -501,14 +537,21 @@ pub fn warning_kind(message: &str) -> String {
             Some(_) => {}
             None => {
                 out.push(c);
-                closing = match c {
-                    '(' => Some(')'),
-                    '`' => Some('`'),
-                    '"' => Some('"'),
-                    _ => None,
-                };
+                if matches!(c, '(' | '`' | '"') {
+                    closing = Some((c, 1));
+                }
             }
         }
     }
+    if closing.is_some() {
+        out.push('…');
+    }
     out
+}
+
+fn matching(open: char) -> char {
+    match open {
+        '(' => ')',
+        other => other,
+    }
 }

@@ -176,6 +176,36 @@ fn write_yaml(value: &Value, indent: usize, out: &mut String) {
     }
 }
 
+/// The input without its `default` responses (progenitor 0.15 cannot generate an operation
+/// whose `default` response has another type than its success response), as JSON in `dir`.
+pub fn without_default_responses(input: &Input, dir: &Path) -> Result<Input, String> {
+    let mut value = read_value(&input.json)?;
+    if let Some(paths) = value.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for operation in item.values_mut() {
+                if let Some(responses) = operation
+                    .get_mut("responses")
+                    .and_then(Value::as_object_mut)
+                {
+                    responses.remove("default");
+                }
+            }
+        }
+    }
+    let label = format!("{}-nodefault", input.label);
+    let json = dir.join(format!("{label}.json"));
+    let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    write_if_changed(&json, &text)?;
+    Ok(Input {
+        label,
+        spec: json.clone(),
+        json,
+        schemas: input.schemas,
+        operations: input.operations,
+        bytes: text.len() as u64,
+    })
+}
+
 /// One benchmark input on disk, in both syntaxes.
 #[derive(Debug, Clone)]
 pub struct Input {
@@ -209,7 +239,11 @@ pub fn counts(spec: &Value) -> (usize, usize) {
             paths
                 .values()
                 .filter_map(Value::as_object)
-                .map(|item| item.keys().filter(|k| methods.contains(&k.as_str())).count())
+                .map(|item| {
+                    item.keys()
+                        .filter(|k| methods.contains(&k.as_str()))
+                        .count()
+                })
                 .sum()
         });
     (schemas, operations)
@@ -233,7 +267,10 @@ pub fn existing(label: &str, spec: &Path, dir: &Path) -> Result<Input, String> {
         spec.to_path_buf()
     } else {
         let json = dir.join(format!("{label}.json"));
-        write_if_changed(&json, &serde_json::to_string_pretty(&value).unwrap_or_default())?;
+        write_if_changed(
+            &json,
+            &serde_json::to_string_pretty(&value).unwrap_or_default(),
+        )?;
         json
     };
     let (schemas, operations) = counts(&value);
@@ -256,7 +293,10 @@ pub fn synthetic(inbox: &Value, copies: usize, dir: &Path) -> Result<Input, Stri
     let json = dir.join(format!("{label}.json"));
     let text = to_yaml(&value);
     write_if_changed(&yaml, &text)?;
-    write_if_changed(&json, &serde_json::to_string_pretty(&value).unwrap_or_default())?;
+    write_if_changed(
+        &json,
+        &serde_json::to_string_pretty(&value).unwrap_or_default(),
+    )?;
     let (schemas, operations) = counts(&value);
     Ok(Input {
         label,
@@ -289,6 +329,19 @@ mod tests {
         assert_eq!(
             out.pointer("/components/schemas/ACopy1/properties/b/$ref"),
             Some(&json!("#/components/schemas/BCopy1/properties/x"))
+        );
+    }
+
+    #[test]
+    fn warning_kinds_blank_names_and_nested_parentheses() {
+        use crate::bench::phases::warning_kind;
+        assert_eq!(
+            warning_kind("response body of type text/html (only JSON; the method returns `()`)"),
+            "response body of type text/html (…)"
+        );
+        assert_eq!(
+            warning_kind("properties `-1` and `+1` collide"),
+            "properties `…` and `…` collide"
         );
     }
 

@@ -1,0 +1,141 @@
+//! How one path or query parameter is written into the request: OpenAPI's `style` and
+//! `explode` for lists and objects, through the runtime's `Query` and `path_*` helpers.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::types::ident;
+use crate::ir::{self, ParamStyle, TypeKind, TypeRef};
+
+/// What a parameter's value is, with aliases followed.
+enum Shape<'a> {
+    Scalar,
+    List,
+    Object(&'a ir::Struct),
+}
+
+fn shape<'a>(api: &'a ir::Api, ty: &TypeRef) -> Shape<'a> {
+    let mut ty = ty.clone();
+    for _ in 0..16 {
+        match &ty {
+            TypeRef::List(_) => return Shape::List,
+            TypeRef::Named(n) | TypeRef::Boxed(n) => {
+                match api.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(inner)) => ty = inner.clone(),
+                    Some(TypeKind::Struct(s)) => return Shape::Object(s),
+                    _ => return Shape::Scalar,
+                }
+            }
+            _ => return Shape::Scalar,
+        }
+    }
+    Shape::Scalar
+}
+
+/// `[("key", Some(value.field.to_query())), ...]` for the properties of an object value
+/// bound to `value`; keys are `name[key]` for `deepObject`.
+fn pairs(p: &ir::Param, s: &ir::Struct) -> TokenStream {
+    let entries = s.fields.iter().map(|f| {
+        let key = match p.style {
+            ParamStyle::DeepObject => format!("{}[{}]", p.wire_name, f.wire_name),
+            _ => f.wire_name.clone(),
+        };
+        let field = ident(&f.name);
+        if f.required {
+            quote!((#key, Some(value.#field.to_query())))
+        } else {
+            quote!((#key, value.#field.as_ref().map(QueryValue::to_query)))
+        }
+    });
+    quote!([#(#entries),*])
+}
+
+fn path_style(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Label => quote!(PathStyle::Label),
+        ParamStyle::Matrix => quote!(PathStyle::Matrix),
+        _ => quote!(PathStyle::Simple),
+    }
+}
+
+/// The piece of the path that a (required) path parameter becomes.
+pub(crate) fn path_piece(api: &ir::Api, p: &ir::Param) -> TokenStream {
+    let pname = ident(&p.name);
+    let wire = &p.wire_name;
+    let style = path_style(p.style);
+    let explode = p.explode;
+    match shape(api, &p.ty) {
+        Shape::Scalar if matches!(p.style, ParamStyle::Label | ParamStyle::Matrix) => {
+            quote!(&path_scalar(#style, #wire, &#pname))
+        }
+        Shape::Scalar => quote!(&encode_path_segment(&#pname.to_query())),
+        Shape::List => quote!(&path_list(#style, #explode, #wire, &#pname)),
+        Shape::Object(s) => {
+            let pairs = pairs(p, s);
+            quote!(&{
+                let value = &#pname;
+                path_object(#style, #explode, #wire, #pairs)
+            })
+        }
+    }
+}
+
+/// The statement that adds a query parameter (read from `options` when optional).
+pub(crate) fn query_push(api: &ir::Api, p: &ir::Param) -> TokenStream {
+    let wire = &p.wire_name;
+    let pname = ident(&p.name);
+    let separator = match p.style {
+        ParamStyle::SpaceDelimited => Some(" "),
+        ParamStyle::PipeDelimited => Some("|"),
+        ParamStyle::Form if !p.explode => Some(","),
+        _ => None,
+    };
+    let value = if p.required {
+        quote!(&#pname)
+    } else {
+        quote!(value)
+    };
+    let push = match (shape(api, &p.ty), separator) {
+        (Shape::Scalar, _) => {
+            return if p.required {
+                quote!(query.push(#wire, &#pname);)
+            } else {
+                quote!(query.push_opt(#wire, options.#pname.as_ref());)
+            };
+        }
+        (Shape::List, None) if matches!(p.ty, TypeRef::List(_)) => {
+            return if p.required {
+                quote!(query.push_each(#wire, &#pname);)
+            } else {
+                quote!(query.push_each(#wire, options.#pname.as_deref().unwrap_or_default());)
+            };
+        }
+        (Shape::List, None) => quote!(query.push_each(#wire, #value);),
+        (Shape::List, Some(separator)) => quote!(query.push_joined(#wire, #value, #separator);),
+        (Shape::Object(s), separator) => {
+            let pairs = pairs(p, s);
+            let push = match (p.style, separator) {
+                (ParamStyle::DeepObject, _) | (_, None) => quote!(query.push_pairs(#pairs);),
+                (_, Some(separator)) => quote!(query.push_object(#wire, #pairs, #separator);),
+            };
+            if p.required {
+                return quote! {
+                    {
+                        let value = &#pname;
+                        #push
+                    }
+                };
+            }
+            push
+        }
+    };
+    if p.required {
+        push
+    } else {
+        quote! {
+            if let Some(value) = &options.#pname {
+                #push
+            }
+        }
+    }
+}

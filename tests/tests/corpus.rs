@@ -1,0 +1,165 @@
+//! `cargo xtask corpus` on a small corpus written here: classification (generated, failed,
+//! not 3.0), the table's columns, and skipped items listed with their places. Generation only:
+//! CI's corpus run does the `cargo check` (see README).
+
+use std::fs;
+use std::path::Path;
+
+use xtask::corpus::{self, Request, Status};
+
+const UNION_AND_HEADER: &str = r#"
+openapi: 3.0.3
+info: {title: Small, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: getThings
+      parameters:
+        - {name: X-Trace, in: header, schema: {type: string}}
+      responses:
+        '200': {description: OK}
+    post:
+      operationId: postThings
+      responses:
+        '200':
+          description: OK
+          content:
+            application/json:
+              schema:
+                oneOf: [{type: string}, {type: integer}]
+"#;
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+fn small_corpus() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "3.0/small.yaml", UNION_AND_HEADER);
+    write(
+        dir.path(),
+        "3.0/broken.yaml",
+        "openapi: 3.0.3\ninfo: [unclosed\n",
+    );
+    write(
+        dir.path(),
+        "3.1/new.yaml",
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\n",
+    );
+    write(
+        dir.path(),
+        "2.0/old.json",
+        r#"{"swagger": "2.0", "info": {"title": "T", "version": "1"}}"#,
+    );
+    write(dir.path(), "README.md", "not a document");
+    dir
+}
+
+fn run(dir: &Path, strict: bool) -> Vec<corpus::Entry> {
+    let work = tempfile::tempdir().unwrap();
+    corpus::corpus(&Request {
+        dir: Some(dir.to_path_buf()),
+        strict,
+        no_check: true,
+        work: Some(work.path().to_path_buf()),
+        ..Request::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn classifies_every_document_and_lists_skips_with_their_places() {
+    let dir = small_corpus();
+    let entries = run(dir.path(), false);
+    let specs: Vec<&str> = entries.iter().map(|e| e.spec.as_str()).collect();
+    assert_eq!(
+        specs,
+        [
+            "2.0/old.json",
+            "3.0/broken.yaml",
+            "3.0/small.yaml",
+            "3.1/new.yaml"
+        ]
+    );
+    assert!(matches!(&entries[0].status, Status::NotOpenApi30(r) if r == "Swagger 2.0"));
+    assert!(
+        matches!(&entries[1].status, Status::Failed { error, .. } if error.contains("3.0/broken.yaml:")),
+        "{:?}",
+        entries[1]
+    );
+    let Status::Generated {
+        skipped,
+        crate_name,
+        ..
+    } = &entries[2].status
+    else {
+        panic!("{:?}", entries[2]);
+    };
+    assert_eq!(crate_name, "oas-3-0-small-yaml");
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(
+        skipped[0].contains("unsupported: header parameter"),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped[0].contains("(#/paths/~1things/get/parameters/0)"),
+        "{skipped:?}"
+    );
+    assert!(matches!(&entries[3].status, Status::NotOpenApi30(r) if r == "OpenAPI version 3.1.0"));
+
+    let table = corpus::render(&entries);
+    let header = table.lines().next().unwrap();
+    for column in ["spec", "generated", "compiles", "time", "skipped", "error"] {
+        assert!(header.contains(column), "{header}");
+    }
+    assert!(table.contains("not 3.0 (OpenAPI version 3.1.0)"), "{table}");
+    assert!(
+        table.contains("3 OpenAPI 3.0 document(s)") || table.contains("2 OpenAPI 3.0 document(s)"),
+        "{table}"
+    );
+    assert!(table.contains("3.0/small.yaml: 1 skipped"), "{table}");
+    assert!(entries[1].failed() && !entries[2].failed() && !entries[3].failed());
+}
+
+#[test]
+fn strict_turns_skips_into_failures() {
+    let dir = small_corpus();
+    let entries = run(dir.path(), true);
+    let small = entries.iter().find(|e| e.spec == "3.0/small.yaml").unwrap();
+    assert!(
+        matches!(&small.status, Status::Failed { error, .. } if error.contains("error: unsupported: header parameter")),
+        "{small:?}"
+    );
+}
+
+#[test]
+fn crate_names_are_unique_per_document() {
+    assert_eq!(
+        corpus::crate_name("3.0/json/petstore.json"),
+        "oas-3-0-json-petstore-json"
+    );
+    assert_ne!(
+        corpus::crate_name("3.0/json/petstore.json"),
+        corpus::crate_name("3.0/yaml/petstore.yaml")
+    );
+}
+
+/// The CI subset names documents of the pinned package (checked when the package is cached).
+#[test]
+fn subset_names_pinned_documents() {
+    let package = xtask::workspace_root()
+        .join(".cache/oas-examples")
+        .join(corpus::OAS_EXAMPLES_VERSION)
+        .join("package");
+    if !package.exists() {
+        return; // `cargo xtask corpus` fetches it; nothing third-party is committed.
+    }
+    for rel in corpus::SUBSET {
+        assert!(
+            package.join(rel).exists(),
+            "{rel} is not in the pinned package"
+        );
+    }
+}
