@@ -85,7 +85,11 @@ impl Report {
     /// breaking before 1.0, and so on). `None` when nothing changed.
     pub fn suggested_version(&self, version: &str) -> Option<String> {
         let mut parts = version.split('.').map(|p| p.parse::<u64>().unwrap_or(0));
-        let (major, minor, patch) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+        let (major, minor, patch) = (
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+            parts.next().unwrap_or(0),
+        );
         let next = match self.worst()? {
             Class::Breaking if major == 0 => (0, minor + 1, 0),
             Class::Breaking => (major + 1, 0, 0),
@@ -108,10 +112,18 @@ impl Report {
                     Class::Compatible => "Not breaking: every change is compatible.",
                     Class::Docs => "Documentation only.",
                 };
-                out.push_str(&format!("{verdict}\n\nSuggested version: `{crate_name}` {version} -> **{next}**\n\n"));
+                out.push_str(&format!(
+                    "{verdict}\n\nSuggested version: `{crate_name}` {version} -> **{next}**\n\n"
+                ));
                 out.push_str("| class | item | change |\n|---|---|---|\n");
                 for e in &self.entries {
-                    out.push_str(&format!("| {} | {} `{}` | {} |\n", e.class.label(), e.kind, e.item, e.change.replace('|', "\\|")));
+                    out.push_str(&format!(
+                        "| {} | {} `{}` | {} |\n",
+                        e.class.label(),
+                        e.kind,
+                        e.item,
+                        e.change.replace('|', "\\|")
+                    ));
                 }
             }
         }
@@ -125,7 +137,14 @@ impl fmt::Display for Report {
             return writeln!(f, "no change to the generated Rust API");
         }
         for e in &self.entries {
-            writeln!(f, "{:<11}  {} `{}`: {}", e.class.label(), e.kind, e.item, e.change)?;
+            writeln!(
+                f,
+                "{:<11}  {} `{}`: {}",
+                e.class.label(),
+                e.kind,
+                e.item,
+                e.change
+            )?;
         }
         Ok(())
     }
@@ -133,12 +152,16 @@ impl fmt::Display for Report {
 
 /// Compares `old` with `new`.
 pub fn compare(old: &Api, new: &Api) -> Report {
-    let mut cx = Cx { entries: Vec::new() };
+    let mut cx = Cx {
+        entries: Vec::new(),
+    };
     compare_types(&mut cx, old, new);
     compare_operations(&mut cx, old, new);
     compare_events(&mut cx, old, new);
     let mut entries = cx.entries;
-    entries.sort_by(|a, b| (a.class, &a.item, a.kind, &a.change).cmp(&(b.class, &b.item, b.kind, &b.change)));
+    entries.sort_by(|a, b| {
+        (a.class, &a.item, a.kind, &a.change).cmp(&(b.class, &b.item, b.kind, &b.change))
+    });
     entries.dedup();
     Report { entries }
 }
@@ -148,8 +171,19 @@ struct Cx {
 }
 
 impl Cx {
-    fn push(&mut self, class: Class, kind: &'static str, item: impl Into<String>, change: impl Into<String>) {
-        self.entries.push(Entry { class, item: item.into(), kind, change: change.into() });
+    fn push(
+        &mut self,
+        class: Class,
+        kind: &'static str,
+        item: impl Into<String>,
+        change: impl Into<String>,
+    ) {
+        self.entries.push(Entry {
+            class,
+            item: item.into(),
+            kind,
+            change: change.into(),
+        });
     }
 }
 
@@ -187,7 +221,9 @@ fn field_type_text(ty: &TypeRef, required: bool) -> String {
 fn same_type(a: &TypeRef, b: &TypeRef) -> bool {
     match (a, b) {
         (TypeRef::Named(x) | TypeRef::Boxed(x), TypeRef::Named(y) | TypeRef::Boxed(y)) => x == y,
-        (TypeRef::List(x), TypeRef::List(y)) | (TypeRef::Map(x), TypeRef::Map(y)) => same_type(x, y),
+        (TypeRef::List(x), TypeRef::List(y)) | (TypeRef::Map(x), TypeRef::Map(y)) => {
+            same_type(x, y)
+        }
         _ => a == b,
     }
 }
@@ -274,16 +310,28 @@ fn kind_name(kind: &TypeKind) -> &'static str {
 }
 
 fn compare_types(cx: &mut Cx, old: &Api, new: &Api) {
-    let old_types: BTreeMap<&str, &ir::TypeDef> = old.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let new_types: BTreeMap<&str, &ir::TypeDef> = new.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let old_types: BTreeMap<&str, &ir::TypeDef> =
+        old.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let new_types: BTreeMap<&str, &ir::TypeDef> =
+        new.types.iter().map(|t| (t.name.as_str(), t)).collect();
     for (name, t) in &old_types {
         if !new_types.contains_key(name) {
-            cx.push(Class::Breaking, "type", *name, format!("{} removed", kind_name(&t.kind)));
+            cx.push(
+                Class::Breaking,
+                "type",
+                *name,
+                format!("{} removed", kind_name(&t.kind)),
+            );
         }
     }
     for (name, t) in &new_types {
         let Some(o) = old_types.get(name) else {
-            cx.push(Class::Compatible, "type", *name, format!("{} added", kind_name(&t.kind)));
+            cx.push(
+                Class::Compatible,
+                "type",
+                *name,
+                format!("{} added", kind_name(&t.kind)),
+            );
             continue;
         };
         if o.doc != t.doc {
@@ -295,10 +343,24 @@ fn compare_types(cx: &mut Cx, old: &Api, new: &Api) {
             (TypeKind::OneOf(a), TypeKind::OneOf(b)) => compare_oneof(cx, name, a, b),
             (TypeKind::Alias(a), TypeKind::Alias(b)) => {
                 if !same_type(a, b) {
-                    cx.push(Class::Breaking, "type", *name, format!("now an alias of `{}` (was `{}`)", type_text(b), type_text(a)));
+                    cx.push(
+                        Class::Breaking,
+                        "type",
+                        *name,
+                        format!(
+                            "now an alias of `{}` (was `{}`)",
+                            type_text(b),
+                            type_text(a)
+                        ),
+                    );
                 }
             }
-            (a, b) => cx.push(Class::Breaking, "type", *name, format!("changed from {} to {}", kind_name(a), kind_name(b))),
+            (a, b) => cx.push(
+                Class::Breaking,
+                "type",
+                *name,
+                format!("changed from {} to {}", kind_name(a), kind_name(b)),
+            ),
         }
     }
 }
@@ -306,8 +368,17 @@ fn compare_types(cx: &mut Cx, old: &Api, new: &Api) {
 fn compare_struct(cx: &mut Cx, type_name: &str, old: &ir::Struct, new: &ir::Struct) {
     for f in &old.fields {
         if !new.fields.iter().any(|n| n.name == f.name) {
-            let constructor = if f.required { format!("; `{type_name}::new` loses an argument") } else { String::new() };
-            cx.push(Class::Breaking, "field", format!("{type_name}::{}", f.name), format!("removed (JSON `{}`){constructor}", f.wire_name));
+            let constructor = if f.required {
+                format!("; `{type_name}::new` loses an argument")
+            } else {
+                String::new()
+            };
+            cx.push(
+                Class::Breaking,
+                "field",
+                format!("{type_name}::{}", f.name),
+                format!("removed (JSON `{}`){constructor}", f.wire_name),
+            );
         }
     }
     let constructor_existed = old.fields.iter().any(|f| f.required);
@@ -317,7 +388,11 @@ fn compare_struct(cx: &mut Cx, type_name: &str, old: &ir::Struct, new: &ir::Stru
             if f.required {
                 cx.push(Class::Breaking, "field", item, format!("added, required (`{}`): `{type_name}::new` gains an argument and struct literals must set it", field_type_text(&f.ty, true)));
             } else {
-                let how = if constructor_existed { format!("`{type_name}::new(..)`") } else { "`..Default::default()`".to_owned() };
+                let how = if constructor_existed {
+                    format!("`{type_name}::new(..)`")
+                } else {
+                    "`..Default::default()`".to_owned()
+                };
                 cx.push(
                     Class::Compatible,
                     "field",
@@ -328,22 +403,72 @@ fn compare_struct(cx: &mut Cx, type_name: &str, old: &ir::Struct, new: &ir::Stru
             continue;
         };
         if !same_type(&o.ty, &f.ty) || o.flatten != f.flatten {
-            cx.push(Class::Breaking, "field", item.clone(), format!("type changed from `{}` to `{}`", field_type_text(&o.ty, o.required), field_type_text(&f.ty, f.required)));
+            cx.push(
+                Class::Breaking,
+                "field",
+                item.clone(),
+                format!(
+                    "type changed from `{}` to `{}`",
+                    field_type_text(&o.ty, o.required),
+                    field_type_text(&f.ty, f.required)
+                ),
+            );
         } else if o.required != f.required {
-            let change = if f.required { "optional -> required" } else { "required -> optional" };
-            cx.push(Class::Breaking, "field", item.clone(), format!("{change} (`{}` -> `{}`)", field_type_text(&o.ty, o.required), field_type_text(&f.ty, f.required)));
+            let change = if f.required {
+                "optional -> required"
+            } else {
+                "required -> optional"
+            };
+            cx.push(
+                Class::Breaking,
+                "field",
+                item.clone(),
+                format!(
+                    "{change} (`{}` -> `{}`)",
+                    field_type_text(&o.ty, o.required),
+                    field_type_text(&f.ty, f.required)
+                ),
+            );
         }
         if o.wire != f.wire && same_type(&o.ty, &f.ty) {
-            cx.push(Class::Breaking, "field", item.clone(), format!("JSON encoding changed from {} to {}", wire_text(o.wire), wire_text(f.wire)));
+            cx.push(
+                Class::Breaking,
+                "field",
+                item.clone(),
+                format!(
+                    "JSON encoding changed from {} to {}",
+                    wire_text(o.wire),
+                    wire_text(f.wire)
+                ),
+            );
         }
         if o.wire_name != f.wire_name {
-            cx.push(Class::Breaking, "field", item.clone(), format!("JSON name changed from `{}` to `{}`", o.wire_name, f.wire_name));
+            cx.push(
+                Class::Breaking,
+                "field",
+                item.clone(),
+                format!(
+                    "JSON name changed from `{}` to `{}`",
+                    o.wire_name, f.wire_name
+                ),
+            );
         }
-        compare_member_meta(cx, "field", &item, (&o.doc, &o.limits, &o.deprecated, o.read_only), (&f.doc, &f.limits, &f.deprecated, f.read_only));
+        compare_member_meta(
+            cx,
+            "field",
+            &item,
+            (&o.doc, &o.limits, &o.deprecated, o.read_only),
+            (&f.doc, &f.limits, &f.deprecated, f.read_only),
+        );
     }
 }
 
-type Meta<'a> = (&'a ir::Doc, &'a ir::Limits, &'a Option<ir::Deprecation>, bool);
+type Meta<'a> = (
+    &'a ir::Doc,
+    &'a ir::Limits,
+    &'a Option<ir::Deprecation>,
+    bool,
+);
 
 fn compare_member_meta(cx: &mut Cx, kind: &'static str, item: &str, old: Meta, new: Meta) {
     let (o_doc, o_limits, o_dep, o_ro) = old;
@@ -351,17 +476,46 @@ fn compare_member_meta(cx: &mut Cx, kind: &'static str, item: &str, old: Meta, n
     match (o_dep, n_dep) {
         (None, Some(d)) => cx.push(Class::Deprecation, kind, item, deprecation_text(d)),
         (Some(_), None) => cx.push(Class::Compatible, kind, item, "no longer deprecated"),
-        (Some(a), Some(b)) if a != b => cx.push(Class::Deprecation, kind, item, format!("deprecation changed: {}", deprecation_text(b))),
+        (Some(a), Some(b)) if a != b => cx.push(
+            Class::Deprecation,
+            kind,
+            item,
+            format!("deprecation changed: {}", deprecation_text(b)),
+        ),
         _ => {}
     }
-    let without_format = |l: &ir::Limits| ir::Limits { format: None, ..l.clone() };
+    let without_format = |l: &ir::Limits| ir::Limits {
+        format: None,
+        ..l.clone()
+    };
     if without_format(o_limits) != without_format(n_limits) {
-        let class = if limits_loosened_or_equal(o_limits, n_limits) { Class::Compatible } else { Class::Breaking };
-        let note = if class == Class::Breaking { "; requests that passed before can now be rejected before sending" } else { "" };
-        cx.push(class, kind, item, format!("limits changed from {} to {}{note}", limits_text(o_limits), limits_text(n_limits)));
+        let class = if limits_loosened_or_equal(o_limits, n_limits) {
+            Class::Compatible
+        } else {
+            Class::Breaking
+        };
+        let note = if class == Class::Breaking {
+            "; requests that passed before can now be rejected before sending"
+        } else {
+            ""
+        };
+        cx.push(
+            class,
+            kind,
+            item,
+            format!(
+                "limits changed from {} to {}{note}",
+                limits_text(o_limits),
+                limits_text(n_limits)
+            ),
+        );
     }
     if o_ro != n_ro {
-        let change = if n_ro { "now read-only (set by Wix, ignored when sent)" } else { "no longer read-only" };
+        let change = if n_ro {
+            "now read-only (set by Wix, ignored when sent)"
+        } else {
+            "no longer read-only"
+        };
         cx.push(Class::Compatible, kind, item, change);
     }
     if o_doc != n_doc {
@@ -372,16 +526,37 @@ fn compare_member_meta(cx: &mut Cx, kind: &'static str, item: &str, old: Meta, n
 fn compare_enum(cx: &mut Cx, type_name: &str, old: &ir::Enum, new: &ir::Enum) {
     for v in &old.variants {
         if !new.variants.iter().any(|n| n.name == v.name) {
-            cx.push(Class::Breaking, "variant", format!("{type_name}::{}", v.name), format!("removed (`{}` now decodes as `Unrecognized`)", v.wire_name));
+            cx.push(
+                Class::Breaking,
+                "variant",
+                format!("{type_name}::{}", v.name),
+                format!("removed (`{}` now decodes as `Unrecognized`)", v.wire_name),
+            );
         }
     }
     for v in &new.variants {
         let item = format!("{type_name}::{}", v.name);
         match old.variants.iter().find(|o| o.name == v.name) {
-            None => cx.push(Class::Compatible, "variant", item, format!("added (`{}`; before this it decoded as `Unrecognized(\"{}\")`)", v.wire_name, v.wire_name)),
+            None => cx.push(
+                Class::Compatible,
+                "variant",
+                item,
+                format!(
+                    "added (`{}`; before this it decoded as `Unrecognized(\"{}\")`)",
+                    v.wire_name, v.wire_name
+                ),
+            ),
             Some(o) => {
                 if o.wire_name != v.wire_name {
-                    cx.push(Class::Breaking, "variant", item.clone(), format!("wire value changed from `{}` to `{}`", o.wire_name, v.wire_name));
+                    cx.push(
+                        Class::Breaking,
+                        "variant",
+                        item.clone(),
+                        format!(
+                            "wire value changed from `{}` to `{}`",
+                            o.wire_name, v.wire_name
+                        ),
+                    );
                 }
                 if o.doc != v.doc {
                     cx.push(Class::Docs, "variant", item, "documentation changed");
@@ -394,93 +569,258 @@ fn compare_enum(cx: &mut Cx, type_name: &str, old: &ir::Enum, new: &ir::Enum) {
 fn compare_oneof(cx: &mut Cx, type_name: &str, old: &ir::OneOf, new: &ir::OneOf) {
     for a in &old.arms {
         if !new.arms.iter().any(|n| n.name == a.name) {
-            cx.push(Class::Breaking, "oneof alternative", format!("{type_name}::{}", a.name), format!("removed (key `{}`)", a.wire_name));
+            cx.push(
+                Class::Breaking,
+                "oneof alternative",
+                format!("{type_name}::{}", a.name),
+                format!("removed (key `{}`)", a.wire_name),
+            );
         }
     }
     for a in &new.arms {
         let item = format!("{type_name}::{}", a.name);
         let Some(o) = old.arms.iter().find(|o| o.name == a.name) else {
-            cx.push(Class::Compatible, "oneof alternative", item, format!("added (key `{}`, `{}`)", a.wire_name, type_text(&a.ty)));
+            cx.push(
+                Class::Compatible,
+                "oneof alternative",
+                item,
+                format!("added (key `{}`, `{}`)", a.wire_name, type_text(&a.ty)),
+            );
             continue;
         };
         if !same_type(&o.ty, &a.ty) || o.wire != a.wire {
-            cx.push(Class::Breaking, "oneof alternative", item.clone(), format!("type changed from `{}` to `{}`", type_text(&o.ty), type_text(&a.ty)));
+            cx.push(
+                Class::Breaking,
+                "oneof alternative",
+                item.clone(),
+                format!(
+                    "type changed from `{}` to `{}`",
+                    type_text(&o.ty),
+                    type_text(&a.ty)
+                ),
+            );
         }
-        compare_member_meta(cx, "oneof alternative", &item, (&o.doc, &o.limits, &o.deprecated, o.read_only), (&a.doc, &a.limits, &a.deprecated, a.read_only));
+        compare_member_meta(
+            cx,
+            "oneof alternative",
+            &item,
+            (&o.doc, &o.limits, &o.deprecated, o.read_only),
+            (&a.doc, &a.limits, &a.deprecated, a.read_only),
+        );
     }
 }
 
 fn compare_operations(cx: &mut Cx, old: &Api, new: &Api) {
     for o in &old.operations {
         if !new.operations.iter().any(|n| n.name == o.name) {
-            cx.push(Class::Breaking, "operation", format!("Client::{}", o.name), format!("removed (`{} {}`)", o.method, o.path));
+            cx.push(
+                Class::Breaking,
+                "operation",
+                format!("Client::{}", o.name),
+                format!("removed (`{} {}`)", o.method, o.path),
+            );
         }
     }
     for n in &new.operations {
         let item = format!("Client::{}", n.name);
         let Some(o) = old.operations.iter().find(|o| o.name == n.name) else {
-            cx.push(Class::Compatible, "operation", item, format!("added (`{} {}`)", n.method, n.path));
+            cx.push(
+                Class::Compatible,
+                "operation",
+                item,
+                format!("added (`{} {}`)", n.method, n.path),
+            );
             continue;
         };
         if (o.method.as_str(), o.path.as_str()) != (n.method.as_str(), n.path.as_str()) {
-            cx.push(Class::Compatible, "operation", item.clone(), format!("now sends `{} {}` (was `{} {}`); the Rust signature is unchanged", n.method, n.path, o.method, o.path));
+            cx.push(
+                Class::Compatible,
+                "operation",
+                item.clone(),
+                format!(
+                    "now sends `{} {}` (was `{} {}`); the Rust signature is unchanged",
+                    n.method, n.path, o.method, o.path
+                ),
+            );
         }
         match (&o.body, &n.body) {
-            (None, Some(b)) => cx.push(Class::Breaking, "operation", item.clone(), format!("now takes a request body `{}`", type_text(&b.ty))),
-            (Some(_), None) => cx.push(Class::Breaking, "operation", item.clone(), "no longer takes a request body"),
-            (Some(a), Some(b)) if !same_type(&a.ty, &b.ty) || a.required != b.required => {
-                cx.push(Class::Breaking, "operation", item.clone(), format!("request body changed from `{}` to `{}`", type_text(&a.ty), type_text(&b.ty)))
-            }
+            (None, Some(b)) => cx.push(
+                Class::Breaking,
+                "operation",
+                item.clone(),
+                format!("now takes a request body `{}`", type_text(&b.ty)),
+            ),
+            (Some(_), None) => cx.push(
+                Class::Breaking,
+                "operation",
+                item.clone(),
+                "no longer takes a request body",
+            ),
+            (Some(a), Some(b)) if !same_type(&a.ty, &b.ty) || a.required != b.required => cx.push(
+                Class::Breaking,
+                "operation",
+                item.clone(),
+                format!(
+                    "request body changed from `{}` to `{}`",
+                    type_text(&a.ty),
+                    type_text(&b.ty)
+                ),
+            ),
             _ => {}
         }
-        let response = |r: &Option<TypeRef>| r.as_ref().map(type_text).unwrap_or_else(|| "()".to_owned());
-        if o.response.as_ref().zip(n.response.as_ref()).map_or(o.response != n.response, |(a, b)| !same_type(a, b)) {
-            cx.push(Class::Breaking, "operation", item.clone(), format!("returns `{}` (was `{}`)", response(&n.response), response(&o.response)));
+        let response =
+            |r: &Option<TypeRef>| r.as_ref().map(type_text).unwrap_or_else(|| "()".to_owned());
+        if o.response
+            .as_ref()
+            .zip(n.response.as_ref())
+            .map_or(o.response != n.response, |(a, b)| !same_type(a, b))
+        {
+            cx.push(
+                Class::Breaking,
+                "operation",
+                item.clone(),
+                format!(
+                    "returns `{}` (was `{}`)",
+                    response(&n.response),
+                    response(&o.response)
+                ),
+            );
         }
         for p in &o.params {
             if !n.params.iter().any(|q| q.name == p.name) {
-                cx.push(Class::Breaking, "parameter", format!("{item}({})", p.name), format!("removed (`{}`)", p.wire_name));
+                cx.push(
+                    Class::Breaking,
+                    "parameter",
+                    format!("{item}({})", p.name),
+                    format!("removed (`{}`)", p.wire_name),
+                );
             }
         }
         for p in &n.params {
             let pitem = format!("{item}({})", p.name);
             let Some(q) = o.params.iter().find(|q| q.name == p.name) else {
                 if p.required {
-                    cx.push(Class::Breaking, "parameter", pitem, format!("added, required (`{}`): the method gains an argument", type_text(&p.ty)));
+                    cx.push(
+                        Class::Breaking,
+                        "parameter",
+                        pitem,
+                        format!(
+                            "added, required (`{}`): the method gains an argument",
+                            type_text(&p.ty)
+                        ),
+                    );
                 } else {
-                    cx.push(Class::Compatible, "parameter", pitem, format!("added, optional (`{}`, set through the options struct)", p.wire_name));
+                    cx.push(
+                        Class::Compatible,
+                        "parameter",
+                        pitem,
+                        format!(
+                            "added, optional (`{}`, set through the options struct)",
+                            p.wire_name
+                        ),
+                    );
                 }
                 continue;
             };
             if !same_type(&q.ty, &p.ty) || q.required != p.required || q.wire != p.wire {
-                cx.push(Class::Breaking, "parameter", pitem.clone(), format!("changed from `{}` to `{}`", field_type_text(&q.ty, q.required), field_type_text(&p.ty, p.required)));
+                cx.push(
+                    Class::Breaking,
+                    "parameter",
+                    pitem.clone(),
+                    format!(
+                        "changed from `{}` to `{}`",
+                        field_type_text(&q.ty, q.required),
+                        field_type_text(&p.ty, p.required)
+                    ),
+                );
             }
             if q.wire_name != p.wire_name {
-                cx.push(Class::Compatible, "parameter", pitem.clone(), format!("sent as `{}` (was `{}`)", p.wire_name, q.wire_name));
+                cx.push(
+                    Class::Compatible,
+                    "parameter",
+                    pitem.clone(),
+                    format!("sent as `{}` (was `{}`)", p.wire_name, q.wire_name),
+                );
             }
-            compare_member_meta(cx, "parameter", &pitem, (&q.doc, &q.limits, &q.deprecated, false), (&p.doc, &p.limits, &p.deprecated, false));
+            compare_member_meta(
+                cx,
+                "parameter",
+                &pitem,
+                (&q.doc, &q.limits, &q.deprecated, false),
+                (&p.doc, &p.limits, &p.deprecated, false),
+            );
+        }
+        if o.error_code_type != n.error_code_type {
+            let code = |t: &Option<String>| t.clone().unwrap_or_else(|| "String".to_owned());
+            cx.push(
+                Class::Breaking,
+                "operation",
+                item.clone(),
+                format!(
+                    "error type changed from `Error<{}>` to `Error<{}>`",
+                    code(&o.error_code_type),
+                    code(&n.error_code_type)
+                ),
+            );
         }
         for c in &o.error_codes {
             if !n.error_codes.iter().any(|d| d.name == c.name) {
-                cx.push(Class::Breaking, "error code", format!("{}::{}", o.error_code_type.as_deref().unwrap_or("String"), c.name), format!("removed (`{}` now decodes as `Unrecognized`)", c.code));
+                cx.push(
+                    Class::Breaking,
+                    "error code",
+                    format!(
+                        "{}::{}",
+                        o.error_code_type.as_deref().unwrap_or("String"),
+                        c.name
+                    ),
+                    format!("removed (`{}` now decodes as `Unrecognized`)", c.code),
+                );
             }
         }
         for c in &n.error_codes {
             if !o.error_codes.iter().any(|d| d.name == c.name) {
-                let class = if o.error_code_type.is_some() { Class::Compatible } else { Class::Breaking };
-                let note = if class == Class::Breaking { "; the method's error type changes from `Error<String>` to a typed code enum" } else { "" };
-                cx.push(class, "error code", format!("{}::{}", n.error_code_type.as_deref().unwrap_or("String"), c.name), format!("added (`{}`){note}", c.code));
+                let item = format!(
+                    "{}::{}",
+                    n.error_code_type.as_deref().unwrap_or("String"),
+                    c.name
+                );
+                cx.push(
+                    Class::Compatible,
+                    "error code",
+                    item,
+                    format!("added (`{}`)", c.code),
+                );
             }
         }
         match (&o.deprecated, &n.deprecated) {
-            (None, Some(d)) => cx.push(Class::Deprecation, "operation", item.clone(), deprecation_text(d)),
-            (Some(_), None) => cx.push(Class::Compatible, "operation", item.clone(), "no longer deprecated"),
+            (None, Some(d)) => cx.push(
+                Class::Deprecation,
+                "operation",
+                item.clone(),
+                deprecation_text(d),
+            ),
+            (Some(_), None) => cx.push(
+                Class::Compatible,
+                "operation",
+                item.clone(),
+                "no longer deprecated",
+            ),
             _ => {}
         }
         if o.pagination.is_some() && n.pagination.is_none() {
-            cx.push(Class::Breaking, "operation", format!("{item}_stream"), "removed (the operation is no longer cursor-paged)");
+            cx.push(
+                Class::Breaking,
+                "operation",
+                format!("{item}_stream"),
+                "removed (the operation is no longer cursor-paged)",
+            );
         } else if o.pagination.is_none() && n.pagination.is_some() {
-            cx.push(Class::Compatible, "operation", format!("{item}_stream"), "added (the operation is now cursor-paged)");
+            cx.push(
+                Class::Compatible,
+                "operation",
+                format!("{item}_stream"),
+                "added (the operation is now cursor-paged)",
+            );
         }
         if o.doc != n.doc {
             cx.push(Class::Docs, "operation", item, "documentation changed");
@@ -491,20 +831,53 @@ fn compare_operations(cx: &mut Cx, old: &Api, new: &Api) {
 fn compare_events(cx: &mut Cx, old: &Api, new: &Api) {
     for e in &old.events {
         if !new.events.iter().any(|n| n.name == e.name) {
-            cx.push(Class::Breaking, "event", format!("Event::{}", e.name), format!("removed (`{}` now arrives as `Event::Unrecognized`)", e.event_type));
+            cx.push(
+                Class::Breaking,
+                "event",
+                format!("Event::{}", e.name),
+                format!(
+                    "removed (`{}` now arrives as `Event::Unrecognized`)",
+                    e.event_type
+                ),
+            );
         }
     }
     for e in &new.events {
         let item = format!("Event::{}", e.name);
         let Some(o) = old.events.iter().find(|o| o.name == e.name) else {
-            cx.push(Class::Compatible, "event", item, format!("added (`{}`; before this it arrived as `Event::Unrecognized`)", e.event_type));
+            cx.push(
+                Class::Compatible,
+                "event",
+                item,
+                format!(
+                    "added (`{}`; before this it arrived as `Event::Unrecognized`)",
+                    e.event_type
+                ),
+            );
             continue;
         };
         if o.event_type != e.event_type {
-            cx.push(Class::Breaking, "event", item.clone(), format!("event type changed from `{}` to `{}`", o.event_type, e.event_type));
+            cx.push(
+                Class::Breaking,
+                "event",
+                item.clone(),
+                format!(
+                    "event type changed from `{}` to `{}`",
+                    o.event_type, e.event_type
+                ),
+            );
         }
         if !same_type(&o.payload, &e.payload) {
-            cx.push(Class::Breaking, "event", item.clone(), format!("payload changed from `{}` to `{}`", type_text(&o.payload), type_text(&e.payload)));
+            cx.push(
+                Class::Breaking,
+                "event",
+                item.clone(),
+                format!(
+                    "payload changed from `{}` to `{}`",
+                    type_text(&o.payload),
+                    type_text(&e.payload)
+                ),
+            );
         }
         if o.doc != e.doc {
             cx.push(Class::Docs, "event", item, "documentation changed");

@@ -43,13 +43,13 @@ pub mod webhooks;
 #[rustfmt::skip]
 mod generated;
 
-pub use client::{Client, ClientBuilder};
-pub use runtime::prelude::{Date, Timestamp};
 /// The `chrono` version this crate's timestamps use.
 pub use chrono;
+pub use client::{Client, ClientBuilder};
+pub use error::{ApiError, Error};
+pub use runtime::prelude::{Date, Timestamp};
 /// The `uuid` version this crate's IDs use.
 pub use uuid;
-pub use error::{ApiError, Error};
 
 /// Data types of the Inbox API: requests, responses, messages, conversations, enums.
 pub mod types {

@@ -3,7 +3,9 @@
 //!
 //! Each case's `types.rs` and `validation.rs` are modules here. The case's `mod.rs` and
 //! `operations.rs` are not: `operations.rs` adds methods to `Client` with an inherent `impl`,
-//! which only the crate that defines `Client` (inbox-api) may write.
+//! which only the crate that defines `Client` may write. Generated operations are compiled by
+//! inbox-api itself (from the Inbox spec) and by `cargo xtask corpus` (91 real-world specs,
+//! each as a standalone crate).
 //!
 //! Add a case here when adding one to `codegen/tests/snapshots.rs`.
 
@@ -12,8 +14,8 @@
 #[path = "../../codegen/tests/fixtures/all_of"]
 pub mod all_of {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -22,8 +24,8 @@ pub mod all_of {
 #[path = "../../codegen/tests/fixtures/date_time"]
 pub mod date_time {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -32,8 +34,8 @@ pub mod date_time {
 #[path = "../../codegen/tests/fixtures/deprecated"]
 pub mod deprecated {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -42,8 +44,8 @@ pub mod deprecated {
 #[path = "../../codegen/tests/fixtures/docs"]
 pub mod docs {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -52,8 +54,8 @@ pub mod docs {
 #[path = "../../codegen/tests/fixtures/enum"]
 pub mod r#enum {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -62,8 +64,8 @@ pub mod r#enum {
 #[path = "../../codegen/tests/fixtures/inline"]
 pub mod inline {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -72,8 +74,8 @@ pub mod inline {
 #[path = "../../codegen/tests/fixtures/int64"]
 pub mod int64 {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -82,8 +84,8 @@ pub mod int64 {
 #[path = "../../codegen/tests/fixtures/keywords"]
 pub mod keywords {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -92,8 +94,8 @@ pub mod keywords {
 #[path = "../../codegen/tests/fixtures/lenient_collisions"]
 pub mod lenient_collisions {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -102,8 +104,8 @@ pub mod lenient_collisions {
 #[path = "../../codegen/tests/fixtures/maps"]
 pub mod maps {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -112,8 +114,8 @@ pub mod maps {
 #[path = "../../codegen/tests/fixtures/names"]
 pub mod names {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -122,8 +124,8 @@ pub mod names {
 #[path = "../../codegen/tests/fixtures/nullable"]
 pub mod nullable {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -132,8 +134,8 @@ pub mod nullable {
 #[path = "../../codegen/tests/fixtures/oneof"]
 pub mod oneof {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -142,8 +144,8 @@ pub mod oneof {
 #[path = "../../codegen/tests/fixtures/read_only"]
 pub mod read_only {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -152,8 +154,8 @@ pub mod read_only {
 #[path = "../../codegen/tests/fixtures/recursive"]
 pub mod recursive {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -162,8 +164,8 @@ pub mod recursive {
 #[path = "../../codegen/tests/fixtures/struct"]
 pub mod r#struct {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -172,8 +174,8 @@ pub mod r#struct {
 #[path = "../../codegen/tests/fixtures/styles"]
 pub mod styles {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -182,8 +184,8 @@ pub mod styles {
 #[path = "../../codegen/tests/fixtures/unions"]
 pub mod unions {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }
 
@@ -192,7 +194,7 @@ pub mod unions {
 #[path = "../../codegen/tests/fixtures/uuid"]
 pub mod uuid {
     pub mod types;
-    // FIXME: an empty rule table leaves `Limits` and `Rule` imported but unused.
-    #[allow(dead_code, unused_imports)]
+    // `RULES` is read only by operations, which these schema-only fixtures do not have.
+    #[allow(dead_code)]
     mod validation;
 }

@@ -2,9 +2,9 @@
 
 pub mod bench;
 pub mod corpus;
+pub mod new_client;
 pub mod regen;
 pub mod report;
-pub mod new_client;
 pub mod scaffold;
 
 /// The workspace root (the parent of `xtask/`).
@@ -53,7 +53,9 @@ impl Flags {
     /// Fails on anything not taken.
     pub fn finish(self) -> Result<(), String> {
         match self.args.first() {
-            Some(extra) => Err(format!("unexpected argument `{extra}` (see `cargo xtask help`)")),
+            Some(extra) => Err(format!(
+                "unexpected argument `{extra}` (see `cargo xtask help`)"
+            )),
             None => Ok(()),
         }
     }

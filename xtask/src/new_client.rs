@@ -16,14 +16,23 @@ pub struct NewClient {
 /// `cargo xtask new-client --spec PATH --out DIR [--name NAME] [--strict]`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut flags = Flags::new(args);
-    let spec = flags.value("--spec")?.map(PathBuf::from).ok_or("new-client needs --spec PATH")?;
-    let out = flags.value("--out")?.map(PathBuf::from).ok_or("new-client needs --out DIR")?;
+    let spec = flags
+        .value("--spec")?
+        .map(PathBuf::from)
+        .ok_or("new-client needs --spec PATH")?;
+    let out = flags
+        .value("--out")?
+        .map(PathBuf::from)
+        .ok_or("new-client needs --out DIR")?;
     let name = flags.value("--name")?;
     let strict = flags.switch("--strict");
     flags.finish()?;
     let result = new_client(&spec, &out, name.as_deref(), strict)?;
     for warning in &result.warnings {
-        eprintln!("{}", codegen::Diagnostics::new(&spec.display().to_string(), vec![warning.clone()]));
+        eprintln!(
+            "{}",
+            codegen::Diagnostics::new(&spec.display().to_string(), vec![warning.clone()])
+        );
     }
     println!(
         "wrote crate `{}` to {} ({} item(s) skipped or degraded); build it with: cargo check --manifest-path {}",
@@ -37,22 +46,52 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 /// Generates a crate from `spec` into `out`. Unsupported constructs are skipped with warnings
 /// unless `strict`.
-pub fn new_client(spec: &Path, out: &Path, name: Option<&str>, strict: bool) -> Result<NewClient, String> {
-    let bytes = std::fs::read(spec).map_err(|e| format!("error: cannot read {}: {e}", spec.display()))?;
-    let options = codegen::Options { spec_name: spec.display().to_string(), strict };
+pub fn new_client(
+    spec: &Path,
+    out: &Path,
+    name: Option<&str>,
+    strict: bool,
+) -> Result<NewClient, String> {
+    let bytes =
+        std::fs::read(spec).map_err(|e| format!("error: cannot read {}: {e}", spec.display()))?;
+    let options = codegen::Options {
+        spec_name: spec.display().to_string(),
+        strict,
+    };
     let output = codegen::generate(&bytes, &options).map_err(|d| d.to_string())?;
     let name = match name {
         Some(n) => n.to_owned(),
         None => crate_name(spec),
     };
-    crate::scaffold::write_client_crate(&workspace_root(), out, &name, &output.api.title, &output.files)?;
-    Ok(NewClient { name, warnings: output.warnings })
+    crate::scaffold::write_client_crate(
+        &workspace_root(),
+        out,
+        &name,
+        &output.api.title,
+        &output.files,
+    )?;
+    Ok(NewClient {
+        name,
+        warnings: output.warnings,
+    })
 }
 
 /// A crate name from the spec's file name: `petstore-expanded.yaml` -> `petstore-expanded-client`.
 pub fn crate_name(spec: &Path) -> String {
-    let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut name: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let stem = spec
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut name: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
     name = name.trim_matches('-').to_owned();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert_str(0, "api-");

@@ -41,7 +41,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .unwrap_or_else(|| root.join("inbox-api/src/generated"));
     let check = flags.switch("--check");
     let lenient = flags.switch("--lenient");
-    let against = flags.value("--against")?.or_else(|| Some("HEAD".to_owned()));
+    let against = flags
+        .value("--against")?
+        .or_else(|| Some("HEAD".to_owned()));
     let report = flags.value("--report")?.map(PathBuf::from);
     let impact = flags.switch("--impact");
     flags.finish()?;

@@ -228,15 +228,25 @@ pub(crate) fn emit_enum(name: &Ident, doc: TokenStream, e: &ir::Enum) -> TokenSt
             #variant,
         }
     });
+    let from_wire_body = if e.variants.is_empty() {
+        quote!(Self::Unrecognized(value.to_owned()))
+    } else {
+        let arms = e.variants.iter().map(|v| {
+            let variant = ident(&v.name);
+            let wire = &v.wire_name;
+            quote!(#wire => Self::#variant,)
+        });
+        quote! {
+            match value {
+                #(#arms)*
+                _ => Self::Unrecognized(value.to_owned()),
+            }
+        }
+    };
     let as_str = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = &v.wire_name;
         quote!(Self::#variant => #wire,)
-    });
-    let from_wire = e.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let wire = &v.wire_name;
-        quote!(#wire => Self::#variant,)
     });
     quote! {
         #doc
@@ -259,10 +269,7 @@ pub(crate) fn emit_enum(name: &Ident, doc: TokenStream, e: &ir::Enum) -> TokenSt
 
             /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
             pub fn from_wire(value: &str) -> Self {
-                match value {
-                    #(#from_wire)*
-                    _ => Self::Unrecognized(value.to_owned()),
-                }
+                #from_wire_body
             }
         }
 

@@ -90,9 +90,16 @@ pub(crate) fn emit_validation(api: &ir::Api) -> TokenStream {
         });
         Some(quote!((#name, &[#(#rules),*]),))
     });
+    let entries: Vec<TokenStream> = entries.collect();
+    // Only import what the table uses, so an empty table compiles without warnings.
+    let imports = if entries.is_empty() {
+        quote!(TypeRules)
+    } else {
+        quote!(Limits, Rule, TypeRules)
+    };
     quote! {
         //! Documented limits of request bodies, checked before sending.
-        use crate::runtime::validate::{Limits, Rule, TypeRules};
+        use crate::runtime::validate::{#imports};
 
         /// Rules of each type reachable from a request body, sorted by type name.
         pub(crate) static RULES: &[TypeRules] = &[

@@ -227,7 +227,12 @@ fn resolve_operation<'a>(
     if !ok {
         return None;
     }
-    let error_code_type = if error_codes.is_empty() {
+    // An operation that declares its codes (even none) gets an enum, so codes Wix documents
+    // later are a compatible change instead of a new error type.
+    let declares_codes = operation
+        .extensions
+        .contains_key("x-wix-application-errors");
+    let error_code_type = if error_codes.is_empty() && !declares_codes {
         None
     } else {
         let name = format!("{type_prefix}ErrorCode");

@@ -58,7 +58,10 @@ impl Client {
     pub async fn get_or_create_conversation(
         &self,
         body: &GetOrCreateConversationRequest,
-    ) -> Result<GetOrCreateConversationResponse, Error<String>> {
+    ) -> Result<
+        GetOrCreateConversationResponse,
+        Error<GetOrCreateConversationErrorCode>,
+    > {
         static OPERATION: OperationMeta = OperationMeta {
             operation_id: "getOrCreateConversation",
             method: Method::POST,
@@ -288,6 +291,32 @@ impl GetConversationErrorCode {
 }
 
 crate::runtime::open_enum!(GetConversationErrorCode);
+
+/// Application error codes of `Client::get_or_create_conversation` (`details.applicationError.code`).
+///
+/// Codes the spec does not list (such as generic `UNAUTHENTICATED`) are kept in `Unrecognized`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GetOrCreateConversationErrorCode {
+    /// A value this version of the client does not know yet, kept verbatim.
+    Unrecognized(String),
+}
+
+impl GetOrCreateConversationErrorCode {
+    /// The value as Wix writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unrecognized(value) => value,
+        }
+    }
+
+    /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
+    pub fn from_wire(value: &str) -> Self {
+        Self::Unrecognized(value.to_owned())
+    }
+}
+
+crate::runtime::open_enum!(GetOrCreateConversationErrorCode);
 
 /// Application error codes of `Client::list_messages` (`details.applicationError.code`).
 ///

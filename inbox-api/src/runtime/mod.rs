@@ -115,6 +115,9 @@ macro_rules! open_enum {
         }
 
         impl ::std::convert::From<::std::string::String> for $name {
+            // An enum whose only variant is `Unrecognized` (an operation that documents no
+            // error codes yet) makes the second arm unreachable.
+            #[allow(unreachable_patterns)]
             fn from(value: ::std::string::String) -> Self {
                 match Self::from_wire(&value) {
                     Self::Unrecognized(_) => Self::Unrecognized(value),
@@ -139,6 +142,8 @@ macro_rules! open_enum {
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {
+            // Irrefutable for an enum whose only variant is `Unrecognized`.
+            #[allow(irrefutable_let_patterns)]
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
