@@ -769,6 +769,36 @@ fn spec_change_drill() {
     }
     timings.push(("all edits together".to_owned(), step.elapsed()));
 
+    // `cargo xtask regen --impact` on the same crate: the removed field and operation are
+    // traced to the user programs that use them.
+    let step = Instant::now();
+    let impact = xtask::report::impact_in(&drill.crate_dir, &report, Some(&drill.target_dir))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (item, program) in [
+        (
+            "`Message::direction` removed",
+            "examples/removed_field_touched.rs:",
+        ),
+        (
+            "`Client::get_conversation` removed",
+            "examples/removed_operation_touched.rs:",
+        ),
+    ] {
+        let hit = impact.by_change.iter().any(|(change, sites)| {
+            change.starts_with(item) && sites.iter().any(|s| s.location.starts_with(program))
+        });
+        if !hit {
+            problems.push(format!(
+                "impact: `{item}` is not traced to {program}\n{impact}"
+            ));
+        }
+    }
+    println!("\n{impact}");
+    timings.push((
+        "impact (cargo check --all-targets)".to_owned(),
+        step.elapsed(),
+    ));
+
     // Summary.
     let mut out = String::new();
     let _ = writeln!(

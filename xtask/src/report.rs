@@ -101,17 +101,30 @@ impl fmt::Display for Impact {
 
 /// Runs `cargo check` over the workspace and attributes each error to a report entry.
 pub fn impact(root: &Path, report: &Report) -> Result<Impact, String> {
+    impact_in(root, report, None)
+}
+
+/// [`impact`] for the workspace or crate at `root`, building into `target_dir` when given.
+pub fn impact_in(
+    root: &Path,
+    report: &Report,
+    target_dir: Option<&Path>,
+) -> Result<Impact, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .current_dir(root)
-        .args([
-            "check",
-            "--workspace",
-            "--all-targets",
-            "--all-features",
-            "--message-format=json",
-            "--quiet",
-        ])
+    let mut command = Command::new(cargo);
+    command.current_dir(root).args([
+        "check",
+        "--workspace",
+        "--all-targets",
+        "--all-features",
+        "--keep-going",
+        "--message-format=json",
+        "--quiet",
+    ]);
+    if let Some(dir) = target_dir {
+        command.arg("--target-dir").arg(dir);
+    }
+    let output = command
         .output()
         .map_err(|e| format!("cannot run cargo check: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
