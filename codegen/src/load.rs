@@ -2,6 +2,8 @@
 //!
 //! YAML and JSON are both read by serde_yaml (JSON is a subset of YAML 1.2). No file IO here.
 
+use std::collections::HashMap;
+
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// A parsed spec and a locator for turning JSON pointers back into line/column positions.
@@ -26,21 +28,34 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
         d.line_col = Some(line_col_of_offset(bytes, offset));
         fail(d)
     })?;
-    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let mut d = Diagnostic::error(
-            "#",
-            format!("malformed YAML/JSON: {}", strip_location(&e.to_string())),
-        );
-        d.line_col = e.location().map(|l| (l.line(), l.column()));
-        fail(d)
-    })?;
+    // JSON documents take serde_json's much faster path; YAML (a superset) goes through
+    // serde_yaml. Both report line and column.
+    let raw: serde_json::Value = if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).map_err(|e| {
+            let mut d = Diagnostic::error(
+                "#",
+                format!("malformed JSON: {}", strip_location(&e.to_string())),
+            );
+            d.line_col = Some((e.line(), e.column()));
+            fail(d)
+        })?
+    } else {
+        let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+            let mut d = Diagnostic::error(
+                "#",
+                format!("malformed YAML/JSON: {}", strip_location(&e.to_string())),
+            );
+            d.line_col = e.location().map(|l| (l.line(), l.column()));
+            fail(d)
+        })?;
+        serde_json::to_value(&value).map_err(|e| {
+            fail(Diagnostic::error(
+                "#",
+                format!("spec is not representable as JSON: {e}"),
+            ))
+        })?
+    };
     let locator = Locator::new(text);
-    let raw: serde_json::Value = serde_json::to_value(&value).map_err(|e| {
-        fail(Diagnostic::error(
-            "#",
-            format!("spec is not representable as JSON: {e}"),
-        ))
-    })?;
     let version = raw.get("openapi").and_then(|v| v.as_str()).unwrap_or("");
     if !version.starts_with("3.0") {
         let what = if version.is_empty() {
@@ -233,15 +248,15 @@ fn line_col_of_offset(bytes: &[u8], offset: usize) -> (usize, usize) {
 /// A best-effort index of mapping keys and sequence items by indentation; flow-style nodes
 /// (`{a: 1}`, JSON) are located at their nearest block-style ancestor.
 pub struct Locator {
-    entries: Vec<(String, usize, usize)>,
+    entries: HashMap<String, (usize, usize)>,
 }
 
 impl Locator {
     fn new(text: &str) -> Self {
         // Stack of (indent, pointer, next sequence index at this level).
         let mut stack: Vec<(isize, String)> = vec![(-1, "#".to_owned())];
-        let mut seq_counters: Vec<(String, usize)> = Vec::new();
-        let mut entries = Vec::new();
+        let mut seq_counters: HashMap<String, usize> = HashMap::new();
+        let mut entries: HashMap<String, (usize, usize)> = HashMap::new();
         let mut in_block_scalar: Option<usize> = None;
         for (line_no, line) in text.lines().enumerate() {
             let trimmed = line.trim_start();
@@ -270,18 +285,13 @@ impl Locator {
                     .last()
                     .map(|(_, p)| p.clone())
                     .unwrap_or_else(|| "#".to_owned());
-                let index = match seq_counters.iter_mut().find(|(p, _)| *p == parent) {
-                    Some((_, n)) => {
-                        *n += 1;
-                        *n - 1
-                    }
-                    None => {
-                        seq_counters.push((parent.clone(), 1));
-                        0
-                    }
-                };
+                let counter = seq_counters.entry(parent.clone()).or_insert(0);
+                let index = *counter;
+                *counter += 1;
                 let pointer = crate::diagnostics::join(&parent, &index.to_string());
-                entries.push((pointer.clone(), line_no + 1, col + 1));
+                entries
+                    .entry(pointer.clone())
+                    .or_insert((line_no + 1, col + 1));
                 stack.push((item_indent, pointer));
                 let skipped = rest.len() - after.len();
                 col += skipped;
@@ -298,9 +308,11 @@ impl Locator {
                     .map(|(_, p)| p.clone())
                     .unwrap_or_else(|| "#".to_owned());
                 let pointer = crate::diagnostics::join(&parent, &key);
-                // A new mapping under `parent` restarts sequence numbering below this key.
-                seq_counters.retain(|(p, _)| !p.starts_with(&pointer));
-                entries.push((pointer.clone(), line_no + 1, col + 1));
+                // A key starts a new node: a sequence below it numbers from 0.
+                seq_counters.remove(&pointer);
+                entries
+                    .entry(pointer.clone())
+                    .or_insert((line_no + 1, col + 1));
                 stack.push((key_indent, pointer));
                 let value = value.trim();
                 if value.starts_with('|') || value.starts_with('>') {
@@ -315,8 +327,8 @@ impl Locator {
     pub fn locate(&self, pointer: &str) -> Option<(usize, usize)> {
         let mut candidate = pointer;
         loop {
-            if let Some((_, line, col)) = self.entries.iter().find(|(p, _, _)| p == candidate) {
-                return Some((*line, *col));
+            if let Some(&position) = self.entries.get(candidate) {
+                return Some(position);
             }
             if candidate == "#" {
                 // The document itself (or a missing top-level key) starts the text.
