@@ -247,12 +247,22 @@ fn line_col_of_offset(bytes: &[u8], offset: usize) -> (usize, usize) {
 ///
 /// A best-effort index of mapping keys and sequence items by indentation; flow-style nodes
 /// (`{a: 1}`, JSON) are located at their nearest block-style ancestor.
+///
+/// The index is built on the first lookup, so a spec without diagnostics never pays for it.
 pub struct Locator {
-    entries: HashMap<String, (usize, usize)>,
+    text: String,
+    entries: std::sync::OnceLock<HashMap<String, (usize, usize)>>,
 }
 
 impl Locator {
     fn new(text: &str) -> Self {
+        Locator {
+            text: text.to_owned(),
+            entries: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn index(text: &str) -> HashMap<String, (usize, usize)> {
         // Stack of (indent, pointer, next sequence index at this level).
         let mut stack: Vec<(isize, String)> = vec![(-1, "#".to_owned())];
         let mut seq_counters: HashMap<String, usize> = HashMap::new();
@@ -320,14 +330,15 @@ impl Locator {
                 }
             }
         }
-        Locator { entries }
+        entries
     }
 
     /// Line and column (1-based) of the node at `pointer`, or of its nearest located ancestor.
     pub fn locate(&self, pointer: &str) -> Option<(usize, usize)> {
         let mut candidate = pointer;
         loop {
-            if let Some(&position) = self.entries.get(candidate) {
+            let entries = self.entries.get_or_init(|| Locator::index(&self.text));
+            if let Some(&position) = entries.get(candidate) {
                 return Some(position);
             }
             if candidate == "#" {

@@ -8,36 +8,16 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use inbox_api::auth::Auth;
-use inbox_api::client::{encode_path_segment, Client, OperationMeta, RequestParts};
+use inbox_api::client::{encode_path_segment, Client, RequestParts};
 use inbox_api::drift::DriftKind;
 use inbox_api::error::{Error, TransportPhase};
 use inbox_api::paging::paginate;
 use inbox_api::retry::RetryPolicy;
 use inbox_api::testing::{Fault, FaultKind, FaultTarget, InboxServer, Participant};
+use inbox_api_tests::operations::{GET_CONVERSATION, LIST_MESSAGES, SEND_MESSAGE};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use uuid::Uuid;
-
-static GET_CONVERSATION: OperationMeta = OperationMeta {
-    operation_id: "getConversation",
-    method: Method::GET,
-    path_template: "/inbox/v2/conversations/{conversationId}",
-    idempotent: true,
-};
-
-static SEND_MESSAGE: OperationMeta = OperationMeta {
-    operation_id: "sendMessage",
-    method: Method::POST,
-    path_template: "/inbox/v2/messages",
-    idempotent: false,
-};
-
-static LIST_MESSAGES: OperationMeta = OperationMeta {
-    operation_id: "listMessages",
-    method: Method::GET,
-    path_template: "/inbox/v2/messages",
-    idempotent: true,
-};
 
 /// Like a generated open error-code enum.
 #[derive(Debug, Clone, PartialEq)]

@@ -9,11 +9,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use inbox_api::auth::{Auth, Secret};
-use inbox_api::client::{encode_path_segment, Client, OperationMeta, RequestParts};
+use inbox_api::client::{encode_path_segment, Client, RequestParts};
 use inbox_api::error::Error;
 use inbox_api::retry::RetryPolicy;
 use inbox_api::testing::{Fault, FaultKind, InboxServer, Participant, ServerConfig};
-use reqwest::Method;
+use inbox_api_tests::operations::{GET_CONVERSATION, SEND_MESSAGE};
 use serde_json::{json, Value};
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::fmt::MakeWriter;
@@ -24,20 +24,6 @@ const API_KEY: &str = "IST.sekrit-api-key-4242";
 const OAUTH_TOKEN: &str = "OAUTH.sekrit-token-9191";
 const WRONG_KEY: &str = "IST.wrong-sekrit-7777";
 const BODY_MARKER: &str = "private-body-text-5150";
-
-static GET_CONVERSATION: OperationMeta = OperationMeta {
-    operation_id: "getConversation",
-    method: Method::GET,
-    path_template: "/inbox/v2/conversations/{conversationId}",
-    idempotent: true,
-};
-
-static SEND_MESSAGE: OperationMeta = OperationMeta {
-    operation_id: "sendMessage",
-    method: Method::POST,
-    path_template: "/inbox/v2/messages",
-    idempotent: false,
-};
 
 /// Collects everything the fmt subscriber writes.
 #[derive(Clone, Default)]
