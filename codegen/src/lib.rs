@@ -15,6 +15,9 @@ pub mod resolve;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
 /// How to generate.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -52,23 +55,107 @@ pub fn generate(spec: &[u8], options: &Options) -> Result<Output, Diagnostics> {
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let mut files = Vec::new();
-    for file in emit::emit(&api) {
-        let contents = format::render(file.tokens, &options.spec_name).map_err(|message| {
-            Diagnostics::new(&options.spec_name, vec![Diagnostic::error("#", message)])
-        })?;
-        files.push(GeneratedFile {
-            path: file.path.to_owned(),
-            contents,
-        });
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    // The parsed spec is not needed for rendering: free it before the biggest allocations.
+    drop(loaded);
+    let (files, _) = render_files(&api, &options.spec_name).map_err(|message| {
+        Diagnostics::new(&options.spec_name, vec![Diagnostic::error("#", message)])
+    })?;
     Ok(Output {
         api,
         files,
         warnings: diagnostics.items,
     })
 }
+
+/// Time spent in [`render_files`], summed over its threads.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderStats {
+    /// Emitting tokens ([`emit::emit_piece`]).
+    pub emit: Duration,
+    /// Parsing and pretty-printing them ([`format::render_piece`]).
+    pub format: Duration,
+    /// Threads that did the work.
+    pub threads: usize,
+}
+
+/// Emits and formats every file of `api`, sorted by path.
+///
+/// The files are cut into pieces ([`emit::plan`]) that worker threads (one per core, at most
+/// [`MAX_THREADS`]) emit and format independently; each piece's tokens and syntax tree are
+/// dropped as soon as it is printed. The output does not depend on the number of threads.
+pub fn render_files(
+    api: &ir::Api,
+    spec_name: &str,
+) -> Result<(Vec<GeneratedFile>, RenderStats), String> {
+    render_files_with(api, spec_name, emit::plan(api))
+}
+
+fn render_files_with(
+    api: &ir::Api,
+    spec_name: &str,
+    plans: Vec<emit::FilePlan>,
+) -> Result<(Vec<GeneratedFile>, RenderStats), String> {
+    let jobs: Vec<(usize, emit::Piece)> = plans
+        .iter()
+        .enumerate()
+        .flat_map(|(file, plan)| plan.pieces.iter().map(move |&piece| (file, piece)))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done: Vec<(usize, Result<String, String>)> = Vec::new();
+        let mut stats = RenderStats::default();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&(file, piece)) = jobs.get(i) else {
+                break;
+            };
+            let started = Instant::now();
+            let tokens = emit::emit_piece(api, piece);
+            let emitted = Instant::now();
+            let text = format::render_piece(piece, tokens)
+                .map_err(|e| format!("{}: {e}", plans[file].path));
+            stats.emit += emitted - started;
+            stats.format += emitted.elapsed();
+            done.push((i, text));
+        }
+        (done, stats)
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, MAX_THREADS)
+        .min(jobs.len().max(1));
+    let results = load::run_parallel(threads, work);
+    let mut stats = RenderStats::default();
+    let mut texts: Vec<Option<String>> = vec![None; jobs.len()];
+    for (done, part) in results {
+        stats.emit += part.emit;
+        stats.format += part.format;
+        stats.threads += 1;
+        for (i, text) in done {
+            texts[i] = Some(text?);
+        }
+    }
+    let mut pieces = texts.into_iter();
+    let mut files: Vec<GeneratedFile> = plans
+        .iter()
+        .map(|plan| {
+            let texts: Vec<String> = pieces
+                .by_ref()
+                .take(plan.pieces.len())
+                .map(|t| t.expect("every piece is rendered"))
+                .collect();
+            GeneratedFile {
+                path: plan.path.to_owned(),
+                contents: format::finish(spec_name, &texts),
+            }
+        })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((files, stats))
+}
+
+/// The most threads [`render_files`] uses.
+pub const MAX_THREADS: usize = 8;
 
 /// Resolves a spec into the model only (no code): for change reports and tests.
 pub fn model(spec: &[u8], options: &Options) -> Result<ir::Api, Diagnostics> {
@@ -79,4 +166,34 @@ pub fn model(spec: &[u8], options: &Options) -> Result<ir::Api, Diagnostics> {
         return Err(diagnostics);
     }
     Ok(api)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cutting files into pieces must not change a byte: one item per piece, the default and
+    /// one piece per file give the same files.
+    #[test]
+    fn output_does_not_depend_on_piece_size() {
+        let spec = include_bytes!("../../spec/inbox-v2.yaml");
+        let options = Options {
+            spec_name: "spec/inbox-v2.yaml".to_owned(),
+            strict: true,
+        };
+        let api = model(spec, &options).expect("the spec resolves");
+        let render = |per_piece: usize| {
+            render_files_with(&api, "spec", emit::plan_with(&api, per_piece))
+                .expect("renders")
+                .0
+        };
+        let whole = render(usize::MAX);
+        assert!(whole.iter().any(|f| f.contents.contains("impl Client {")));
+        assert_eq!(render(1), whole);
+        assert_eq!(render(emit::ITEMS_PER_PIECE), whole);
+        assert_eq!(
+            generate(spec, &options).expect("generates").files.len(),
+            whole.len()
+        );
+    }
 }

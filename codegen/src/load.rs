@@ -2,7 +2,9 @@
 //!
 //! YAML and JSON are both read by serde_yaml (JSON is a subset of YAML 1.2). No file IO here.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -213,6 +215,34 @@ pub(crate) fn with_deep_stack<R: Send, F: FnOnce() -> R + Send>(f: F) -> R {
     }
 }
 
+/// Runs `work` on `threads` threads with [`DEEP_STACK`]-sized stacks and returns each
+/// thread's result (in no particular order). Threads that cannot be spawned are made up for
+/// by running `work` on the current thread, so at least one result always comes back.
+pub(crate) fn run_parallel<R: Send, F: Fn() -> R + Sync>(threads: usize, work: F) -> Vec<R> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.max(1))
+            .filter_map(|i| {
+                std::thread::Builder::new()
+                    .name(format!("codegen-{i}"))
+                    .stack_size(DEEP_STACK)
+                    .spawn_scoped(scope, &work)
+                    .ok()
+            })
+            .collect();
+        let mut results: Vec<R> = handles
+            .into_iter()
+            .map(|handle| match handle.join() {
+                Ok(result) => result,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect();
+        if results.is_empty() {
+            results.push(work());
+        }
+        results
+    })
+}
+
 fn strip_location(message: &str) -> String {
     match message.find(" at line ") {
         Some(i) => message[..i].to_owned(),
@@ -245,30 +275,112 @@ fn line_col_of_offset(bytes: &[u8], offset: usize) -> (usize, usize) {
 
 /// Finds where a JSON pointer's node starts in block-style YAML text.
 ///
-/// A best-effort index of mapping keys and sequence items by indentation; flow-style nodes
-/// (`{a: 1}`, JSON) are located at their nearest block-style ancestor.
+/// A best-effort scan of mapping keys and sequence items by indentation; flow-style nodes
+/// (`{a: 1}`) are located at their nearest block-style ancestor. Pretty-printed JSON (one key
+/// per line) is located exactly.
 ///
-/// The index is built on the first lookup, so a spec without diagnostics never pays for it.
+/// Nothing is indexed up front: a spec without diagnostics never pays for locating. Each
+/// [`Locator::locate_all`] is one pass over the text that builds pointer strings only along
+/// the paths it was asked for, so locating every warning of a large spec costs one scan.
 pub struct Locator {
     text: String,
-    entries: std::sync::OnceLock<HashMap<String, (usize, usize)>>,
+}
+
+/// One open node of the scan: its indentation, where its pointer ends in the path buffer,
+/// the next index of a sequence directly below it, and whether it is on a wanted path.
+struct Frame {
+    indent: isize,
+    path_len: usize,
+    next_item: usize,
+    wanted: bool,
 }
 
 impl Locator {
     fn new(text: &str) -> Self {
         Locator {
             text: text.to_owned(),
-            entries: std::sync::OnceLock::new(),
         }
     }
 
-    fn index(text: &str) -> HashMap<String, (usize, usize)> {
-        // Stack of (indent, pointer, next sequence index at this level).
-        let mut stack: Vec<(isize, String)> = vec![(-1, "#".to_owned())];
-        let mut seq_counters: HashMap<String, usize> = HashMap::new();
-        let mut entries: HashMap<String, (usize, usize)> = HashMap::new();
+    /// Line and column (1-based) of the node at `pointer`, or of its nearest located ancestor.
+    pub fn locate(&self, pointer: &str) -> Option<(usize, usize)> {
+        self.locate_all(&[pointer]).pop().flatten()
+    }
+
+    /// [`Locator::locate`] for many pointers in one pass over the text; results are in the
+    /// order of `pointers`.
+    pub fn locate_all(&self, pointers: &[&str]) -> Vec<Option<(usize, usize)>> {
+        // Every requested pointer and its ancestors: only nodes on these paths are recorded.
+        let mut wanted: HashSet<&str> = HashSet::new();
+        for pointer in pointers {
+            let mut candidate = *pointer;
+            while wanted.insert(candidate) {
+                match candidate.rfind('/') {
+                    Some(cut) => candidate = &candidate[..cut],
+                    None => break,
+                }
+            }
+        }
+        let found = self.scan(&wanted);
+        pointers
+            .iter()
+            .map(|pointer| {
+                let mut candidate = *pointer;
+                loop {
+                    if let Some(&position) = found.get(candidate) {
+                        return Some(position);
+                    }
+                    if candidate == "#" {
+                        // The document itself (or a missing top-level key) starts the text.
+                        return Some((1, 1));
+                    }
+                    candidate = &candidate[..candidate.rfind('/')?];
+                }
+            })
+            .collect()
+    }
+
+    /// Positions of the wanted nodes (first occurrence of each pointer).
+    fn scan(&self, wanted: &HashSet<&str>) -> HashMap<String, (usize, usize)> {
+        let mut found: HashMap<String, (usize, usize)> = HashMap::new();
+        let mut path = String::from("#");
+        let mut stack = vec![Frame {
+            indent: -1,
+            path_len: 1,
+            next_item: 0,
+            wanted: true,
+        }];
+        // Opens a node below the innermost open one whose indentation is less than `indent`;
+        // `segment` appends its pointer segment to the path buffer.
+        let mut open = |stack: &mut Vec<Frame>,
+                        path: &mut String,
+                        indent: isize,
+                        line: usize,
+                        segment: &dyn Fn(&mut String, &mut Frame)| {
+            while stack.last().is_some_and(|f| f.indent >= indent) {
+                stack.pop();
+            }
+            let parent = stack.last_mut().expect("the root frame is never popped");
+            let mut frame = Frame {
+                indent,
+                path_len: 0,
+                next_item: 0,
+                wanted: false,
+            };
+            if parent.wanted {
+                path.truncate(parent.path_len);
+                path.push('/');
+                segment(path, parent);
+                frame.path_len = path.len();
+                frame.wanted = wanted.contains(path.as_str());
+                if frame.wanted && !found.contains_key(path.as_str()) {
+                    found.insert(path.clone(), (line + 1, indent as usize + 1));
+                }
+            }
+            stack.push(frame);
+        };
         let mut in_block_scalar: Option<usize> = None;
-        for (line_no, line) in text.lines().enumerate() {
+        for (line_no, line) in self.text.lines().enumerate() {
             let trimmed = line.trim_start();
             let indent = line.len() - trimmed.len();
             if let Some(block_indent) = in_block_scalar {
@@ -287,77 +399,60 @@ impl Locator {
                 .strip_prefix("- ")
                 .or_else(|| (rest == "-").then_some(""))
             {
-                let item_indent = col as isize;
-                while stack.last().is_some_and(|(i, _)| *i >= item_indent) {
-                    stack.pop();
-                }
-                let parent = stack
-                    .last()
-                    .map(|(_, p)| p.clone())
-                    .unwrap_or_else(|| "#".to_owned());
-                let counter = seq_counters.entry(parent.clone()).or_insert(0);
-                let index = *counter;
-                *counter += 1;
-                let pointer = crate::diagnostics::join(&parent, &index.to_string());
-                entries
-                    .entry(pointer.clone())
-                    .or_insert((line_no + 1, col + 1));
-                stack.push((item_indent, pointer));
+                open(
+                    &mut stack,
+                    &mut path,
+                    col as isize,
+                    line_no,
+                    &|path, parent| {
+                        let index = parent.next_item;
+                        parent.next_item += 1;
+                        let _ = write!(path, "{index}");
+                    },
+                );
                 let skipped = rest.len() - after.len();
                 col += skipped;
                 rest = after.trim_start();
                 col += after.len() - rest.len();
             }
             if let Some((key, value)) = split_key(rest) {
-                let key_indent = col as isize;
-                while stack.last().is_some_and(|(i, _)| *i >= key_indent) {
-                    stack.pop();
-                }
-                let parent = stack
-                    .last()
-                    .map(|(_, p)| p.clone())
-                    .unwrap_or_else(|| "#".to_owned());
-                let pointer = crate::diagnostics::join(&parent, &key);
-                // A key starts a new node: a sequence below it numbers from 0.
-                seq_counters.remove(&pointer);
-                entries
-                    .entry(pointer.clone())
-                    .or_insert((line_no + 1, col + 1));
-                stack.push((key_indent, pointer));
+                open(&mut stack, &mut path, col as isize, line_no, &|path, _| {
+                    push_escaped(path, &key)
+                });
                 let value = value.trim();
                 if value.starts_with('|') || value.starts_with('>') {
                     in_block_scalar = Some(indent);
                 }
             }
         }
-        entries
+        found
     }
+}
 
-    /// Line and column (1-based) of the node at `pointer`, or of its nearest located ancestor.
-    pub fn locate(&self, pointer: &str) -> Option<(usize, usize)> {
-        let mut candidate = pointer;
-        loop {
-            let entries = self.entries.get_or_init(|| Locator::index(&self.text));
-            if let Some(&position) = entries.get(candidate) {
-                return Some(position);
-            }
-            if candidate == "#" {
-                // The document itself (or a missing top-level key) starts the text.
-                return Some((1, 1));
-            }
-            let cut = candidate.rfind('/')?;
-            candidate = &candidate[..cut];
+/// Appends `segment` to `path` with JSON pointer escaping (`~` -> `~0`, `/` -> `~1`).
+fn push_escaped(path: &mut String, segment: &str) {
+    for c in segment.chars() {
+        match c {
+            '~' => path.push_str("~0"),
+            '/' => path.push_str("~1"),
+            c => path.push(c),
         }
     }
 }
 
-fn split_key(rest: &str) -> Option<(String, &str)> {
+fn split_key(rest: &str) -> Option<(Cow<'_, str>, &str)> {
     let (key, value) = if let Some(stripped) = rest.strip_prefix('\'') {
         let end = stripped.find("':")?;
-        (stripped[..end].replace("''", "'"), &stripped[end + 2..])
+        let key = &stripped[..end];
+        let key = if key.contains("''") {
+            Cow::Owned(key.replace("''", "'"))
+        } else {
+            Cow::Borrowed(key)
+        };
+        (key, &stripped[end + 2..])
     } else if let Some(stripped) = rest.strip_prefix('"') {
         let end = stripped.find("\":")?;
-        (stripped[..end].to_owned(), &stripped[end + 2..])
+        (Cow::Borrowed(&stripped[..end]), &stripped[end + 2..])
     } else {
         if rest.starts_with('{') || rest.starts_with('[') {
             return None;
@@ -365,7 +460,10 @@ fn split_key(rest: &str) -> Option<(String, &str)> {
         let end = rest
             .find(": ")
             .or_else(|| rest.strip_suffix(':').map(|s| s.len()))?;
-        (rest[..end].to_owned(), &rest[(end + 1).min(rest.len())..])
+        (
+            Cow::Borrowed(&rest[..end]),
+            &rest[(end + 1).min(rest.len())..],
+        )
     };
     Some((key, value))
 }

@@ -6,6 +6,11 @@ use std::process::ExitCode;
 
 use xtask::{bench, corpus, new_client, regen};
 
+/// The generator allocates and frees millions of small tokens and syntax nodes from several
+/// threads; mimalloc does that markedly faster than the system allocator (`BENCHMARKS.md`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 

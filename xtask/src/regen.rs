@@ -177,7 +177,7 @@ impl Change {
         let old = self.old.as_deref().unwrap_or("");
         let new = self.new.as_deref().unwrap_or("");
         let name = out.join(&self.path).display().to_string();
-        similar::TextDiff::from_lines(old, new)
+        line_diff(old, new)
             .unified_diff()
             .context_radius(3)
             .header(
@@ -188,8 +188,19 @@ impl Change {
     }
 }
 
+/// How long a line diff may search for the smallest diff. Myers' algorithm takes O(N·D) time,
+/// which for two unrelated multi-megabyte files (a spec swapped for another) is minutes; past
+/// the deadline the diff is still correct, only not minimal.
+const DIFF_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
+
+fn line_diff<'a>(old: &'a str, new: &'a str) -> similar::TextDiff<'a, 'a, 'a, str> {
+    similar::TextDiff::configure()
+        .timeout(DIFF_TIMEOUT)
+        .diff_lines(old, new)
+}
+
 fn line_counts(old: &str, new: &str) -> (usize, usize) {
-    let diff = similar::TextDiff::from_lines(old, new);
+    let diff = line_diff(old, new);
     let mut added = 0;
     let mut removed = 0;
     for change in diff.iter_all_changes() {

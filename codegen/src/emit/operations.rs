@@ -9,27 +9,35 @@ use super::docs::{deprecation_note, doc_attrs, item_doc};
 use super::types::{emit_enum, ident, rust_type};
 use crate::ir::{self, ParamLocation, TypeKind, TypeRef};
 
-/// Tokens of the whole `operations.rs`.
-pub(crate) fn emit_operations(api: &ir::Api) -> TokenStream {
-    let methods = api.operations.iter().map(|op| emit_method(api, op));
-    let streams = api.operations.iter().filter_map(|op| emit_stream(api, op));
-    let options = api.operations.iter().filter_map(emit_options);
-    let codes = api.operations.iter().filter_map(emit_error_codes);
+/// Inner docs and imports of `operations.rs`.
+pub(crate) fn emit_header() -> TokenStream {
     quote! {
         //! Operations of the API, as methods on `Client`.
         use super::types::*;
         use super::validation::RULES;
         use crate::runtime::operation::*;
         use crate::runtime::prelude::*;
-
-        impl Client {
-            #(#methods)*
-            #(#streams)*
-        }
-
-        #(#options)*
-        #(#codes)*
     }
+}
+
+/// The `Client` methods of `ops` (the contents of an `impl Client` block).
+pub(crate) fn emit_methods(api: &ir::Api, ops: &[ir::Operation]) -> TokenStream {
+    ops.iter().map(|op| emit_method(api, op)).collect()
+}
+
+/// The `Client` stream methods of the paged operations among `ops`.
+pub(crate) fn emit_streams(api: &ir::Api, ops: &[ir::Operation]) -> TokenStream {
+    ops.iter().filter_map(|op| emit_stream(api, op)).collect()
+}
+
+/// The option structs of `ops` (for operations with optional parameters).
+pub(crate) fn emit_options(ops: &[ir::Operation]) -> TokenStream {
+    ops.iter().filter_map(emit_options_struct).collect()
+}
+
+/// The typed error codes of `ops` (for operations that declare application errors).
+pub(crate) fn emit_codes(ops: &[ir::Operation]) -> TokenStream {
+    ops.iter().filter_map(emit_error_codes).collect()
 }
 
 fn code_type(op: &ir::Operation) -> TokenStream {
@@ -445,7 +453,7 @@ fn emit_stream(api: &ir::Api, op: &ir::Operation) -> Option<TokenStream> {
     })
 }
 
-fn emit_options(op: &ir::Operation) -> Option<TokenStream> {
+fn emit_options_struct(op: &ir::Operation) -> Option<TokenStream> {
     let name = ident(op.options_type.as_ref()?);
     let optional: Vec<&ir::Param> = op.params.iter().filter(|p| !p.required).collect();
     let fields = optional.iter().map(|p| {

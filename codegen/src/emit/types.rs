@@ -7,14 +7,17 @@ use super::docs::{deprecation_note, doc_attrs, item_doc};
 use crate::ir::{self, Prim, TypeKind, TypeRef, WireFormat};
 use crate::names;
 
-/// Tokens of the whole `types.rs`.
-pub(crate) fn emit_types(api: &ir::Api) -> TokenStream {
-    let items = api.types.iter().map(|t| emit_type(api, t));
+/// Inner docs and imports of `types.rs`.
+pub(crate) fn emit_header() -> TokenStream {
     quote! {
         //! Data types of the API.
         use crate::runtime::prelude::*;
-        #(#items)*
     }
+}
+
+/// Tokens of the type definitions `defs` (a slice of `api.types`).
+pub(crate) fn emit_types(api: &ir::Api, defs: &[ir::TypeDef]) -> TokenStream {
+    defs.iter().map(|t| emit_type(api, t)).collect()
 }
 
 pub(crate) fn ident(name: &str) -> Ident {

@@ -39,10 +39,14 @@ fn resolve_here(loaded: &Loaded, strict: bool) -> (ir::Api, Vec<Diagnostic>) {
         );
     }
     let mut diagnostics = std::mem::take(&mut cx.diagnostics);
-    for d in &mut diagnostics {
-        if d.line_col.is_none() {
-            d.line_col = loaded.locator.locate(&d.pointer);
-        }
+    let unplaced: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.line_col.is_none())
+        .map(|d| d.pointer.as_str())
+        .collect();
+    let mut places = loaded.locator.locate_all(&unplaced).into_iter();
+    for d in diagnostics.iter_mut().filter(|d| d.line_col.is_none()) {
+        d.line_col = places.next().flatten();
     }
     let mut types: Vec<ir::TypeDef> = cx.types.into_values().collect();
     types.sort_by(|a, b| a.name.cmp(&b.name));

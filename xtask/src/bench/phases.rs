@@ -1,8 +1,8 @@
 //! Per-phase timings and peak memory of the generator, one fresh child process per input.
 //!
 //! The parent (`bench gen|scale|github`) starts `xtask bench __phases --spec ...` for each
-//! input; the child times load, resolve, emit, format and write `runs` times with the
-//! generator's public phase functions, then the real `xtask::regen::regen` end to end (into an
+//! input; the child times load, resolve, render (emit and format, in parallel pieces) and
+//! write `runs` times with the generator's public phase functions, then the real `xtask::regen::regen` end to end (into an
 //! empty directory, and again into an up-to-date one), and prints one `BENCH-RESULT {json}`
 //! line. Peak memory is the child's `VmHWM` after its first complete pass (a process that has
 //! generated once and holds nothing else).
@@ -19,8 +19,10 @@ use super::synth::Input;
 use super::{fmt_dur, fmt_kib, median, table, vmhwm_kib};
 use crate::Flags;
 
-/// Phases in pipeline order.
-pub const PHASES: [&str; 5] = ["load", "resolve", "emit", "format", "write"];
+/// Phases in pipeline order. `render` is emit + format, which run together on worker threads
+/// ([`codegen::render_files`]); its wall time counts here, its per-thread parts are reported
+/// beside it.
+pub const PHASES: [&str; 4] = ["load", "resolve", "render", "write"];
 
 /// What one child measured.
 #[derive(Debug, Clone)]
@@ -28,8 +30,14 @@ pub struct Measured {
     /// The input.
     pub input: Input,
     /// Median per phase, in `PHASES` order.
-    pub phases: [Duration; 5],
-    /// Median CPU time of one pass (all five phases).
+    pub phases: [Duration; 4],
+    /// Median time spent emitting tokens, summed over the render threads.
+    pub emit_threads: Duration,
+    /// Median time spent formatting, summed over the render threads.
+    pub format_threads: Duration,
+    /// Render threads used.
+    pub threads: usize,
+    /// Median CPU time of one pass: the main thread's, plus the render threads' busy time.
     pub cpu: Duration,
     /// Median of `xtask::regen::regen` into an empty directory (read + generate + write).
     pub regen_fresh: Duration,
@@ -105,7 +113,7 @@ pub fn measure(input: &Input, runs: usize, lenient: bool) -> Result<Measured, St
             .unwrap_or_default();
         median(&mut list)
     };
-    let mut phases = [Duration::ZERO; 5];
+    let mut phases = [Duration::ZERO; 4];
     for (slot, name) in phases.iter_mut().zip(PHASES) {
         *slot = samples(name);
     }
@@ -138,6 +146,9 @@ pub fn measure(input: &Input, runs: usize, lenient: bool) -> Result<Measured, St
     Ok(Measured {
         input: input.clone(),
         phases,
+        emit_threads: samples("emit_threads"),
+        format_threads: samples("format_threads"),
+        threads: v["threads"].as_u64().unwrap_or(0) as usize,
         cpu: samples("cpu"),
         regen_fresh: samples("regen_fresh"),
         regen_unchanged: samples("regen_unchanged"),
@@ -171,11 +182,13 @@ pub fn phase_table(rows: &[Measured]) -> String {
         "spec",
         "load",
         "resolve",
-        "emit",
-        "format",
+        "render (emit + format)",
         "write",
         "sum",
-        "sum, CPU",
+        "emit, Σ threads",
+        "format, Σ threads",
+        "threads",
+        "CPU",
         "regen e2e (fresh)",
         "regen e2e (up to date)",
         "+change report",
@@ -193,10 +206,13 @@ pub fn phase_table(rows: &[Measured]) -> String {
             ];
             if m.errors.is_some() {
                 row.extend(m.phases[..2].iter().map(|d| fmt_dur(*d)));
-                row.extend(std::iter::repeat_n("rejected".to_owned(), 8));
+                row.extend(std::iter::repeat_n("rejected".to_owned(), 10));
             } else {
                 row.extend(m.phases.iter().map(|d| fmt_dur(*d)));
                 row.push(fmt_dur(m.total()));
+                row.push(fmt_dur(m.emit_threads));
+                row.push(fmt_dur(m.format_threads));
+                row.push(m.threads.to_string());
                 row.push(fmt_dur(m.cpu));
                 row.push(fmt_dur(m.regen_fresh));
                 row.push(fmt_dur(m.regen_unchanged));
@@ -310,6 +326,14 @@ pub fn child(args: &[String]) -> Result<(), String> {
         for (name, d) in PHASES.iter().zip(p.times) {
             samples.entry(name).or_default().push(d.as_nanos());
         }
+        samples
+            .entry("emit_threads")
+            .or_default()
+            .push(p.render.emit.as_nanos());
+        samples
+            .entry("format_threads")
+            .or_default()
+            .push(p.render.format.as_nanos());
         samples.entry("cpu").or_default().push(p.cpu.as_nanos());
     }
 
@@ -362,6 +386,7 @@ pub fn child(args: &[String]) -> Result<(), String> {
         "types": first.api.types.len(),
         "operations": first.api.operations.len(),
         "output_bytes": first.output_bytes,
+        "threads": first.render.threads,
         "warnings": first.warnings.len(),
         "warning_groups": groups,
     });
@@ -437,8 +462,11 @@ struct Failed {
 }
 
 struct Pass {
-    times: [Duration; 5],
-    /// CPU time of the pass (this thread's), immune to other processes on the machine.
+    times: [Duration; 4],
+    /// What the render threads did.
+    render: codegen::RenderStats,
+    /// CPU time of the pass (this thread's, plus the render threads' busy time), immune to
+    /// other processes on the machine as long as the render threads are not preempted.
     cpu: Duration,
     api: codegen::ir::Api,
     warnings: Vec<codegen::Diagnostic>,
@@ -464,15 +492,11 @@ fn pass(
         return Ok(Err(Failed { diagnostics }));
     }
     let t2 = Instant::now();
-    let emitted = codegen::emit::emit(&api);
-    let t3 = Instant::now();
-    let mut files = Vec::new();
-    for file in emitted {
-        files.push((file.path, codegen::format::render(file.tokens, name)?));
-    }
+    let (files, render) = codegen::render_files(&api, name)?;
     let t4 = Instant::now();
     fs::create_dir_all(out).map_err(|e| format!("error: cannot create {}: {e}", out.display()))?;
-    for (path, contents) in &files {
+    for file in &files {
+        let (path, contents) = (&file.path, &file.contents);
         let target = out.join(path);
         if fs::read_to_string(&target).ok().as_deref() == Some(contents.as_str()) {
             continue;
@@ -482,14 +506,15 @@ fn pass(
         fs::rename(&temp, &target).map_err(|e| format!("error: {}: {e}", target.display()))?;
     }
     let t5 = Instant::now();
-    let cpu = thread_cpu_ns().saturating_sub(cpu0);
+    let cpu = Duration::from_nanos(thread_cpu_ns().saturating_sub(cpu0));
     drop(loaded);
     Ok(Ok(Pass {
-        times: [t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4],
-        cpu: Duration::from_nanos(cpu),
+        times: [t1 - t0, t2 - t1, t4 - t2, t5 - t4],
+        render,
+        cpu: cpu + render.emit + render.format,
         api,
         warnings: diagnostics.items,
-        output_bytes: files.iter().map(|(_, c)| c.len()).sum(),
+        output_bytes: files.iter().map(|f| f.contents.len()).sum(),
     }))
 }
 
