@@ -3,6 +3,9 @@
 //! YAML and JSON are both read by serde_yaml (JSON is a subset of YAML 1.2). No file IO here.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
@@ -69,121 +72,265 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
         d.line_col = locator.locate("#/openapi");
         return Err(fail(d));
     }
-    // Schemas first, deepest first: openapiv3's deserializer backtracks through every level of
-    // nesting above an invalid schema, which takes exponential time in the depth.
-    if let Err((pointer, message)) = with_deep_stack(|| check_schemas(&raw)) {
-        let mut d = Diagnostic::error(
-            pointer.clone(),
-            format!("not a valid OpenAPI 3.0 schema here: {message}"),
-        );
-        d.line_col = locator.locate(&pointer);
-        return Err(fail(d));
-    }
-    let doc: Result<openapiv3::OpenAPI, _> =
-        with_deep_stack(|| serde_path_to_error::deserialize(&raw));
-    let doc = doc.map_err(|e| {
-        let pointer = pointer_of_path(e.path());
-        let mut d = Diagnostic::error(
-            pointer.clone(),
-            format!("not a valid OpenAPI 3.0 document here: {}", e.inner()),
-        );
-        d.line_col = locator.locate(&pointer);
+    let mut raw = raw;
+    let doc = deserialize_in_parts(&mut raw).map_err(|failure| {
+        let mut d = Diagnostic::error(failure.pointer.clone(), failure.message);
+        d.line_col = locator.locate(&failure.pointer);
         fail(d)
     })?;
     Ok(Loaded { doc, raw, locator })
 }
 
-/// Deserializes every schema of the document on its own, children before parents; the first
-/// invalid one is returned as (pointer, message).
-fn check_schemas(raw: &serde_json::Value) -> Result<(), (String, String)> {
-    use crate::diagnostics::join;
-    use serde_json::Value;
-    /// Keys whose values are data or extensions, never schemas.
-    fn is_data(key: &str) -> bool {
-        matches!(key, "example" | "examples" | "default" | "enum") || key.starts_with("x-")
-    }
-    /// Schemas are checked at every `CHECK_EVERY` levels of height, so an invalid schema is at
-    /// most that many levels below a check (or below the top), bounding the backtracking.
-    const CHECK_EVERY: usize = 6;
-    /// Visits `node` (a schema when `in_schema`), checking schemas in post-order; returns the
-    /// height of the schema nesting below and including `node`.
-    fn visit(node: &Value, pointer: &str, in_schema: bool) -> Result<usize, (String, String)> {
-        let Value::Object(map) = node else {
-            if let Value::Array(items) = node {
-                if !in_schema {
-                    for (i, item) in items.iter().enumerate() {
-                        visit(item, &join(pointer, &i.to_string()), false)?;
-                    }
-                }
+/// Why the document is not valid OpenAPI 3.0, and where.
+struct Failure {
+    pointer: String,
+    message: String,
+}
+
+/// One independently deserialized part of the document: a component schema, a component
+/// example, a path item, or the rest of the document (without those).
+#[derive(Clone, Copy)]
+enum Part<'a> {
+    Rest(&'a Value),
+    Schema(&'a str, &'a Value),
+    Example(&'a str, &'a Value),
+    PathItem(&'a str, &'a Value),
+}
+
+/// What a part deserialized into, with its key.
+enum Parsed {
+    Rest(Box<openapiv3::OpenAPI>),
+    Schema(String, openapiv3::ReferenceOr<openapiv3::Schema>),
+    Example(String, openapiv3::ReferenceOr<openapiv3::Example>),
+    PathItem(String, openapiv3::ReferenceOr<openapiv3::PathItem>),
+}
+
+/// A part's failure: its schemas did not check (`Err(Ok)`), or it did not deserialize
+/// (`Err(Err)`).
+type PartResult = Result<Parsed, Result<Failure, Failure>>;
+
+/// Deserializes `raw` into an `openapiv3::OpenAPI`, in parts on all cores.
+///
+/// The component schemas, component examples and path items (most of a large spec) are taken
+/// out of `raw` and deserialized one by one, in parallel with the rest of the document; then
+/// `raw` is put back together. Each part's schemas are checked first, deepest first
+/// ([`check_tree`]): openapiv3's deserializer backtracks through every level of nesting above
+/// an invalid schema, which takes exponential time in the depth. A schema error anywhere is
+/// reported before a document error; among several, the first in document order.
+fn deserialize_in_parts(raw: &mut Value) -> Result<openapiv3::OpenAPI, Failure> {
+    let mut schemas = take_object(raw.pointer_mut("/components/schemas"), |_| true);
+    let mut examples = take_object(raw.pointer_mut("/components/examples"), |_| true);
+    // Only keys starting with `/` are path items (the others openapiv3 ignores or reads as
+    // extensions, with the rest of the document).
+    let mut path_items = take_object(raw.get_mut("paths"), |key| key.starts_with('/'));
+    let result = {
+        let raw: &Value = raw;
+        let mut parts = vec![Part::Rest(raw)];
+        parts.extend(examples.iter().map(|(k, v)| Part::Example(k, v)));
+        parts.extend(schemas.iter().map(|(k, v)| Part::Schema(k, v)));
+        parts.extend(path_items.iter().map(|(k, v)| Part::PathItem(k, v)));
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut done: Vec<(usize, PartResult)> = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&part) = parts.get(i) else {
+                    break;
+                };
+                done.push((i, parse_part(part)));
             }
-            return Ok(usize::from(in_schema));
+            done
         };
-        let mut below = 0;
-        for (key, value) in map {
-            let at = join(pointer, key);
-            if is_data(key) {
-                continue;
-            }
-            if in_schema {
-                match key.as_str() {
-                    "properties" => {
-                        if let Value::Object(properties) = value {
-                            for (name, property) in properties {
-                                below = below.max(visit(property, &join(&at, name), true)?);
-                            }
-                        }
-                    }
-                    "items" | "not" => below = below.max(visit(value, &at, true)?),
-                    "additionalProperties" if value.is_object() => {
-                        below = below.max(visit(value, &at, true)?)
-                    }
-                    "allOf" | "oneOf" | "anyOf" => {
-                        if let Value::Array(members) = value {
-                            for (i, member) in members.iter().enumerate() {
-                                let member_at = join(&at, &i.to_string());
-                                below = below.max(visit(member, &member_at, true)?);
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            } else if key == "schema" {
-                visit(value, &at, true)?;
-            } else if key == "schemas" && pointer == "#/components" {
-                if let Value::Object(schemas) = value {
-                    for (name, schema) in schemas {
-                        visit(schema, &join(&at, name), true)?;
-                    }
-                }
-            } else {
-                visit(value, &at, false)?;
-            }
-        }
-        if !in_schema {
-            return Ok(0);
-        }
-        let height = below + 1;
-        if height % CHECK_EVERY == 0 {
-            check(node, pointer)?;
-        }
-        Ok(height)
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .clamp(1, crate::MAX_THREADS)
+            .min(parts.len());
+        let mut results: Vec<(usize, PartResult)> =
+            run_parallel(threads, work).into_iter().flatten().collect();
+        results.sort_by_key(|(i, _)| *i);
+        assemble(results.into_iter().map(|(_, r)| r))
+    };
+    restore(raw.pointer_mut("/components/schemas"), &mut schemas);
+    restore(raw.pointer_mut("/components/examples"), &mut examples);
+    restore(raw.get_mut("paths"), &mut path_items);
+    result
+}
+
+/// Moves the entries of the object at `slot` whose keys pass `keep` out of it.
+fn take_object(slot: Option<&mut Value>, keep: fn(&str) -> bool) -> Map<String, Value> {
+    let Some(Value::Object(object)) = slot else {
+        return Map::new();
+    };
+    let keys: Vec<String> = object.keys().filter(|k| keep(k)).cloned().collect();
+    keys.into_iter()
+        .filter_map(|k| object.remove(&k).map(|v| (k, v)))
+        .collect()
+}
+
+/// Puts entries taken by [`take_object`] back.
+fn restore(slot: Option<&mut Value>, taken: &mut Map<String, Value>) {
+    if let Some(Value::Object(object)) = slot {
+        object.append(taken);
     }
-    fn check(node: &Value, pointer: &str) -> Result<(), (String, String)> {
-        let result: Result<openapiv3::ReferenceOr<openapiv3::Schema>, _> =
-            serde_path_to_error::deserialize(node);
-        result.map(|_| ()).map_err(|e| {
-            let mut at = pointer.to_owned();
-            for segment in e.path().iter() {
-                if let serde_path_to_error::Segment::Map { key } = segment {
-                    at = join(&at, key);
-                } else if let serde_path_to_error::Segment::Seq { index } = segment {
-                    at = join(&at, &index.to_string());
-                }
-            }
-            (at, e.inner().to_string())
+}
+
+/// Checks, then deserializes, one part.
+fn parse_part(part: Part<'_>) -> PartResult {
+    use crate::diagnostics::join;
+    fn de<T: serde::de::DeserializeOwned>(node: &Value, at: &str) -> Result<T, Failure> {
+        serde_path_to_error::deserialize(node).map_err(|e| Failure {
+            pointer: format!("{at}{}", &pointer_of_path(e.path())[1..]),
+            message: format!("not a valid OpenAPI 3.0 document here: {}", e.inner()),
         })
     }
-    visit(raw, "#", false).map(|_| ())
+    let (node, at, in_schema) = match part {
+        Part::Rest(node) => (node, "#".to_owned(), false),
+        Part::Schema(name, node) => (node, join("#/components/schemas", name), true),
+        Part::Example(name, node) => (node, join("#/components/examples", name), false),
+        Part::PathItem(path, node) => (node, join("#/paths", path), false),
+    };
+    check_tree(node, &at, in_schema).map_err(|(pointer, message)| {
+        Ok(Failure {
+            pointer,
+            message: format!("not a valid OpenAPI 3.0 schema here: {message}"),
+        })
+    })?;
+    match part {
+        Part::Rest(_) => de(node, &at).map(|doc| Parsed::Rest(Box::new(doc))),
+        Part::Schema(k, _) => de(node, &at).map(|s| Parsed::Schema(k.to_owned(), s)),
+        Part::Example(k, _) => de(node, &at).map(|e| Parsed::Example(k.to_owned(), e)),
+        Part::PathItem(k, _) => de(node, &at).map(|p| Parsed::PathItem(k.to_owned(), p)),
+    }
+    .map_err(Err)
+}
+
+/// The document from its parts (in the order of [`deserialize_in_parts`]), or the first
+/// schema failure, else the first document failure.
+fn assemble(results: impl Iterator<Item = PartResult>) -> Result<openapiv3::OpenAPI, Failure> {
+    let mut doc: Option<openapiv3::OpenAPI> = None;
+    let mut schemas = indexmap::IndexMap::new();
+    let mut examples = indexmap::IndexMap::new();
+    let mut paths = indexmap::IndexMap::new();
+    let mut schema_failure: Option<Failure> = None;
+    let mut document_failure: Option<Failure> = None;
+    for result in results {
+        match result {
+            Ok(Parsed::Rest(rest)) => doc = Some(*rest),
+            Ok(Parsed::Schema(k, s)) => drop(schemas.insert(k, s)),
+            Ok(Parsed::Example(k, e)) => drop(examples.insert(k, e)),
+            Ok(Parsed::PathItem(k, p)) => drop(paths.insert(k, p)),
+            Err(Ok(failure)) => drop(schema_failure.get_or_insert(failure)),
+            Err(Err(failure)) => drop(document_failure.get_or_insert(failure)),
+        }
+    }
+    if let Some(failure) = schema_failure.or(document_failure) {
+        return Err(failure);
+    }
+    let mut doc = doc.expect("the rest of the document is always a part");
+    if !schemas.is_empty() || !examples.is_empty() {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.schemas = schemas;
+        components.examples = examples;
+    }
+    doc.paths.paths = paths;
+    Ok(doc)
+}
+
+/// Deserializes every schema below `node` (a schema itself when `in_schema`) on its own,
+/// children before parents; the first invalid one is returned as (pointer, message).
+fn check_tree(node: &Value, pointer: &str, in_schema: bool) -> Result<(), (String, String)> {
+    visit(node, pointer, in_schema).map(|_| ())
+}
+
+/// Keys whose values are data or extensions, never schemas.
+fn is_data(key: &str) -> bool {
+    matches!(key, "example" | "examples" | "default" | "enum") || key.starts_with("x-")
+}
+
+/// Schemas are checked at every `CHECK_EVERY` levels of height, so an invalid schema is at
+/// most that many levels below a check (or below the top), bounding the backtracking.
+const CHECK_EVERY: usize = 6;
+
+/// Visits `node` (a schema when `in_schema`), checking schemas in post-order; returns the
+/// height of the schema nesting below and including `node`.
+fn visit(node: &Value, pointer: &str, in_schema: bool) -> Result<usize, (String, String)> {
+    use crate::diagnostics::join;
+    let Value::Object(map) = node else {
+        if let Value::Array(items) = node {
+            if !in_schema {
+                for (i, item) in items.iter().enumerate() {
+                    visit(item, &join(pointer, &i.to_string()), false)?;
+                }
+            }
+        }
+        return Ok(usize::from(in_schema));
+    };
+    let mut below = 0;
+    for (key, value) in map {
+        if is_data(key) {
+            continue;
+        }
+        let at = join(pointer, key);
+        if in_schema {
+            match key.as_str() {
+                "properties" => {
+                    if let Value::Object(properties) = value {
+                        for (name, property) in properties {
+                            below = below.max(visit(property, &join(&at, name), true)?);
+                        }
+                    }
+                }
+                "items" | "not" => below = below.max(visit(value, &at, true)?),
+                "additionalProperties" if value.is_object() => {
+                    below = below.max(visit(value, &at, true)?)
+                }
+                "allOf" | "oneOf" | "anyOf" => {
+                    if let Value::Array(members) = value {
+                        for (i, member) in members.iter().enumerate() {
+                            let member_at = join(&at, &i.to_string());
+                            below = below.max(visit(member, &member_at, true)?);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        } else if key == "schema" {
+            visit(value, &at, true)?;
+        } else if key == "schemas" && pointer == "#/components" {
+            if let Value::Object(schemas) = value {
+                for (name, schema) in schemas {
+                    visit(schema, &join(&at, name), true)?;
+                }
+            }
+        } else {
+            visit(value, &at, false)?;
+        }
+    }
+    if !in_schema {
+        return Ok(0);
+    }
+    let height = below + 1;
+    if height % CHECK_EVERY == 0 {
+        check(node, pointer)?;
+    }
+    Ok(height)
+}
+
+fn check(node: &Value, pointer: &str) -> Result<(), (String, String)> {
+    use crate::diagnostics::join;
+    let result: Result<openapiv3::ReferenceOr<openapiv3::Schema>, _> =
+        serde_path_to_error::deserialize(node);
+    result.map(|_| ()).map_err(|e| {
+        let mut at = pointer.to_owned();
+        for segment in e.path().iter() {
+            if let serde_path_to_error::Segment::Map { key } = segment {
+                at = join(&at, key);
+            } else if let serde_path_to_error::Segment::Seq { index } = segment {
+                at = join(&at, &index.to_string());
+            }
+        }
+        (at, e.inner().to_string())
+    })
 }
 
 /// Stack for the recursive passes (deserializing, resolving, emitting): deeply nested
@@ -486,6 +633,24 @@ mod tests {
         );
         assert_eq!(locator.locate("#/tags/1/name"), Some((11, 5)));
         assert_eq!(locator.locate("#/tags/0"), Some((10, 3)));
+    }
+
+    /// The document deserialized in parts equals the document deserialized whole, and the raw
+    /// value is put back as it was read.
+    #[test]
+    fn parts_are_put_back_together() {
+        let text = include_str!("../../spec/inbox-v2.yaml");
+        let loaded = parse("spec.yaml", text.as_bytes()).expect("the spec loads");
+        let yaml: serde_yaml::Value = serde_yaml::from_str(text).expect("YAML");
+        let expected = serde_json::to_value(yaml).expect("JSON");
+        assert_eq!(loaded.raw, expected);
+        let whole: openapiv3::OpenAPI = serde_json::from_value(expected).expect("whole");
+        assert!(whole
+            .components
+            .as_ref()
+            .is_some_and(|c| c.schemas.len() > 10));
+        assert!(whole.paths.paths.len() > 2);
+        assert_eq!(loaded.doc, whole);
     }
 
     #[test]
