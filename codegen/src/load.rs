@@ -100,9 +100,9 @@ enum Part<'a> {
 /// What a part deserialized into, with its key.
 enum Parsed {
     Rest(Box<openapiv3::OpenAPI>),
-    Schema(String, openapiv3::ReferenceOr<openapiv3::Schema>),
+    Schema(String, Box<openapiv3::ReferenceOr<openapiv3::Schema>>),
     Example(String, openapiv3::ReferenceOr<openapiv3::Example>),
-    PathItem(String, openapiv3::ReferenceOr<openapiv3::PathItem>),
+    PathItem(String, Box<openapiv3::ReferenceOr<openapiv3::PathItem>>),
 }
 
 /// A part's failure: its schemas did not check (`Err(Ok)`), or it did not deserialize
@@ -197,9 +197,9 @@ fn parse_part(part: Part<'_>) -> PartResult {
     })?;
     match part {
         Part::Rest(_) => de(node, &at).map(|doc| Parsed::Rest(Box::new(doc))),
-        Part::Schema(k, _) => de(node, &at).map(|s| Parsed::Schema(k.to_owned(), s)),
+        Part::Schema(k, _) => de(node, &at).map(|s| Parsed::Schema(k.to_owned(), Box::new(s))),
         Part::Example(k, _) => de(node, &at).map(|e| Parsed::Example(k.to_owned(), e)),
-        Part::PathItem(k, _) => de(node, &at).map(|p| Parsed::PathItem(k.to_owned(), p)),
+        Part::PathItem(k, _) => de(node, &at).map(|p| Parsed::PathItem(k.to_owned(), Box::new(p))),
     }
     .map_err(Err)
 }
@@ -216,9 +216,9 @@ fn assemble(results: impl Iterator<Item = PartResult>) -> Result<openapiv3::Open
     for result in results {
         match result {
             Ok(Parsed::Rest(rest)) => doc = Some(*rest),
-            Ok(Parsed::Schema(k, s)) => drop(schemas.insert(k, s)),
+            Ok(Parsed::Schema(k, s)) => drop(schemas.insert(k, *s)),
             Ok(Parsed::Example(k, e)) => drop(examples.insert(k, e)),
-            Ok(Parsed::PathItem(k, p)) => drop(paths.insert(k, p)),
+            Ok(Parsed::PathItem(k, p)) => drop(paths.insert(k, *p)),
             Err(Ok(failure)) => drop(schema_failure.get_or_insert(failure)),
             Err(Err(failure)) => drop(document_failure.get_or_insert(failure)),
         }
