@@ -87,13 +87,20 @@ fn needs_blank(prev: &str, line: &str) -> bool {
         "///", "#[", "pub ", "pub(", "impl", "fn ", "crate::", "const ", "static ", "mod ", "use ",
         "type ", "async fn", "#![", "struct ", "enum ",
     ];
-    let indent = line.len() - line.trim_start().len();
-    let prev_indent = prev.len() - prev.trim_start().len();
-    let prev_trimmed = prev.trim();
+    let prev_trimmed = prev.trim_start();
+    let prev_indent = prev.len() - prev_trimmed.len();
+    let prev_trimmed = prev_trimmed.trim_end();
+    if prev_indent == 0 && prev_trimmed.starts_with("//!") {
+        // After inner docs.
+        return !line.starts_with("//!");
+    }
+    // Most lines do not end an item: decide that first, it is the cheap test.
     let ends_item = prev_trimmed == "}" || (prev_indent == 0 && prev_trimmed.ends_with(';'));
-    let starts_item = ITEM_STARTS.iter().any(|s| line.trim_start().starts_with(s));
-    let after_inner_docs =
-        prev_indent == 0 && prev_trimmed.starts_with("//!") && !line.starts_with("//!");
+    if !ends_item {
+        return false;
+    }
+    let trimmed = line.trim_start();
+    let indent = line.len() - trimmed.len();
     let use_group = prev_trimmed.starts_with("use ") && line.starts_with("use ");
-    (ends_item && starts_item && indent == prev_indent && !use_group) || after_inner_docs
+    indent == prev_indent && !use_group && ITEM_STARTS.iter().any(|s| trimmed.starts_with(s))
 }

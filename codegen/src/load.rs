@@ -259,7 +259,9 @@ fn visit(node: &Value, pointer: &str, in_schema: bool) -> Result<usize, (String,
         if let Value::Array(items) = node {
             if !in_schema {
                 for (i, item) in items.iter().enumerate() {
-                    visit(item, &join(pointer, &i.to_string()), false)?;
+                    if item.is_object() || item.is_array() {
+                        visit(item, &join(pointer, &i.to_string()), false)?;
+                    }
                 }
             }
         }
@@ -267,7 +269,8 @@ fn visit(node: &Value, pointer: &str, in_schema: bool) -> Result<usize, (String,
     };
     let mut below = 0;
     for (key, value) in map {
-        if is_data(key) {
+        // Only objects and arrays can hold schemas: leaves need no pointer.
+        if is_data(key) || !(value.is_object() || value.is_array()) {
             continue;
         }
         let at = join(pointer, key);
@@ -537,6 +540,14 @@ impl Locator {
                 in_block_scalar = None;
             }
             if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("---") {
+                continue;
+            }
+            // A line indented below an unwanted node belongs to it: nothing there is wanted
+            // (and a block scalar that starts there ends there too).
+            if stack
+                .last()
+                .is_some_and(|top| !top.wanted && indent as isize > top.indent)
+            {
                 continue;
             }
             let mut rest = trimmed;
