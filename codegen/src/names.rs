@@ -58,6 +58,7 @@ const CLIENT_METHODS: &[&str] = &[
     "with_auth",
     "drift_report",
     "clear_drift_report",
+    "drift_detection",
     "execute",
     "execute_raw",
     "decode",

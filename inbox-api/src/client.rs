@@ -23,7 +23,7 @@ use tracing::field::Empty;
 use tracing::Instrument;
 
 use crate::auth::Auth;
-use crate::drift::{self, DriftItem, DriftStore, Note};
+use crate::drift::{self, DriftDetection, DriftItem, DriftStore, Note};
 use crate::error::{body_excerpt, ApiError, BuildError, Error, TransportPhase};
 use crate::retry::{parse_retry_after, RetryPolicy};
 
@@ -107,13 +107,21 @@ impl fmt::Debug for RawResponse {
 /// A segment that is empty, `.` or `..` is rejected when the request is sent
 /// ([`Error::InvalidRequest`]), because it would address a different resource.
 pub fn encode_path_segment(s: &str) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(s.len());
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let unreserved =
+        |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~');
+    if s.bytes().all(unreserved) {
+        // IDs (UUIDs, numbers) need no encoding.
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len() * 3);
     for byte in s.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+        if unreserved(byte) {
             out.push(char::from(byte));
         } else {
-            let _ = write!(out, "%{byte:02X}");
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xF)]));
         }
     }
     out
@@ -149,7 +157,7 @@ struct Inner {
     timeout: Duration,
     retry: RetryPolicy,
     max_response_bytes: u64,
-    /// `None` when drift detection is off.
+    /// `None` when drift detection is off; holds the mode otherwise.
     drift: Option<Arc<DriftStore>>,
 }
 
@@ -161,7 +169,7 @@ impl fmt::Debug for Client {
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .field("max_response_bytes", &self.inner.max_response_bytes)
-            .field("detect_drift", &self.inner.drift.is_some())
+            .field("drift_detection", &self.drift_detection())
             .finish_non_exhaustive()
     }
 }
@@ -178,7 +186,7 @@ pub struct ClientBuilder {
     user_agent: String,
     http: Option<reqwest::Client>,
     max_response_bytes: u64,
-    detect_drift: bool,
+    drift_detection: DriftDetection,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -192,7 +200,7 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("custom_http_client", &self.http.is_some())
             .field("max_response_bytes", &self.max_response_bytes)
-            .field("detect_drift", &self.detect_drift)
+            .field("drift_detection", &self.drift_detection)
             .finish()
     }
 }
@@ -208,7 +216,7 @@ impl Default for ClientBuilder {
             user_agent: concat!("inbox-api/", env!("CARGO_PKG_VERSION")).to_owned(),
             http: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            detect_drift: true,
+            drift_detection: DriftDetection::default(),
         }
     }
 }
@@ -269,11 +277,32 @@ impl ClientBuilder {
         self
     }
 
-    /// Whether to detect fields and enum values this client does not know; see
-    /// [`crate::drift`]. Default on; costs one extra JSON parse and serialization per response.
-    pub fn detect_drift(mut self, detect: bool) -> Self {
-        self.detect_drift = detect;
+    /// How much to look for fields and enum values this client does not know; see
+    /// [`crate::drift`]. Default [`DriftDetection::Sampled`]: unknown enum values are noted on
+    /// every response at almost no cost, and the unknown-field check (one extra JSON parse and
+    /// serialization of the response) runs on the first [`drift::SAMPLE_FIRST`] responses of
+    /// each operation, then on one in every [`drift::SAMPLE_EVERY`].
+    /// [`DriftDetection::EveryResponse`] checks every response;
+    /// [`DriftDetection::Off`] nothing.
+    pub fn drift_detection(mut self, mode: DriftDetection) -> Self {
+        self.drift_detection = mode;
         self
+    }
+
+    /// Whether to detect fields and enum values this client does not know; see
+    /// [`crate::drift`]. `true` (the default) is [`DriftDetection::Sampled`], `false` is
+    /// [`DriftDetection::Off`]; for [`DriftDetection::EveryResponse`] use
+    /// [`ClientBuilder::drift_detection`]. Unknown enum values are noted on every response at
+    /// almost no cost; the unknown-field check costs one extra JSON parse and serialization per
+    /// checked response, and with the default sampling only the first
+    /// [`drift::SAMPLE_FIRST`] responses of each operation and then one in every
+    /// [`drift::SAMPLE_EVERY`] are checked.
+    pub fn detect_drift(self, detect: bool) -> Self {
+        self.drift_detection(if detect {
+            DriftDetection::Sampled
+        } else {
+            DriftDetection::Off
+        })
     }
 
     /// Builds the client.
@@ -303,7 +332,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
-                drift: self.detect_drift.then(Default::default),
+                drift: DriftStore::new(self.drift_detection).map(Arc::new),
             }),
         })
     }
@@ -358,7 +387,8 @@ fn parse_base_url(raw: &str) -> Result<Url, BuildError> {
 
 impl Client {
     /// A builder with the defaults: `https://www.wixapis.com`, 10 s connect timeout, 30 s per
-    /// attempt, [`RetryPolicy::default`], 8 MiB response limit, drift detection on.
+    /// attempt, [`RetryPolicy::default`], 8 MiB response limit, drift detection on
+    /// ([`DriftDetection::Sampled`]).
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -376,6 +406,14 @@ impl Client {
     /// The retry policy in use.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
+    }
+
+    /// The drift detection mode in use; see [`ClientBuilder::drift_detection`].
+    pub fn drift_detection(&self) -> DriftDetection {
+        self.inner
+            .drift
+            .as_ref()
+            .map_or(DriftDetection::Off, |drift| drift.mode())
     }
 
     /// A client like this one but with another retry policy, sharing the connection pool and
@@ -417,7 +455,9 @@ impl Client {
             .unwrap_or_default()
     }
 
-    /// Forgets the drift seen so far (for this client and its clones).
+    /// Forgets the drift seen so far (for this client and its clones), and restarts sampling:
+    /// with [`DriftDetection::Sampled`] the next [`drift::SAMPLE_FIRST`] responses of each
+    /// operation are checked again.
     pub fn clear_drift_report(&self) {
         if let Some(drift) = &self.inner.drift {
             drift.clear();
@@ -456,7 +496,8 @@ impl Client {
         self.send(op, req).instrument(request_span(op)).await
     }
 
-    /// The generic part of decoding: parse `T` (collecting enum notes) and serialize it back.
+    /// The generic part of decoding: parse `T` (collecting enum notes) and, for the responses
+    /// that get the unknown-field check, serialize it back.
     fn decode<T: DeserializeOwned + Serialize>(
         &self,
         op: &'static OperationMeta,
@@ -467,15 +508,19 @@ impl Client {
         };
         let (decoded, notes) = drift::collect_notes(|| serde_json::from_slice::<T>(&raw.body));
         let value = decoded.map_err(|e| decode_error(raw, e))?;
-        let known = serde_json::to_value(&value);
-        check_drift(
-            drift,
-            op,
-            &raw.body,
-            known,
-            std::any::type_name::<T>(),
-            &notes,
-        );
+        let known = drift
+            .sample(op.operation_id)
+            .then(|| serde_json::to_value(&value));
+        if known.is_some() || !notes.is_empty() {
+            check_drift(
+                drift,
+                op,
+                &raw.body,
+                known,
+                std::any::type_name::<T>(),
+                &notes,
+            );
+        }
         Ok(value)
     }
 
@@ -483,19 +528,25 @@ impl Client {
     async fn send(
         &self,
         op: &'static OperationMeta,
-        req: RequestParts,
+        mut req: RequestParts,
     ) -> Result<RawResponse, Error<String>> {
-        let url = self.request_url(&req)?;
-        let body = req.body.map(Bytes::from);
+        // The first attempt takes this URL; a retry (rare) builds it again rather than every
+        // call paying for a copy.
+        let mut url = Some(self.request_url(&req)?);
+        let body = req.body.take().map(Bytes::from);
         let span = tracing::Span::current();
         let mut attempt: u32 = 1;
         loop {
             span.record("attempt", attempt);
+            let url = match url.take() {
+                Some(url) => url,
+                None => self.request_url(&req)?,
+            };
             let started = Instant::now();
             let mut phase = TransportPhase::Send;
             let outcome = tokio::time::timeout(
                 self.inner.timeout,
-                self.attempt(op, &url, body.as_ref(), &mut phase),
+                self.attempt(op, url, body.as_ref(), &mut phase),
             )
             .await;
             let result = outcome.unwrap_or(Err(Error::Timeout {
@@ -561,27 +612,31 @@ impl Client {
     async fn attempt(
         &self,
         op: &'static OperationMeta,
-        url: &Url,
+        url: Url,
         body: Option<&Bytes>,
         phase: &mut TransportPhase,
     ) -> Result<RawResponse, Error<String>> {
-        let mut request = self
+        // Built directly (not through `RequestBuilder::headers`, which would insert every
+        // header of a copy into a second map); the HTTP client still adds its own default
+        // headers when it executes the request.
+        let mut request = reqwest::Request::new(op.method.clone(), url);
+        *request.headers_mut() = self.inner.headers.clone();
+        if let Some(body) = body {
+            request
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            *request.body_mut() = Some(body.clone().into());
+        }
+        let mut response = self
             .inner
             .http
-            .request(op.method.clone(), url.clone())
-            .headers(self.inner.headers.clone());
-        if let Some(body) = body {
-            request = request
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                .body(body.clone());
-        }
-        let response = request
-            .send()
+            .execute(request)
             .await
             .map_err(|e| transport_error(e, TransportPhase::Send, None))?;
         *phase = TransportPhase::Body;
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taken, not copied: reading the body does not need the headers.
+        let headers = std::mem::take(response.headers_mut());
         let request_id = request_id(&headers);
 
         if !status.is_success() {
@@ -671,8 +726,7 @@ impl Client {
             ));
         }
         for segment in segments.split('/') {
-            let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
-            if segment.is_empty() || decoded == "." || decoded == ".." {
+            if segment.is_empty() || is_dot_segment(segment) {
                 return Err(Error::invalid_request(
                     "path",
                     format!(
@@ -683,7 +737,10 @@ impl Client {
             }
         }
         let mut url = self.inner.base_url.clone();
-        let path = format!("{}{}", url.path().trim_end_matches('/'), req.path);
+        let prefix = url.path().trim_end_matches('/');
+        let mut path = String::with_capacity(prefix.len() + req.path.len());
+        path.push_str(prefix);
+        path.push_str(&req.path);
         url.set_path(&path);
         if url.path() != path {
             return Err(invalid_url(
@@ -714,29 +771,34 @@ fn request_span(op: &'static OperationMeta) -> tracing::Span {
     )
 }
 
-/// The non-generic part of drift detection.
+/// The non-generic part of drift detection. `known` is the decoded value serialized again,
+/// for a response that gets the unknown-field check, and `None` for one that does not (then
+/// only the `notes` are located and reported).
 fn check_drift(
     drift: &DriftStore,
     op: &'static OperationMeta,
     body: &[u8],
-    known: Result<serde_json::Value, serde_json::Error>,
+    known: Option<Result<serde_json::Value, serde_json::Error>>,
     type_name: &str,
     notes: &[Note],
 ) {
-    let known = match known {
+    let known = match known.transpose() {
         Ok(known) => known,
         Err(e) => {
-            tracing::debug!(error = %e, "drift detection skipped: the decoded value does not serialize");
-            return;
+            tracing::debug!(error = %e, "unknown-field check skipped: the decoded value does not serialize");
+            None
         }
     };
+    if known.is_none() && notes.is_empty() {
+        return;
+    }
     // The body decoded into `T` a moment ago, so it is valid JSON.
     let Ok(received) = serde_json::from_slice::<serde_json::Value>(body) else {
         return;
     };
     drift.record(
         op.operation_id,
-        drift::detect(&received, &known, type_name, notes),
+        drift::detect(&received, known.as_ref(), type_name, notes),
     );
 }
 
@@ -782,8 +844,25 @@ fn transport_error(
 }
 
 fn request_id(headers: &HeaderMap) -> Option<String> {
+    // `to_str` admits visible ASCII only, so bytes are characters.
     let id = headers.get(REQUEST_ID)?.to_str().ok()?.trim();
-    (!id.is_empty()).then(|| id.chars().take(REQUEST_ID_MAX_LEN).collect())
+    (!id.is_empty()).then(|| id[..id.len().min(REQUEST_ID_MAX_LEN)].to_owned())
+}
+
+/// Whether a path segment means "this" or "the parent" (`.` or `..`, each dot possibly
+/// percent-encoded as `%2e` or `%2E`).
+fn is_dot_segment(segment: &str) -> bool {
+    let mut rest = segment.as_bytes();
+    let mut dots = 0;
+    while !rest.is_empty() {
+        rest = match rest {
+            [b'.', tail @ ..] => tail,
+            [b'%', b'2', b'e' | b'E', tail @ ..] => tail,
+            _ => return false,
+        };
+        dots += 1;
+    }
+    matches!(dots, 1 | 2)
 }
 
 /// `application/json`, or `application/<something>+json`, with any parameters.
@@ -791,14 +870,16 @@ fn is_json(content_type: Option<&HeaderValue>) -> bool {
     let Some(value) = content_type.and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = value.split(';').next().unwrap_or("").trim().as_bytes();
+    let starts_with = |prefix: &[u8]| {
+        essence.len() >= prefix.len() && essence[..prefix.len()].eq_ignore_ascii_case(prefix)
+    };
+    let ends_with = |suffix: &[u8]| {
+        essence.len() >= suffix.len()
+            && essence[essence.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    essence.eq_ignore_ascii_case(b"application/json")
+        || (starts_with(b"application/") && ends_with(b"+json"))
 }
 
 #[derive(Clone, Copy)]
@@ -828,24 +909,70 @@ async fn read_body(
         }
     }
     let capacity = announced.unwrap_or(0).min(limit).min(64 * 1024);
-    let mut body = BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
+    let mut body = Collected::Empty;
     loop {
         let chunk = match response.chunk().await {
             Ok(Some(chunk)) => chunk,
-            Ok(None) => return Ok(body.freeze()),
-            Err(e) => return Err(BodyError::Partial(body.freeze(), e)),
+            Ok(None) => return Ok(body.into_bytes()),
+            Err(e) => return Err(BodyError::Partial(body.into_bytes(), e)),
         };
         let room = limit.saturating_sub(body.len() as u64);
         if chunk.len() as u64 > room {
             return match overflow {
                 Overflow::Fail => Err(BodyError::TooLarge),
                 Overflow::Truncate => {
-                    body.extend_from_slice(&chunk[..usize::try_from(room).unwrap_or(0)]);
-                    Ok(body.freeze())
+                    body.push(chunk.slice(..usize::try_from(room).unwrap_or(0)), capacity);
+                    Ok(body.into_bytes())
                 }
             };
         }
-        body.extend_from_slice(&chunk);
+        body.push(chunk, capacity);
+    }
+}
+
+/// A body being read. A body that arrives in one chunk (the usual case for small responses)
+/// is kept as it is; only a second chunk makes it copy into a buffer.
+enum Collected {
+    Empty,
+    One(Bytes),
+    Many(BytesMut),
+}
+
+impl Collected {
+    fn len(&self) -> usize {
+        match self {
+            Collected::Empty => 0,
+            Collected::One(bytes) => bytes.len(),
+            Collected::Many(buffer) => buffer.len(),
+        }
+    }
+
+    /// Appends `chunk`; `capacity` is the buffer size to start with once one is needed.
+    fn push(&mut self, chunk: Bytes, capacity: u64) {
+        *self = match std::mem::replace(self, Collected::Empty) {
+            Collected::Empty => Collected::One(chunk),
+            Collected::One(first) => {
+                let capacity = usize::try_from(capacity)
+                    .unwrap_or(0)
+                    .max(first.len() + chunk.len());
+                let mut buffer = BytesMut::with_capacity(capacity);
+                buffer.extend_from_slice(&first);
+                buffer.extend_from_slice(&chunk);
+                Collected::Many(buffer)
+            }
+            Collected::Many(mut buffer) => {
+                buffer.extend_from_slice(&chunk);
+                Collected::Many(buffer)
+            }
+        };
+    }
+
+    fn into_bytes(self) -> Bytes {
+        match self {
+            Collected::Empty => Bytes::new(),
+            Collected::One(bytes) => bytes,
+            Collected::Many(buffer) => buffer.freeze(),
+        }
     }
 }
 
@@ -937,6 +1064,10 @@ mod tests {
                 "{segment}: {error}"
             );
         }
+        for segment in ["...", "%2e%2e%2e", "a..", ".a", "%2ea", "%2", "%2f"] {
+            let path = format!("/inbox/v2/conversations/{segment}");
+            assert!(c.request_url(&parts(&path, vec![])).is_ok(), "{segment}");
+        }
         for path in ["inbox", "/a?b", "/a#b"] {
             assert!(matches!(
                 c.request_url(&parts(path, vec![])),
@@ -1012,6 +1143,49 @@ mod tests {
     }
 
     #[test]
+    fn drift_detection_modes() {
+        let base = || Client::builder().auth(Auth::oauth_token("t"));
+        let cases = [
+            (base(), DriftDetection::Sampled),
+            (base().detect_drift(true), DriftDetection::Sampled),
+            (base().detect_drift(false), DriftDetection::Off),
+            (
+                base().drift_detection(DriftDetection::EveryResponse),
+                DriftDetection::EveryResponse,
+            ),
+            (
+                base().drift_detection(DriftDetection::Off),
+                DriftDetection::Off,
+            ),
+        ];
+        for (builder, mode) in cases {
+            let shown = format!("drift_detection: {mode:?}");
+            assert!(format!("{builder:?}").contains(&shown), "{builder:?}");
+            let client = builder.build().unwrap();
+            assert_eq!(client.drift_detection(), mode);
+            assert_eq!(client.inner.drift.is_some(), mode != DriftDetection::Off);
+            assert!(format!("{client:?}").contains(&shown), "{client:?}");
+            let clone = client.with_retry_policy(RetryPolicy::default());
+            assert_eq!(clone.drift_detection(), mode);
+        }
+    }
+
+    #[test]
+    fn request_ids_are_trimmed_and_bounded() {
+        let id = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(REQUEST_ID, HeaderValue::from_str(value).unwrap());
+            request_id(&headers)
+        };
+        assert_eq!(id(" abc-1 ").as_deref(), Some("abc-1"));
+        assert_eq!(id("  "), None);
+        assert_eq!(request_id(&HeaderMap::new()), None);
+        let long = "x".repeat(REQUEST_ID_MAX_LEN + 10);
+        assert_eq!(id(&long).unwrap().len(), REQUEST_ID_MAX_LEN);
+        assert_eq!(id("caf\u{e9}"), None, "not visible ASCII");
+    }
+
+    #[test]
     fn recognises_json_content_types() {
         let check = |v: &str| is_json(Some(&HeaderValue::from_str(v).unwrap()));
         assert!(check("application/json"));
@@ -1019,6 +1193,9 @@ mod tests {
         assert!(check("application/problem+json"));
         assert!(!check("text/html"));
         assert!(!check("application/jsonx"));
+        assert!(!check("application/+jso"));
+        assert!(!check("text/plain+json"));
+        assert!(check(" APPLICATION/VND.API+JSON ;x=y"));
         assert!(!is_json(None));
     }
 

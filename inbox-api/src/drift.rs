@@ -7,14 +7,47 @@
 //! - **unknown fields**: after a response decodes into `T`, `T` is serialized again and compared
 //!   with the JSON received; an object key that was received but did not survive the round trip
 //!   is a field `T` does not model. Keys whose value is `null`, `[]` or `{}` carry no data and
-//!   are not reported (they are indistinguishable from omitted optional fields).
+//!   are not reported (they are indistinguishable from omitted optional fields). This check is
+//!   exact (it sees below `#[serde(flatten)]` one-of fields too) but costs about two extra JSON
+//!   passes per response, so by default it runs on a sample of the responses; see below.
 //! - **unknown enum values**: generated open enums call [`note_unknown_enum_value`] when they
 //!   keep a value verbatim; the client collects these notes around decoding (a thread-local
 //!   collector, enabled only for the synchronous decode call) and locates the value in the JSON.
+//!   Notes are collected on **every** response whenever drift detection is on: collecting costs
+//!   almost nothing while no value is unknown, and the JSON is searched only when a note exists.
 //! - **unknown one-of keys**: a generated one-of type that detects an unknown member key may call
 //!   [`note_unknown_oneof_key`]; the diff then reports that key as
 //!   [`DriftKind::UnknownOneOfKey`] instead of an unknown field. Without such a note an unknown
-//!   one-of member is indistinguishable from an unknown field and is reported as one.
+//!   one-of member is indistinguishable from an unknown field and is reported as one. Like enum
+//!   values, noted keys are reported from every response.
+//!
+//! # How often the unknown-field check runs
+//!
+//! [`ClientBuilder::drift_detection`](crate::client::ClientBuilder::drift_detection) chooses
+//! a [`DriftDetection`] mode:
+//!
+//! - [`DriftDetection::Sampled`] (the default): for each operation, the first
+//!   [`SAMPLE_FIRST`] (16) successful responses are checked, then one in every
+//!   [`SAMPLE_EVERY`] (256): the 272nd, the 528th, and so on. The choice is deterministic (no
+//!   randomness); the counters are per operation ID and shared by a client's clones, like the
+//!   report. [`Client::clear_drift_report`](crate::client::Client::clear_drift_report) restarts
+//!   them.
+//! - [`DriftDetection::EveryResponse`]: every response is checked.
+//! - [`DriftDetection::Off`]: nothing is checked or noted.
+//!
+//! Why these numbers: an API change is rarely confined to one response. A new field usually
+//! appears in every response of an operation from the day it ships, so the first responses a
+//! client receives (all checked, 16 per operation) find it at once, and a field that ships
+//! while a process runs is found within [`SAMPLE_EVERY`] responses of the operation. Novelty in
+//! only a fraction `p` of the responses is found after about `SAMPLE_EVERY / p` of them.
+//! On the other side, the check is expensive. On the client thread of `cargo xtask bench
+//! client` (instructions counted with callgrind, which other load does not disturb), one check
+//! of a page of 50 messages costs about 1.7 million instructions, 2.3 times the whole call
+//! without it (0.73 million, about as much as a hand-written reqwest call), and one check of a
+//! conversation about 21,000, a quarter of its call. One check in 256 adds under 1% to a
+//! page's cost (one in 64 would add about 3.7%, leaving next to nothing of the benchmark's 5%
+//! budget for the rest of the client). The first 16 checks are paid once per operation and
+//! client. Collecting enum notes and counting responses cost under 0.5%.
 //!
 //! Findings are deduplicated (array indices do not count), bounded, kept in the
 //! [`Client`](crate::client::Client) and logged once each with
@@ -22,14 +55,45 @@
 //! logged (they may be personal data); unknown enum values are.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
 
 use serde_json::Value;
 
 /// The most distinct drift items a client keeps.
 pub const MAX_DRIFT_ITEMS: usize = 256;
+
+/// With [`DriftDetection::Sampled`], how many successful responses of each operation are
+/// checked for unknown fields before sampling starts.
+pub const SAMPLE_FIRST: u64 = 16;
+
+/// With [`DriftDetection::Sampled`], after the first [`SAMPLE_FIRST`] responses of an
+/// operation, one in this many is checked for unknown fields: response number
+/// `SAMPLE_FIRST + k * SAMPLE_EVERY` (counting from 1) for every `k >= 1`.
+pub const SAMPLE_EVERY: u64 = 256;
+
+/// How much drift detection a [`Client`](crate::client::Client) does; set it with
+/// [`ClientBuilder::drift_detection`](crate::client::ClientBuilder::drift_detection).
+///
+/// Whenever detection is on, unknown enum values (and noted one-of keys) are reported from
+/// every response; the modes differ in how often the round-trip check for unknown fields runs.
+/// See the [module documentation](self) for what that check costs and why the default samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum DriftDetection {
+    /// No drift detection: responses are only decoded, and the report stays empty.
+    Off,
+    /// The default: unknown enum values from every response; unknown fields from the first
+    /// [`SAMPLE_FIRST`] responses of each operation, then from one in every [`SAMPLE_EVERY`].
+    #[default]
+    Sampled,
+    /// Unknown enum values and unknown fields from every response. Exact, but the unknown-field
+    /// check costs about two extra JSON passes per response (more than doubling the client's
+    /// CPU time for a page of messages).
+    EveryResponse,
+}
 
 /// The most notes one decode collects; further ones are dropped.
 const MAX_NOTES: usize = 256;
@@ -149,16 +213,18 @@ pub(crate) struct Finding {
 
 /// Compares the JSON `received` with `known` (the decoded value serialized again) and combines
 /// the differences with the `notes` taken while decoding. `root_type` is `std::any::type_name`
-/// of the decoded type.
+/// of the decoded type. With `known == None` (a response not sampled for the unknown-field
+/// check) only the notes are located and reported.
 pub(crate) fn detect(
     received: &Value,
-    known: &Value,
+    known: Option<&Value>,
     root_type: &str,
     notes: &[Note],
 ) -> Vec<Finding> {
-    let root_type = short_type_name(root_type);
     let mut fields = Vec::new();
-    diff(received, known, &mut Path::default(), &mut fields);
+    if let Some(known) = known {
+        diff(received, known, &mut Vec::new(), &mut fields);
+    }
 
     let mut findings = Vec::new();
     let mut oneof_paths = HashSet::new();
@@ -191,6 +257,11 @@ pub(crate) fn detect(
             });
         }
     }
+    let root_type = if fields.is_empty() {
+        String::new()
+    } else {
+        short_type_name(root_type)
+    };
     for (json_path, normalized_path) in fields {
         if !oneof_paths.contains(&normalized_path) {
             findings.push(Finding {
@@ -205,62 +276,92 @@ pub(crate) fn detect(
     findings
 }
 
-/// A JSON path being walked, kept both with and without array indices.
-#[derive(Default, Clone)]
-struct Path {
-    concrete: String,
-    normalized: String,
+/// One step of a JSON path being walked.
+#[derive(Clone, Copy)]
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
 }
 
-impl Path {
-    fn key(&self, key: &str) -> Path {
-        let mut next = self.clone();
-        let is_identifier = key.chars().enumerate().all(|(i, c)| {
-            c == '_' || c == '$' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit())
-        }) && !key.is_empty();
-        for path in [&mut next.concrete, &mut next.normalized] {
-            if is_identifier {
-                if !path.is_empty() {
-                    path.push('.');
+/// The path `segments`, with array indices (`messages[3].content`) and without them
+/// (`messages[].content`, the deduplication key). Built only for findings, so walking a
+/// response allocates nothing.
+fn render(segments: &[Segment<'_>]) -> (String, String) {
+    let mut concrete = String::new();
+    let mut normalized = String::new();
+    for segment in segments {
+        match *segment {
+            Segment::Key(key) => {
+                let is_identifier = !key.is_empty()
+                    && key.chars().enumerate().all(|(i, c)| {
+                        c == '_'
+                            || c == '$'
+                            || c.is_ascii_alphabetic()
+                            || (i > 0 && c.is_ascii_digit())
+                    });
+                for path in [&mut concrete, &mut normalized] {
+                    if is_identifier {
+                        if !path.is_empty() {
+                            path.push('.');
+                        }
+                        path.push_str(key);
+                    } else {
+                        let quoted = Value::String(key.to_owned()).to_string();
+                        let _ = write!(path, "[{quoted}]");
+                    }
                 }
-                path.push_str(key);
-            } else {
-                let quoted = Value::String(key.to_owned()).to_string();
-                let _ = write!(path, "[{quoted}]");
+            }
+            Segment::Index(index) => {
+                let _ = write!(concrete, "[{index}]");
+                normalized.push_str("[]");
             }
         }
-        next
     }
+    (concrete, normalized)
+}
 
-    fn index(&self, index: usize) -> Path {
-        let mut next = self.clone();
-        let _ = write!(next.concrete, "[{index}]");
-        next.normalized.push_str("[]");
-        next
+/// Adds the path `segments` to `out` unless its normalized form is there already.
+fn push_unique(segments: &[Segment<'_>], out: &mut Vec<(String, String)>) {
+    let (concrete, normalized) = render(segments);
+    if !out.iter().any(|(_, n)| *n == normalized) {
+        out.push((concrete, normalized));
     }
 }
 
 /// Collects the paths of keys in `received` that are missing from `known`, once per
 /// normalized path.
-fn diff(received: &Value, known: &Value, path: &mut Path, out: &mut Vec<(String, String)>) {
+fn diff<'a>(
+    received: &'a Value,
+    known: &Value,
+    path: &mut Vec<Segment<'a>>,
+    out: &mut Vec<(String, String)>,
+) {
     match (received, known) {
         (Value::Object(received), Value::Object(known)) => {
             for (key, received_value) in received {
-                let mut child = path.key(key);
                 match known.get(key) {
-                    Some(known_value) => diff(received_value, known_value, &mut child, out),
+                    Some(known_value) if known_value.is_object() || known_value.is_array() => {
+                        path.push(Segment::Key(key));
+                        diff(received_value, known_value, path, out);
+                        path.pop();
+                    }
+                    Some(_) => {}
                     None if carries_no_data(received_value) => {}
                     None => {
-                        if !out.iter().any(|(_, n)| *n == child.normalized) {
-                            out.push((child.concrete, child.normalized));
-                        }
+                        path.push(Segment::Key(key));
+                        push_unique(path, out);
+                        path.pop();
                     }
                 }
             }
         }
         (Value::Array(received), Value::Array(known)) => {
             for (i, (r, k)) in received.iter().zip(known).enumerate() {
-                diff(r, k, &mut path.index(i), out);
+                if r.is_object() || r.is_array() {
+                    path.push(Segment::Index(i));
+                    diff(r, k, path, out);
+                    path.pop();
+                }
             }
         }
         _ => {}
@@ -284,43 +385,39 @@ enum Target {
 
 /// Paths where `needle` occurs as a string value or object key, one per normalized path.
 fn locate(value: &Value, needle: &str, target: Target) -> Vec<(String, String)> {
-    fn walk(
-        value: &Value,
+    fn walk<'a>(
+        value: &'a Value,
         needle: &str,
         target: Target,
-        path: &Path,
+        path: &mut Vec<Segment<'a>>,
         out: &mut Vec<(String, String)>,
     ) {
         match value {
-            Value::String(s)
-                if matches!(target, Target::StringValue)
-                    && s == needle
-                    && !out.iter().any(|(_, n)| *n == path.normalized) =>
-            {
-                out.push((path.concrete.clone(), path.normalized.clone()));
+            Value::String(s) if matches!(target, Target::StringValue) && s == needle => {
+                push_unique(path, out);
             }
             Value::Object(fields) => {
                 for (key, child) in fields {
-                    let child_path = path.key(key);
-                    if matches!(target, Target::ObjectKey)
-                        && key == needle
-                        && !out.iter().any(|(_, n)| *n == child_path.normalized)
-                    {
-                        out.push((child_path.concrete.clone(), child_path.normalized.clone()));
+                    path.push(Segment::Key(key));
+                    if matches!(target, Target::ObjectKey) && key == needle {
+                        push_unique(path, out);
                     }
-                    walk(child, needle, target, &child_path, out);
+                    walk(child, needle, target, path, out);
+                    path.pop();
                 }
             }
             Value::Array(items) => {
                 for (i, child) in items.iter().enumerate() {
-                    walk(child, needle, target, &path.index(i), out);
+                    path.push(Segment::Index(i));
+                    walk(child, needle, target, path, out);
+                    path.pop();
                 }
             }
             _ => {}
         }
     }
     let mut out = Vec::new();
-    walk(value, needle, target, &Path::default(), &mut out);
+    walk(value, needle, target, &mut Vec::new(), &mut out);
     out
 }
 
@@ -345,10 +442,36 @@ fn short_type_name(full: &str) -> String {
     out
 }
 
-/// The drift a client has seen: shared by its clones, deduplicated and bounded.
+/// The drift a client has seen: shared by its clones, deduplicated and bounded. Also decides
+/// which responses get the unknown-field check.
 #[derive(Debug, Default)]
 pub(crate) struct DriftStore {
+    mode: DriftDetection,
     inner: Mutex<StoreInner>,
+    /// With [`DriftDetection::Sampled`]: successful responses seen per operation.
+    responses: Mutex<HashMap<&'static str, u64, BuildHasherDefault<Fnv>>>,
+}
+
+/// FNV-1a: the keys are a handful of short, trusted operation IDs, so SipHash's protection
+/// against chosen keys is not needed, and counting a response should cost next to nothing.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 #[derive(Debug, Default)]
@@ -359,6 +482,38 @@ struct StoreInner {
 }
 
 impl DriftStore {
+    /// A store for a client with detection `mode`; `None` when `mode` is
+    /// [`DriftDetection::Off`].
+    pub(crate) fn new(mode: DriftDetection) -> Option<DriftStore> {
+        (mode != DriftDetection::Off).then(|| DriftStore {
+            mode,
+            ..DriftStore::default()
+        })
+    }
+
+    /// The detection mode this store was made for.
+    pub(crate) fn mode(&self) -> DriftDetection {
+        self.mode
+    }
+
+    /// Whether this successful response of `operation_id` gets the unknown-field check; counts
+    /// the response. Deterministic: see [`DriftDetection::Sampled`].
+    pub(crate) fn sample(&self, operation_id: &'static str) -> bool {
+        match self.mode {
+            DriftDetection::Off => false,
+            DriftDetection::EveryResponse => true,
+            DriftDetection::Sampled => {
+                let seen = {
+                    let mut responses = self.responses.lock().unwrap_or_else(|e| e.into_inner());
+                    let count = responses.entry(operation_id).or_insert(0);
+                    *count = count.saturating_add(1);
+                    *count
+                };
+                is_sampled(seen)
+            }
+        }
+    }
+
     /// Adds the findings not seen before and logs each new one once.
     pub(crate) fn record(&self, operation_id: &'static str, findings: Vec<Finding>) {
         if findings.is_empty() {
@@ -430,11 +585,22 @@ impl DriftStore {
             .clone()
     }
 
-    /// Forgets every item.
+    /// Forgets every item and restarts sampling.
     pub(crate) fn clear(&self) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         *inner = StoreInner::default();
+        drop(inner);
+        self.responses
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
+}
+
+/// Whether the `n`th successful response of an operation (counting from 1) is checked for
+/// unknown fields under [`DriftDetection::Sampled`].
+fn is_sampled(n: u64) -> bool {
+    n <= SAMPLE_FIRST || (n - SAMPLE_FIRST) % SAMPLE_EVERY == 0
 }
 
 #[cfg(test)]
@@ -479,7 +645,7 @@ mod tests {
         });
         let findings = detect(
             &received,
-            &known,
+            Some(&known),
             "inbox_api::generated::ListMessagesResponse",
             &[],
         );
@@ -512,7 +678,7 @@ mod tests {
     #[test]
     fn identical_values_have_no_drift() {
         let value = json!({"a": [1, {"b": "c"}], "d": {"e": null}});
-        assert!(detect(&value, &value, "T", &[]).is_empty());
+        assert!(detect(&value, Some(&value), "T", &[]).is_empty());
     }
 
     #[test]
@@ -571,7 +737,9 @@ mod tests {
                 value: "NOWHERE".into(),
             },
         ];
-        let findings = detect(&received, &received, "Resp", &notes);
+        let findings = detect(&received, Some(&received), "Resp", &notes);
+        // Without the round trip (a response not sampled) the notes are located alike.
+        assert_eq!(detect(&received, None, "Resp", &notes), findings);
         assert_eq!(
             paths(&findings),
             [
@@ -602,7 +770,7 @@ mod tests {
             value: "carousel".into(),
         }];
         assert_eq!(
-            paths(&detect(&received, &known, "Resp", &notes)),
+            paths(&detect(&received, Some(&known), "Resp", &notes)),
             [(
                 DriftKind::UnknownOneOfKey,
                 "MessageContent",
@@ -650,5 +818,61 @@ mod tests {
         assert_eq!(store.items().len(), MAX_DRIFT_ITEMS);
         store.clear();
         assert!(store.items().is_empty());
+    }
+
+    #[test]
+    fn sampled_mode_checks_the_first_responses_then_one_in_every_nth() {
+        // Which responses are checked, counting from 1.
+        let store = DriftStore::new(DriftDetection::Sampled).unwrap();
+        let numbers: Vec<u64> = (1..=SAMPLE_FIRST + 3 * SAMPLE_EVERY + 1)
+            .filter(|_| store.sample("listMessages"))
+            .collect();
+        let mut expected: Vec<u64> = (1..=SAMPLE_FIRST).collect();
+        expected.extend((1..=3).map(|k| SAMPLE_FIRST + k * SAMPLE_EVERY));
+        assert_eq!(numbers, expected);
+
+        // Counters are per operation: another operation starts again at its first response.
+        assert!((1..=SAMPLE_FIRST).all(|_| store.sample("sendMessage")));
+        assert!(!store.sample("sendMessage"));
+        assert!(!store.sample("listMessages"));
+
+        // Clearing the report restarts sampling.
+        store.clear();
+        assert!((1..=SAMPLE_FIRST).all(|_| store.sample("listMessages")));
+        assert!(!store.sample("listMessages"));
+    }
+
+    #[test]
+    fn every_response_mode_checks_every_response_and_off_has_no_store() {
+        let store = DriftStore::new(DriftDetection::EveryResponse).unwrap();
+        assert!((0..SAMPLE_FIRST + 2 * SAMPLE_EVERY).all(|_| store.sample("op")));
+        assert!(DriftStore::new(DriftDetection::Off).is_none());
+        assert_eq!(DriftDetection::default(), DriftDetection::Sampled);
+    }
+
+    #[test]
+    fn unsampled_responses_report_notes_but_not_unknown_fields() {
+        let received = json!({"a": {"new": 1, "direction": "SIDEWAYS"}});
+        let known = json!({"a": {"direction": "SIDEWAYS"}});
+        let notes = [Note {
+            kind: NoteKind::EnumValue,
+            type_name: "MessageDirection",
+            value: "SIDEWAYS".into(),
+        }];
+        let enum_only = [(
+            DriftKind::UnknownEnumValue,
+            "MessageDirection",
+            "a.direction",
+            Some("SIDEWAYS"),
+        )];
+        assert_eq!(paths(&detect(&received, None, "Resp", &notes)), enum_only);
+        let both = detect(&received, Some(&known), "Resp", &notes);
+        assert_eq!(
+            paths(&both),
+            [
+                enum_only[0],
+                (DriftKind::UnknownField, "Resp", "a.new", None)
+            ]
+        );
     }
 }

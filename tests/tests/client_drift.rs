@@ -4,6 +4,10 @@
 //!
 //! Novelty reaches the client two ways: messages seeded with extra JSON (served by the real
 //! ListMessages handler, across pages) and `FaultKind::Replace` bodies.
+//!
+//! With the default `DriftDetection::Sampled`, unknown enum values are reported from every
+//! response and unknown fields from the first `SAMPLE_FIRST` responses of each operation, then
+//! from one in every `SAMPLE_EVERY`; the last tests pin that schedule down.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -11,7 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use futures::TryStreamExt;
 use inbox_api::auth::Auth;
-use inbox_api::drift::{DriftItem, DriftKind};
+use inbox_api::drift::{DriftDetection, DriftItem, DriftKind, SAMPLE_EVERY, SAMPLE_FIRST};
 use inbox_api::operations::ListMessagesOptions;
 use inbox_api::testing::{Fault, FaultKind, FaultTarget, InboxServer};
 use inbox_api::types::{
@@ -124,17 +128,24 @@ fn item(
     )
 }
 
+/// A server and a client with the default drift detection.
 async fn start() -> (InboxServer, Client) {
+    start_with(None).await
+}
+
+/// A server and a client with drift detection `mode` (`None`: the builder's default).
+async fn start_with(mode: Option<DriftDetection>) -> (InboxServer, Client) {
     let server = InboxServer::start().await.expect("server starts");
-    let client = Client::builder()
+    let mut builder = Client::builder()
         .base_url(server.base_url())
         .auth(Auth::api_key_for_site(
             server.config().api_key.clone(),
             server.config().site_id.to_string(),
-        ))
-        .build()
-        .expect("client builds");
-    (server, client)
+        ));
+    if let Some(mode) = mode {
+        builder = builder.drift_detection(mode);
+    }
+    (server, builder.build().expect("client builds"))
 }
 
 async fn conversation_of(client: &Client, id: ParticipantIdId) -> Uuid {
@@ -496,4 +507,214 @@ async fn novelty_in_replaced_responses_is_decoded_and_reported_once() {
     client.get_conversation(conversation_id).await.unwrap();
     assert_eq!(client.drift_report(), report);
     assert_eq!(warnings.events().len(), expected.len());
+}
+
+/// A GetConversation body for `id` with an unknown field (`conversation.labels`) and, when
+/// `channel` is given, an unknown channel (`conversation.channels[1]`).
+fn novel_conversation(id: Uuid, channel: Option<&str>) -> Value {
+    let mut conversation = json!({ "id": id, "labels": ["vip"] });
+    if let Some(channel) = channel {
+        conversation["channels"] = json!(["CHAT", channel]);
+    }
+    json!({ "conversation": conversation })
+}
+
+/// GetConversation responses `numbers` (counting from 1 per client, as the sampling does):
+/// the ones listed in `novel` answer `body` (a `Replace` fault), the others are the server's
+/// own answers, which carry no drift. Calls go through the client and two kinds of clone,
+/// which share the sampling counters.
+async fn get_conversations(
+    server: &InboxServer,
+    client: &Client,
+    id: Uuid,
+    numbers: std::ops::RangeInclusive<u64>,
+    novel: &[u64],
+    body: &Value,
+) {
+    let clones = [
+        client.clone(),
+        client.with_retry_policy(client.retry_policy().clone()),
+    ];
+    for n in numbers {
+        if novel.contains(&n) {
+            server.inject(
+                Fault::new(FaultKind::Replace {
+                    status: 200,
+                    body: body.clone(),
+                })
+                .on(FaultTarget::Method(
+                    Method::GET,
+                    format!("/inbox/v2/conversations/{id}"),
+                )),
+            );
+        }
+        let caller = match n % 3 {
+            0 => client,
+            1 => &clones[0],
+            _ => &clones[1],
+        };
+        let conversation = caller
+            .get_conversation(id)
+            .await
+            .expect("decodes")
+            .conversation
+            .expect("a conversation");
+        assert_eq!(conversation.id, Some(id));
+    }
+    assert_eq!(
+        server.pending_faults(),
+        0,
+        "every novel response was served"
+    );
+}
+
+fn labels_item() -> (String, String, String, Option<String>) {
+    item(
+        DriftKind::UnknownField,
+        "GetConversationResponse",
+        "conversation.labels",
+        None,
+    )
+}
+
+/// With the default mode, an unknown field in the first response of an operation is reported,
+/// even when other operations are past their first responses already.
+#[tokio::test]
+async fn default_mode_reports_novelty_in_the_first_response_of_an_operation() {
+    let (warnings, _guard) = capture();
+    let (server, client) = start().await;
+    assert_eq!(client.drift_detection(), DriftDetection::Sampled);
+    let id = conversation_of(&client, ParticipantIdId::ContactId(CONTACT)).await;
+    for _ in 0..SAMPLE_FIRST + 1 {
+        client
+            .list_messages(
+                id,
+                MessageVisibility::Business,
+                ListMessagesOptions::default(),
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(client.drift_report(), []);
+
+    get_conversations(
+        &server,
+        &client,
+        id,
+        1..=1,
+        &[1],
+        &novel_conversation(id, None),
+    )
+    .await;
+    let report = client.drift_report();
+    assert_eq!(summary(&report), [labels_item()], "{report:#?}");
+    assert_eq!(report[0].operation_id, "getConversation");
+    assert_eq!(warnings.summary(), [labels_item()]);
+}
+
+/// The default mode checks the first `SAMPLE_FIRST` responses of an operation, skips the
+/// following ones, and checks response `SAMPLE_FIRST + SAMPLE_EVERY`; `EveryResponse` checks
+/// the response the default skips. Clones share the counters.
+#[tokio::test]
+async fn default_mode_samples_the_unknown_field_check() {
+    // Captured from the start, as in every test here: a drift warning fired on a thread without
+    // a subscriber can leave tracing's callsite cache disabled for the other tests' subscribers.
+    let (warnings, _guard) = capture();
+    let novel_at = |mode: Option<DriftDetection>, n: u64| async move {
+        let (server, client) = start_with(mode).await;
+        let id = conversation_of(&client, ParticipantIdId::MemberId(MEMBER)).await;
+        let body = novel_conversation(id, None);
+        get_conversations(&server, &client, id, 1..=n, &[n], &body).await;
+        summary(&client.drift_report())
+    };
+    // The last response of the first window is checked, the one after it is not, unless
+    // every response is checked.
+    assert_eq!(novel_at(None, SAMPLE_FIRST).await, [labels_item()]);
+    assert_eq!(novel_at(None, SAMPLE_FIRST + 1).await, []);
+    assert_eq!(
+        novel_at(Some(DriftDetection::Sampled), SAMPLE_FIRST + 1).await,
+        []
+    );
+    assert_eq!(
+        novel_at(Some(DriftDetection::EveryResponse), SAMPLE_FIRST + 1).await,
+        [labels_item()]
+    );
+
+    assert_eq!(
+        warnings.events().len(),
+        2,
+        "one warning per client that saw the field"
+    );
+
+    // One client: the novelty in response SAMPLE_FIRST + 1 goes unseen, the same novelty in
+    // the responses just before the next sample too, and the sample itself reports it.
+    let (warnings, _guard) = capture();
+    let (server, client) = start().await;
+    let id = conversation_of(&client, ParticipantIdId::MemberId(MEMBER)).await;
+    let body = novel_conversation(id, None);
+    let sample = SAMPLE_FIRST + SAMPLE_EVERY;
+    get_conversations(
+        &server,
+        &client,
+        id,
+        1..=sample - 1,
+        &[SAMPLE_FIRST + 1, SAMPLE_FIRST + 2, sample - 1],
+        &body,
+    )
+    .await;
+    assert_eq!(client.drift_report(), []);
+    assert_eq!(warnings.events(), []);
+    get_conversations(&server, &client, id, sample..=sample, &[sample], &body).await;
+    assert_eq!(summary(&client.drift_report()), [labels_item()]);
+    assert_eq!(warnings.summary(), [labels_item()]);
+
+    // Clearing the report restarts sampling: the next response is a first one again.
+    client.clear_drift_report();
+    get_conversations(&server, &client, id, 1..=1, &[1], &body).await;
+    assert_eq!(summary(&client.drift_report()), [labels_item()]);
+}
+
+/// Unknown enum values are reported from every response, also from one the unknown-field
+/// check skips (whose unknown field then goes unreported).
+#[tokio::test]
+async fn unknown_enum_values_are_reported_from_unsampled_responses() {
+    let (warnings, _guard) = capture();
+    let (server, client) = start().await;
+    let id = conversation_of(&client, ParticipantIdId::ContactId(CONTACT)).await;
+    let unsampled = SAMPLE_FIRST + 1;
+    get_conversations(
+        &server,
+        &client,
+        id,
+        1..=unsampled,
+        &[unsampled],
+        &novel_conversation(id, Some("PIGEON")),
+    )
+    .await;
+    let expected = [item(
+        DriftKind::UnknownEnumValue,
+        "ChannelType",
+        "conversation.channels[1]",
+        Some("PIGEON"),
+    )];
+    let report = client.drift_report();
+    assert_eq!(summary(&report), expected, "{report:#?}");
+    assert_eq!(report[0].operation_id, "getConversation");
+    assert_eq!(warnings.summary(), expected);
+
+    // The same response under `EveryResponse` reports the field as well.
+    let (server, client) = start_with(Some(DriftDetection::EveryResponse)).await;
+    let id = conversation_of(&client, ParticipantIdId::ContactId(CONTACT)).await;
+    get_conversations(
+        &server,
+        &client,
+        id,
+        1..=unsampled,
+        &[unsampled],
+        &novel_conversation(id, Some("PIGEON")),
+    )
+    .await;
+    let mut both = expected.to_vec();
+    both.push(labels_item());
+    assert_eq!(summary(&client.drift_report()), both);
 }

@@ -29,7 +29,7 @@ usage: cargo xtask bench [gen|scale|github|github-check|client|peers|peers-check
                 generation time, peak memory, warnings by kind; writes the standalone crate
   github-check  cargo check of that crate (minutes): does it compile, and what stops it
   client        requests/s and p50/p99 of the generated client against the local test server,
-                beside a hand-written reqwest call (drift detection on and off)
+                beside a hand-written reqwest call (default settings, every-response drift detection, off)
   peers         progenitor 0.15.1 and ploidy 0.15.0 (installed into .cache/peers when missing)
                 beside our generator on the same inputs: time, peak memory, ratios
   peers-check   cargo check of every generator's output crate from `peers` (slow)

@@ -116,18 +116,29 @@ fn render(lines: &[Value]) -> String {
         &rows,
     ));
     out.push_str("\ntime ratio = wall time per request / hand-written reqwest's (1.00 = no overhead; the verdicts use it); target ≤ 1.05. CPU ratio = CPU time of the client thread per request / reqwest's: the same comparison without the noise of other processes (the server runs on its own thread).\n");
+    // The labels `client_harness.rs` prints; the target is about the default settings.
     for label in [
-        "generated (drift detection on, default)",
-        "generated (detect_drift(false))",
+        "generated, default settings (sampled drift detection)",
+        "generated, drift detection on every response",
+        "generated, drift detection off",
     ] {
         let mine: Vec<&(String, (String, u64), f64)> =
             verdicts.iter().filter(|v| v.0 == label).collect();
         let worst = mine.iter().map(|v| v.2).fold(0.0, f64::max);
-        let _ = writeln!(
-            out,
-            "- {label}: worst time ratio {worst:.3} → target {}",
-            verdict(!mine.is_empty() && worst <= 1.05)
-        );
+        let met = !mine.is_empty() && worst <= 1.05;
+        let _ = if label.contains("default settings") {
+            writeln!(
+                out,
+                "- {label}: worst time ratio {worst:.3} → target {}",
+                verdict(met)
+            )
+        } else {
+            writeln!(
+                out,
+                "- {label}: worst time ratio {worst:.3} (≤ 1.05: {}; for comparison, the target is about the default settings)",
+                if met { "yes" } else { "no" }
+            )
+        };
     }
     out
 }

@@ -7,12 +7,17 @@
 //! (it records every request), warms every variant up, then interleaves the variants in rounds
 //! so that drift of the machine hits them alike. Prints one `BENCH-CLIENT {json}` line per
 //! variant, with the client thread's CPU time besides wall-clock figures.
+//!
+//! The generated client runs three ways: with default settings (drift detection sampled: the
+//! first `SAMPLE_FIRST` responses of each operation, which the warm-up uses up, then one in
+//! `SAMPLE_EVERY`), with drift detection on every response, and with it off.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
 
 use futures::stream::{self, StreamExt};
 use inbox_api::auth::Auth;
+use inbox_api::drift::DriftDetection;
 use inbox_api::operations::ListMessagesOptions;
 use inbox_api::testing::{InboxServer, Participant, ServerConfig};
 use inbox_api::types::{GetConversationResponse, ListMessagesResponse, MessageVisibility};
@@ -20,7 +25,10 @@ use inbox_api::Client;
 use serde_json::json;
 use uuid::Uuid;
 
-const ROUNDS: usize = 10;
+/// Rounds the requests of each variant are split into. Many short rounds (500 requests each by
+/// default) interleave the variants finely, so that a burst of load from other processes on
+/// the shared machine hits every variant alike rather than the one that happens to run.
+const ROUNDS: usize = 40;
 const WARM_UP: usize = 300;
 const MESSAGES: usize = 50;
 
@@ -69,26 +77,33 @@ fn seed(server: &InboxServer) -> Uuid {
     conversation
 }
 
-/// The three ways of making the same request.
+/// The four ways of making the same request.
 #[derive(Clone, Copy, Debug)]
 enum Variant {
     Reqwest,
-    GeneratedDrift,
-    GeneratedNoDrift,
+    /// `Client::builder()` without drift settings: sampled drift detection.
+    GeneratedDefault,
+    /// `.drift_detection(DriftDetection::EveryResponse)`.
+    GeneratedEveryResponse,
+    /// `.drift_detection(DriftDetection::Off)`.
+    GeneratedOff,
 }
 
 impl Variant {
-    const ALL: [Variant; 3] = [
+    const ALL: [Variant; 4] = [
         Variant::Reqwest,
-        Variant::GeneratedDrift,
-        Variant::GeneratedNoDrift,
+        Variant::GeneratedDefault,
+        Variant::GeneratedEveryResponse,
+        Variant::GeneratedOff,
     ];
 
+    /// Must match the labels `bench/client.rs` gives verdicts for.
     fn label(self) -> &'static str {
         match self {
             Variant::Reqwest => "hand-written reqwest",
-            Variant::GeneratedDrift => "generated (drift detection on, default)",
-            Variant::GeneratedNoDrift => "generated (detect_drift(false))",
+            Variant::GeneratedDefault => "generated, default settings (sampled drift detection)",
+            Variant::GeneratedEveryResponse => "generated, drift detection on every response",
+            Variant::GeneratedOff => "generated, drift detection off",
         }
     }
 }
@@ -98,8 +113,9 @@ struct Callers {
     config: ServerConfig,
     conversation: Uuid,
     http: reqwest::Client,
-    drift: Client,
-    no_drift: Client,
+    default: Client,
+    every_response: Client,
+    off: Client,
 }
 
 impl Callers {
@@ -144,8 +160,9 @@ impl Callers {
             }
             (generated, operation) => {
                 let client = match generated {
-                    Variant::GeneratedDrift => &self.drift,
-                    _ => &self.no_drift,
+                    Variant::GeneratedDefault => &self.default,
+                    Variant::GeneratedEveryResponse => &self.every_response,
+                    _ => &self.off,
                 };
                 if operation == "get_conversation" {
                     let decoded = client.get_conversation(self.conversation).await?;
@@ -174,21 +191,29 @@ async fn measure(
 ) -> Result<(), Error> {
     let config = server.config().clone();
     let auth = Auth::api_key_for_site(config.api_key.clone(), config.site_id.to_string());
-    let build = |drift: bool| {
+    let builder = || {
         Client::builder()
             .base_url(server.base_url())
             .auth(auth.clone())
-            .detect_drift(drift)
-            .build()
     };
     let callers = Callers {
         base: server.base_url(),
         conversation,
         http: reqwest::Client::new(),
-        drift: build(true)?,
-        no_drift: build(false)?,
+        default: builder().build()?,
+        every_response: builder()
+            .drift_detection(DriftDetection::EveryResponse)
+            .build()?,
+        off: builder().drift_detection(DriftDetection::Off).build()?,
         config,
     };
+    // The labels promise these modes.
+    assert_eq!(callers.default.drift_detection(), DriftDetection::Sampled);
+    assert_eq!(
+        callers.every_response.drift_detection(),
+        DriftDetection::EveryResponse
+    );
+    assert_eq!(callers.off.drift_detection(), DriftDetection::Off);
     let mut items = Vec::new();
     for variant in Variant::ALL {
         let (_, _, decoded, _) = batch(&callers, variant, operation, WARM_UP, parallel).await?;
