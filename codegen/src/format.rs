@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::Piece;
+use crate::emit::{DocBlocks, Piece};
 
 /// The first line of every generated file.
 pub fn header(spec_name: &str) -> String {
@@ -25,7 +25,7 @@ pub fn render(tokens: TokenStream, spec_name: &str) -> Result<String, String> {
 
 /// Formats one piece of a file, as emitted by [`crate::emit::emit_piece`]; the results of a
 /// file's pieces, in order, go to [`finish`].
-pub fn render_piece(piece: Piece, tokens: TokenStream) -> Result<String, String> {
+pub fn render_piece(piece: Piece, tokens: TokenStream, docs: &DocBlocks) -> Result<String, String> {
     match piece {
         Piece::Text(text) => Ok(text.to_owned()),
         _ if tokens.is_empty() => Ok(String::new()),
@@ -36,9 +36,9 @@ pub fn render_piece(piece: Piece, tokens: TokenStream) -> Result<String, String>
                 .strip_prefix("impl Client {\n")
                 .and_then(|rest| rest.strip_suffix("}\n"))
                 .ok_or_else(|| format!("unexpected impl block layout: {wrapped:.80}"))?;
-            Ok(space_items(inner))
+            Ok(space_items(&docs.expand(inner.to_owned())))
         }
-        Piece::Items(_) | Piece::Range(..) => Ok(space_items(&unparse(tokens)?)),
+        Piece::Items(_) | Piece::Range(..) => Ok(space_items(&docs.expand(unparse(tokens)?))),
     }
 }
 

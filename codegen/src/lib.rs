@@ -110,9 +110,9 @@ fn render_files_with(
                 break;
             };
             let started = Instant::now();
-            let tokens = emit::emit_piece(api, piece);
+            let (tokens, docs) = emit::emit_piece(api, piece);
             let emitted = Instant::now();
-            let text = format::render_piece(piece, tokens)
+            let text = format::render_piece(piece, tokens, &docs)
                 .map_err(|e| format!("{}: {e}", plans[file].path));
             stats.emit += emitted - started;
             stats.format += emitted.elapsed();
@@ -195,5 +195,38 @@ mod tests {
             generate(spec, &options).expect("generates").files.len(),
             whole.len()
         );
+    }
+
+    /// Doc comments set aside as placeholders and put back give the bytes prettyplease prints
+    /// for the same docs as attributes.
+    #[test]
+    fn doc_placeholders_expand_to_what_prettyplease_prints() {
+        let spec = include_bytes!("../../spec/inbox-v2.yaml");
+        let options = Options {
+            spec_name: "spec/inbox-v2.yaml".to_owned(),
+            strict: true,
+        };
+        let api = model(spec, &options).expect("the spec resolves");
+        let (files, _) = render_files(&api, "spec").expect("renders");
+        let mut compared = 0;
+        for plan in emit::plan(&api) {
+            if plan
+                .pieces
+                .iter()
+                .any(|p| matches!(p, emit::Piece::Text(_)))
+            {
+                continue; // operations.rs: its impl block is cut in pieces
+            }
+            let tokens: proc_macro2::TokenStream = plan
+                .pieces
+                .iter()
+                .map(|&piece| emit::emit_piece_tokens(&api, piece))
+                .collect();
+            let plain = format::render(tokens, "spec").expect("formats");
+            let rendered = files.iter().find(|f| f.path == plan.path).expect("file");
+            assert_eq!(rendered.contents, plain, "{}", plan.path);
+            compared += plain.matches("///").count();
+        }
+        assert!(compared > 500, "only {compared} doc lines compared");
     }
 }

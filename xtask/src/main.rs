@@ -21,6 +21,7 @@ commands:
                --check       write nothing; fail with a diff when the files are stale
                --lenient     skip unsupported constructs with a warning instead of failing
                --against REV baseline of the change report (default HEAD)
+               --no-report   no change report (generate and write only)
                --report FILE also write the change report as Markdown
                --impact      cargo check the workspace and list the call sites that break
   new-client write a standalone client crate for any OpenAPI 3.0 document

@@ -44,6 +44,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let against = flags
         .value("--against")?
         .or_else(|| Some("HEAD".to_owned()));
+    let against = if flags.switch("--no-report") {
+        None
+    } else {
+        against
+    };
     let report = flags.value("--report")?.map(PathBuf::from);
     let impact = flags.switch("--impact");
     flags.finish()?;

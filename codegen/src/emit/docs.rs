@@ -1,5 +1,7 @@
 //! Doc comments: spec text made safe for rustdoc, plus one line of wire facts.
 
+use std::cell::RefCell;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -7,7 +9,7 @@ use crate::ir;
 
 /// `#[doc = " line"]` attributes, one per line (prettyplease prints them as `///`).
 pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
-    let mut out = TokenStream::new();
+    let mut values = Vec::with_capacity(lines.len() + 1);
     let mut in_fence = false;
     for line in lines {
         let mut text = line.trim().to_owned();
@@ -20,17 +22,98 @@ pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
         } else if !in_fence {
             text = escape(&text);
         }
-        let text = if text.is_empty() {
+        values.push(if text.is_empty() {
             String::new()
         } else {
             format!(" {text}")
-        };
-        out.extend(quote!(#[doc = #text]));
+        });
     }
     if in_fence {
-        out.extend(quote!(#[doc = " ```"]));
+        values.push(" ```".to_owned());
+    }
+    doc_values(values)
+}
+
+/// Doc attributes with these exact values, one per line.
+///
+/// While [`collect_docs`] runs (on this thread), the block becomes a single placeholder
+/// attribute and the values go to the collected [`DocBlocks`]; [`DocBlocks::expand`] puts them
+/// back into the formatted text as prettyplease would have printed them. Most generated text
+/// is documentation: this spares parsing and printing every line of it as an attribute.
+pub(crate) fn doc_values(values: Vec<String>) -> TokenStream {
+    // prettyplease prints a doc attribute as `///` + value when the value has no line break and
+    // does not start with `/`; only such blocks can be placeheld faithfully.
+    let plain = values
+        .iter()
+        .all(|v| !v.contains('\n') && !v.starts_with('/') && !v.contains(MARKER));
+    if plain && !values.is_empty() {
+        let index = COLLECTED.with(|collected| {
+            let mut collected = collected.borrow_mut();
+            let blocks = collected.as_mut()?;
+            blocks.0.push(values.clone());
+            Some(blocks.0.len() - 1)
+        });
+        if let Some(index) = index {
+            let marker = format!("{MARKER}{index}");
+            return quote!(#[doc = #marker]);
+        }
+    }
+    let mut out = TokenStream::new();
+    for value in values {
+        out.extend(quote!(#[doc = #value]));
     }
     out
+}
+
+/// Starts a doc placeholder (a control character no escaped doc line contains).
+const MARKER: char = '\u{1}';
+
+thread_local! {
+    static COLLECTED: RefCell<Option<DocBlocks>> = const { RefCell::new(None) };
+}
+
+/// Doc comment blocks taken out of a piece's tokens by [`collect_docs`].
+#[derive(Debug, Default)]
+pub struct DocBlocks(Vec<Vec<String>>);
+
+impl DocBlocks {
+    /// Replaces each placeholder line of `formatted` (prettyplease's output for the tokens the
+    /// blocks were collected from) with its block's lines, indented like the placeholder.
+    pub fn expand(&self, formatted: String) -> String {
+        if self.0.is_empty() {
+            return formatted;
+        }
+        let mut out = String::with_capacity(formatted.len() + self.0.len() * 80);
+        for line in formatted.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            let index = trimmed
+                .strip_prefix("///")
+                .and_then(|rest| rest.strip_prefix(MARKER))
+                .and_then(|rest| rest.trim_end().parse::<usize>().ok());
+            match index.and_then(|i| self.0.get(i)) {
+                Some(block) => {
+                    let indent = &line[..line.len() - trimmed.len()];
+                    for value in block {
+                        out.push_str(indent);
+                        out.push_str("///");
+                        // As prettyplease prints doc attributes.
+                        out.push_str(value.trim_end_matches(' '));
+                        out.push('\n');
+                    }
+                }
+                None => out.push_str(line),
+            }
+        }
+        out
+    }
+}
+
+/// Runs `emit` with doc blocks collected as placeholders (see [`doc_values`]).
+pub(crate) fn collect_docs(emit: impl FnOnce() -> TokenStream) -> (TokenStream, DocBlocks) {
+    let previous = COLLECTED.with(|c| c.borrow_mut().replace(DocBlocks::default()));
+    let tokens = emit();
+    let blocks = COLLECTED.with(|c| std::mem::replace(&mut *c.borrow_mut(), previous));
+    (tokens, blocks.unwrap_or_default())
 }
 
 /// Escapes what rustdoc would misread: link brackets, HTML, bare URLs; code spans are kept.

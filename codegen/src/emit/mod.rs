@@ -1,6 +1,8 @@
 //! `ir::Api` -> one token stream per generated file. Never sees openapiv3.
 
 mod docs;
+
+pub use docs::DocBlocks;
 mod events;
 mod operations;
 mod params;
@@ -121,8 +123,14 @@ pub(crate) fn plan_with(api: &ir::Api, per_piece: usize) -> Vec<FilePlan> {
     files
 }
 
-/// The tokens of one piece ([`Piece::Text`] has none).
-pub fn emit_piece(api: &ir::Api, piece: Piece) -> TokenStream {
+/// The tokens of one piece ([`Piece::Text`] has none), with its doc comments set aside as
+/// [`DocBlocks`] (placeholders in the tokens; [`crate::format::render_piece`] puts them back).
+pub fn emit_piece(api: &ir::Api, piece: Piece) -> (TokenStream, DocBlocks) {
+    docs::collect_docs(|| emit_piece_tokens(api, piece))
+}
+
+/// The tokens of one piece with every doc comment as attributes (no placeholders).
+pub(crate) fn emit_piece_tokens(api: &ir::Api, piece: Piece) -> TokenStream {
     match piece {
         Piece::Text(_) => TokenStream::new(),
         Piece::Items(section) | Piece::Range(section, ..) | Piece::ImplRange(section, ..) => {

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{deprecation_note, doc_attrs, item_doc};
+use super::docs::{deprecation_note, doc_attrs, doc_values, item_doc};
 use super::types::{emit_enum, ident, rust_type};
 use crate::ir::{self, ParamLocation, TypeKind, TypeRef};
 
@@ -149,16 +149,18 @@ fn method_doc(op: &ir::Operation, method_name: &str, returns: &str) -> TokenStre
     lines.push("# Ok(())".to_owned());
     lines.push("# }".to_owned());
     lines.push("```".to_owned());
-    let mut out = TokenStream::new();
-    for line in lines.drain(..) {
-        let text = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        out.extend(quote!(#[doc = #text]));
-    }
-    out
+    doc_values(
+        lines
+            .into_iter()
+            .map(|line| {
+                if line.is_empty() {
+                    line
+                } else {
+                    format!(" {line}")
+                }
+            })
+            .collect(),
+    )
 }
 
 /// The type as a user names it in the example.
