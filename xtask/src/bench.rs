@@ -243,7 +243,7 @@ fn scale(cx: &Context) -> Result<String, String> {
     let x100 = rows.last().expect("x100 row");
     let _ = writeln!(
         out,
-        "\nTargets: Inbox regen well under 50 ms: {} ({}); 100x under 2 s: {} ({}); growth linear (exponent ≤ 1.15 at the largest step): {}.",
+        "\nTargets: Inbox regen well under 50 ms: {} ({}); 100x under 2 s: {} ({}); growth linear (CPU-time exponent ≤ 1.15 at the largest step): {}.",
         verdict(inbox.regen_fresh < Duration::from_millis(50)),
         fmt_dur(inbox.regen_fresh),
         verdict(x100.regen_fresh < Duration::from_secs(2)),
