@@ -276,7 +276,7 @@ pub fn linearity(rows: &[Measured]) -> (String, bool) {
         let total = exponent(a.total().as_secs_f64(), b.total().as_secs_f64());
         let cpu = exponent(a.cpu.as_secs_f64(), b.cpu.as_secs_f64());
         // Only the largest step decides: below it fixed costs dominate and the exponent is < 1.
-        if b.input.schemas >= 1000 && !(cpu <= 1.15) {
+        if b.input.schemas >= 1000 && (cpu.is_nan() || cpu > 1.15) {
             linear = false;
         }
         row.push(format!("{total:.2}"));
