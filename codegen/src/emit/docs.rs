@@ -72,7 +72,7 @@ thread_local! {
     static COLLECTED: RefCell<Option<DocBlocks>> = const { RefCell::new(None) };
 }
 
-/// Doc comment blocks taken out of a piece's tokens by [`collect_docs`].
+/// Doc comment blocks taken out of a piece's tokens by [`crate::emit::emit_piece`].
 #[derive(Debug, Default)]
 pub struct DocBlocks(Vec<Vec<String>>);
 
