@@ -12,10 +12,10 @@ pub mod load;
 pub mod names;
 pub mod report;
 pub mod resolve;
+mod threads;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// How to generate.
@@ -100,50 +100,29 @@ fn render_files_with(
         .enumerate()
         .flat_map(|(file, plan)| plan.pieces.iter().map(move |&piece| (file, piece)))
         .collect();
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done: Vec<(usize, Result<String, String>)> = Vec::new();
-        let mut stats = RenderStats::default();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&(file, piece)) = jobs.get(i) else {
-                break;
-            };
-            let started = Instant::now();
-            let (tokens, docs) = emit::emit_piece(api, piece);
-            let emitted = Instant::now();
-            let text = format::render_piece(piece, tokens, &docs)
-                .map_err(|e| format!("{}: {e}", plans[file].path));
-            stats.emit += emitted - started;
-            stats.format += emitted.elapsed();
-            done.push((i, text));
-        }
-        (done, stats)
+    let (rendered, threads) = threads::map_in_order(&jobs, |&(file, piece)| {
+        let started = Instant::now();
+        let (tokens, docs) = emit::emit_piece(api, piece);
+        let emitted = Instant::now();
+        let text = format::render_piece(piece, tokens, &docs)
+            .map_err(|e| format!("{}: {e}", plans[file].path));
+        (text, emitted - started, emitted.elapsed())
+    });
+    let mut stats = RenderStats {
+        threads,
+        ..RenderStats::default()
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, MAX_THREADS)
-        .min(jobs.len().max(1));
-    let results = load::run_parallel(threads, work);
-    let mut stats = RenderStats::default();
-    let mut texts: Vec<Option<String>> = vec![None; jobs.len()];
-    for (done, part) in results {
-        stats.emit += part.emit;
-        stats.format += part.format;
-        stats.threads += 1;
-        for (i, text) in done {
-            texts[i] = Some(text?);
-        }
+    let mut texts = Vec::with_capacity(rendered.len());
+    for (text, emit, format) in rendered {
+        stats.emit += emit;
+        stats.format += format;
+        texts.push(text?);
     }
     let mut pieces = texts.into_iter();
     let mut files: Vec<GeneratedFile> = plans
         .iter()
         .map(|plan| {
-            let texts: Vec<String> = pieces
-                .by_ref()
-                .take(plan.pieces.len())
-                .map(|t| t.expect("every piece is rendered"))
-                .collect();
+            let texts: Vec<String> = pieces.by_ref().take(plan.pieces.len()).collect();
             GeneratedFile {
                 path: plan.path.to_owned(),
                 contents: format::finish(spec_name, &texts),

@@ -3,11 +3,10 @@
 //! YAML and JSON are both read by serde_yaml (JSON is a subset of YAML 1.2). No file IO here.
 
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -129,26 +128,8 @@ fn deserialize_in_parts(raw: &mut Value) -> Result<openapiv3::OpenAPI, Failure> 
         parts.extend(examples.iter().map(|(k, v)| Part::Example(k, v)));
         parts.extend(schemas.iter().map(|(k, v)| Part::Schema(k, v)));
         parts.extend(path_items.iter().map(|(k, v)| Part::PathItem(k, v)));
-        let next = AtomicUsize::new(0);
-        let work = || {
-            let mut done: Vec<(usize, PartResult)> = Vec::new();
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&part) = parts.get(i) else {
-                    break;
-                };
-                done.push((i, parse_part(part)));
-            }
-            done
-        };
-        let threads = std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .clamp(1, crate::MAX_THREADS)
-            .min(parts.len());
-        let mut results: Vec<(usize, PartResult)> =
-            run_parallel(threads, work).into_iter().flatten().collect();
-        results.sort_by_key(|(i, _)| *i);
-        assemble(results.into_iter().map(|(_, r)| r))
+        let (results, _) = crate::threads::map_in_order(&parts, |&part| parse_part(part));
+        assemble(results.into_iter())
     };
     restore(raw.pointer_mut("/components/schemas"), &mut schemas);
     restore(raw.pointer_mut("/components/examples"), &mut examples);
@@ -333,63 +314,6 @@ fn check(node: &Value, pointer: &str) -> Result<(), (String, String)> {
             }
         }
         (at, e.inner().to_string())
-    })
-}
-
-/// Stack for the recursive passes (deserializing, resolving, emitting): deeply nested
-/// schemas recurse deeply, and the caller's thread may have a small stack (2 MiB for test
-/// threads). Only touched pages are ever allocated.
-const DEEP_STACK: usize = 256 << 20;
-
-/// Runs `f` on a thread with a [`DEEP_STACK`]-sized stack (on the current thread when no
-/// thread can be spawned). Pure computation: no IO, same result either way.
-pub(crate) fn with_deep_stack<R: Send, F: FnOnce() -> R + Send>(f: F) -> R {
-    let cell = std::sync::Mutex::new(Some(f));
-    let take = || cell.lock().ok().and_then(|mut f| f.take());
-    let on_thread = std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
-            .name("codegen".to_owned())
-            .stack_size(DEEP_STACK)
-            .spawn_scoped(scope, || take().map(|f| f()));
-        match spawned {
-            Ok(handle) => match handle.join() {
-                Ok(result) => result,
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-            Err(_) => None,
-        }
-    });
-    match on_thread {
-        Some(result) => result,
-        None => (take().expect("the closure runs once"))(),
-    }
-}
-
-/// Runs `work` on `threads` threads with [`DEEP_STACK`]-sized stacks and returns each
-/// thread's result (in no particular order). Threads that cannot be spawned are made up for
-/// by running `work` on the current thread, so at least one result always comes back.
-pub(crate) fn run_parallel<R: Send, F: Fn() -> R + Sync>(threads: usize, work: F) -> Vec<R> {
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads.max(1))
-            .filter_map(|i| {
-                std::thread::Builder::new()
-                    .name(format!("codegen-{i}"))
-                    .stack_size(DEEP_STACK)
-                    .spawn_scoped(scope, &work)
-                    .ok()
-            })
-            .collect();
-        let mut results: Vec<R> = handles
-            .into_iter()
-            .map(|handle| match handle.join() {
-                Ok(result) => result,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect();
-        if results.is_empty() {
-            results.push(work());
-        }
-        results
     })
 }
 

@@ -43,12 +43,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let lenient = flags.switch("--lenient");
     let against = flags
         .value("--against")?
-        .or_else(|| Some("HEAD".to_owned()));
-    let against = if flags.switch("--no-report") {
-        None
-    } else {
-        against
-    };
+        .unwrap_or_else(|| "HEAD".to_owned());
+    let against = (!flags.switch("--no-report")).then_some(against);
     let report = flags.value("--report")?.map(PathBuf::from);
     let impact = flags.switch("--impact");
     flags.finish()?;

@@ -46,17 +46,15 @@ pub(crate) fn doc_values(values: Vec<String>) -> TokenStream {
     let plain = values
         .iter()
         .all(|v| !v.contains('\n') && !v.starts_with('/') && !v.contains(MARKER));
-    if plain && !values.is_empty() {
+    if plain && !values.is_empty() && COLLECTED.with(|c| c.borrow().is_some()) {
         let index = COLLECTED.with(|collected| {
             let mut collected = collected.borrow_mut();
-            let blocks = collected.as_mut()?;
-            blocks.0.push(values.clone());
-            Some(blocks.0.len() - 1)
+            let blocks = collected.as_mut().expect("checked above, same thread");
+            blocks.0.push(values);
+            blocks.0.len() - 1
         });
-        if let Some(index) = index {
-            let marker = format!("{MARKER}{index}");
-            return quote!(#[doc = #marker]);
-        }
+        let marker = format!("{MARKER}{index}");
+        return quote!(#[doc = #marker]);
     }
     let mut out = TokenStream::new();
     for value in values {

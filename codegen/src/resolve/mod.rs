@@ -20,7 +20,7 @@ use crate::load::Loaded;
 /// Resolves a loaded spec. Returns the model and every diagnostic (warnings, and errors when
 /// the model is not usable).
 pub fn resolve(loaded: &Loaded, strict: bool) -> (ir::Api, Vec<Diagnostic>) {
-    crate::load::with_deep_stack(|| resolve_here(loaded, strict))
+    crate::threads::with_deep_stack(|| resolve_here(loaded, strict))
 }
 
 fn resolve_here(loaded: &Loaded, strict: bool) -> (ir::Api, Vec<Diagnostic>) {
