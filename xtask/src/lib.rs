@@ -6,6 +6,7 @@ pub mod new_client;
 pub mod regen;
 pub mod report;
 pub mod scaffold;
+pub mod spec_sync;
 
 /// The workspace root (the parent of `xtask/`).
 pub fn workspace_root() -> std::path::PathBuf {

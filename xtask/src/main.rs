@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use xtask::{bench, corpus, new_client, regen};
+use xtask::{bench, corpus, new_client, regen, spec_sync};
 
 /// The generator allocates and frees millions of small tokens and syntax nodes from several
 /// threads; mimalloc does that markedly faster than the system allocator (`BENCHMARKS.md`).
@@ -35,6 +35,14 @@ commands:
                --subset      only the fixed CI subset
                --strict      fail on unsupported constructs instead of skipping them
                --no-check    generate only
+  spec-sync  compare a spec with Wix's SDK packages (@wix/auto_sdk_*); print every difference
+               --spec PATH   spec (default spec/inbox-v2.yaml); with --apply it may not exist yet
+               --check       exit 1 when they differ
+               --apply       rewrite the spec so its structure matches the SDK; then run regen
+               --sdk DIR     packages on disk (npm pack tarballs and/or unpacked folders)
+               --package N[@V]  compare with this package (repeatable) instead of the spec's list
+               --pinned      the versions the spec records instead of the newest
+               --today DATE  the date for removal-date warnings (default: today, UTC)
   bench      benchmarks: generator phases, scaling, GitHub's spec, client overhead, peers
                (release build; `cargo xtask bench help` lists the sub-commands)
 ";
@@ -50,6 +58,7 @@ fn main() -> ExitCode {
         "new-client" => new_client::run(rest),
         "corpus" => corpus::run(rest),
         "bench" => bench::run(rest),
+        "spec-sync" => spec_sync::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

@@ -127,9 +127,15 @@ pub fn regen(request: &Request) -> Result<(), String> {
         }
     };
     println!("\nchange report against {revision}:\n{change_report}");
+    let removals = crate::report::passed_removals(&output.api, &crate::spec_sync::today_utc());
+    for removal in &removals {
+        println!("{removal}");
+    }
     if let Some(path) = report {
         let version = crate::report::crate_version(&root);
-        fs::write(&path, change_report.to_markdown("inbox-api", &version))
+        let markdown = change_report.to_markdown("inbox-api", &version)
+            + &crate::report::passed_removals_markdown(&removals);
+        fs::write(&path, markdown)
             .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
         println!("report written to {}", path.display());
     }

@@ -299,3 +299,81 @@ mod tests {
         );
     }
 }
+
+/// A deprecated item of the generated API whose removal date is before today.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassedRemoval {
+    /// `Type::field` or `Client::operation`, as a Rust user names it.
+    pub item: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+}
+
+impl std::fmt::Display for PassedRemoval {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "warning: `{}`: removal date passed on {}: expect Wix to drop it",
+            self.item, self.date
+        )
+    }
+}
+
+/// Deprecated fields, oneof members and operations of `api` whose `x-target-removal-date` is
+/// before `today` (`YYYY-MM-DD`), in model order.
+pub fn passed_removals(api: &codegen::ir::Api, today: &str) -> Vec<PassedRemoval> {
+    use codegen::ir::{Deprecation, TypeKind};
+    let passed = |d: &Option<Deprecation>| -> Option<String> {
+        d.as_ref()?
+            .removal_date
+            .clone()
+            .filter(|date| date.as_str() < today)
+    };
+    let mut out = Vec::new();
+    for t in &api.types {
+        match &t.kind {
+            TypeKind::Struct(s) => {
+                for field in &s.fields {
+                    if let Some(date) = passed(&field.deprecated) {
+                        out.push(PassedRemoval {
+                            item: format!("{}::{}", t.name, field.name),
+                            date,
+                        });
+                    }
+                }
+            }
+            TypeKind::OneOf(o) => {
+                for arm in &o.arms {
+                    if let Some(date) = passed(&arm.deprecated) {
+                        out.push(PassedRemoval {
+                            item: format!("{}::{}", t.name, arm.name),
+                            date,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for op in &api.operations {
+        if let Some(date) = passed(&op.deprecated) {
+            out.push(PassedRemoval {
+                item: format!("Client::{}", op.name),
+                date,
+            });
+        }
+    }
+    out
+}
+
+/// The removal warnings as a Markdown section for the change report (empty when none).
+pub fn passed_removals_markdown(removals: &[PassedRemoval]) -> String {
+    if removals.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n## Removal dates passed\n\nWix marked these deprecated with a removal date that has passed: expect Wix to drop them.\n\n| item | removal date |\n|---|---|\n");
+    for r in removals {
+        out.push_str(&format!("| `{}` | {} |\n", r.item, r.date));
+    }
+    out
+}
