@@ -41,14 +41,25 @@ pub(crate) fn resolve_events(cx: &mut Resolver) -> (Vec<ir::Event>, Option<ir::E
     for (i, entry) in list.iter().enumerate() {
         let pointer = join(&join(at, "events"), &i.to_string());
         let field = |key: &str| entry.get(key).and_then(|v| v.as_str()).map(str::to_owned);
-        let (Some(event_type), Some(payload)) = (field("eventType"), field("payload")) else {
-            cx.error(pointer, "each event needs `eventType` and `payload`");
+        let Some(event_type) = field("eventType") else {
+            cx.error(pointer, "each event needs an `eventType`");
             continue;
         };
-        let Some(payload_type) = cx.component_ref(&payload, &join(&pointer, "payload")) else {
-            continue;
+        // An event without a `payload` (a deletion, say) hands over its body as raw JSON.
+        let payload = match field("payload") {
+            Some(payload) => match cx.component_ref(&payload, &join(&pointer, "payload")) {
+                Some(payload_type) => TypeRef::Named(payload_type),
+                None => continue,
+            },
+            None => TypeRef::Prim(ir::Prim::Json),
         };
-        let name = names::type_name(payload.rsplit('/').next().unwrap_or(&payload));
+        // Named by slug (unique within an API: two events may share a payload type, as
+        // `note_created` and `note_updated` do), else by payload type.
+        let base = field("slug")
+            .filter(|slug| !slug.is_empty())
+            .or_else(|| field("payload").map(|p| p.rsplit('/').next().unwrap_or(&p).to_owned()))
+            .unwrap_or_else(|| event_type.rsplit('.').next().unwrap_or(&event_type).to_owned());
+        let name = names::type_name(&base);
         if let Some(other) = events
             .iter()
             .find(|e| e.name == name || e.event_type == event_type)
@@ -65,7 +76,7 @@ pub(crate) fn resolve_events(cx: &mut Resolver) -> (Vec<ir::Event>, Option<ir::E
             event_type,
             entity_fqdn: field("entityFqdn").unwrap_or_default(),
             slug: field("slug").unwrap_or_default(),
-            payload: TypeRef::Named(payload_type),
+            payload,
             doc: doc_lines(entry.get("description").and_then(|d| d.as_str())),
         });
     }

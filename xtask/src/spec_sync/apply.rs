@@ -748,20 +748,9 @@ fn operation_edits(edits: &mut Vec<Edit>, id: &str, sdk: &Model, spec: &Model, b
             }
         }
         (Some(s), None) => {
+            // Missing parents (the path item) are created by the node tool.
             let op = render_operation(id, s, sdk, base, None);
-            if base
-                .get("paths")
-                .and_then(|paths| paths.get(&s.path))
-                .is_some()
-            {
-                edits.push(Edit::Set(location(s), op, None));
-            } else {
-                edits.push(Edit::Set(
-                    keys(&["paths", &s.path]),
-                    J::Obj(vec![(s.method.to_lowercase(), op)]),
-                    None,
-                ));
-            }
+            edits.push(Edit::Set(location(s), op, None));
         }
         (Some(s), Some(p)) => {
             let existing = base
@@ -1075,10 +1064,12 @@ fn render_event(event_type: &str, e: &Event) -> J {
     if !e.slug.is_empty() {
         out.push(("slug".into(), J::str(e.slug.clone())));
     }
-    out.push((
-        "payload".into(),
-        J::Str(format!("#/components/schemas/{}", e.payload)),
-    ));
+    if let Some(payload) = &e.payload {
+        out.push((
+            "payload".into(),
+            J::Str(format!("#/components/schemas/{payload}")),
+        ));
+    }
     if let Some(p) = &e.permission {
         out.push(("permission".into(), J::str(p.clone())));
     }
@@ -1104,6 +1095,16 @@ fn event_edits(
     let Some(list) = list else {
         // No events section yet: create it around the standard envelope types.
         let events: Vec<J> = sdk.events.iter().map(|(t, e)| render_event(t, e)).collect();
+        // The identity layer is whatever the envelope's `identity` field names.
+        let identity = sdk
+            .types
+            .get("MessageEnvelope")
+            .and_then(|t| match &t.body {
+                Body::Object { fields, .. } => fields.iter().find(|f| f.name == "identity"),
+                Body::Enum { .. } => None,
+            })
+            .and_then(|f| f.shape.target().map(str::to_owned))
+            .unwrap_or_else(|| "WebhooksIdentificationData".into());
         let envelope = |name: &str| J::Str(format!("#/components/schemas/{name}"));
         edits.push(Edit::Set(
             keys(&["x-wix-events"]),
@@ -1111,7 +1112,7 @@ fn event_edits(
                 ("jwtClaim".into(), J::str("data")),
                 ("envelope".into(), envelope("MessageEnvelope")),
                 ("domainEvent".into(), envelope("DomainEvent")),
-                ("identity".into(), envelope("WebhooksIdentificationData")),
+                ("identity".into(), envelope(&identity)),
                 ("events".into(), J::Arr(events)),
             ]),
             None,

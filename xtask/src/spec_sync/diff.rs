@@ -613,7 +613,8 @@ fn compare_event(cx: &mut Cx, event_type: &str, s: &Event, p: &Event) {
             Class::Breaking,
             format!(
                 "payload {} in the SDK, {} in the spec",
-                s.payload, p.payload
+                s.payload.as_deref().unwrap_or("(none)"),
+                p.payload.as_deref().unwrap_or("(none)")
             ),
         );
     }

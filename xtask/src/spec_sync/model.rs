@@ -216,8 +216,8 @@ pub struct Deprecation {
 pub struct Event {
     /// Slug (`message_sent_to_business`).
     pub slug: String,
-    /// Payload type (schema key).
-    pub payload: String,
+    /// Payload type (schema key); `None` when the event carries none.
+    pub payload: Option<String>,
     /// Entity FQDN.
     pub entity_fqdn: Option<String>,
     /// Permission ID.

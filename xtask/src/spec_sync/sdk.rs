@@ -197,8 +197,8 @@ pub struct SdkEvent {
     pub event_type: String,
     /// Slug.
     pub slug: Option<String>,
-    /// Payload type.
-    pub payload_type: String,
+    /// Payload type; `None` for events that carry none (deletions).
+    pub payload_type: Option<String>,
     /// Entity FQDN.
     pub entity_fqdn: Option<String>,
     /// Permission.
@@ -285,7 +285,7 @@ pub fn model(extract: &Extract, spec: &Model) -> Result<SdkModel, String> {
             roots.push(op.response_type.clone());
         }
         for event in extract.events.iter().filter(|e| e.package == pkg) {
-            roots.push(event.payload_type.clone());
+            roots.extend(event.payload_type.clone());
         }
         // The webhook envelope layers, which no declaration reaches, for packages with events.
         if extract.events.iter().any(|e| e.package == pkg) {
@@ -402,7 +402,10 @@ pub fn model(extract: &Extract, spec: &Model) -> Result<SdkModel, String> {
                 event.event_type.clone(),
                 Event {
                     slug: event.slug.clone().unwrap_or_default(),
-                    payload: binder.keys[&(pkg.to_owned(), event.payload_type.clone())].clone(),
+                    payload: event
+                        .payload_type
+                        .as_ref()
+                        .map(|t| binder.keys[&(pkg.to_owned(), t.clone())].clone()),
                     entity_fqdn: event.entity_fqdn.clone(),
                     permission: event.permission.clone(),
                     description: event.description.clone(),
@@ -410,6 +413,17 @@ pub fn model(extract: &Extract, spec: &Model) -> Result<SdkModel, String> {
                     at: format!("{pkg} {}", event.source),
                 },
             );
+        }
+    }
+    // The spec never requires a read-only field or a one-of member (a read-only field the SDK
+    // requires on update, `note.revision`, stays optional: responses carry it, requests may).
+    for t in model.types.values_mut() {
+        if let Body::Object { fields, oneofs } = &mut t.body {
+            for f in fields.iter_mut() {
+                if f.read_only || oneofs.iter().any(|(_, m)| m.contains(&f.name)) {
+                    f.required = false;
+                }
+            }
         }
     }
     Ok(SdkModel {

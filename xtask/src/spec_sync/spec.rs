@@ -88,12 +88,12 @@ pub fn model(spec: &Value) -> Model {
             let Some(event_type) = text(entry, "eventType") else {
                 continue;
             };
-            let payload = text(entry, "payload").unwrap_or_default();
+            let payload = text(entry, "payload");
             model.events.insert(
                 event_type,
                 Event {
                     slug: text(entry, "slug").unwrap_or_default(),
-                    payload: payload.rsplit('/').next().unwrap_or("").to_owned(),
+                    payload: payload.map(|p| p.rsplit('/').next().unwrap_or("").to_owned()),
                     entity_fqdn: text(entry, "entityFqdn"),
                     permission: text(entry, "permission"),
                     description: text(entry, "description").unwrap_or_default(),
