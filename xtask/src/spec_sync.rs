@@ -423,6 +423,17 @@ fn temp_sibling(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}.partial", std::process::id()))
 }
 
+/// The unpacked folder of `NAME@VERSION`, fetched with `npm pack` into `.cache/sdk/` once.
+pub fn pinned_package(name: &str, version: &str) -> Result<PathBuf, String> {
+    fetch(
+        &workspace_root(),
+        &Wanted {
+            name: name.to_owned(),
+            version: Some(version.to_owned()),
+        },
+    )
+}
+
 /// `npm pack NAME@VERSION` (the newest version when none is pinned) into `.cache/sdk/`, once.
 fn fetch(root: &Path, wanted: &Wanted) -> Result<PathBuf, String> {
     let version = match &wanted.version {

@@ -58,7 +58,13 @@ pub(crate) fn resolve_events(cx: &mut Resolver) -> (Vec<ir::Event>, Option<ir::E
         let base = field("slug")
             .filter(|slug| !slug.is_empty())
             .or_else(|| field("payload").map(|p| p.rsplit('/').next().unwrap_or(&p).to_owned()))
-            .unwrap_or_else(|| event_type.rsplit('.').next().unwrap_or(&event_type).to_owned());
+            .unwrap_or_else(|| {
+                event_type
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or(&event_type)
+                    .to_owned()
+            });
         let name = names::type_name(&base);
         if let Some(other) = events
             .iter()
