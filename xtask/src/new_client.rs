@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{workspace_root, Flags};
+use crate::Flags;
 
 /// What `new-client` produced.
 #[derive(Debug)]
@@ -64,7 +64,6 @@ pub fn new_client(
         None => crate_name(spec),
     };
     crate::scaffold::write_client_crate(
-        &workspace_root(),
         out,
         &name,
         &output.api.title,
