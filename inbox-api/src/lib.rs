@@ -39,8 +39,8 @@ mod generated;
 
 /// The `chrono` version this crate's timestamps use.
 pub use chrono;
-pub use runtime::public::*;
 pub use runtime::prelude::{Date, Timestamp};
+pub use runtime::public::*;
 /// The `uuid` version this crate's IDs use.
 pub use uuid;
 

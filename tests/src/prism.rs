@@ -245,7 +245,11 @@ mod tests {
             let bin = thread.join().unwrap().unwrap();
             assert!(fs::read_to_string(bin).unwrap().starts_with('t'));
         }
-        assert_eq!(runs.load(Ordering::SeqCst), 1, "the others waited and reused it");
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            1,
+            "the others waited and reused it"
+        );
         let stamp = dir.path().join("node_modules").join(STAMP);
         assert_eq!(fs::read_to_string(stamp).unwrap(), "lock 1");
         assert!(leftovers(dir.path()).is_empty());
@@ -283,7 +287,9 @@ mod tests {
     #[test]
     fn what_a_killed_install_left_behind_is_removed() {
         let dir = setup("lock 1");
-        let left = dir.path().join(format!("{TEMP_PREFIX}staging/node_modules/x"));
+        let left = dir
+            .path()
+            .join(format!("{TEMP_PREFIX}staging/node_modules/x"));
         fs::create_dir_all(&left).unwrap();
         let runs = AtomicUsize::new(0);
         ensure_installed(dir.path(), |d| fake_install(&runs, "a", d)).unwrap();

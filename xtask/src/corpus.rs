@@ -298,12 +298,7 @@ pub fn crate_name(rel: &str) -> String {
     name.trim_end_matches('-').to_owned()
 }
 
-fn generate_one(
-    rel: &str,
-    path: &Path,
-    crates_dir: &Path,
-    strict: bool,
-) -> Result<Status, String> {
+fn generate_one(rel: &str, path: &Path, crates_dir: &Path, strict: bool) -> Result<Status, String> {
     let bytes =
         fs::read(path).map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
     let options = codegen::Options {

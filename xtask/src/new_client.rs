@@ -63,12 +63,7 @@ pub fn new_client(
         Some(n) => n.to_owned(),
         None => crate_name(spec),
     };
-    crate::scaffold::write_client_crate(
-        out,
-        &name,
-        &output.api.title,
-        &output.files,
-    )?;
+    crate::scaffold::write_client_crate(out, &name, &output.api.title, &output.files)?;
     Ok(NewClient {
         name,
         warnings: output.warnings,

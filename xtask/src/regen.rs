@@ -338,6 +338,9 @@ mod tests {
             ]
         );
         let diff = changes[0].diff(dir);
-        assert!(diff.contains("-pub struct A;") && diff.contains("+pub struct B;"), "{diff}");
+        assert!(
+            diff.contains("-pub struct A;") && diff.contains("+pub struct B;"),
+            "{diff}"
+        );
     }
 }

@@ -252,8 +252,14 @@ mod tests {
             .iter()
             .map(|l| l.split('=').next().unwrap().trim())
             .collect();
-        assert!(names.contains(&"reqwest") && names.contains(&"serde"), "{names:?}");
-        assert!(!names.contains(&"axum") && !names.contains(&"jsonwebtoken"), "{names:?}");
+        assert!(
+            names.contains(&"reqwest") && names.contains(&"serde"),
+            "{names:?}"
+        );
+        assert!(
+            !names.contains(&"axum") && !names.contains(&"jsonwebtoken"),
+            "{names:?}"
+        );
         assert!(lines.iter().all(|l| l.contains('"')), "{lines:?}");
     }
 
@@ -262,7 +268,10 @@ mod tests {
         let workspace = "[workspace.dependencies]\nserde = \"1\"\n";
         let path = "[dependencies]\nserde = { path = \"../serde\" }\n";
         let error = runtime_dependencies(workspace, path).unwrap_err();
-        assert!(error.contains("`serde = { path = \"../serde\" }`"), "{error}");
+        assert!(
+            error.contains("`serde = { path = \"../serde\" }`"),
+            "{error}"
+        );
         let missing = "[dependencies]\ntokio.workspace = true\n";
         let error = runtime_dependencies(workspace, missing).unwrap_err();
         assert!(error.contains("`tokio` is missing"), "{error}");

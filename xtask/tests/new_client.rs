@@ -44,7 +44,11 @@ fn tree(dir: &Path) -> Vec<(String, String)> {
             if path.is_dir() {
                 todo.push(path);
             } else if !path.file_name().unwrap().to_string_lossy().starts_with('.') {
-                let relative = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                let relative = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 files.push((relative, fs::read_to_string(&path).unwrap()));
             }
         }
@@ -147,7 +151,11 @@ fn bad_input_is_named() {
     let outside = tempfile::tempdir().unwrap();
     let output = run(outside.path(), &["--out", "x"]);
     assert!(!output.status.success());
-    assert!(text(&output).contains("needs --spec PATH"), "{}", text(&output));
+    assert!(
+        text(&output).contains("needs --spec PATH"),
+        "{}",
+        text(&output)
+    );
 
     let output = run(outside.path(), &["--spec", "missing.yaml", "--out", "x"]);
     assert!(!output.status.success());
@@ -161,7 +169,10 @@ fn bad_input_is_named() {
     let output = run(outside.path(), &["--spec", "bad.yaml", "--out", "x"]);
     assert!(!output.status.success());
     assert!(text(&output).contains("bad.yaml:"), "{}", text(&output));
-    assert!(!outside.path().join("x").exists(), "a failed run wrote a crate");
+    assert!(
+        !outside.path().join("x").exists(),
+        "a failed run wrote a crate"
+    );
 
     let output = run(outside.path(), &[]);
     assert_eq!(output.status.code(), Some(2));
