@@ -26,13 +26,7 @@
 //! # }
 //! ```
 
-pub mod auth;
 pub mod builders;
-pub mod client;
-pub mod drift;
-pub mod error;
-pub mod paging;
-pub mod retry;
 #[doc(hidden)]
 pub mod runtime;
 #[cfg(feature = "test-server")]
@@ -45,9 +39,8 @@ mod generated;
 
 /// The `chrono` version this crate's timestamps use.
 pub use chrono;
-pub use client::{Client, ClientBuilder};
-pub use error::{ApiError, Error};
 pub use runtime::prelude::{Date, Timestamp};
+pub use runtime::public::*;
 /// The `uuid` version this crate's IDs use.
 pub use uuid;
 

@@ -1,6 +1,7 @@
 //! Shared helpers of the integration tests, and the compiled codegen snapshots.
 
 pub mod fixtures;
+pub mod prism;
 
 /// What generated code refers to as `crate::runtime`, so the snapshots compile here too.
 #[doc(hidden)]

@@ -11,8 +11,9 @@
 //! reports there (`Violation: request.body...`, `Violation: response.body...`) fails the call
 //! that caused it, with Prism's message.
 //!
-//! Prism must be installed first: `npm ci --prefix tests/prism` (`.ci/run` does it). Without
-//! it these tests fail; they never skip.
+//! The first test that needs Prism installs the pinned version into `tests/prism/node_modules`
+//! (`npm ci`, see `inbox_api_tests::prism`), so only Node.js is needed. Without it these tests
+//! fail; they never skip.
 
 use std::fmt::Debug;
 use std::io::{BufRead, BufReader, Read};
@@ -69,17 +70,6 @@ fn workspace_root() -> PathBuf {
         .parent()
         .expect("tests/ has a parent")
         .to_owned()
-}
-
-fn prism_bin() -> PathBuf {
-    let bin = workspace_root().join("tests/prism/node_modules/.bin/prism");
-    assert!(
-        bin.exists(),
-        "Prism is not installed: {} is missing. Run `npm ci --prefix tests/prism` \
-         (or `.ci/run`, which does it) from the workspace root; these contract tests never skip.",
-        bin.display()
-    );
-    bin
 }
 
 /// A free port on 127.0.0.1: bind port 0, read the port, drop the listener.
@@ -146,7 +136,7 @@ impl Prism {
     /// Starts Prism with `args` on a free port and returns once it answers HTTP requests.
     /// Tries another port when the one picked was taken in the meantime.
     async fn start(args: &[&str], mut spec_dir: Option<tempfile::TempDir>) -> Prism {
-        let bin = prism_bin();
+        let bin = inbox_api_tests::prism::prism_bin();
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -163,8 +153,8 @@ impl Prism {
                         continue;
                     }
                     panic!(
-                        "Prism could not start (`prism {}` on port {port}): {reason}. Is it \
-                         installed (`npm ci --prefix tests/prism`) and does Node.js run it?\n\
+                        "Prism could not start (`prism {}` on port {port}): {reason}. Does \
+                         Node.js (>= 18.20.1, on PATH) run it?\n\
                          --- Prism output ---\n{log}",
                         args.join(" ")
                     );
@@ -185,8 +175,7 @@ impl Prism {
             .spawn()
             .unwrap_or_else(|e| {
                 panic!(
-                    "cannot run {} ({e}); is Node.js installed? Install Prism with \
-                     `npm ci --prefix tests/prism`",
+                    "cannot run {} ({e}); is Node.js (>= 18.20.1) on PATH?",
                     bin.display()
                 )
             });

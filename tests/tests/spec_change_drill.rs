@@ -4,7 +4,8 @@
 //! For every edit (done on the parsed YAML, never on text):
 //! - the generator runs and the output is scaffolded into one standalone crate
 //!   (`<target>/drill-crate`, crate `drill_client`) that `cargo check`s, sharing one target
-//!   directory (`<target>/drill`) so only the first run builds the dependencies;
+//!   directory (`<target>/client-crates`, also used by xtask's new-client test) so only the
+//!   first run builds the dependencies;
 //! - the change report lists exactly that edit, with the right class;
 //! - small user programs (`tests/drill/*.rs`, copied to the crate's `examples/`) prove the
 //!   class: one using only unchanged items compiles against old and new code, one using a
@@ -465,7 +466,6 @@ impl Outcome {
 }
 
 struct Drill {
-    root: PathBuf,
     crate_dir: PathBuf,
     target_dir: PathBuf,
     cargo: std::ffi::OsString,
@@ -475,7 +475,6 @@ impl Drill {
     /// Replaces the crate's generated code with `output`.
     fn scaffold(&self, output: &codegen::Output) {
         xtask::scaffold::write_client_crate(
-            &self.root,
             &self.crate_dir,
             CRATE,
             &output.api.title,
@@ -601,9 +600,8 @@ fn spec_change_drill() {
     let root = xtask::workspace_root();
     let target = target_dir();
     let drill = Drill {
-        root: root.clone(),
         crate_dir: target.join("drill-crate"),
-        target_dir: target.join("drill"),
+        target_dir: xtask::scaffold::client_crates_target_dir(&target),
         cargo: std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()),
     };
     let mut problems: Vec<String> = Vec::new();

@@ -12,8 +12,8 @@
 //!   method per REST route of the package;
 //! - packages that cannot be read are errors that name the file.
 //!
-//! Generated crates share one target directory (`<target>/spec-sync-crates`), so dependencies
-//! are built once.
+//! Generated crates share the target directory of the other generated-crate tests
+//! (`<target>/client-crates`), so dependencies are built once.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -423,7 +423,7 @@ fn target_dir() -> PathBuf {
 /// Writes `output` as a standalone crate at `dir` and `cargo check`s it; panics with the
 /// compiler's output when it does not compile.
 fn compiles(dir: &Path, name: &str, output: &codegen::Output) {
-    xtask::scaffold::write_client_crate(&root(), dir, name, &output.api.title, &output.files)
+    xtask::scaffold::write_client_crate(dir, name, &output.api.title, &output.files)
         .unwrap_or_else(|e| panic!("{e}"));
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let result = Command::new(cargo)
@@ -432,7 +432,7 @@ fn compiles(dir: &Path, name: &str, output: &codegen::Output) {
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
         .args(["check", "--quiet", "--lib", "--target-dir"])
-        .arg(target_dir().join("spec-sync-crates"))
+        .arg(target_dir().join("client-crates"))
         .output()
         .expect("cannot run cargo");
     assert!(

@@ -162,7 +162,7 @@ pub fn corpus(request: &Request) -> Result<Vec<Entry>, String> {
     let mut entries = Vec::new();
     let mut members = Vec::new();
     for (rel, path) in documents {
-        let status = generate_one(&root, &rel, &path, &crates_dir, request.strict)?;
+        let status = generate_one(&rel, &path, &crates_dir, request.strict)?;
         if let Status::Generated { crate_name, .. } = &status {
             members.push(crate_name.clone());
         }
@@ -170,7 +170,7 @@ pub fn corpus(request: &Request) -> Result<Vec<Entry>, String> {
     }
     remove_stale_crates(&crates_dir, &members)?;
     if !request.no_check && !members.is_empty() {
-        let mut errors = check(&root, &work, &members)?;
+        let mut errors = check(&work, &members)?;
         for entry in &mut entries {
             if let Status::Generated {
                 crate_name,
@@ -298,13 +298,7 @@ pub fn crate_name(rel: &str) -> String {
     name.trim_end_matches('-').to_owned()
 }
 
-fn generate_one(
-    root: &Path,
-    rel: &str,
-    path: &Path,
-    crates_dir: &Path,
-    strict: bool,
-) -> Result<Status, String> {
+fn generate_one(rel: &str, path: &Path, crates_dir: &Path, strict: bool) -> Result<Status, String> {
     let bytes =
         fs::read(path).map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
     let options = codegen::Options {
@@ -355,7 +349,6 @@ fn generate_one(
         output.api.title.clone()
     };
     crate::scaffold::write_member_crate(
-        root,
         &crates_dir.join(&crate_name),
         &crate_name,
         &title,
@@ -385,7 +378,6 @@ fn remove_stale_crates(crates_dir: &Path, members: &[String]) -> Result<(), Stri
 
 /// `cargo check`s every member in one workspace; returns the rendered errors per crate name.
 fn check(
-    root: &Path,
     work: &Path,
     members: &[String],
 ) -> Result<std::collections::BTreeMap<String, Vec<String>>, String> {
@@ -397,11 +389,9 @@ fn check(
     let manifest_path = work.join("Cargo.toml");
     fs::write(&manifest_path, manifest)
         .map_err(|e| format!("error: cannot write {}: {e}", manifest_path.display()))?;
-    let lock = root.join("Cargo.lock");
-    if lock.exists() {
-        fs::copy(&lock, work.join("Cargo.lock"))
-            .map_err(|e| format!("error: cannot copy {}: {e}", lock.display()))?;
-    }
+    let lock = work.join("Cargo.lock");
+    fs::write(&lock, crate::scaffold::CARGO_LOCK)
+        .map_err(|e| format!("error: cannot write {}: {e}", lock.display()))?;
     eprintln!(
         "corpus: cargo check of {} crate(s) in {}",
         members.len(),

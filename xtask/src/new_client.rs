@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{workspace_root, Flags};
+use crate::Flags;
 
 /// What `new-client` produced.
 #[derive(Debug)]
@@ -63,13 +63,7 @@ pub fn new_client(
         Some(n) => n.to_owned(),
         None => crate_name(spec),
     };
-    crate::scaffold::write_client_crate(
-        &workspace_root(),
-        out,
-        &name,
-        &output.api.title,
-        &output.files,
-    )?;
+    crate::scaffold::write_client_crate(out, &name, &output.api.title, &output.files)?;
     Ok(NewClient {
         name,
         warnings: output.warnings,

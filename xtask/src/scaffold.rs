@@ -1,110 +1,114 @@
-//! Standalone client crates: generated code plus a copy of inbox-api's hand-written runtime.
+//! Standalone client crates: generated code on a copy of inbox-api's hand-written runtime.
 //!
 //! Used by `cargo xtask new-client`, the corpus run and the spec-change drill. The runtime is
-//! copied in (not a path dependency): generated operations are inherent methods on the
-//! crate's own `Client`, which Rust only allows in the crate that defines `Client`; a copy also
-//! makes the crate movable anywhere. Dependency versions are the workspace's, and the
-//! workspace's `Cargo.lock` is copied so the same versions resolve (and builds are shared when
-//! a target directory is reused).
+//! the folder `inbox-api/src/runtime/`, embedded whole in this binary at build time
+//! (`build.rs`) and written whole into `src/runtime/` of each crate, so generating needs
+//! nothing from this repository. Why a copy and not a dependency: ARCHITECTURE.md, "The
+//! runtime of generated crates". Dependency versions are the workspace's, and the workspace's
+//! `Cargo.lock` (also embedded) is written beside them, so the same versions resolve (and
+//! builds are shared when a target directory is reused).
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Runtime modules copied from `inbox-api/src` (everything hand-written that does not depend
-/// on the Inbox spec itself).
-const RUNTIME_FILES: &[&str] = &[
-    "auth.rs",
-    "client.rs",
-    "drift.rs",
-    "error.rs",
-    "paging.rs",
-    "retry.rs",
-    "runtime/mod.rs",
-    "runtime/int64.rs",
-    "runtime/lenient_int.rs",
-    "runtime/query.rs",
-    "runtime/union.rs",
-    "runtime/validate.rs",
-];
+/// Every file of `inbox-api/src/runtime/`, as (path under `src/`, contents), sorted by path.
+pub const RUNTIME: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/runtime_files.rs"));
 
-/// Dependencies of the runtime, taken from `[workspace.dependencies]`.
-const RUNTIME_DEPENDENCIES: &[&str] = &[
-    "reqwest",
-    "serde",
-    "serde_json",
-    "tokio",
-    "chrono",
-    "uuid",
-    "thiserror",
-    "tracing",
-    "futures",
-    "bytes",
-    "http",
-    "rand",
-];
+/// The workspace manifest: `[workspace.dependencies]` pins the versions.
+const WORKSPACE_MANIFEST: &str = include_str!("../../Cargo.toml");
+/// inbox-api's manifest: its non-optional dependencies are the runtime's.
+const RUNTIME_MANIFEST: &str = include_str!("../../inbox-api/Cargo.toml");
+/// The workspace's lock file, written into standalone crates and corpus workspaces.
+pub const CARGO_LOCK: &str = include_str!("../../Cargo.lock");
 
-/// Writes a complete crate named `name` into `dir`: Cargo.toml, Cargo.lock, `src/lib.rs`, the
-/// runtime and `src/generated/`. Existing generated files are replaced; other files are kept.
+/// Writes a complete crate named `name` into `dir`: Cargo.toml, Cargo.lock, `src/lib.rs`,
+/// `src/runtime/` and `src/generated/`. The runtime and generated folders are replaced whole;
+/// other files (a Cargo.lock already there, examples, tests) are kept.
 pub fn write_client_crate(
-    root: &Path,
     dir: &Path,
     name: &str,
     title: &str,
     files: &[codegen::GeneratedFile],
 ) -> Result<(), String> {
-    write_crate(root, dir, name, title, files, true)
+    write_crate(dir, name, title, files, true)
 }
 
 /// Like [`write_client_crate`], for a member of an enclosing workspace (the corpus run checks
 /// many crates in one workspace): no `[workspace]` table and no Cargo.lock of its own.
 pub fn write_member_crate(
-    root: &Path,
     dir: &Path,
     name: &str,
     title: &str,
     files: &[codegen::GeneratedFile],
 ) -> Result<(), String> {
-    write_crate(root, dir, name, title, files, false)
+    write_crate(dir, name, title, files, false)
+}
+
+/// Where tests `cargo check` generated crates, below the cargo target directory `target`: one
+/// directory for all of them, so the runtime's dependencies are built once.
+pub fn client_crates_target_dir(target: &Path) -> PathBuf {
+    target.join("client-crates")
+}
+
+fn io_error(what: &str, path: &Path, e: std::io::Error) -> String {
+    format!("error: cannot {what} {}: {e}", path.display())
 }
 
 fn write_crate(
-    root: &Path,
     dir: &Path,
     name: &str,
     title: &str,
     files: &[codegen::GeneratedFile],
     standalone: bool,
 ) -> Result<(), String> {
-    let io = |what: &str, path: &Path, e: std::io::Error| {
-        format!("error: cannot {what} {}: {e}", path.display())
-    };
     let src = dir.join("src");
-    fs::create_dir_all(src.join("runtime")).map_err(|e| io("create", &src, e))?;
+    write_runtime(&src)?;
     let generated = src.join("generated");
     if generated.exists() {
-        fs::remove_dir_all(&generated).map_err(|e| io("clear", &generated, e))?;
+        fs::remove_dir_all(&generated).map_err(|e| io_error("clear", &generated, e))?;
     }
-    fs::create_dir_all(&generated).map_err(|e| io("create", &generated, e))?;
-
-    for file in RUNTIME_FILES {
-        let from = root.join("inbox-api/src").join(file);
-        let to = src.join(file);
-        let text = fs::read_to_string(&from).map_err(|e| io("read", &from, e))?;
-        write_if_changed(&to, &text)?;
-    }
+    fs::create_dir_all(&generated).map_err(|e| io_error("create", &generated, e))?;
     for file in files {
         let path = generated.join(&file.path);
-        fs::write(&path, &file.contents).map_err(|e| io("write", &path, e))?;
+        fs::write(&path, &file.contents).map_err(|e| io_error("write", &path, e))?;
     }
     let has_events = files.iter().any(|f| f.path == "events.rs");
     write_if_changed(&src.join("lib.rs"), &lib_rs(name, title, has_events))?;
-    write_if_changed(
-        &dir.join("Cargo.toml"),
-        &cargo_toml(root, name, standalone)?,
-    )?;
-    let lock = root.join("Cargo.lock");
-    if standalone && lock.exists() && !dir.join("Cargo.lock").exists() {
-        fs::copy(&lock, dir.join("Cargo.lock")).map_err(|e| io("copy", &lock, e))?;
+    write_if_changed(&dir.join("Cargo.toml"), &cargo_toml(name, standalone)?)?;
+    let lock = dir.join("Cargo.lock");
+    if standalone && !lock.exists() {
+        fs::write(&lock, CARGO_LOCK).map_err(|e| io_error("write", &lock, e))?;
+    }
+    Ok(())
+}
+
+/// Writes [`RUNTIME`] into `src/runtime/` and deletes every other file there (left by an older
+/// runtime), so the folder is exactly the runtime of this build.
+fn write_runtime(src: &Path) -> Result<(), String> {
+    for (path, contents) in RUNTIME {
+        let to = src.join(path);
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
+        }
+        write_if_changed(&to, contents)?;
+    }
+    let mut todo = vec![src.join("runtime")];
+    while let Some(current) = todo.pop() {
+        let entries = fs::read_dir(&current).map_err(|e| io_error("read", &current, e))?;
+        for entry in entries {
+            let path = entry.map_err(|e| io_error("read", &current, e))?.path();
+            if path.is_dir() {
+                todo.push(path);
+                continue;
+            }
+            let relative = path
+                .strip_prefix(src)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            if !RUNTIME.iter().any(|(p, _)| *p == relative) {
+                fs::remove_file(&path).map_err(|e| io_error("delete", &path, e))?;
+            }
+        }
     }
     Ok(())
 }
@@ -114,7 +118,7 @@ fn write_if_changed(path: &Path, contents: &str) -> Result<(), String> {
     if fs::read_to_string(path).ok().as_deref() == Some(contents) {
         return Ok(());
     }
-    fs::write(path, contents).map_err(|e| format!("error: cannot write {}: {e}", path.display()))
+    fs::write(path, contents).map_err(|e| io_error("write", path, e))
 }
 
 fn lib_rs(name: &str, title: &str, has_events: bool) -> String {
@@ -127,23 +131,15 @@ fn lib_rs(name: &str, title: &str, has_events: bool) -> String {
     format!(
         r#"//! Typed async client for {title}.
 //!
-//! Generated by inbox-api's `cargo xtask new-client`: `src/generated/` comes from the spec,
-//! everything else is inbox-api's hand-written runtime, copied in. Crate `{name}`.
+//! Generated by inbox-api's `new-client`: `src/generated/` comes from the spec, `src/runtime/`
+//! is inbox-api's hand-written runtime, copied whole. Crate `{name}`.
 
-pub mod auth;
-pub mod client;
-pub mod drift;
-pub mod error;
-pub mod paging;
-pub mod retry;
 #[doc(hidden)]
 pub mod runtime;
+pub use runtime::public::*;
 
 #[rustfmt::skip]
 mod generated;
-
-pub use client::{{Client, ClientBuilder}};
-pub use error::{{ApiError, Error}};
 
 /// Data types of the API.
 pub mod types {{
@@ -158,31 +154,69 @@ pub mod operations {{
     )
 }
 
-/// Cargo.toml of the crate, with the workspace's pinned dependency versions.
-fn cargo_toml(root: &Path, name: &str, standalone: bool) -> Result<String, String> {
-    let manifest_path = root.join("Cargo.toml");
-    let manifest = fs::read_to_string(&manifest_path)
-        .map_err(|e| format!("error: cannot read {}: {e}", manifest_path.display()))?;
-    let section = manifest
-        .split("[workspace.dependencies]")
-        .nth(1)
-        .unwrap_or_default();
-    let section = section.split("\n[").next().unwrap_or_default();
-    let mut dependencies = String::new();
-    for dep in RUNTIME_DEPENDENCIES {
-        let line = section
-            .lines()
-            .find(|l| l.split('=').next().map(str::trim) == Some(dep))
+/// The lines of `section` (`[name]` up to the next table) in `manifest`.
+fn section<'a>(manifest: &'a str, name: &str) -> impl Iterator<Item = &'a str> {
+    let header = format!("[{name}]");
+    manifest
+        .lines()
+        .skip_while(move |l| l.trim() != header)
+        .skip(1)
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// The runtime's dependencies: inbox-api's non-optional `[dependencies]`, each as its line in
+/// `[workspace.dependencies]` (the pinned version and features).
+fn runtime_dependencies(workspace: &str, runtime: &str) -> Result<Vec<String>, String> {
+    let mut lines = Vec::new();
+    for line in section(runtime, "dependencies") {
+        let unsupported = || {
+            format!(
+                "error: inbox-api/Cargo.toml: `{line}` in [dependencies] is not `NAME.workspace = true` \
+                 or `NAME = {{ workspace = true, optional = true }}`, so new-client cannot \
+                 copy it into generated crates"
+            )
+        };
+        let (key, value) = line.split_once('=').ok_or_else(unsupported)?;
+        let (key, value) = (key.trim(), value.trim());
+        let name = if let Some(name) = key.strip_suffix(".workspace") {
+            if value != "true" {
+                return Err(unsupported());
+            }
+            name
+        } else {
+            let table: Vec<&str> = value
+                .strip_prefix('{')
+                .and_then(|v| v.strip_suffix('}'))
+                .ok_or_else(unsupported)?
+                .split(',')
+                .map(|kv| kv.split_whitespace().collect::<Vec<_>>().join(" "))
+                .map(|kv| match kv.as_str() {
+                    "workspace = true" => "workspace",
+                    "optional = true" => "optional",
+                    _ => "other",
+                })
+                .collect();
+            match table.as_slice() {
+                ["workspace", "optional"] | ["optional", "workspace"] => continue,
+                _ => return Err(unsupported()),
+            }
+        };
+        let pinned = section(workspace, "workspace.dependencies")
+            .find(|l| l.split('=').next().map(str::trim) == Some(name))
             .ok_or_else(|| {
-                format!(
-                    "error: `{dep}` is missing from [workspace.dependencies] in {}",
-                    manifest_path.display()
-                )
+                format!("error: `{name}` is missing from [workspace.dependencies] in Cargo.toml")
             })?;
-        dependencies.push_str(line.trim());
-        dependencies.push('\n');
+        lines.push(pinned.to_owned());
     }
-    let edition = manifest
+    Ok(lines)
+}
+
+/// Cargo.toml of the crate, with the workspace's pinned dependency versions.
+fn cargo_toml(name: &str, standalone: bool) -> Result<String, String> {
+    let dependencies = runtime_dependencies(WORKSPACE_MANIFEST, RUNTIME_MANIFEST)?.join("\n");
+    let edition = WORKSPACE_MANIFEST
         .lines()
         .find(|l| l.starts_with("edition"))
         .unwrap_or("edition = \"2021\"");
@@ -192,6 +226,59 @@ fn cargo_toml(root: &Path, name: &str, standalone: bool) -> Result<String, Strin
         ""
     };
     Ok(format!(
-        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n{edition}\npublish = false\n\n{workspace}[dependencies]\n{dependencies}"
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n{edition}\npublish = false\n\n{workspace}[dependencies]\n{dependencies}\n"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runtime_is_the_whole_folder_with_its_module_root() {
+        let paths: Vec<&str> = RUNTIME.iter().map(|(p, _)| *p).collect();
+        assert!(paths.contains(&"runtime/mod.rs"), "{paths:?}");
+        assert!(paths.contains(&"runtime/client.rs"), "{paths:?}");
+        assert!(paths.iter().all(|p| p.starts_with("runtime/")), "{paths:?}");
+        let mut sorted = paths.clone();
+        sorted.sort();
+        assert_eq!(paths, sorted);
+    }
+
+    #[test]
+    fn dependencies_are_the_non_optional_ones_of_inbox_api_with_pinned_versions() {
+        let lines = runtime_dependencies(WORKSPACE_MANIFEST, RUNTIME_MANIFEST).unwrap();
+        let names: Vec<&str> = lines
+            .iter()
+            .map(|l| l.split('=').next().unwrap().trim())
+            .collect();
+        assert!(
+            names.contains(&"reqwest") && names.contains(&"serde"),
+            "{names:?}"
+        );
+        assert!(
+            !names.contains(&"axum") && !names.contains(&"jsonwebtoken"),
+            "{names:?}"
+        );
+        assert!(lines.iter().all(|l| l.contains('"')), "{lines:?}");
+    }
+
+    #[test]
+    fn dependency_lines_that_cannot_be_copied_are_named() {
+        let workspace = "[workspace.dependencies]\nserde = \"1\"\n";
+        let path = "[dependencies]\nserde = { path = \"../serde\" }\n";
+        let error = runtime_dependencies(workspace, path).unwrap_err();
+        assert!(
+            error.contains("`serde = { path = \"../serde\" }`"),
+            "{error}"
+        );
+        let missing = "[dependencies]\ntokio.workspace = true\n";
+        let error = runtime_dependencies(workspace, missing).unwrap_err();
+        assert!(error.contains("`tokio` is missing"), "{error}");
+        let optional = "[dependencies]\nserde.workspace = true\naxum = { workspace = true, optional = true }\n[features]\nx = []\n";
+        assert_eq!(
+            runtime_dependencies(workspace, optional).unwrap(),
+            ["serde = \"1\""]
+        );
+    }
 }

@@ -1,11 +1,34 @@
-//! Support code for the generated modules: the prelude they import, open-enum plumbing and
-//! wire formats that differ from serde's defaults. Not a stable API; users never call it.
+//! The hand-written runtime every generated client stands on, as one folder: the HTTP client,
+//! auth, errors, retries, pagination and drift detection (re-exported at the crate root through
+//! [`public`]), and the support code generated modules use (the prelude they import, open-enum
+//! plumbing, wire formats that differ from serde's defaults).
+//!
+//! The folder knows nothing of any one API. `cargo xtask new-client` copies it whole into the
+//! crates it writes (embedded in the xtask binary at build time), so what is added here is in
+//! every generated client without a list to keep up to date. Everything outside [`public`] is
+//! not a stable API; users never call it.
+
+pub mod auth;
+pub mod client;
+pub mod drift;
+pub mod error;
+pub mod paging;
+pub mod retry;
 
 pub mod int64;
 pub mod lenient_int;
 pub mod query;
 pub mod union;
 pub mod validate;
+
+/// The runtime's public modules and types. A client crate's `lib.rs` re-exports them at its
+/// root (`pub use runtime::public::*;`), where users and the runtime itself name them
+/// (`crate::client::Client`, `crate::error::Error`).
+pub mod public {
+    pub use super::client::{Client, ClientBuilder};
+    pub use super::error::{ApiError, Error};
+    pub use super::{auth, client, drift, error, paging, retry};
+}
 
 /// What generated operation methods use.
 pub mod operation {
