@@ -587,7 +587,8 @@ fn field_edits(edits: &mut Vec<Edit>, key: &str, name: &str, s: &Type, base: &Va
                     .get("format")
                     .and_then(Value::as_str)
                     .is_some_and(|x| !is_sdk_format(x))
-                && matches!(f.shape, Shape::String | Shape::DateTime);
+                && matches!(f.shape, Shape::String | Shape::DateTime)
+                && matches!(p.shape, Shape::String | Shape::DateTime);
             if keep_refinement {
                 continue;
             }
@@ -1206,4 +1207,132 @@ fn unique() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
     NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec_sync::{diff, parse_spec, sdk, spec};
+
+    const SPEC: &str = "\
+openapi: 3.0.3
+info:
+  title: t
+  version: '1'
+  x-wix-sdk-packages:
+    - name: '@wix/auto_sdk_x'
+      version: '1.0.0'
+paths: {}
+components:
+  schemas:
+    Thing:
+      type: object
+      description: A thing.
+      properties:
+        id:
+          type: string
+          format: uuid
+          description: Kept text.
+        size:
+          type: integer
+          format: int32
+          description: Kept too.
+";
+
+    fn sdk_thing(fields: serde_json::Value) -> sdk::Extract {
+        serde_json::from_value(serde_json::json!({
+            "packages": [{"name": "@wix/auto_sdk_x", "version": "1.0.0"}],
+            "operations": [],
+            "types": [{"name": "Thing", "package": "@wix/auto_sdk_x", "kind": "object",
+                       "source": "meta.d.ts:1:1", "fields": fields}],
+            "events": []
+        }))
+        .unwrap()
+    }
+
+    fn edits_for(extract: &sdk::Extract) -> Vec<Edit> {
+        let base = parse_spec("t.yaml", SPEC).unwrap();
+        let spec_model = spec::model(&base);
+        let sdk_model = sdk::model(extract, &spec_model).unwrap();
+        let differences = diff::compare(&sdk_model.model, &spec_model);
+        plan(&differences, &sdk_model, &base, &extract.packages)
+    }
+
+    fn f(name: &str, kind: &str, nullable: bool, tags: serde_json::Value) -> serde_json::Value {
+        serde_json::json!({"name": name, "type": {"kind": kind}, "optional": true,
+                           "nullable": nullable, "tags": tags, "source": "meta.d.ts:2:5"})
+    }
+
+    #[test]
+    fn in_sync_means_no_edit() {
+        let extract = sdk_thing(serde_json::json!([
+            f("id", "string", false, serde_json::json!({"format": "GUID"})),
+            f("size", "number", false, serde_json::json!({})),
+        ]));
+        assert_eq!(edits_for(&extract), vec![]);
+    }
+
+    #[test]
+    fn edits_touch_only_what_differs() {
+        let extract = sdk_thing(serde_json::json!([
+            f("id", "string", true, serde_json::json!({"format": "GUID"})),
+            f("size", "number", false, serde_json::json!({"max": 10})),
+            f(
+                "label",
+                "string",
+                false,
+                serde_json::json!({"maxLength": 5})
+            ),
+        ]));
+        let edits = edits_for(&extract);
+        let path =
+            |p: &[&str]| keys(&[&["components", "schemas", "Thing", "properties"][..], p].concat());
+        assert_eq!(
+            edits,
+            vec![
+                Edit::Set(path(&["id", "nullable"]), J::Bool(true), None),
+                Edit::Set(
+                    path(&["label"]),
+                    J::Obj(vec![
+                        ("type".into(), J::str("string")),
+                        ("maxLength".into(), J::Num(5.0)),
+                        (
+                            "description".into(),
+                            J::str("`label` (no description in the SDK).")
+                        ),
+                    ]),
+                    Some(Position::After("size".into())),
+                ),
+                Edit::Set(path(&["size", "maximum"]), J::Num(10.0), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_changed_type_keeps_the_description_and_refinements_it_can() {
+        let extract = sdk_thing(serde_json::json!([
+            f("id", "string", false, serde_json::json!({"format": "GUID"})),
+            f("size", "string", false, serde_json::json!({})),
+        ]));
+        let edits = edits_for(&extract);
+        let touched: Vec<String> = edits
+            .iter()
+            .map(|e| match e {
+                Edit::Set(p, v, _) => format!("set {:?} {}", p.last(), v.to_value()),
+                Edit::Delete(p) => format!("delete {:?}", p.last()),
+            })
+            .collect();
+        assert!(
+            touched.contains(&r#"set Some(Key("type")) "string""#.to_owned()),
+            "{touched:?}"
+        );
+        assert!(
+            touched.contains(&r#"delete Some(Key("format"))"#.to_owned()),
+            "{touched:?}"
+        );
+        assert!(
+            !touched.iter().any(|t| t.contains("description")),
+            "{touched:?}"
+        );
+    }
 }

@@ -686,3 +686,160 @@ pub fn passed_removals(model: &Model, today: &str) -> Vec<PassedRemoval> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::{Deprecation, Limits, Shape};
+    use super::*;
+
+    fn field(name: &str, shape: Shape) -> Field {
+        Field {
+            name: name.into(),
+            shape,
+            nullable: false,
+            read_only: false,
+            required: false,
+            format: None,
+            limits: Limits::default(),
+            deprecation: None,
+            description: String::new(),
+            spec_only: None,
+            deviation: None,
+            at: String::new(),
+        }
+    }
+
+    fn object(fields: Vec<Field>) -> Model {
+        let mut model = Model::default();
+        model.types.insert(
+            "Thing".into(),
+            Type {
+                wix_name: "Thing".into(),
+                package: None,
+                description: String::new(),
+                body: Body::Object {
+                    fields,
+                    oneofs: Vec::new(),
+                },
+                spec_only: None,
+                at: "#/components/schemas/Thing".into(),
+            },
+        );
+        model
+    }
+
+    fn classes(sdk: Vec<Field>, spec: Vec<Field>) -> Vec<(Class, String)> {
+        compare(&object(sdk), &object(spec))
+            .into_iter()
+            .map(|d| (d.class, d.change))
+            .collect()
+    }
+
+    #[test]
+    fn both_sides_are_compared() {
+        let a = field("a", Shape::String);
+        let b = field("b", Shape::String);
+        let found = classes(vec![a.clone()], vec![b.clone()]);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.contains(&(
+            Class::Compatible,
+            "string in the SDK, not in the spec".into()
+        )));
+        assert!(found.contains(&(
+            Class::Breaking,
+            "in the spec, not in the SDK (removed by Wix?)".into()
+        )));
+        // A spec-only field with its reason is not a difference.
+        let mut kept = b;
+        kept.spec_only = Some("documented".into());
+        assert_eq!(classes(vec![a.clone()], vec![a, kept]), vec![]);
+    }
+
+    #[test]
+    fn a_new_required_field_breaks() {
+        let mut a = field("a", Shape::String);
+        a.required = true;
+        assert_eq!(classes(vec![a], vec![])[0].0, Class::Breaking);
+    }
+
+    #[test]
+    fn tighter_limits_break_and_looser_ones_do_not() {
+        let mut sdk = field("a", Shape::String);
+        let mut spec = sdk.clone();
+        sdk.limits.max_length = Some(10.0);
+        spec.limits.max_length = Some(20.0);
+        assert_eq!(
+            classes(vec![sdk.clone()], vec![spec.clone()])[0].0,
+            Class::Breaking
+        );
+        assert_eq!(
+            classes(vec![spec.clone()], vec![sdk.clone()])[0].0,
+            Class::Compatible
+        );
+        // A documented limit the SDK does not tag is kept when the property says why.
+        let mut documented = spec.clone();
+        documented.deviation = Some("documented".into());
+        let mut untagged = sdk;
+        untagged.limits.max_length = None;
+        assert_eq!(classes(vec![untagged], vec![documented]), vec![]);
+    }
+
+    #[test]
+    fn deviations_allow_a_stricter_spec_only() {
+        let sdk = field("a", Shape::String);
+        let mut spec = sdk.clone();
+        spec.required = true;
+        spec.read_only = true;
+        assert_eq!(classes(vec![sdk.clone()], vec![spec.clone()]).len(), 2);
+        spec.deviation = Some("the docs say so".into());
+        assert_eq!(classes(vec![sdk.clone()], vec![spec.clone()]), vec![]);
+        // The SDK being stricter is still reported.
+        let mut strict = sdk;
+        strict.read_only = true;
+        strict.required = true;
+        let mut loose = strict.clone();
+        loose.read_only = false;
+        loose.required = false;
+        loose.deviation = Some("x".into());
+        assert_eq!(classes(vec![strict], vec![loose]).len(), 2);
+    }
+
+    #[test]
+    fn a_json_string_matches_its_object_or_a_string() {
+        let spec = field("identity", Shape::JsonString("Identity".into()));
+        assert_eq!(
+            classes(
+                vec![field("identity", Shape::Ref("Identity".into()))],
+                vec![spec.clone()]
+            ),
+            vec![]
+        );
+        assert_eq!(
+            classes(vec![field("identity", Shape::String)], vec![spec.clone()]),
+            vec![]
+        );
+        assert_eq!(
+            classes(vec![field("identity", Shape::Number)], vec![spec])[0].0,
+            Class::Breaking
+        );
+    }
+
+    #[test]
+    fn deprecation_is_its_own_class() {
+        let spec = field("a", Shape::String);
+        let mut sdk = spec.clone();
+        sdk.deprecation = Some(Deprecation {
+            removal_date: Some("2027-01-01".into()),
+            replaced_by: Some("b".into()),
+        });
+        let found = classes(vec![sdk.clone()], vec![spec]);
+        assert_eq!(found[0].0, Class::Deprecation);
+        assert!(found[0].1.contains("2027-01-01"), "{found:?}");
+        let removals = passed_removals(&object(vec![sdk]), "2027-01-02");
+        assert_eq!(removals.len(), 1);
+        assert!(removals[0]
+            .to_string()
+            .contains("removal date passed on 2027-01-01"));
+        assert!(passed_removals(&object(vec![]), "2027-01-02").is_empty());
+    }
+}
