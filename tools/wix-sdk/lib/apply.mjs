@@ -1,0 +1,724 @@
+// `apply`: splices edits into a YAML file so that only the bytes of the edited nodes change.
+//
+// The `yaml` library parses the file into nodes that carry their source ranges; every edit is
+// turned into text splices (replace/insert/delete byte ranges) computed from those ranges, so
+// comments, quoting, key order and block/flow style of everything else stay as they were.
+// Each edit is planned on a fresh parse of the text produced by the previous edits. At the end
+// the result is parsed again and must deep-equal the original data with the edits applied in
+// memory; otherwise nothing is written.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML, { isAlias, isMap, isScalar, isSeq, isCollection } from 'yaml';
+import { ToolError, errorAt } from './errors.mjs';
+
+/** Target width of generated lines (folded strings are wrapped at word boundaries before it). */
+const WIDTH = 100;
+
+// ---------------------------------------------------------------------------------------------
+// Plain data helpers
+
+function isObject(v) {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Deep equality of JSON values; mapping key order is ignored, sequence order is not. */
+export function deepEqual(a, b) {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  }
+  if (isObject(a)) {
+    if (!isObject(b)) return false;
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    return ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+function clone(v) {
+  return v === undefined ? undefined : JSON.parse(JSON.stringify(v));
+}
+
+function pathText(p) {
+  return p.length ? p.map(String).join('.') : '(document root)';
+}
+
+/**
+ * Applies one edit to plain data in memory (the reference the spliced text must equal).
+ * Returns the new root. Mirrors the splicing semantics (missing mappings created, append at
+ * index == length, delete of a missing path is a no-op).
+ */
+export function applyInMemory(root, edit) {
+  const { op, path: p } = edit;
+  if (p.length === 0) return op === 'set' ? clone(edit.value) : null;
+  let node = root;
+  for (let i = 0; i < p.length - 1; i += 1) {
+    const el = p[i];
+    let next = Array.isArray(node) ? node[el] : isObject(node) ? node[el] : undefined;
+    if (next === undefined || next === null) {
+      if (op === 'delete') return root;
+      if (typeof p[i + 1] === 'number' || !isObject(node)) return root;
+      next = {};
+      node[el] = next;
+    }
+    node = next;
+  }
+  const last = p[p.length - 1];
+  if (op === 'set') {
+    if (Array.isArray(node)) node[last] = clone(edit.value);
+    else if (isObject(node)) node[last] = clone(edit.value);
+  } else if (Array.isArray(node)) {
+    if (typeof last === 'number' && last < node.length) node.splice(last, 1);
+  } else if (isObject(node)) {
+    delete node[last];
+  }
+  return root;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scalar writing
+
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+
+/** Whether `s` can be written as a plain scalar and reads back as the same string. */
+function plainOk(s, inFlow) {
+  if (s === '' || s !== s.trim() || /[\n\r\t]/.test(s) || CONTROL.test(s)) return false;
+  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(s)) return false;
+  if (/: |:$| #/.test(s)) return false;
+  if (inFlow && /[,[\]{}]/.test(s)) return false;
+  // Anything starting like a number, date or version is quoted, so that no YAML reader
+  // (1.1 or 1.2) takes it for another type.
+  if (/^[+-]?\.?\d/.test(s)) return false;
+  for (const version of ['1.2', '1.1']) {
+    let back;
+    try {
+      back = YAML.parse(s, { version });
+    } catch {
+      return false;
+    }
+    if (back !== s) return false;
+  }
+  return true;
+}
+
+function singleQuoted(s) {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+function doubleQuoted(s) {
+  // JSON string syntax is valid YAML double-quoted syntax.
+  return JSON.stringify(s);
+}
+
+function singleOk(s) {
+  return !/[\n\r]/.test(s) && !CONTROL.test(s);
+}
+
+/** Words of `s` split at single spaces between non-blank characters, for folding. */
+function foldLines(s, indent) {
+  const room = Math.max(WIDTH - indent, 20);
+  const lines = [];
+  let line = '';
+  let i = 0;
+  while (i < s.length) {
+    // Next candidate break: a single space with non-blank characters on both sides.
+    let j = i;
+    let brk = -1;
+    while (j < s.length) {
+      if (s[j] === ' ' && j > 0 && s[j - 1] !== ' ' && s[j + 1] !== undefined && s[j + 1] !== ' ' && s[j + 1] !== '\t') {
+        brk = j;
+        break;
+      }
+      j += 1;
+    }
+    const word = brk === -1 ? s.slice(i) : s.slice(i, brk);
+    if (line === '') line = word;
+    else if (line.length + 1 + word.length <= room) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+    if (brk === -1) break;
+    i = brk + 1;
+  }
+  lines.push(line);
+  return lines;
+}
+
+function foldable(s) {
+  return s !== '' && !/[\n\r]/.test(s) && s === s.trim() && !CONTROL.test(s) && !/^\t/.test(s);
+}
+
+function folded(s, indent) {
+  const pad = ' '.repeat(indent);
+  return `>-\n${foldLines(s, indent).map((l) => pad + l).join('\n')}`;
+}
+
+function literalOk(s) {
+  return s.includes('\n') && !/\r/.test(s) && !CONTROL.test(s) && !/^[ \t\n]/.test(s);
+}
+
+function literal(s, indent) {
+  const m = /\n*$/.exec(s);
+  const trailing = m[0].length;
+  const chomp = trailing === 0 ? '-' : trailing === 1 ? '' : '+';
+  const body = trailing === 0 ? s : s.slice(0, s.length - trailing);
+  const pad = ' '.repeat(indent);
+  const lines = body.split('\n').map((l) => (l === '' ? '' : pad + l));
+  for (let k = 1; k < trailing; k += 1) lines.push('');
+  return `|${chomp}\n${lines.join('\n')}`;
+}
+
+/**
+ * Text of a scalar value. `startCol` is the column where it starts (to decide whether it fits on
+ * the line), `indent` the indentation of block scalar lines, `oldType` the style of the scalar
+ * it replaces (kept when the new value can be written in it).
+ */
+function scalarText(v, { startCol = 0, indent = 2, oldType = null, inFlow = false } = {}) {
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return String(v);
+  if (typeof v !== 'string') throw new ToolError(`internal: not a scalar: ${JSON.stringify(v)}`);
+  if (inFlow) {
+    if (oldType === 'QUOTE_DOUBLE' || !singleOk(v)) return doubleQuoted(v);
+    if (oldType === 'QUOTE_SINGLE') return singleQuoted(v);
+    return plainOk(v, true) ? v : singleQuoted(v);
+  }
+  switch (oldType) {
+    case 'PLAIN':
+      if (plainOk(v, false)) return v;
+      break;
+    case 'QUOTE_SINGLE':
+      if (singleOk(v)) return singleQuoted(v);
+      break;
+    case 'QUOTE_DOUBLE':
+      return doubleQuoted(v);
+    case 'BLOCK_FOLDED':
+      if (foldable(v)) return folded(v, indent);
+      break;
+    case 'BLOCK_LITERAL':
+      if (literalOk(v)) return literal(v, indent);
+      break;
+    default:
+      break;
+  }
+  if (v.includes('\n')) return literalOk(v) ? literal(v, indent) : doubleQuoted(v);
+  const inline = plainOk(v, false) ? v : singleOk(v) ? singleQuoted(v) : doubleQuoted(v);
+  if (startCol + inline.length > WIDTH && foldable(v)) return folded(v, indent);
+  return inline;
+}
+
+function keyText(k) {
+  const s = String(k);
+  if (plainOk(s, false)) return s;
+  return singleOk(s) ? singleQuoted(s) : doubleQuoted(s);
+}
+
+function isEmptyCollection(v) {
+  return (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+}
+
+function isInline(v) {
+  return !(Array.isArray(v) || isObject(v)) || isEmptyCollection(v);
+}
+
+function inlineText(v, opts) {
+  if (Array.isArray(v)) return '[]';
+  if (isObject(v)) return '{}';
+  return scalarText(v, opts);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Block and flow writing of new values
+
+/** Text following `key:` for a value whose key sits at column `col`. */
+function afterKey(v, col, keyLen, oldType = null) {
+  if (isInline(v)) return ` ${inlineText(v, { startCol: col + keyLen + 2, indent: col + 2, oldType })}`;
+  return `\n${blockLines(v, col + 2)}`;
+}
+
+/** Text following `-` for a sequence item whose dash sits at column `col`. */
+function afterDash(v, col, oldType = null) {
+  if (isInline(v)) return ` ${inlineText(v, { startCol: col + 2, indent: col + 2, oldType })}`;
+  return ` ${blockLines(v, col + 2).slice(col + 2)}`;
+}
+
+/** Lines of a non-empty block collection at indentation `ind` (no trailing newline). */
+function blockLines(v, ind) {
+  const pad = ' '.repeat(ind);
+  if (Array.isArray(v)) return v.map((item) => `${pad}-${afterDash(item, ind)}`).join('\n');
+  return Object.entries(v).map(([k, x]) => {
+    const kt = keyText(k);
+    return `${pad}${kt}:${afterKey(x, ind, kt.length)}`;
+  }).join('\n');
+}
+
+/** Flow-style text of a value; `pad` puts spaces inside brackets and braces. */
+function flowText(v, pad) {
+  const sp = pad ? ' ' : '';
+  if (Array.isArray(v)) {
+    return v.length ? `[${sp}${v.map((x) => flowText(x, pad)).join(', ')}${sp}]` : '[]';
+  }
+  if (isObject(v)) {
+    const parts = Object.entries(v).map(([k, x]) => {
+      const kt = plainOk(k, true) ? k : singleOk(k) ? singleQuoted(k) : doubleQuoted(k);
+      return `${kt}: ${flowText(x, pad)}`;
+    });
+    return parts.length ? `{${sp}${parts.join(', ')}${sp}}` : '{}';
+  }
+  return scalarText(v, { inFlow: true });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Source positions
+
+class Text {
+  constructor(text) {
+    this.s = text;
+  }
+
+  lineStart(pos) {
+    return this.s.lastIndexOf('\n', pos - 1) + 1;
+  }
+
+  /** Offset just past the newline ending the line that contains `pos` (text end if none). */
+  nextLine(pos) {
+    const nl = this.s.indexOf('\n', pos);
+    return nl === -1 ? this.s.length : nl + 1;
+  }
+
+  col(pos) {
+    return pos - this.lineStart(pos);
+  }
+
+  /** Whether only blanks precede `pos` on its line. */
+  firstOnLine(pos) {
+    return /^[ \t]*$/.test(this.s.slice(this.lineStart(pos), pos));
+  }
+
+  /** Offset just past the last non-blank character in [from, to). */
+  contentEnd(from, to) {
+    let i = to;
+    while (i > from && /\s/.test(this.s[i - 1])) i -= 1;
+    return i;
+  }
+
+  lineCol(pos) {
+    const before = this.s.slice(0, pos);
+    const line = before.split('\n').length;
+    return [line, pos - this.lineStart(pos) + 1];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Planning splices on one parse
+
+/** Where a node sits: as a mapping value, as a sequence item, or as the document root. */
+function nodeEnd(t, node, fallback) {
+  if (!node || !node.range) return fallback;
+  return t.contentEnd(node.range[0], node.range[1]);
+}
+
+class Planner {
+  constructor(t, file) {
+    this.t = t;
+    this.file = file;
+    this.splices = [];
+  }
+
+  err(pos, what) {
+    if (pos === null || pos === undefined) return errorAt(this.file, 0, 0, what);
+    const [line, col] = this.t.lineCol(pos);
+    return errorAt(this.file, line, col, what);
+  }
+
+  splice(start, end, text) {
+    this.splices.push({ start, end, text, seq: this.splices.length });
+  }
+
+  /** Offset right after the `:` that follows a pair's key. */
+  afterColon(pair) {
+    let i = pair.key.range[1];
+    const s = this.t.s;
+    while (i < s.length && s[i] !== ':') i += 1;
+    if (s[i] !== ':') throw this.err(pair.key.range[0], 'cannot find `:` after this key');
+    return i + 1;
+  }
+
+  /** Offset right after the `-` that introduces a sequence item starting at `pos`. */
+  afterDash(pos) {
+    const s = this.t.s;
+    let i = pos - 1;
+    while (i >= 0 && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n')) i -= 1;
+    if (s[i] !== '-') throw this.err(pos, 'cannot find the `-` of this sequence item');
+    return i + 1;
+  }
+
+  /** End of the text a pair occupies (its value's last non-blank character). */
+  pairEnd(pair) {
+    return nodeEnd(this.t, pair.value, pair.key.range[1]);
+  }
+
+  // --- replacing ---------------------------------------------------------------------------
+
+  /** Replaces the value at `loc` with `v`, descending into block collections to change little. */
+  replace(loc, v) {
+    const { node } = loc;
+    const old = node ? node.toJSON() : null;
+    if (deepEqual(old, v)) return;
+    if (isMap(node) && !node.flow && isObject(v) && node.items.some((p) => Object.hasOwn(v, this.keyString(p)))) {
+      this.diffMap(node, v);
+      return;
+    }
+    if (isSeq(node) && !node.flow && Array.isArray(v) && v.length && node.items.length) {
+      this.diffSeq(node, v);
+      return;
+    }
+    this.replaceWhole(loc, v);
+  }
+
+  diffMap(map, v) {
+    const keys = Object.keys(v);
+    const pairOf = new Map();
+    for (const p of map.items) pairOf.set(this.keyString(p), p);
+    for (const p of map.items) {
+      if (!Object.hasOwn(v, this.keyString(p))) this.deletePair(map, p, null);
+    }
+    let prev = null;
+    for (const k of keys) {
+      const p = pairOf.get(k);
+      if (p) {
+        this.replace({ kind: 'pair', node: p.value, pair: p }, v[k]);
+        prev = p;
+      } else if (prev) {
+        this.insertAfterPair(map, prev, k, v[k]);
+      } else {
+        const first = map.items.find((q) => Object.hasOwn(v, this.keyString(q)));
+        this.insertBeforePair(map, first, k, v[k]);
+      }
+    }
+  }
+
+  diffSeq(seq, v) {
+    const n = Math.min(seq.items.length, v.length);
+    for (let i = 0; i < n; i += 1) this.replace({ kind: 'item', node: seq.items[i], seq, index: i }, v[i]);
+    for (let i = seq.items.length; i < v.length; i += 1) this.appendItem(seq, v[i]);
+    for (let i = v.length; i < seq.items.length; i += 1) this.deleteItem(seq, i, null);
+  }
+
+  /** Replaces the whole text of the value at `loc` (style of the old node kept where possible). */
+  replaceWhole(loc, v) {
+    const { node } = loc;
+    const t = this.t;
+    if (node && isCollection(node) && node.flow) {
+      const pad = t.s[node.range[0] + 1] === ' ';
+      this.splice(node.range[0], node.range[1], flowText(v, pad));
+      return;
+    }
+    const oldType = node && isScalar(node) ? node.type : null;
+    const isBlockNode = node && (isCollection(node) || oldType === 'BLOCK_FOLDED' || oldType === 'BLOCK_LITERAL');
+    const end = !node || !node.range ? null : isBlockNode ? nodeEnd(t, node, node.range[0]) : node.range[1];
+    if (loc.kind === 'pair') {
+      const start = this.afterColon(loc.pair);
+      const col = t.col(loc.pair.key.range[0]);
+      const keyLen = loc.pair.key.range[1] - loc.pair.key.range[0];
+      this.splice(start, end ?? start, afterKey(v, col, keyLen, oldType));
+    } else if (loc.kind === 'item') {
+      const start = this.afterDash(node.range[0]);
+      this.splice(start, end ?? start, afterDash(v, t.col(start - 1), oldType));
+    } else {
+      const start = node ? node.range[0] : 0;
+      const text = isInline(v) ? inlineText(v, { oldType }) : blockLines(v, 0);
+      this.splice(start, end ?? t.s.length, text);
+    }
+  }
+
+  // --- inserting ---------------------------------------------------------------------------
+
+  keyString(pair) {
+    if (!isScalar(pair.key)) throw this.err(pair.key && pair.key.range ? pair.key.range[0] : null, 'only scalar mapping keys are supported');
+    return String(pair.key.value);
+  }
+
+  pairText(map, k, v) {
+    const col = this.t.col(map.items[0].key.range[0]);
+    const kt = keyText(k);
+    return { col, text: `${kt}:${afterKey(v, col, kt.length)}` };
+  }
+
+  insertAfterPair(map, prev, k, v) {
+    const { col, text } = this.pairText(map, k, v);
+    const at = this.t.nextLine(this.pairEnd(prev));
+    const nl = at === this.t.s.length && !this.t.s.endsWith('\n') ? '\n' : '';
+    this.splice(at, at, `${nl}${' '.repeat(col)}${text}\n`);
+  }
+
+  insertBeforePair(map, next, k, v) {
+    const { col, text } = this.pairText(map, k, v);
+    const at = next.key.range[0];
+    this.splice(at, at, `${text}\n${' '.repeat(col)}`);
+  }
+
+  insertPair(loc, k, v, position) {
+    const map = loc.node;
+    if (!map.items.length) {
+      const obj = {};
+      obj[k] = v;
+      this.replaceWhole(loc, obj);
+      return;
+    }
+    if (position && position.after !== undefined) {
+      const prev = map.items.find((p) => this.keyString(p) === position.after);
+      if (!prev) throw this.err(map.range[0], `position.after: key \`${position.after}\` is not in this mapping`);
+      this.insertAfterPair(map, prev, k, v);
+    } else if (position && position.sorted) {
+      const next = map.items.find((p) => this.keyString(p) > k);
+      if (next) this.insertBeforePair(map, next, k, v);
+      else this.insertAfterPair(map, map.items[map.items.length - 1], k, v);
+    } else {
+      this.insertAfterPair(map, map.items[map.items.length - 1], k, v);
+    }
+  }
+
+  appendItem(seq, v) {
+    const last = seq.items[seq.items.length - 1];
+    const dashEnd = this.afterDash(last.range[0]);
+    const col = this.t.col(dashEnd - 1);
+    const at = this.t.nextLine(nodeEnd(this.t, last, dashEnd));
+    const nl = at === this.t.s.length && !this.t.s.endsWith('\n') ? '\n' : '';
+    this.splice(at, at, `${nl}${' '.repeat(col)}-${afterDash(v, col)}\n`);
+  }
+
+  // --- deleting ----------------------------------------------------------------------------
+
+  deletePair(map, pair, loc) {
+    const t = this.t;
+    if (map.items.length === 1 && loc) {
+      this.replaceWhole(loc, {});
+      return;
+    }
+    const keyStart = pair.key.range[0];
+    if (t.firstOnLine(keyStart)) {
+      this.splice(t.lineStart(keyStart), t.nextLine(this.pairEnd(pair)), '');
+    } else {
+      // First pair of a mapping that starts on a `- ` line: the next key moves up.
+      const idx = map.items.indexOf(pair);
+      const next = map.items[idx + 1];
+      if (!next) throw this.err(keyStart, 'cannot delete the only key of this mapping here');
+      this.splice(keyStart, next.key.range[0], '');
+    }
+  }
+
+  deleteItem(seq, index, loc) {
+    const t = this.t;
+    if (seq.items.length === 1 && loc) {
+      this.replaceWhole(loc, []);
+      return;
+    }
+    const item = seq.items[index];
+    const dashEnd = this.afterDash(item.range[0]);
+    const dash = dashEnd - 1;
+    if (!t.firstOnLine(dash)) throw this.err(dash, 'cannot delete a sequence item that shares its line with other content');
+    this.splice(t.lineStart(dash), t.nextLine(nodeEnd(t, item, dashEnd)), '');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resolving a path in the parsed document
+
+/**
+ * Walks `p` from the document root. Returns the deepest location reached:
+ * `{loc, depth}` where `loc` describes the node at `p[0..depth)`. `depth === p.length` when the
+ * whole path exists. The walk stops early at a flow collection (edits inside it rewrite it).
+ */
+function walk(planner, doc, p) {
+  let loc = { kind: 'root', node: doc.contents };
+  for (let i = 0; i < p.length; i += 1) {
+    const node = loc.node;
+    const el = p[i];
+    if (isAlias(node)) throw planner.err(node.range[0], `path ${pathText(p.slice(0, i))} is an alias; edits through aliases are not supported`);
+    if (isCollection(node) && node.flow) return { loc, depth: i, flow: true };
+    if (isMap(node)) {
+      if (typeof el !== 'string') throw planner.err(node.range[0], `path element ${el} (a number) addresses a mapping at ${pathText(p.slice(0, i))}`);
+      const pair = node.items.find((q) => planner.keyString(q) === el);
+      if (!pair) return { loc, depth: i };
+      loc = { kind: 'pair', node: pair.value, pair, parent: node };
+    } else if (isSeq(node)) {
+      if (typeof el !== 'number') throw planner.err(node.range[0], `path element \`${el}\` addresses a sequence at ${pathText(p.slice(0, i))}`);
+      if (el >= node.items.length) return { loc, depth: i };
+      loc = { kind: 'item', node: node.items[el], seq: node, index: el };
+    } else {
+      const pos = node && node.range ? node.range[0] : null;
+      return { loc, depth: i, scalar: true, pos };
+    }
+  }
+  return { loc, depth: p.length };
+}
+
+function planEdit(planner, doc, edit) {
+  const p = edit.path;
+  const w = walk(planner, doc, p);
+  const { loc, depth } = w;
+  if (w.flow) {
+    // Inside a flow collection: compute its new value and rewrite it as flow text.
+    const before = loc.node.toJSON();
+    const after = applyInMemory({ root: before }, { ...edit, path: ['root', ...p.slice(depth)] }).root;
+    planner.replace(loc, after);
+    return;
+  }
+  if (edit.op === 'delete') {
+    if (depth < p.length) return; // already absent
+    if (loc.kind === 'root') throw planner.err(null, 'cannot delete the document root');
+    if (loc.kind === 'pair') planner.deletePair(loc.parent, loc.pair, parentLoc(planner, doc, p));
+    else planner.deleteItem(loc.seq, loc.index, parentLoc(planner, doc, p));
+    return;
+  }
+  if (depth === p.length) {
+    planner.replace(loc, edit.value);
+    return;
+  }
+  if (w.scalar) {
+    throw planner.err(w.pos, `cannot set ${pathText(p)}: ${pathText(p.slice(0, depth))} is a scalar, not a mapping or sequence`);
+  }
+  const node = loc.node;
+  const el = p[depth];
+  // Value of the first missing element: the rest of the path becomes nested mappings.
+  let value = clone(edit.value);
+  for (let i = p.length - 1; i > depth; i -= 1) {
+    if (typeof p[i] === 'number') {
+      throw planner.err(null, `cannot set ${pathText(p)}: ${pathText(p.slice(0, i))} does not exist, so item ${p[i]} cannot be created`);
+    }
+    value = { [p[i]]: value };
+  }
+  if (isSeq(node)) {
+    if (el !== node.items.length) {
+      throw planner.err(node.range[0], `cannot set ${pathText(p)}: index ${el} is beyond the end (${node.items.length} items)`);
+    }
+    if (node.items.length === 0) planner.replaceWhole(loc, [value]);
+    else planner.appendItem(node, value);
+    return;
+  }
+  if (!isMap(node)) {
+    throw planner.err(node && node.range ? node.range[0] : null, `cannot set ${pathText(p)}: ${pathText(p.slice(0, depth))} is not a mapping`);
+  }
+  const position = depth === p.length - 1 ? edit.position : (edit.position && edit.position.sorted ? edit.position : undefined);
+  planner.insertPair(loc, el, value, position);
+}
+
+function parentLoc(planner, doc, p) {
+  const w = walk(planner, doc, p.slice(0, -1));
+  return w.depth === p.length - 1 ? w.loc : null;
+}
+
+/** Applies the planned splices (non-overlapping; equal offsets keep planning order). */
+function applySplices(text, splices, file) {
+  const sorted = [...splices].sort((a, b) => a.start - b.start || a.end - b.end || a.seq - b.seq);
+  let out = '';
+  let pos = 0;
+  for (const sp of sorted) {
+    if (sp.start < pos) throw new ToolError(`${file}: internal error: overlapping edits near offset ${sp.start}`);
+    out += text.slice(pos, sp.start) + sp.text;
+    pos = sp.end;
+  }
+  return out + text.slice(pos);
+}
+
+function parseChecked(text, file) {
+  const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const lp = e.linePos && e.linePos[0];
+    throw errorAt(file, lp ? lp.line : 0, lp ? lp.col : 0, `invalid YAML: ${e.message.split('\n')[0]}`);
+  }
+  return doc;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Edits file
+
+function validateEdits(edits, file) {
+  if (!Array.isArray(edits)) throw errorAt(file, 0, 0, 'edits must be a JSON array');
+  edits.forEach((e, i) => {
+    const bad = (what) => errorAt(file, 0, 0, `edit #${i}: ${what}`);
+    if (!isObject(e)) throw bad('not an object');
+    for (const k of Object.keys(e)) {
+      if (!['op', 'path', 'value', 'position'].includes(k)) throw bad(`unknown key \`${k}\``);
+    }
+    if (e.op !== 'set' && e.op !== 'delete') throw bad('`op` must be "set" or "delete"');
+    if (!Array.isArray(e.path) || e.path.length === 0) throw bad('`path` must be a non-empty array');
+    for (const el of e.path) {
+      if (typeof el !== 'string' && !(Number.isInteger(el) && el >= 0)) {
+        throw bad(`path element ${JSON.stringify(el)} is neither a string nor a non-negative integer`);
+      }
+    }
+    if (e.op === 'set' && !('value' in e)) throw bad('`set` needs a `value`');
+    if (e.op === 'delete' && ('value' in e || 'position' in e)) throw bad('`delete` takes no `value` or `position`');
+    if (e.position !== undefined) {
+      const p = e.position;
+      const ok = isObject(p) && Object.keys(p).length === 1
+        && ((typeof p.after === 'string') || p.sorted === true);
+      if (!ok) throw bad('`position` must be {"after": "<key>"} or {"sorted": true}');
+    }
+  });
+}
+
+/** Applies `edits` to YAML `text`; returns the new text. `file` names the YAML in errors. */
+export function applyEdits(text, edits, file = '<yaml>', editsFile = '<edits>') {
+  validateEdits(edits, editsFile);
+  const original = parseChecked(text, file);
+  let expected = original.toJSON();
+  let cur = text;
+  edits.forEach((edit, i) => {
+    const doc = i === 0 ? original : parseChecked(cur, file);
+    const planner = new Planner(new Text(cur), file);
+    try {
+      planEdit(planner, doc, edit);
+    } catch (e) {
+      if (e instanceof ToolError) {
+        throw new ToolError(`${e.message} (edit #${i} in ${editsFile}: ${edit.op} ${pathText(edit.path)})`);
+      }
+      throw e;
+    }
+    cur = applySplices(cur, planner.splices, file);
+    expected = applyInMemory(expected, edit);
+  });
+  const result = parseChecked(cur, `${file} (after edits)`);
+  if (!deepEqual(result.toJSON(), expected)) {
+    throw errorAt(file, 0, 0, 'internal check failed: the spliced YAML does not read back as the edited data; nothing written');
+  }
+  return cur;
+}
+
+/** `apply` command: reads the files, applies the edits, writes `out` atomically. */
+export function applyFile(specPath, editsPath, outPath) {
+  let text;
+  let edits;
+  try {
+    text = fs.readFileSync(specPath, 'utf8');
+  } catch (e) {
+    throw errorAt(specPath, 0, 0, `cannot read file (${e.code || e.message})`);
+  }
+  let editsText;
+  try {
+    editsText = fs.readFileSync(editsPath, 'utf8');
+  } catch (e) {
+    throw errorAt(editsPath, 0, 0, `cannot read file (${e.code || e.message})`);
+  }
+  try {
+    edits = JSON.parse(editsText);
+  } catch (e) {
+    throw errorAt(editsPath, 0, 0, `invalid JSON (${e.message})`);
+  }
+  const result = applyEdits(text, edits, specPath, editsPath);
+  if (result === text && path.resolve(outPath) === path.resolve(specPath)) return;
+  const tmp = path.join(path.dirname(path.resolve(outPath)), `.${path.basename(outPath)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    fs.writeFileSync(tmp, result);
+    fs.renameSync(tmp, outPath);
+  } catch (e) {
+    try { fs.unlinkSync(tmp); } catch { /* already gone */ }
+    throw errorAt(outPath, 0, 0, `cannot write (${e.code || e.message})`);
+  }
+}
