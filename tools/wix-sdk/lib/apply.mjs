@@ -9,7 +9,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML, { isAlias, isMap, isScalar, isSeq, isCollection } from 'yaml';
+import YAML, { isAlias, isMap, isPair, isScalar, isSeq, isCollection } from 'yaml';
 import { ToolError, errorAt } from './errors.mjs';
 
 /** Target width of generated lines (folded strings are wrapped at word boundaries before it). */
@@ -326,6 +326,23 @@ class Planner {
     this.t = t;
     this.file = file;
     this.splices = [];
+    // Containers whose text the splices change (null: the document root).
+    this.touched = [];
+  }
+
+  /** Records that the text of `container` (a map or sequence node; null = root) changes. */
+  touch(container) {
+    this.touched.push(container ?? null);
+  }
+
+  /** The outermost touched container (all splices lie inside it), or null for the root. */
+  scope() {
+    let best;
+    for (const c of this.touched) {
+      if (c === null) return null;
+      if (!best || c.range[1] - c.range[0] > best.range[1] - best.range[0]) best = c;
+    }
+    return best ?? null;
   }
 
   err(pos, what) {
@@ -390,7 +407,7 @@ class Planner {
     for (const k of keys) {
       const p = pairOf.get(k);
       if (p) {
-        this.replace({ kind: 'pair', node: p.value, pair: p }, v[k]);
+        this.replace({ kind: 'pair', node: p.value, pair: p, parent: map }, v[k]);
         prev = p;
       } else if (prev) {
         this.insertAfterPair(map, prev, k, v[k]);
@@ -412,6 +429,7 @@ class Planner {
   replaceWhole(loc, v) {
     const { node } = loc;
     const t = this.t;
+    this.touch(loc.kind === 'pair' ? loc.parent : loc.kind === 'item' ? loc.seq : null);
     if (node && isCollection(node) && node.flow) {
       const pad = t.s[node.range[0] + 1] === ' ';
       this.splice(node.range[0], node.range[1], flowText(v, pad));
@@ -449,6 +467,7 @@ class Planner {
   }
 
   insertAfterPair(map, prev, k, v) {
+    this.touch(map);
     const { col, text } = this.pairText(map, k, v);
     const at = this.t.nextLine(this.pairEnd(prev));
     const nl = at === this.t.s.length && !this.t.s.endsWith('\n') ? '\n' : '';
@@ -456,6 +475,7 @@ class Planner {
   }
 
   insertBeforePair(map, next, k, v) {
+    this.touch(map);
     const { col, text } = this.pairText(map, k, v);
     const at = next.key.range[0];
     this.splice(at, at, `${text}\n${' '.repeat(col)}`);
@@ -483,6 +503,7 @@ class Planner {
   }
 
   appendItem(seq, v) {
+    this.touch(seq);
     const last = seq.items[seq.items.length - 1];
     const dashEnd = this.afterDash(last.range[0]);
     const col = this.t.col(dashEnd - 1);
@@ -499,6 +520,7 @@ class Planner {
       this.replaceWhole(loc, {});
       return;
     }
+    this.touch(map);
     const keyStart = pair.key.range[0];
     if (t.firstOnLine(keyStart)) {
       this.splice(t.lineStart(keyStart), t.nextLine(this.pairEnd(pair)), '');
@@ -517,6 +539,7 @@ class Planner {
       this.replaceWhole(loc, []);
       return;
     }
+    this.touch(seq);
     const item = seq.items[index];
     const dashEnd = this.afterDash(item.range[0]);
     const dash = dashEnd - 1;
@@ -625,8 +648,77 @@ function applySplices(text, splices, file) {
   return out + text.slice(pos);
 }
 
+const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false };
+
+/** Calls `fn` on every node (keys and values) under `node`. */
+function eachNode(node, fn) {
+  if (!node) return;
+  fn(node);
+  if (isCollection(node)) {
+    for (const it of node.items) {
+      if (isPair(it)) {
+        eachNode(it.key, fn);
+        eachNode(it.value, fn);
+      } else {
+        eachNode(it, fn);
+      }
+    }
+  }
+}
+
+function shiftRange(node, from, delta) {
+  if (!node.range) return;
+  node.range = node.range.map((r) => (r >= from ? r + delta : r));
+}
+
+/**
+ * The parse of `next` (= `prev` with the planner's splices applied), reusing `doc`: only the
+ * outermost changed block collection is parsed again and put in place, other nodes' ranges are
+ * shifted. Falls back to parsing everything when that is not possible.
+ */
+function reparse(doc, prev, next, planner, file) {
+  const scope = planner.scope();
+  const full = () => parseChecked(next, file);
+  if (!scope || scope === doc.contents || scope.flow || !scope.range) return full();
+  const [start, oldEnd] = scope.range;
+  if (planner.splices.some((sp) => sp.start < start || sp.end > oldEnd)) return full();
+  const delta = next.length - prev.length;
+  const ls = prev.lastIndexOf('\n', start - 1) + 1;
+  const sub = ' '.repeat(start - ls) + next.slice(start, oldEnd + delta);
+  const subDoc = YAML.parseDocument(sub, PARSE_OPTIONS);
+  const node = subDoc.contents;
+  if (subDoc.errors.length || !node || node.flow || isMap(node) !== isMap(scope) || isSeq(node) !== isSeq(scope)) return full();
+  eachNode(node, (n) => shiftRange(n, 0, ls));
+  let placed = false;
+  const visit = (n) => {
+    if (!n) return;
+    shiftRange(n, oldEnd, delta);
+    if (!isCollection(n)) return;
+    n.items.forEach((it, i) => {
+      if (isPair(it)) {
+        visit(it.key);
+        if (it.value === scope) {
+          it.value = node;
+          placed = true;
+        } else {
+          visit(it.value);
+        }
+      } else if (it === scope) {
+        n.items[i] = node;
+        placed = true;
+      } else {
+        visit(it);
+      }
+    });
+  };
+  visit(doc.contents);
+  if (!placed) return full();
+  if (doc.range) doc.range = doc.range.map((r) => (r >= oldEnd ? r + delta : r));
+  return doc;
+}
+
 function parseChecked(text, file) {
-  const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const doc = YAML.parseDocument(text, PARSE_OPTIONS);
   if (doc.errors.length) {
     const e = doc.errors[0];
     const lp = e.linePos && e.linePos[0];
@@ -664,14 +756,18 @@ function validateEdits(edits, file) {
   });
 }
 
-/** Applies `edits` to YAML `text`; returns the new text. `file` names the YAML in errors. */
-export function applyEdits(text, edits, file = '<yaml>', editsFile = '<edits>') {
+/**
+ * Applies `edits` to YAML `text`; returns the new text. `file` and `editsFile` name the inputs
+ * in errors. `incremental: false` parses the whole text after every edit (for tests comparing
+ * against the partial re-parse).
+ */
+export function applyEdits(text, edits, file = '<yaml>', editsFile = '<edits>', { incremental = true } = {}) {
   validateEdits(edits, editsFile);
   const original = parseChecked(text, file);
   let expected = original.toJSON();
   let cur = text;
+  let doc = original;
   edits.forEach((edit, i) => {
-    const doc = i === 0 ? original : parseChecked(cur, file);
     const planner = new Planner(new Text(cur), file);
     try {
       planEdit(planner, doc, edit);
@@ -681,7 +777,11 @@ export function applyEdits(text, edits, file = '<yaml>', editsFile = '<edits>') 
       }
       throw e;
     }
-    cur = applySplices(cur, planner.splices, file);
+    if (planner.splices.length) {
+      const next = applySplices(cur, planner.splices, file);
+      doc = incremental ? reparse(doc, cur, next, planner, file) : parseChecked(next, file);
+      cur = next;
+    }
     expected = applyInMemory(expected, edit);
   });
   const result = parseChecked(cur, `${file} (after edits)`);

@@ -320,3 +320,65 @@ test('deleting the only key leaves an empty mapping; sequence items can be delet
   // YAML 1.1 reads y/n/yes/no/on/off as booleans: such strings are quoted
   assert.equal(applyEdits('l: [x]\n', [{ op: 'set', path: ['l', 1], value: 'y' }]), "l: [x, 'y']\n");
 });
+
+test('random edit sequences: partial re-parse gives the same bytes as full re-parse, and a second apply is a no-op', () => {
+  let seed = 12345;
+  const rand = (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const data = YAML.parse(ORIGINAL);
+  // Collect existing paths to edit.
+  const maps = [];
+  const seqs = [];
+  const leaves = [];
+  const walk = (v, p) => {
+    if (Array.isArray(v)) {
+      seqs.push(p);
+      v.forEach((x, i) => walk(x, [...p, i]));
+    } else if (v && typeof v === 'object') {
+      maps.push(p);
+      for (const [k, x] of Object.entries(v)) walk(x, [...p, k]);
+    } else {
+      leaves.push(p);
+    }
+  };
+  walk(data, []);
+  const values = ['plain', 'two words', 42, true, null, '1.0.41', 'x: y', 'multi\nline\ntext',
+    'a long sentence that goes on and on so that it must be folded when it is written as a new value in the file',
+    { type: 'string', format: 'uuid' }, ['A', 'B'], {}, []];
+  const rounds = Number(process.env.WIX_SDK_FUZZ_ROUNDS || 5);
+  for (let round = 0; round < rounds; round += 1) {
+    const edits = [];
+    for (let i = 0; i < 25; i += 1) {
+      const kind = rand(4);
+      const value = values[rand(values.length)];
+      if (kind === 0) edits.push({ op: 'set', path: leaves[rand(leaves.length)], value });
+      else if (kind === 1) {
+        edits.push({ op: 'set', path: [...maps[rand(maps.length)], `new${i}`], value, ...(rand(2) ? { position: { sorted: true } } : {}) });
+      } else if (kind === 2) {
+        const p = leaves[rand(leaves.length)];
+        if (p.length > 3) edits.push({ op: 'delete', path: p });
+      } else {
+        edits.push({ op: 'set', path: [...seqs[rand(seqs.length)], 0], value });
+      }
+    }
+    // Paths under deleted or replaced nodes may vanish: keep only edits valid in sequence.
+    const valid = [];
+    let text = ORIGINAL;
+    for (const e of edits) {
+      try {
+        text = applyEdits(text, [e], 'spec', 'edits', { incremental: false });
+        valid.push(e);
+      } catch (err) {
+        assert.match(err.message, /is a scalar|not a mapping|does not exist|beyond the end|addresses a/, err.message);
+      }
+    }
+    assert.ok(valid.length >= 10, `round ${round}: ${valid.length} valid edits`);
+    const full = applyEdits(ORIGINAL, valid, 'spec', 'edits', { incremental: false });
+    const partial = applyEdits(ORIGINAL, valid, 'spec', 'edits');
+    assert.equal(partial, full);
+    assert.equal(full, text);
+    assert.equal(applyEdits(full, valid, 'spec', 'edits'), full);
+  }
+});
