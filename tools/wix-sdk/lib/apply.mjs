@@ -46,33 +46,46 @@ function pathText(p) {
 }
 
 /**
- * Applies one edit to plain data in memory (the reference the spliced text must equal).
- * Returns the new root. Mirrors the splicing semantics (missing mappings created, append at
- * index == length, delete of a missing path is a no-op).
+ * Applies one edit to plain data in memory (the reference the spliced text must equal) and
+ * returns the new root. Same rules as the splicing: missing mappings are created, index ==
+ * length appends, a delete of a missing path is a no-op. `base` is the path of `root` inside
+ * the document (for messages only).
  */
-export function applyInMemory(root, edit) {
+export function applyInMemory(root, edit, base = []) {
   const { op, path: p } = edit;
   if (p.length === 0) return op === 'set' ? clone(edit.value) : null;
+  const fail = (what) => {
+    throw new ToolError(`cannot ${op} ${pathText([...base, ...p])}: ${what}`);
+  };
+  const at = (i) => pathText([...base, ...p.slice(0, i)]);
   let node = root;
-  for (let i = 0; i < p.length - 1; i += 1) {
+  for (let i = 0; i < p.length; i += 1) {
     const el = p[i];
-    let next = Array.isArray(node) ? node[el] : isObject(node) ? node[el] : undefined;
-    if (next === undefined || next === null) {
+    const lastEl = i === p.length - 1;
+    if (Array.isArray(node)) {
+      if (typeof el !== 'number') fail(`path element \`${el}\` addresses a sequence at ${at(i)}`);
+      if (el > node.length || (el === node.length && !(lastEl && op === 'set'))) {
+        if (op === 'delete') return root;
+        fail(`index ${el} is beyond the end (${node.length} items)`);
+      }
+    } else if (isObject(node)) {
+      if (typeof el !== 'string') fail(`path element ${el} (a number) addresses a mapping at ${at(i)}`);
+    } else {
       if (op === 'delete') return root;
-      if (typeof p[i + 1] === 'number' || !isObject(node)) return root;
-      next = {};
-      node[el] = next;
+      fail(`${at(i)} is a scalar, not a mapping or sequence`);
     }
-    node = next;
-  }
-  const last = p[p.length - 1];
-  if (op === 'set') {
-    if (Array.isArray(node)) node[last] = clone(edit.value);
-    else if (isObject(node)) node[last] = clone(edit.value);
-  } else if (Array.isArray(node)) {
-    if (typeof last === 'number' && last < node.length) node.splice(last, 1);
-  } else if (isObject(node)) {
-    delete node[last];
+    if (lastEl) {
+      if (op === 'set') node[el] = clone(edit.value);
+      else if (Array.isArray(node)) node.splice(el, 1);
+      else delete node[el];
+      return root;
+    }
+    if (!Object.hasOwn(node, el)) {
+      if (op === 'delete') return root;
+      if (typeof p[i + 1] === 'number') fail(`${at(i + 1)} does not exist, so item ${p[i + 1]} cannot be created`);
+      node[el] = {};
+    }
+    node = node[el];
   }
   return root;
 }
@@ -116,7 +129,7 @@ function singleOk(s) {
   return !/[\n\r]/.test(s) && !CONTROL.test(s);
 }
 
-/** Words of `s` split at single spaces between non-blank characters, for folding. */
+/** Lines of a `>-` block for `s`: breaks only at single spaces between non-blank characters. */
 function foldLines(s, indent) {
   const room = Math.max(WIDTH - indent, 20);
   const lines = [];
@@ -274,11 +287,13 @@ function flowText(v, pad) {
 // ---------------------------------------------------------------------------------------------
 // Source positions
 
+/** The text being edited, with position helpers. */
 class Text {
   constructor(text) {
     this.s = text;
   }
 
+  /** Offset of the first character of the line that contains `pos`. */
   lineStart(pos) {
     return this.s.lastIndexOf('\n', pos - 1) + 1;
   }
@@ -289,6 +304,7 @@ class Text {
     return nl === -1 ? this.s.length : nl + 1;
   }
 
+  /** 0-based column of `pos`. */
   col(pos) {
     return pos - this.lineStart(pos);
   }
@@ -305,6 +321,7 @@ class Text {
     return i;
   }
 
+  /** 1-based [line, column] of `pos`, for messages. */
   lineCol(pos) {
     const before = this.s.slice(0, pos);
     const line = before.split('\n').length;
@@ -315,12 +332,13 @@ class Text {
 // ---------------------------------------------------------------------------------------------
 // Planning splices on one parse
 
-/** Where a node sits: as a mapping value, as a sequence item, or as the document root. */
+/** Offset just past the last non-blank character of `node` (`fallback` when it has no range). */
 function nodeEnd(t, node, fallback) {
   if (!node || !node.range) return fallback;
   return t.contentEnd(node.range[0], node.range[1]);
 }
 
+/** Turns edits into splices of the text a document was parsed from. */
 class Planner {
   constructor(t, file) {
     this.t = t;
@@ -586,8 +604,12 @@ function planEdit(planner, doc, edit) {
   const { loc, depth } = w;
   if (w.flow) {
     // Inside a flow collection: compute its new value and rewrite it as flow text.
-    const before = loc.node.toJSON();
-    const after = applyInMemory({ root: before }, { ...edit, path: ['root', ...p.slice(depth)] }).root;
+    let after;
+    try {
+      after = applyInMemory(loc.node.toJSON(), { ...edit, path: p.slice(depth) }, p.slice(0, depth));
+    } catch (e) {
+      throw e instanceof ToolError ? planner.err(loc.node.range[0], e.message) : e;
+    }
     planner.replace(loc, after);
     return;
   }
@@ -769,20 +791,22 @@ export function applyEdits(text, edits, file = '<yaml>', editsFile = '<edits>', 
   let doc = original;
   edits.forEach((edit, i) => {
     const planner = new Planner(new Text(cur), file);
+    const where = `(edit #${i} in ${editsFile}: ${edit.op} ${pathText(edit.path)})`;
     try {
       planEdit(planner, doc, edit);
     } catch (e) {
-      if (e instanceof ToolError) {
-        throw new ToolError(`${e.message} (edit #${i} in ${editsFile}: ${edit.op} ${pathText(edit.path)})`);
-      }
-      throw e;
+      throw e instanceof ToolError ? new ToolError(`${e.message} ${where}`) : e;
+    }
+    try {
+      expected = applyInMemory(expected, edit);
+    } catch (e) {
+      throw e instanceof ToolError ? errorAt(file, 0, 0, `${e.message} ${where}`) : e;
     }
     if (planner.splices.length) {
       const next = applySplices(cur, planner.splices, file);
       doc = incremental ? reparse(doc, cur, next, planner, file) : parseChecked(next, file);
       cur = next;
     }
-    expected = applyInMemory(expected, edit);
   });
   const result = parseChecked(cur, `${file} (after edits)`);
   if (!deepEqual(result.toJSON(), expected)) {

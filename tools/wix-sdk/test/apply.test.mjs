@@ -347,10 +347,10 @@ test('random edit sequences: partial re-parse gives the same bytes as full re-pa
   const values = ['plain', 'two words', 42, true, null, '1.0.41', 'x: y', 'multi\nline\ntext',
     'a long sentence that goes on and on so that it must be folded when it is written as a new value in the file',
     { type: 'string', format: 'uuid' }, ['A', 'B'], {}, []];
-  const rounds = Number(process.env.WIX_SDK_FUZZ_ROUNDS || 5);
+  const rounds = Number(process.env.WIX_SDK_FUZZ_ROUNDS || 2);
   for (let round = 0; round < rounds; round += 1) {
     const edits = [];
-    for (let i = 0; i < 25; i += 1) {
+    for (let i = 0; i < 20; i += 1) {
       const kind = rand(4);
       const value = values[rand(values.length)];
       if (kind === 0) edits.push({ op: 'set', path: leaves[rand(leaves.length)], value });
@@ -374,7 +374,7 @@ test('random edit sequences: partial re-parse gives the same bytes as full re-pa
         assert.match(err.message, /is a scalar|not a mapping|does not exist|beyond the end|addresses a/, err.message);
       }
     }
-    assert.ok(valid.length >= 10, `round ${round}: ${valid.length} valid edits`);
+    assert.ok(valid.length >= 8, `round ${round}: ${valid.length} valid edits`);
     const full = applyEdits(ORIGINAL, valid, 'spec', 'edits', { incremental: false });
     const partial = applyEdits(ORIGINAL, valid, 'spec', 'edits');
     assert.equal(partial, full);

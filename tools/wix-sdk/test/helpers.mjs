@@ -44,6 +44,7 @@ export function packageDir(name, version) {
     const tgz = path.join(tmp, path.basename(filename));
     execFileSync('tar', ['-xzf', tgz, '-C', tmp]);
     fs.unlinkSync(tgz);
+    fs.chmodSync(tmp, 0o755);
     try {
       fs.renameSync(tmp, final);
     } catch (e) {
