@@ -507,9 +507,9 @@ class Planner {
       this.replaceWhole(loc, obj);
       return;
     }
-    if (position && position.after !== undefined) {
-      const prev = map.items.find((p) => this.keyString(p) === position.after);
-      if (!prev) throw this.err(map.range[0], `position.after: key \`${position.after}\` is not in this mapping`);
+    const prev = position && position.after !== undefined
+      ? map.items.find((p) => this.keyString(p) === position.after) : undefined;
+    if (prev) {
       this.insertAfterPair(map, prev, k, v);
     } else if (position && position.sorted) {
       const next = map.items.find((p) => this.keyString(p) > k);

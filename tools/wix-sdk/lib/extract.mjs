@@ -273,7 +273,6 @@ function describeEnum(src, pkgName, en) {
     let value;
     if (!m.initializer) value = propName(src, m.name);
     else if (ts.isStringLiteral(m.initializer)) value = m.initializer.text;
-    else if (ts.isNumericLiteral(m.initializer)) value = Number(m.initializer.text);
     else throw src.err(m, `unsupported enum initializer \`${src.text(m.initializer)}\``);
     return { value, description: descriptionOf(m) };
   });

@@ -157,6 +157,11 @@ test('adding a schema in sorted position', () => {
   assert.deepEqual(names.slice(names.indexOf('Bubble') - 1, names.indexOf('Bubble') + 2), ['BasicMessagePayload', 'Bubble', 'Button']);
 });
 
+test('position.after naming a key that is not there appends at the end', () => {
+  assert.equal(applyEdits('m:\n  a: 1\n  b: 2\n', [{ op: 'set', path: ['m', 'c'], value: 3, position: { after: 'zz' } }]), 'm:\n  a: 1\n  b: 2\n  c: 3\n');
+  assert.equal(applyEdits('m:\n  a: 1\n  b: 2\n', [{ op: 'set', path: ['m', 'c'], value: 3, position: { after: 'a' } }]), 'm:\n  a: 1\n  c: 3\n  b: 2\n');
+});
+
 test('missing parent mappings are created in block style', () => {
   const r = apply([{ op: 'set', path: ['components', 'schemas', 'Message', 'x-wix', 'origin', 'package'], value: '@wix/auto_sdk_inbox_messages' }]);
   assert.equal(r.status, 0, r.stderr);
@@ -213,7 +218,8 @@ test('bad edit files are errors naming the file', () => {
     ['[{"op": "move", "path": ["a"]}]', /edit #0: `op` must be/],
     ['[{"op": "set", "path": ["a"]}]', /edit #0: `set` needs a `value`/],
     ['[{"op": "set", "path": ["a", 1.5], "value": 1}]', /path element 1.5/],
-    ['[{"op": "set", "path": ["b"], "value": 1, "position": {"after": "zz"}}]', /position.after: key `zz` is not in this mapping/],
+    ['[{"op": "set", "path": ["a", "b"], "value": 1}]', /a is a scalar/],
+    ['[{"op": "set", "path": ["b"], "value": 1, "position": {"sorted": false}}]', /`position` must be/],
   ];
   for (const [text, re] of cases) {
     const edits = path.join(dir, 'e.json');
