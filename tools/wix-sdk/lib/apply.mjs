@@ -660,11 +660,13 @@ function parentLoc(planner, doc, p) {
 /** Applies the planned splices (non-overlapping; equal offsets keep planning order). */
 function applySplices(text, splices, file) {
   const sorted = [...splices].sort((a, b) => a.start - b.start || a.end - b.end || a.seq - b.seq);
+  // New text follows the file's line breaks (CRLF files stay CRLF).
+  const crlf = text.includes('\r\n');
   let out = '';
   let pos = 0;
   for (const sp of sorted) {
     if (sp.start < pos) throw new ToolError(`${file}: internal error: overlapping edits near offset ${sp.start}`);
-    out += text.slice(pos, sp.start) + sp.text;
+    out += text.slice(pos, sp.start) + (crlf ? sp.text.replace(/\r?\n/g, '\r\n') : sp.text);
     pos = sp.end;
   }
   return out + text.slice(pos);

@@ -388,3 +388,12 @@ test('random edit sequences: partial re-parse gives the same bytes as full re-pa
     assert.equal(applyEdits(full, valid, 'spec', 'edits'), full);
   }
 });
+
+test('CRLF files keep CRLF line breaks', () => {
+  const src = 'm:\r\n  a: 1\r\n  b: 2\r\nn: x\r\n';
+  const out = applyEdits(src, [
+    { op: 'set', path: ['m', 'c'], value: { d: 'two\nlines' }, position: { after: 'a' } },
+    { op: 'delete', path: ['m', 'b'] },
+  ]);
+  assert.equal(out, 'm:\r\n  a: 1\r\n  c:\r\n    d: |-\r\n      two\r\n      lines\r\nn: x\r\n');
+});
