@@ -418,8 +418,18 @@ class Planner {
     const keys = Object.keys(v);
     const pairOf = new Map();
     for (const p of map.items) pairOf.set(this.keyString(p), p);
-    for (const p of map.items) {
-      if (!Object.hasOwn(v, this.keyString(p))) this.deletePair(map, p, null);
+    const kept = (p) => Object.hasOwn(v, this.keyString(p));
+    let from = 0;
+    const head = map.items[0].key.range[0];
+    if (!kept(map.items[0]) && !this.t.firstOnLine(head)) {
+      // The mapping starts on a `- ` line: drop the leading run of removed keys in one piece so
+      // that the first kept key moves up onto that line.
+      from = map.items.findIndex(kept);
+      this.touch(map);
+      this.splice(head, map.items[from].key.range[0], '');
+    }
+    for (const p of map.items.slice(from)) {
+      if (!kept(p)) this.deletePair(map, p, null);
     }
     let prev = null;
     for (const k of keys) {

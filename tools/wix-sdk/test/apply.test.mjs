@@ -397,3 +397,10 @@ test('CRLF files keep CRLF line breaks', () => {
   ]);
   assert.equal(out, 'm:\r\n  a: 1\r\n  c:\r\n    d: |-\r\n      two\r\n      lines\r\nn: x\r\n');
 });
+
+test('removing the leading keys of a mapping inside a sequence item', () => {
+  const src = 'l:\n  - a: 1\n    b: 2\n    c: 3\n  - a: 4\n';
+  assert.equal(applyEdits(src, [{ op: 'set', path: ['l', 0], value: { c: 3 } }]), 'l:\n  - c: 3\n  - a: 4\n');
+  assert.equal(applyEdits(src, [{ op: 'set', path: ['l', 0], value: { z: 0, c: 3 } }]), 'l:\n  - z: 0\n    c: 3\n  - a: 4\n');
+  assert.equal(applyEdits(src, [{ op: 'delete', path: ['l', 0, 'a'] }]), 'l:\n  - b: 2\n    c: 3\n  - a: 4\n');
+});
