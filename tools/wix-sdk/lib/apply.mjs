@@ -63,13 +63,19 @@ export function applyInMemory(root, edit, base = []) {
     const el = p[i];
     const lastEl = i === p.length - 1;
     if (Array.isArray(node)) {
-      if (typeof el !== 'number') fail(`path element \`${el}\` addresses a sequence at ${at(i)}`);
+      if (typeof el !== 'number') {
+        if (op === 'delete') return root;
+        fail(`path element \`${el}\` addresses a sequence at ${at(i)}`);
+      }
       if (el > node.length || (el === node.length && !(lastEl && op === 'set'))) {
         if (op === 'delete') return root;
         fail(`index ${el} is beyond the end (${node.length} items)`);
       }
     } else if (isObject(node)) {
-      if (typeof el !== 'string') fail(`path element ${el} (a number) addresses a mapping at ${at(i)}`);
+      if (typeof el !== 'string') {
+        if (op === 'delete') return root;
+        fail(`path element ${el} (a number) addresses a mapping at ${at(i)}`);
+      }
     } else {
       if (op === 'delete') return root;
       fail(`${at(i)} is a scalar, not a mapping or sequence`);
@@ -571,8 +577,14 @@ class Planner {
     const item = seq.items[index];
     const dashEnd = this.afterDash(item.range[0]);
     const dash = dashEnd - 1;
-    if (!t.firstOnLine(dash)) throw this.err(dash, 'cannot delete a sequence item that shares its line with other content');
-    this.splice(t.lineStart(dash), t.nextLine(nodeEnd(t, item, dashEnd)), '');
+    if (t.firstOnLine(dash)) {
+      this.splice(t.lineStart(dash), t.nextLine(nodeEnd(t, item, dashEnd)), '');
+      return;
+    }
+    // First item of a sequence that starts on a `- ` line (`- - a`): the next item moves up.
+    const next = seq.items[index + 1];
+    if (!next) throw this.err(dash, 'cannot delete the last item of a sequence that shares its line with other content');
+    this.splice(dash, this.afterDash(next.range[0]) - 1, '');
   }
 }
 
@@ -584,7 +596,7 @@ class Planner {
  * `{loc, depth}` where `loc` describes the node at `p[0..depth)`. `depth === p.length` when the
  * whole path exists. The walk stops early at a flow collection (edits inside it rewrite it).
  */
-function walk(planner, doc, p) {
+function walk(planner, doc, p, lenient = false) {
   let loc = { kind: 'root', node: doc.contents };
   for (let i = 0; i < p.length; i += 1) {
     const node = loc.node;
@@ -592,12 +604,18 @@ function walk(planner, doc, p) {
     if (isAlias(node)) throw planner.err(node.range[0], `path ${pathText(p.slice(0, i))} is an alias; edits through aliases are not supported`);
     if (isCollection(node) && node.flow) return { loc, depth: i, flow: true };
     if (isMap(node)) {
-      if (typeof el !== 'string') throw planner.err(node.range[0], `path element ${el} (a number) addresses a mapping at ${pathText(p.slice(0, i))}`);
+      if (typeof el !== 'string') {
+        if (lenient) return { loc, depth: i };
+        throw planner.err(node.range[0], `path element ${el} (a number) addresses a mapping at ${pathText(p.slice(0, i))}`);
+      }
       const pair = node.items.find((q) => planner.keyString(q) === el);
       if (!pair) return { loc, depth: i };
       loc = { kind: 'pair', node: pair.value, pair, parent: node };
     } else if (isSeq(node)) {
-      if (typeof el !== 'number') throw planner.err(node.range[0], `path element \`${el}\` addresses a sequence at ${pathText(p.slice(0, i))}`);
+      if (typeof el !== 'number') {
+        if (lenient) return { loc, depth: i };
+        throw planner.err(node.range[0], `path element \`${el}\` addresses a sequence at ${pathText(p.slice(0, i))}`);
+      }
       if (el >= node.items.length) return { loc, depth: i };
       loc = { kind: 'item', node: node.items[el], seq: node, index: el };
     } else {
@@ -610,7 +628,8 @@ function walk(planner, doc, p) {
 
 function planEdit(planner, doc, edit) {
   const p = edit.path;
-  const w = walk(planner, doc, p);
+  // A delete through a node of another kind finds nothing to delete.
+  const w = walk(planner, doc, p, edit.op === 'delete');
   const { loc, depth } = w;
   if (w.flow) {
     // Inside a flow collection: compute its new value and rewrite it as flow text.

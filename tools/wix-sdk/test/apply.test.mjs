@@ -404,3 +404,82 @@ test('removing the leading keys of a mapping inside a sequence item', () => {
   assert.equal(applyEdits(src, [{ op: 'set', path: ['l', 0], value: { z: 0, c: 3 } }]), 'l:\n  - z: 0\n    c: 3\n  - a: 4\n');
   assert.equal(applyEdits(src, [{ op: 'delete', path: ['l', 0, 'a'] }]), 'l:\n  - b: 2\n    c: 3\n  - a: 4\n');
 });
+
+test('random edits on a document of mixed styles never fail the read-back check and are idempotent', () => {
+  const src = [
+    '# doc',
+    'top:',
+    '  s1: plain',
+    "  s2: 'single'",
+    '  s3: "double"',
+    '  fold: >-',
+    '    folded text',
+    '    here',
+    '  lit: |',
+    '    line1',
+    '    line2',
+    '  flowm: {a: 1, b: [x, y]}',
+    '  flows: [1, 2, 3]',
+    '  empty: {}',
+    '  emptys: []',
+    '  nul:',
+    '  seq:',
+    '    - a: 1',
+    '      b: 2',
+    '    - plain item',
+    '    - - nested',
+    '      - seq',
+    '    - {f: 1}',
+    '  deep:',
+    '    x:',
+    '      y:',
+    '        z: 1   # comment',
+    'other: [a, b]',
+    '',
+  ].join('\n');
+  let seed = 7;
+  const rand = (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const values = ['p', 'two words', 3, false, null, '1.2', 'a: b', 'x\ny', 'long '.repeat(30).trim(),
+    { k: 'v', m: { n: 1 } }, ['A', { q: 1 }], {}, [], [['z']]];
+  const paths = [];
+  const collect = (v, p) => {
+    paths.push(p);
+    if (Array.isArray(v)) v.forEach((x, i) => collect(x, [...p, i]));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(x, [...p, k]);
+  };
+  collect(YAML.parse(src), []);
+  let applied = 0;
+  const rounds = Number(process.env.WIX_SDK_FUZZ_ROUNDS || 2) * 250;
+  for (let round = 0; round < rounds; round += 1) {
+    const edits = [];
+    for (let i = 0; i < 1 + rand(4); i += 1) {
+      const p = paths[1 + rand(paths.length - 1)];
+      const r = rand(4);
+      if (r === 0) edits.push({ op: 'delete', path: p });
+      else if (r === 1) edits.push({ op: 'set', path: [...p, `nk${i}`], value: values[rand(values.length)], ...(rand(2) ? { position: { sorted: true } } : {}) });
+      else edits.push({ op: 'set', path: p, value: values[rand(values.length)] });
+    }
+    let out;
+    try {
+      out = applyEdits(src, edits, 'doc.yaml', 'edits.json');
+    } catch (e) {
+      // Only refusals of impossible edits (keys under scalars or sequences) are expected.
+      assert.match(e.message, /is a scalar|addresses a sequence/, `${e.message}\n${JSON.stringify(edits)}`);
+      continue;
+    }
+    applied += 1;
+    // Deleting a sequence item by index removes another item the second time; all else is stable.
+    if (!edits.some((e) => e.op === 'delete' && typeof e.path.at(-1) === 'number')) {
+      assert.equal(applyEdits(out, edits, 'doc.yaml', 'edits.json'), out, JSON.stringify(edits));
+    }
+  }
+  assert.ok(applied > rounds * 0.9, `${applied} of ${rounds} applied`);
+});
+
+test('sequence items on a shared `- - ` line can be deleted; deletes through another kind are no-ops', () => {
+  assert.equal(applyEdits('l:\n  - - a\n    - b\n', [{ op: 'delete', path: ['l', 0, 0] }]), 'l:\n  - - b\n');
+  assert.equal(applyEdits('m:\n  a: 1\n', [{ op: 'delete', path: ['m', 0] }, { op: 'delete', path: ['m', 'a', 'x'] }]), 'm:\n  a: 1\n');
+});
