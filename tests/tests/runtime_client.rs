@@ -865,3 +865,71 @@ mod drift {
         assert_eq!(client.drift_report(), []);
     }
 }
+
+/// A TLS server on 127.0.0.1 with a self-signed certificate (no client trusts it); counts the
+/// TCP connections it accepts.
+async fn untrusted_tls_server() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/keys/");
+    let cert = CertificateDer::from_pem_file(format!("{keys}tls_self_signed_cert.pem")).unwrap();
+    let key = PrivateKeyDer::from_pem_file(format!("{keys}tls_self_signed_key.pem")).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![cert], key)
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let acceptor = acceptor.clone();
+            // The handshake fails on the client's side; the server just takes part in it.
+            tokio::spawn(async move { acceptor.accept(stream).await.map(drop) });
+        }
+    });
+    (port, accepted)
+}
+
+#[tokio::test]
+async fn certificate_failures_are_never_retried() {
+    let (port, accepted) = untrusted_tls_server().await;
+    let client = Client::builder()
+        .base_url(format!("https://127.0.0.1:{port}"))
+        .auth(Auth::oauth_token("token"))
+        .retry_policy(fast_retries().retry_non_idempotent(true))
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let error = get_conversation(&client, Uuid::from_u128(1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Transport {
+                phase: TransportPhase::Connect,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    // The handshake finished (with the client rejecting the certificate) before the error came
+    // back, so a retry would have been a second connection by now.
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1);
+    let error = send_message(&client, Uuid::from_u128(1), "x")
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
+}

@@ -11,9 +11,10 @@ use std::time::Duration;
 use inbox_api::auth::{Auth, Secret};
 use inbox_api::client::{encode_path_segment, Client, RequestParts};
 use inbox_api::error::Error;
+use inbox_api::error::TransportPhase;
 use inbox_api::retry::RetryPolicy;
 use inbox_api::testing::{Fault, FaultKind, InboxServer, Participant, ServerConfig};
-use inbox_api_tests::operations::{GET_CONVERSATION, SEND_MESSAGE};
+use inbox_api_tests::operations::{GET_CONVERSATION, LIST_MESSAGES, SEND_MESSAGE};
 use serde_json::{json, Value};
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::fmt::MakeWriter;
@@ -24,6 +25,7 @@ const API_KEY: &str = "IST.sekrit-api-key-4242";
 const OAUTH_TOKEN: &str = "OAUTH.sekrit-token-9191";
 const WRONG_KEY: &str = "IST.wrong-sekrit-7777";
 const BODY_MARKER: &str = "private-body-text-5150";
+const CURSOR_MARKER: &str = "private-cursor-value-6161";
 
 /// Collects everything the fmt subscriber writes.
 #[derive(Clone, Default)]
@@ -340,4 +342,124 @@ async fn each_distinct_drift_item_is_warned_once() {
         .all(|w| w.contains("operation=\"getConversation\"")));
     // The unknown field's value is not logged.
     assert!(!logs.contains(BODY_MARKER), "{logs}");
+}
+
+fn list_parts(conversation: Uuid, cursor: bool) -> RequestParts {
+    let mut query = vec![
+        ("conversationId", conversation.to_string()),
+        ("visibility", "BUSINESS".to_owned()),
+    ];
+    if cursor {
+        query.push(("paging.cursor", CURSOR_MARKER.to_owned()));
+    }
+    RequestParts {
+        path: "/inbox/v2/messages".into(),
+        query,
+        body: None,
+    }
+}
+
+/// Transport errors carry the request URL (path and query parameters) unless it is stripped:
+/// neither a retry line (INFO), a failure line (DEBUG), any other level, nor an error text
+/// may show a query value or a path parameter.
+#[tokio::test]
+async fn no_query_value_or_path_parameter_appears_in_logs_or_errors() {
+    let (captured, _guard) = capture();
+    let (server, conversation) = start().await;
+    let client = builder(&server, Auth::oauth_token(OAUTH_TOKEN))
+        .build()
+        .unwrap();
+    let list = |client: Client, cursor: bool| async move {
+        client
+            .execute::<Value, String>(&LIST_MESSAGES, list_parts(conversation, cursor))
+            .await
+    };
+    let mut errors: Vec<Error> = Vec::new();
+    // A reset mid-body is retried (logged at INFO with its cause), then fails (DEBUG).
+    server.inject(Fault::new(FaultKind::ResetMidBody).times(3));
+    errors.push(list(client.clone(), false).await.unwrap_err());
+    server.inject(Fault::new(FaultKind::ResetMidBody).times(3));
+    errors.push(get(&client, conversation).await.unwrap_err());
+    // The cursor is not one the server made: a 400 with Wix's envelope.
+    errors.push(list(client.clone(), true).await.unwrap_err());
+    let unreachable = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        builder(&server, Auth::oauth_token(OAUTH_TOKEN))
+            .base_url(format!("http://127.0.0.1:{port}"))
+            .build()
+            .unwrap()
+    };
+    errors.push(list(unreachable.clone(), true).await.unwrap_err());
+    errors.push(get(&unreachable, conversation).await.unwrap_err());
+    assert!(
+        errors
+            .iter()
+            .filter(|e| matches!(e, Error::Transport { .. }))
+            .count()
+            == 4,
+        "{errors:?}"
+    );
+
+    let logs = captured.text();
+    assert!(logs.contains("retrying wix request"), "{logs}");
+    assert!(logs.contains("wix request failed"), "{logs}");
+    let conversation = conversation.to_string();
+    for value in [CURSOR_MARKER, conversation.as_str()] {
+        assert!(!logs.contains(value), "logs contain {value:?}:\n{logs}");
+        for error in &errors {
+            for text in texts_of(error) {
+                assert!(
+                    !text.contains(value),
+                    "an error text contains {value:?}: {text}"
+                );
+            }
+        }
+    }
+}
+
+/// A connect timeout sent nothing, so it is retried even for a POST that is not opted in.
+#[tokio::test]
+async fn connect_timeouts_are_retried_for_post_too() {
+    let (captured, _guard) = capture();
+    // A listener that never accepts, with its backlog (one pending connection) filled: the
+    // kernel drops further SYNs, so connecting hangs until the connect timeout.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let _filler = std::net::TcpStream::connect(addr).unwrap();
+    let client = Client::builder()
+        .base_url(format!("http://{addr}"))
+        .auth(Auth::oauth_token(OAUTH_TOKEN))
+        .connect_timeout(Duration::from_millis(50))
+        .timeout(Duration::from_secs(10))
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(3)
+                .base_delay(Duration::from_millis(1))
+                .max_delay(Duration::from_millis(5)),
+        )
+        .build()
+        .unwrap();
+    let error = send(&client, Uuid::from_u128(1)).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Timeout {
+                phase: TransportPhase::Connect,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let logs = captured.text();
+    assert_eq!(
+        logs.matches("retrying wix request").count(),
+        2,
+        "two retries after the first attempt:\n{logs}"
+    );
+    assert!(logs.contains("attempt=3"), "{logs}");
+    drop(listener);
 }

@@ -685,14 +685,21 @@ impl Client {
 
     /// Whether `error` may go away on retry and retrying is safe for `op`.
     ///
-    /// A connection that could not be opened sent nothing, so it is retried for every
-    /// operation. Other failures before a response are retried for idempotent operations and,
+    /// A connection that could not be opened (refused, or the connect timeout) sent nothing,
+    /// so it is retried for every operation, unless the server's TLS certificate failed
+    /// validation, which is never retried. Other failures before a response are retried for idempotent operations and,
     /// when the policy opts in, non-idempotent ones. A failure while reading the body means the
     /// server acted, so it is retried only for idempotent operations.
     fn should_retry(&self, op: &OperationMeta, error: &Error<String>) -> bool {
         let may_retry = op.idempotent || self.inner.retry.retry_non_idempotent;
         match error {
+            // A certificate that failed validation fails again: never retried.
+            Error::Transport { source, .. } if is_certificate_failure(source.as_ref()) => false,
             Error::Transport {
+                phase: TransportPhase::Connect,
+                ..
+            }
+            | Error::Timeout {
                 phase: TransportPhase::Connect,
                 ..
             } => true,
@@ -839,8 +846,35 @@ fn transport_error(
     Error::Transport {
         phase,
         request_id,
-        source: Box::new(error),
+        // The URL carries path and query parameters (ids, cursors): never kept or logged.
+        source: Box::new(error.without_url()),
     }
+}
+
+/// Whether a TLS certificate failed validation somewhere in `error`'s chain of causes.
+///
+/// rustls reports it as `rustls::Error::InvalidCertificate` (or a bad revocation list), which
+/// reaches us wrapped in `io::Error`s; `io::Error::source` skips the error it wraps, so the
+/// walk steps into an `io::Error` through `get_ref` instead.
+fn is_certificate_failure(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if matches!(
+            error.downcast_ref::<rustls::Error>(),
+            Some(
+                rustls::Error::InvalidCertificate(_) | rustls::Error::InvalidCertRevocationList(_)
+            )
+        ) {
+            return true;
+        }
+        cause = match error.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => error.source(),
+        };
+    }
+    false
 }
 
 fn request_id(headers: &HeaderMap) -> Option<String> {
@@ -1233,6 +1267,28 @@ mod tests {
         let cases = [
             // error, GET, POST, POST opted in
             (transport(TransportPhase::Connect), true, true, true),
+            (
+                Error::Timeout {
+                    phase: TransportPhase::Connect,
+                    after: None,
+                },
+                true,
+                true,
+                true,
+            ),
+            (
+                Error::Transport {
+                    phase: TransportPhase::Connect,
+                    request_id: None,
+                    source: Box::new(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
+                    )),
+                },
+                false,
+                false,
+                false,
+            ),
             (transport(TransportPhase::Send), true, false, true),
             (transport(TransportPhase::Body), true, false, false),
             (

@@ -12,7 +12,8 @@ use rand::Rng;
 /// Retried: connection failures, timeouts, and statuses 429, 502, 503 and 504. Idempotent
 /// operations (`GET`) are retried by default; non-idempotent ones (`POST`, e.g. `sendMessage`)
 /// only after [`RetryPolicy::retry_non_idempotent`], because a retried `POST` may act twice.
-/// A connection that could not be opened is retried for every operation, since nothing was sent.
+/// A connection that could not be opened (refused, or the connect timeout) is retried for every
+/// operation, since nothing was sent. A TLS certificate that fails validation is never retried.
 ///
 /// The wait before retry `n` (1-based) is a random duration in
 /// `0..=min(max_delay, base_delay * 2^(n-1))` ("full jitter"), unless the response carried a
