@@ -34,8 +34,13 @@
 //! Verification accepts **RS256 only**: `alg: none`, HS256 (including an HMAC made with the
 //! public key as secret, the "algorithm confusion" attack) and every other algorithm are
 //! rejected before any signature check. `exp` is required and checked, `iat` may not lie in
-//! the future, both with a [`leeway`](WebhookVerifier::leeway) for clock skew. Checking the
+//! the future, both with a [`leeway`](WebhookVerifier::leeway) for clock skew (at most
+//! [`MAX_LEEWAY`]); `exp`, `nbf` and `iat` must be JSON numbers when present. Checking the
 //! issuer and audience (your app ID) is optional, as in Wix's SDK.
+//!
+//! A captured token stays valid until its `exp` plus the leeway, so a replay is possible until
+//! then: [`InboxEvent::expires_at`] and [`WebhookVerifier::accepted_until`] size the
+//! deduplication window (the axum endpoint offers a deduplicator).
 //!
 //! Error messages never contain the token, a key or a payload value; they are safe to log.
 //!
@@ -84,8 +89,9 @@
 )]
 
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Map, Value};
@@ -102,6 +108,9 @@ pub use event::InboxEvent;
 
 /// Clock skew tolerated by default when checking `exp`, `iat` and `nbf`.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
+
+/// The largest leeway [`WebhookVerifier::leeway`] accepts; a longer one is cut to this.
+pub const MAX_LEEWAY: Duration = Duration::from_secs(3600);
 
 /// Largest body accepted by default: 1 MiB (Inbox events are a few KiB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
@@ -144,11 +153,28 @@ impl WebhookVerifier {
     }
 
     /// Clock skew tolerated when checking `exp`, `iat` and `nbf` (whole seconds, rounded up);
-    /// default [`DEFAULT_LEEWAY`].
+    /// default [`DEFAULT_LEEWAY`], at most [`MAX_LEEWAY`] (a longer leeway is cut to it: it
+    /// would keep captured tokens replayable for longer).
     pub fn leeway(mut self, leeway: Duration) -> Self {
-        self.leeway = leeway;
+        self.leeway = leeway.min(MAX_LEEWAY);
         self.rebuild_validation();
         self
+    }
+
+    /// The leeway in use (see [`leeway`](Self::leeway)).
+    pub fn current_leeway(&self) -> Duration {
+        self.leeway
+    }
+
+    /// The last moment this verifier still accepts `event`'s token: its
+    /// [`expires_at`](InboxEvent::expires_at) plus the leeway. A receiver that remembers
+    /// [`InboxEvent::id`] until then recognises every replay of the token.
+    pub fn accepted_until(&self, event: &InboxEvent) -> DateTime<Utc> {
+        let leeway = chrono::Duration::from_std(self.leeway).unwrap_or(chrono::Duration::zero());
+        event
+            .expires_at
+            .checked_add_signed(leeway)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     /// Also require the `iss` claim to equal `issuer` (Wix's SDK uses `wix.com`).
@@ -187,12 +213,15 @@ impl WebhookVerifier {
     /// then decodes the nested JSON into an [`InboxEvent`]. Every failure is a
     /// [`WebhookError`]; nothing here panics on any input.
     pub fn verify(&self, raw_body: &[u8]) -> Result<InboxEvent, WebhookError> {
-        let claims = self.verify_token(raw_body)?;
-        event::decode_claims(&claims)
+        let (claims, times) = self.verify_token(raw_body)?;
+        event::decode_claims(&claims, times)
     }
 
-    /// Checks the token and returns its claims.
-    fn verify_token(&self, raw_body: &[u8]) -> Result<Map<String, Value>, WebhookError> {
+    /// Checks the token and returns its claims and lifetime.
+    fn verify_token(
+        &self,
+        raw_body: &[u8],
+    ) -> Result<(Map<String, Value>, event::TokenTimes), WebhookError> {
         if raw_body.len() > self.max_body_bytes {
             return Err(WebhookError::BodyTooLarge {
                 limit: self.max_body_bytes,
@@ -218,13 +247,17 @@ impl WebhookVerifier {
         let claims = jsonwebtoken::decode::<Map<String, Value>>(token, &self.key, &self.validation)
             .map_err(|error| from_jwt_error(error.kind()))?
             .claims;
-        check_issued_at(&claims, self.leeway)?;
-        Ok(claims)
+        let times = check_times(&claims, self.leeway)?;
+        Ok((claims, times))
     }
 
     fn rebuild_validation(&mut self) {
         let mut validation = Validation::new(Algorithm::RS256);
-        validation.leeway = self.leeway.as_secs() + u64::from(self.leeway.subsec_nanos() > 0);
+        // At most MAX_LEEWAY, so jsonwebtoken's `now - leeway` cannot underflow.
+        validation.leeway = self
+            .leeway
+            .as_secs()
+            .saturating_add(u64::from(self.leeway.subsec_nanos() > 0));
         validation.validate_exp = true;
         validation.validate_nbf = true;
         let mut required = vec!["exp"];
@@ -293,43 +326,77 @@ fn check_header(encoded: &str) -> Result<(), WebhookError> {
     Ok(())
 }
 
-/// `iat`, when present, may not lie in the future beyond the leeway.
-fn check_issued_at(claims: &Map<String, Value>, leeway: Duration) -> Result<(), WebhookError> {
-    let Some(issued_at) = claims.get("iat") else {
-        return Ok(());
-    };
-    let issued_at = issued_at
-        .as_f64()
-        .ok_or(WebhookError::InvalidClaim { claim: "iat" })?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs_f64();
-    if issued_at > now + leeway.as_secs_f64() {
-        return Err(WebhookError::IssuedInFuture);
+/// `exp` (required), `nbf` and `iat` must be JSON numbers of seconds since the epoch that a
+/// date can hold, whatever jsonwebtoken makes of them (its 9.x releases let a string `nbf`
+/// pass as absent); `iat` may not lie in the future beyond the leeway.
+fn check_times(
+    claims: &Map<String, Value>,
+    leeway: Duration,
+) -> Result<event::TokenTimes, WebhookError> {
+    let expires_at =
+        numeric_date(claims, "exp")?.ok_or(WebhookError::InvalidClaim { claim: "exp" })?;
+    numeric_date(claims, "nbf")?;
+    let issued_at = numeric_date(claims, "iat")?;
+    if let Some(issued_at) = issued_at {
+        let latest = Utc::now()
+            .checked_add_signed(chrono::Duration::from_std(leeway).unwrap_or_default())
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        if issued_at > latest {
+            return Err(WebhookError::IssuedInFuture);
+        }
     }
-    Ok(())
+    Ok(event::TokenTimes {
+        issued_at,
+        expires_at,
+    })
+}
+
+/// A NumericDate claim (RFC 7519: seconds since the epoch, fractions allowed), or `None`
+/// when absent; anything but a non-negative number in chrono's range is an invalid claim.
+fn numeric_date(
+    claims: &Map<String, Value>,
+    claim: &'static str,
+) -> Result<Option<DateTime<Utc>>, WebhookError> {
+    let Some(value) = claims.get(claim) else {
+        return Ok(None);
+    };
+    let invalid = WebhookError::InvalidClaim { claim };
+    let seconds = match value {
+        Value::Number(number) => number.as_f64().ok_or(invalid.clone())?,
+        _ => return Err(invalid),
+    };
+    if !seconds.is_finite() || seconds < 0.0 || seconds >= 1e15 {
+        return Err(invalid);
+    }
+    let whole = seconds.trunc();
+    // Both casts are exact: `whole` is an integer below 1e15, the fraction below 1e9.
+    let nanos = ((seconds - whole) * 1e9) as u32;
+    DateTime::from_timestamp(whole as i64, nanos.min(999_999_999))
+        .map(Some)
+        .ok_or(invalid)
 }
 
 /// Maps jsonwebtoken's error without keeping it (its messages may quote the claims).
 fn from_jwt_error(kind: &ErrorKind) -> WebhookError {
     match kind {
-        ErrorKind::InvalidSignature | ErrorKind::Crypto(_) => WebhookError::BadSignature,
+        ErrorKind::InvalidSignature => WebhookError::BadSignature,
         ErrorKind::ExpiredSignature => WebhookError::Expired,
         ErrorKind::ImmatureSignature => WebhookError::IssuedInFuture,
         ErrorKind::InvalidIssuer => WebhookError::InvalidClaim { claim: "iss" },
         ErrorKind::InvalidAudience => WebhookError::InvalidClaim { claim: "aud" },
         ErrorKind::InvalidSubject => WebhookError::InvalidClaim { claim: "sub" },
-        ErrorKind::MissingRequiredClaim(claim) => WebhookError::InvalidClaim {
-            claim: match claim.as_str() {
-                "exp" => "exp",
-                "iss" => "iss",
-                "aud" => "aud",
-                "nbf" => "nbf",
-                "sub" => "sub",
-                _ => "unknown",
-            },
-        },
+        ErrorKind::MissingRequiredClaim(claim) | ErrorKind::InvalidClaimFormat(claim) => {
+            WebhookError::InvalidClaim {
+                claim: match claim.as_str() {
+                    "exp" => "exp",
+                    "iss" => "iss",
+                    "aud" => "aud",
+                    "nbf" => "nbf",
+                    "sub" => "sub",
+                    _ => "unknown",
+                },
+            }
+        }
         ErrorKind::InvalidAlgorithm
         | ErrorKind::MissingAlgorithm
         | ErrorKind::InvalidAlgorithmName => WebhookError::WrongAlgorithm {

@@ -100,6 +100,22 @@ fn verifier() -> WebhookVerifier {
     WebhookVerifier::from_public_key_pem(WIX_PUBLIC_KEY).unwrap()
 }
 
+/// Verification for comparing whole events: the token's lifetime depends on the clock, so it
+/// is checked for plausibility and then blanked (as in `expected_envelope`).
+trait VerifyUntimed {
+    fn verify_untimed(&self, body: &[u8]) -> Result<InboxEvent, WebhookError>;
+}
+
+impl VerifyUntimed for WebhookVerifier {
+    fn verify_untimed(&self, body: &[u8]) -> Result<InboxEvent, WebhookError> {
+        let mut event = self.verify(body)?;
+        assert!(event.expires_at > chrono::DateTime::UNIX_EPOCH, "{event:?}");
+        event.issued_at = None;
+        event.expires_at = chrono::DateTime::UNIX_EPOCH;
+        Ok(event)
+    }
+}
+
 /// The same domain event with `actionEvent.body` moved into the string `bodyAsJson`.
 fn as_body_as_json(domain_event: &Value) -> Value {
     let mut domain_event = domain_event.clone();
@@ -411,6 +427,8 @@ fn expected_envelope(event_type: &str, event: Event) -> InboxEvent {
             site_id: Some(uuid(SITE_ID)),
         }),
         event,
+        issued_at: None,
+        expires_at: chrono::DateTime::UNIX_EPOCH,
     }
 }
 
@@ -461,7 +479,7 @@ fn every_inbox_event_round_trips_with_an_object_body() {
     for (event_type, domain_event, expected) in inbox_events() {
         let token = deliver(event_type, &domain_event);
         assert_eq!(
-            verifier().verify(token.as_bytes()).unwrap(),
+            verifier().verify_untimed(token.as_bytes()).unwrap(),
             expected,
             "{event_type}"
         );
@@ -474,7 +492,7 @@ fn every_inbox_event_round_trips_with_a_body_as_json_string() {
     for (event_type, domain_event, expected) in inbox_events() {
         let token = deliver(event_type, &as_body_as_json(&domain_event));
         assert_eq!(
-            verifier().verify(token.as_bytes()).unwrap(),
+            verifier().verify_untimed(token.as_bytes()).unwrap(),
             expected,
             "{event_type}"
         );
@@ -485,7 +503,7 @@ fn every_inbox_event_round_trips_with_a_body_as_json_string() {
 fn a_hyphenated_event_type_decodes_as_the_underscored_event() {
     let hyphenated = "wix.crm.inbox.v2.message_message-sent-to-business";
     let token = deliver(hyphenated, &message_sent_to_business());
-    let event = verifier().verify(token.as_bytes()).unwrap();
+    let event = verifier().verify_untimed(token.as_bytes()).unwrap();
     assert_eq!(
         event,
         InboxEvent {
@@ -510,7 +528,7 @@ fn identity_and_account_info_are_optional_and_identity_may_be_an_object() {
     members.remove("identity");
     members.remove("accountInfo");
     let event = verifier()
-        .verify(sign(&claims(&envelope)).as_bytes())
+        .verify_untimed(sign(&claims(&envelope)).as_bytes())
         .unwrap();
     assert_eq!(
         event,
@@ -524,7 +542,7 @@ fn identity_and_account_info_are_optional_and_identity_may_be_an_object() {
     // The SDK's types declare `identity` as an object; accept that form too.
     envelope["identity"] = json!({"identityType": "MEMBER", "memberId": ACCOUNT_ID});
     let event = verifier()
-        .verify(sign(&claims(&envelope)).as_bytes())
+        .verify_untimed(sign(&claims(&envelope)).as_bytes())
         .unwrap();
     assert_eq!(
         event.identity,
@@ -547,7 +565,7 @@ fn an_unknown_event_type_is_delivered_as_unrecognized_with_its_raw_json() {
     domain_event["actionEvent"] = json!({ "body": body });
     let token = deliver("wix.crm.inbox.v2.message_message_reacted", &domain_event);
 
-    let event = verifier().verify(token.as_bytes()).unwrap();
+    let event = verifier().verify_untimed(token.as_bytes()).unwrap();
     assert_eq!(event.slug, "message_reacted");
     assert_eq!(
         event.event,
@@ -562,7 +580,7 @@ fn an_unknown_event_type_is_delivered_as_unrecognized_with_its_raw_json() {
     domain_event.as_object_mut().unwrap().remove("actionEvent");
     domain_event["createdEvent"] = json!({ "entity": entity });
     let token = deliver("wix.crm.inbox.v2.thing_created", &domain_event);
-    let event = verifier().verify(token.as_bytes()).unwrap();
+    let event = verifier().verify_untimed(token.as_bytes()).unwrap();
     assert_eq!(
         event.event,
         Event::Unrecognized {
@@ -580,7 +598,7 @@ fn surrounding_whitespace_and_small_clock_skew_are_tolerated() {
     let token = sign(&json!({"data": envelope.to_string(), "iat": now + 10, "exp": now - 10}));
     let body = format!("\r\n{token}\n");
     assert_eq!(
-        verifier().verify(body.as_bytes()).unwrap(),
+        verifier().verify_untimed(body.as_bytes()).unwrap(),
         button_interacted_expected()
     );
 }
@@ -590,7 +608,7 @@ fn a_pkcs1_public_key_verifies_too() {
     let verifier = WebhookVerifier::from_public_key_pem(WIX_PUBLIC_KEY_PKCS1).unwrap();
     let token = deliver(BUTTON_INTERACTED, &button_interacted());
     assert_eq!(
-        verifier.verify(token.as_bytes()).unwrap(),
+        verifier.verify_untimed(token.as_bytes()).unwrap(),
         button_interacted_expected()
     );
 }
@@ -796,6 +814,99 @@ fn a_token_issued_in_the_future_is_rejected() {
     assert_eq!(rejected(token.as_bytes()), WebhookError::IssuedInFuture);
     let token = sign(&json!({"data": data, "nbf": now + 3600, "exp": now + 7200}));
     assert_eq!(rejected(token.as_bytes()), WebhookError::IssuedInFuture);
+}
+
+#[test]
+fn time_claims_that_are_not_numbers_are_rejected() {
+    let now = unix_now();
+    let data = valid_claims()["data"].clone();
+    let far = now + 100_000;
+    for (claims, claim) in [
+        // A string `nbf` in the future passed as absent in jsonwebtoken 9 (GHSA-h395-gr6q-cpjc).
+        (
+            json!({"data": data, "exp": now + 60, "nbf": far.to_string()}),
+            "nbf",
+        ),
+        (json!({"data": data, "exp": now + 60, "nbf": null}), "nbf"),
+        (json!({"data": data, "exp": far.to_string()}), "exp"),
+        (json!({"data": data, "exp": -1}), "exp"),
+        (
+            json!({"data": data, "exp": now + 60, "iat": now.to_string()}),
+            "iat",
+        ),
+        (
+            json!({"data": data, "exp": now + 60, "iat": {"at": now}}),
+            "iat",
+        ),
+        (json!({"data": data, "exp": now + 60, "iat": true}), "iat"),
+        (json!({"data": data, "exp": 1e300}), "exp"),
+    ] {
+        assert_eq!(
+            rejected(sign(&claims).as_bytes()),
+            WebhookError::InvalidClaim { claim },
+            "{claims}"
+        );
+    }
+    // Fractions are numbers too (RFC 7519 NumericDate).
+    let fractional = json!({"data": data, "exp": now as f64 + 60.5, "iat": now as f64 - 0.25});
+    assert!(verifier().verify(sign(&fractional).as_bytes()).is_ok());
+}
+
+#[test]
+fn the_token_lifetime_is_exposed() {
+    let now = unix_now();
+    let data = valid_claims()["data"].clone();
+    let token = sign(&json!({"data": data, "iat": now - 5, "exp": now + 3600}));
+    let event = verifier().verify(token.as_bytes()).unwrap();
+    assert_eq!(event.issued_at.map(|t| t.timestamp()), Some(now - 5));
+    assert_eq!(event.expires_at.timestamp(), now + 3600);
+    // Accepted until `exp` plus the (default 60 s) leeway.
+    assert_eq!(
+        verifier().accepted_until(&event).timestamp(),
+        now + 3600 + 60
+    );
+    let token = sign(&json!({"data": data, "exp": now + 10}));
+    assert_eq!(verifier().verify(token.as_bytes()).unwrap().issued_at, None);
+}
+
+#[test]
+fn a_huge_leeway_is_clamped_instead_of_panicking() {
+    use inbox_api::webhooks::MAX_LEEWAY;
+    use std::time::Duration;
+    let now = unix_now();
+    let data = valid_claims()["data"].clone();
+    let lenient = verifier().leeway(Duration::MAX);
+    assert_eq!(lenient.current_leeway(), MAX_LEEWAY);
+    let within = sign(&json!({"data": data, "iat": now + 1800, "exp": now - 1800}));
+    let event = lenient.verify(within.as_bytes()).unwrap();
+    assert_eq!(
+        lenient.accepted_until(&event).timestamp(),
+        now - 1800 + 3600
+    );
+    let beyond = sign(&json!({"data": data, "exp": now - 7200}));
+    assert_eq!(
+        rejected_by(&lenient, beyond.as_bytes()),
+        WebhookError::Expired
+    );
+    let future = sign(&json!({"data": data, "iat": now + 7200, "exp": now + 9000}));
+    assert_eq!(
+        rejected_by(&lenient, future.as_bytes()),
+        WebhookError::IssuedInFuture
+    );
+    // Extreme but numeric claims do not overflow anything either: an `exp` in the year
+    // 255,000 is accepted, one past what a date can hold is an invalid claim.
+    let extreme = sign(&json!({"data": data, "exp": 8_000_000_000_000u64, "nbf": 0, "iat": 0}));
+    assert!(lenient.verify(extreme.as_bytes()).is_ok());
+    let too_far = sign(&json!({"data": data, "exp": 9.9e14}));
+    assert_eq!(
+        rejected_by(&lenient, too_far.as_bytes()),
+        WebhookError::InvalidClaim { claim: "exp" }
+    );
+    let huge_nbf = sign(&json!({"data": data, "exp": now + 60, "nbf": u64::MAX}));
+    assert_eq!(
+        rejected_by(&lenient, huge_nbf.as_bytes()),
+        WebhookError::IssuedInFuture
+    );
 }
 
 #[test]
@@ -1066,7 +1177,7 @@ fn a_malformed_one_of_member_is_dropped_not_rejected() {
         envelope["identity"] = json!(json!({"identityType": "APP", "appId": CANARY}).to_string());
         event["actionEvent"]["body"]["message"]["content"]["basic"] = json!(CANARY);
     });
-    let event = verifier().verify(token.as_bytes()).unwrap();
+    let event = verifier().verify_untimed(token.as_bytes()).unwrap();
     assert_eq!(event.identity.unwrap().id, None);
     let Event::MessageSentToBusiness(sent) = event.event else {
         panic!("unexpected {:?}", event.event)

@@ -47,7 +47,8 @@ pub enum WebhookError {
     /// The token's `iat` (or `nbf`) lies in the future (beyond the leeway).
     #[error("webhook token is issued in the future")]
     IssuedInFuture,
-    /// A registered claim is missing, malformed or not the accepted value: `exp`, `iat`, or the
+    /// A registered claim is missing, malformed or not the accepted value: `exp`, `nbf` or `iat`
+    /// (not a number of seconds), or the
     /// `iss`/`aud` required by [`issuer`](super::WebhookVerifier::issuer) /
     /// [`audience`](super::WebhookVerifier::audience).
     #[error("webhook token claim `{claim}` is missing or not accepted")]

@@ -55,10 +55,27 @@ pub struct InboxEvent {
     /// The typed payload. An event type this version does not know arrives as
     /// [`Event::Unrecognized`] with its raw JSON.
     pub event: Event,
+    /// When the token was issued (its `iat` claim), when it says.
+    pub issued_at: Option<DateTime<Utc>>,
+    /// When the token expires (its `exp` claim, required). The token verifies until then plus
+    /// the verifier's leeway ([`WebhookVerifier::accepted_until`](super::WebhookVerifier::accepted_until)),
+    /// so a captured delivery can be replayed until that moment: remember [`id`](Self::id) at
+    /// least that long to recognise it.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The lifetime claims of a verified token.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct TokenTimes {
+    pub issued_at: Option<DateTime<Utc>>,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// Decodes the claims of a verified token.
-pub(super) fn decode_claims(claims: &Map<String, Value>) -> Result<InboxEvent, WebhookError> {
+pub(super) fn decode_claims(
+    claims: &Map<String, Value>,
+    times: TokenTimes,
+) -> Result<InboxEvent, WebhookError> {
     let envelope_text = match claims.get("data") {
         Some(Value::String(text)) => text,
         Some(other) => {
@@ -128,6 +145,8 @@ pub(super) fn decode_claims(claims: &Map<String, Value>) -> Result<InboxEvent, W
         identity,
         account_info: header.account_info,
         event,
+        issued_at: times.issued_at,
+        expires_at: times.expires_at,
     })
 }
 
