@@ -727,6 +727,103 @@ async fn list_messages_stream_fetches_three_pages_lazily() {
     );
 }
 
+/// A server whose cursors go round in a cycle (page 3 points back at page 2's cursor): the
+/// stream delivers the three pages, then ends with a paging error naming the operation,
+/// instead of fetching for ever.
+#[tokio::test]
+async fn a_cursor_cycle_ends_the_stream_with_a_paging_error() {
+    let (server, client) = start().await;
+    let conversation_id = contact_conversation(&client).await;
+    seed_texts(&server, conversation_id, 75);
+    let options = ListMessagesOptions::default().paging_limit(10);
+    let page1 = client
+        .list_messages(
+            conversation_id,
+            MessageVisibility::Business,
+            options.clone(),
+        )
+        .await
+        .unwrap();
+    let cursor_a = page1
+        .paging_metadata
+        .unwrap()
+        .cursors
+        .unwrap()
+        .next
+        .unwrap();
+    let before = server.requests().len();
+
+    let stream = client.list_messages_stream(conversation_id, MessageVisibility::Business, options);
+    futures::pin_mut!(stream);
+    // Pages are fetched lazily: after 20 items exactly two pages were requested, so the fault
+    // applies to the third request (A -> B -> A).
+    for _ in 0..20 {
+        stream.next().await.unwrap().unwrap();
+    }
+    assert_eq!(server.requests().len() - before, 2);
+    server.inject(Fault::new(FaultKind::NextCursor(cursor_a)));
+    let mut rest = Vec::new();
+    while let Some(item) = stream.next().await {
+        rest.push(item);
+    }
+    assert_eq!(rest.len(), 11, "ten items of page three, then the error");
+    assert!(rest[..10].iter().all(Result::is_ok));
+    let error = rest.pop().unwrap().unwrap_err();
+    let Error::Paging(paging) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(paging.operation, "listMessages");
+    assert_eq!(paging.fault, inbox_api::error::PagingFault::CursorRepeated);
+    assert_eq!(paging.pages, 3);
+    assert_eq!(
+        error.to_string(),
+        "stopped paging through listMessages: wix returned a cursor this stream had already \
+         fetched (after 3 pages)"
+    );
+    assert_eq!(server.requests().len() - before, 3, "no fourth request");
+}
+
+/// Empty pages with fresh cursors for ever: the stream gives up after a bounded run.
+#[tokio::test]
+async fn a_run_of_empty_pages_ends_the_stream_with_a_paging_error() {
+    use inbox_api::paging::MAX_EMPTY_PAGES;
+    let (server, client) = start().await;
+    let conversation_id = contact_conversation(&client).await;
+    let before = server.requests().len();
+    server.inject(
+        Fault::new(FaultKind::EmptyPage)
+            .on(FaultTarget::Method(
+                Method::GET,
+                "/inbox/v2/messages".into(),
+            ))
+            .times(10_000),
+    );
+    let all: Vec<_> = client
+        .list_messages_stream(
+            conversation_id,
+            MessageVisibility::Business,
+            ListMessagesOptions::default(),
+        )
+        .collect()
+        .await;
+    assert_eq!(all.len(), 1, "{all:?}");
+    match &all[0] {
+        Err(Error::Paging(paging)) => {
+            assert_eq!(paging.operation, "listMessages");
+            assert_eq!(
+                paging.fault,
+                inbox_api::error::PagingFault::EmptyPages(MAX_EMPTY_PAGES)
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        server.requests().len() - before,
+        MAX_EMPTY_PAGES as usize,
+        "one request per empty page, no more"
+    );
+}
+
 #[tokio::test]
 async fn list_messages_stream_ascending_with_a_page_size() {
     let (server, client) = start().await;

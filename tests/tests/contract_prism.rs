@@ -702,7 +702,8 @@ async fn mock_accepts_every_request_and_examples_decode() {
     let all = prism.check("listMessages stream", &options, result).await;
     assert_eq!(all.len(), 1);
     // The nextPage example has a next cursor: the stream sends it back as paging.cursor (which
-    // Prism validates), gets the same cursor again and stops there, after two pages.
+    // Prism validates), gets the same cursor again and ends with a paging error after two
+    // pages instead of looping.
     let paged = client(&prism.base_url, Some("example=nextPage"));
     let options = ListMessagesOptions::default()
         .paging_limit(1)
@@ -715,8 +716,20 @@ async fn mock_accepts_every_request_and_examples_decode() {
             options.clone(),
         )
         .take(10)
-        .try_collect::<Vec<_>>()
+        .collect::<Vec<_>>()
         .await;
+    let mut result = result;
+    let last = result.pop().expect("the stream ends with an error");
+    assert!(
+        matches!(
+            &last,
+            Err(inbox_api::Error::Paging(paging))
+                if paging.operation == "listMessages"
+                    && paging.fault == inbox_api::error::PagingFault::CursorRepeated
+        ),
+        "{last:?}"
+    );
+    let result: Result<Vec<_>, _> = result.into_iter().collect();
     let two = prism
         .check("listMessages stream with cursor", &options, result)
         .await;

@@ -532,6 +532,7 @@ impl Client {
     ) -> Result<RawResponse, Error<String>> {
         // The first attempt takes this URL; a retry (rare) builds it again rather than every
         // call paying for a copy.
+        crate::paging::note_operation(op.operation_id);
         let mut url = Some(self.request_url(&req)?);
         let body = req.body.take().map(Bytes::from);
         let span = tracing::Span::current();

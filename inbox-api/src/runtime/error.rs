@@ -107,6 +107,50 @@ pub enum Error<C = String> {
     /// The client or the request could not be built.
     #[error(transparent)]
     Build(#[from] BuildError),
+    /// A paginated listing was ended because the server's cursors do not lead to an end (a
+    /// cursor came back that this stream had already fetched, or too many empty pages came in
+    /// a row). The items before it were delivered; the stream ends after this error.
+    #[error(transparent)]
+    Paging(#[from] PagingError),
+}
+
+/// Why [`paginate`](crate::paging::paginate) ended a stream with an error, and in which
+/// operation. Never contains a cursor (cursors encode query parameters).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("stopped paging through {operation}: {fault} (after {pages} pages)")]
+#[non_exhaustive]
+pub struct PagingError {
+    /// The list operation's `operationId`, e.g. `listMessages`.
+    pub operation: &'static str,
+    /// What went wrong.
+    pub fault: PagingFault,
+    /// Pages fetched by the stream, including the one that revealed the fault.
+    pub pages: u64,
+}
+
+impl PagingError {
+    /// A paging error of `operation` after `pages` pages.
+    pub fn new(operation: &'static str, fault: PagingFault, pages: u64) -> PagingError {
+        PagingError {
+            operation,
+            fault,
+            pages,
+        }
+    }
+}
+
+/// What kind of endless paging [`PagingError`] detected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum PagingFault {
+    /// The server handed back a next cursor this stream had already fetched (the one it was
+    /// just sent, or an older one: a cycle).
+    #[error("wix returned a cursor this stream had already fetched")]
+    CursorRepeated,
+    /// This many pages in a row had no items but a next cursor
+    /// ([`MAX_EMPTY_PAGES`](crate::paging::MAX_EMPTY_PAGES) is the limit).
+    #[error("wix returned {0} empty pages in a row, each with a next cursor")]
+    EmptyPages(u32),
 }
 
 /// How far a request got before a transport failure or a timeout.
@@ -539,6 +583,7 @@ impl Error<String> {
                 Error::InvalidRequest { field_path, reason }
             }
             Error::Build(build) => Error::Build(build),
+            Error::Paging(paging) => Error::Paging(paging),
         }
     }
 }

@@ -13,6 +13,8 @@ use bytes::Bytes;
 use futures::stream;
 use http::{header, HeaderValue, Method, StatusCode};
 
+use super::wire;
+
 /// A misbehaviour for the next matching request(s); queue it with
 /// [`InboxServer::inject`](super::InboxServer::inject).
 ///
@@ -175,6 +177,22 @@ pub enum FaultKind {
         /// The body to send.
         body: serde_json::Value,
     },
+    /// Process the request, then set `pagingMetadata.cursors.next` of the (JSON object)
+    /// response to this cursor: a server that hands back a cursor already fetched, so paging
+    /// would go round in a cycle. Useful with a cursor taken from an earlier page.
+    ///
+    /// ```
+    /// use inbox_api::testing::{Fault, FaultKind};
+    ///
+    /// // Whatever the next request is, point its `next` cursor back at page two.
+    /// let cycle = Fault::new(FaultKind::NextCursor("cursor-of-page-two".to_owned()));
+    /// # let _ = cycle;
+    /// ```
+    NextCursor(String),
+    /// Answer `200` with a page without messages whose `next` cursor is fresh each time (not
+    /// one this server could decode); the request is not processed. With
+    /// [`times`](Fault::times) it makes an endless run of empty pages.
+    EmptyPage,
 }
 
 impl FaultKind {
@@ -222,7 +240,7 @@ impl FaultQueue {
 }
 
 /// The response of a fault that does not let the request through (every kind except
-/// `Delay`, `ResetMidBody` and `TruncatedJson`).
+/// `Delay`, `ResetMidBody`, `TruncatedJson` and `NextCursor`).
 pub(crate) fn canned_response(kind: FaultKind) -> Response {
     match kind {
         FaultKind::Status {
@@ -253,7 +271,20 @@ pub(crate) fn canned_response(kind: FaultKind) -> Response {
                 .into(),
         ),
         FaultKind::OversizedBody { bytes } => oversized(bytes),
-        FaultKind::Delay(_) | FaultKind::ResetMidBody | FaultKind::TruncatedJson => {
+        FaultKind::EmptyPage => {
+            let cursor = wire::random_guid().simple().to_string();
+            wire::json_response(
+                StatusCode::OK,
+                &serde_json::json!({
+                    "messages": [],
+                    "pagingMetadata": { "count": 0, "cursors": { "next": cursor } },
+                }),
+            )
+        }
+        FaultKind::Delay(_)
+        | FaultKind::ResetMidBody
+        | FaultKind::TruncatedJson
+        | FaultKind::NextCursor(_) => {
             unreachable!("pass-through faults are applied in the gateway")
         }
     }
@@ -285,6 +316,32 @@ pub(crate) async fn corrupt(kind: &FaultKind, response: Response) -> Response {
         _ => Body::from(half),
     };
     Response::from_parts(parts, body)
+}
+
+/// Sets `pagingMetadata.cursors.next` of a JSON object response to `cursor`; any other
+/// response passes unchanged.
+pub(crate) async fn replace_next_cursor(cursor: &str, response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let Ok(serde_json::Value::Object(mut page)) = serde_json::from_slice(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    let metadata = page
+        .entry("pagingMetadata")
+        .or_insert_with(|| serde_json::json!({}));
+    if let Some(metadata) = metadata.as_object_mut() {
+        let cursors = metadata
+            .entry("cursors")
+            .or_insert_with(|| serde_json::json!({}));
+        if let Some(cursors) = cursors.as_object_mut() {
+            cursors.insert("next".to_owned(), cursor.into());
+        }
+    }
+    let bytes = serde_json::Value::Object(page).to_string();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// A body that yields `chunk`, returns `Pending` once (so hyper flushes the head and the chunk

@@ -84,6 +84,10 @@ async fn handle(shared: &Shared, request: Request, next: Next) -> Response {
                 ),
             }
         }
+        Some(FaultKind::NextCursor(cursor)) => {
+            let response = authorized(shared, request, next).await;
+            fault::replace_next_cursor(&cursor, response).await
+        }
         Some(kind @ (FaultKind::ResetMidBody | FaultKind::TruncatedJson)) => {
             let response = authorized(shared, request, next).await;
             fault::corrupt(&kind, response).await

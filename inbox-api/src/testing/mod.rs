@@ -21,7 +21,8 @@
 //!    [`requests`](InboxServer::requests) (what was sent on the wire).
 //! 5. For resilience tests, [`inject`](InboxServer::inject) faults: throttling, 5xx bursts,
 //!    connections reset mid-body, truncated or invalid JSON, slow answers, oversized bodies, the
-//!    wrong content type, or an arbitrary body to simulate API drift.
+//!    wrong content type, an arbitrary body to simulate API drift, or paging that never ends
+//!    (a cursor cycle, endless empty pages).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
