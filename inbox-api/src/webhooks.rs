@@ -23,7 +23,9 @@
 //! - **Answer 200 quickly.** Wix waits 1250 ms for the response and retries on failure or
 //!   timeout. Verify, hand the event to a queue or task, and respond; do the work later.
 //! - **Deduplicate by [`InboxEvent::id`].** Wix delivers at least once: the same event can
-//!   arrive twice, and late. Remember the IDs you processed (for longer than Wix's retries).
+//!   arrive twice, and late, and a captured token can be replayed until it expires. Remember
+//!   the IDs you processed at least until [`WebhookVerifier::accepted_until`]; a
+//!   [`Deduplicator`] does that in memory (the axum endpoint takes one).
 //! - **Ignore stale updates.** Events of one entity can arrive out of order; skip one whose
 //!   [`entity_event_sequence`](InboxEvent::entity_event_sequence) is lower than the last one
 //!   you processed for that [`entity_id`](InboxEvent::entity_id).
@@ -96,6 +98,7 @@ use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Map, Value};
 
+mod dedup;
 mod error;
 mod event;
 mod key;
@@ -103,6 +106,7 @@ mod locate;
 #[cfg(feature = "webhooks-axum")]
 pub mod server;
 
+pub use dedup::{Deduplicator, DEFAULT_DEDUP_CAPACITY};
 pub use error::WebhookError;
 pub use event::InboxEvent;
 

@@ -1288,3 +1288,214 @@ async fn the_example_server_accepts_signed_events_and_rejects_forged_ones() {
 
     server.abort();
 }
+
+// ---------------------------------------------------------------------------------------
+// The endpoint's limits and deduplication, over real HTTP
+// ---------------------------------------------------------------------------------------
+
+mod endpoint {
+    use std::net::SocketAddr;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    use inbox_api::webhooks::server::{self, EndpointConfig};
+    use inbox_api::webhooks::Deduplicator;
+    use serde_json::json;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    use super::{
+        button_interacted, deliver, envelope, sign, unix_now, verifier, BUTTON_INTERACTED,
+    };
+
+    struct Endpoint {
+        addr: SocketAddr,
+        url: String,
+        delivered: Arc<Mutex<Vec<String>>>,
+        task: tokio::task::JoinHandle<std::io::Result<()>>,
+    }
+
+    impl Drop for Endpoint {
+        fn drop(&mut self) {
+            self.task.abort();
+        }
+    }
+
+    async fn start(config: EndpointConfig) -> Endpoint {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let delivered = Arc::new(Mutex::new(Vec::new()));
+        let log = delivered.clone();
+        let on_event = move |event: inbox_api::webhooks::InboxEvent| {
+            log.lock().unwrap().push(event.id);
+        };
+        let task = tokio::spawn(server::serve_with(listener, verifier(), config, on_event));
+        Endpoint {
+            addr,
+            url: format!("http://{addr}{}", server::PATH),
+            delivered,
+            task,
+        }
+    }
+
+    /// A valid delivery of an event with its own ID.
+    fn delivery(id: &str) -> String {
+        let mut event = button_interacted();
+        event["id"] = json!(id);
+        deliver(BUTTON_INTERACTED, &event)
+    }
+
+    /// Reads until the server closes the connection (or resets it); what arrived.
+    async fn read_until_closed(stream: &mut TcpStream, bound: Duration) -> String {
+        let mut received = Vec::new();
+        let read = tokio::time::timeout(bound, stream.read_to_end(&mut received)).await;
+        assert!(
+            read.is_ok(),
+            "the server did not close the connection within {bound:?}"
+        );
+        String::from_utf8_lossy(&received).into_owned()
+    }
+
+    /// A client that stops half-way through its body and one that stops half-way through its
+    /// head are both cut off once the configured timeout has passed, not before and not much
+    /// later; meanwhile valid deliveries on other connections are answered.
+    #[tokio::test]
+    async fn slow_clients_are_cut_off_on_time_while_deliveries_are_answered() {
+        let timeout = Duration::from_secs(2);
+        let endpoint = start(
+            EndpointConfig::default()
+                .header_read_timeout(timeout)
+                .body_read_timeout(timeout),
+        )
+        .await;
+        let mut slow_body = TcpStream::connect(endpoint.addr).await.unwrap();
+        slow_body
+            .write_all(
+                b"POST /webhooks/inbox HTTP/1.1\r\nhost: x\r\ncontent-length: 1000\r\n\r\neyJh",
+            )
+            .await
+            .unwrap();
+        let body_started = Instant::now();
+        let mut slow_head = TcpStream::connect(endpoint.addr).await.unwrap();
+        slow_head
+            .write_all(b"POST /webhooks/inbox HTTP/1.1\r\nhost: x\r\n")
+            .await
+            .unwrap();
+        let head_started = Instant::now();
+
+        let http = reqwest::Client::new();
+        let deliveries = (0..8).map(|i| {
+            let http = http.clone();
+            let url = endpoint.url.clone();
+            async move {
+                let response = http.post(url).body(delivery(&format!("fast-{i}"))).send();
+                response.await.unwrap().status()
+            }
+        });
+        let statuses = futures::future::join_all(deliveries).await;
+        assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+        assert_eq!(endpoint.delivered.lock().unwrap().len(), 8);
+        // Both slow clients were still connected and unanswered while that happened.
+        let mut probe = [0u8; 1];
+        for stream in [&slow_body, &slow_head] {
+            let pending = stream.try_read(&mut probe);
+            assert!(
+                matches!(&pending, Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+                "a slow client was answered or cut off early: {pending:?}"
+            );
+        }
+
+        let answer = read_until_closed(&mut slow_body, timeout * 3).await;
+        let body_elapsed = body_started.elapsed();
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer:?}");
+        let answer = read_until_closed(&mut slow_head, timeout * 3).await;
+        let head_elapsed = head_started.elapsed();
+        assert!(!answer.contains("200"), "{answer:?}");
+        for elapsed in [body_elapsed, head_elapsed] {
+            assert!(elapsed >= timeout, "cut off early, after {elapsed:?}");
+            assert!(
+                elapsed < timeout + Duration::from_secs(1),
+                "cut off late, after {elapsed:?}"
+            );
+        }
+        assert_eq!(endpoint.delivered.lock().unwrap().len(), 8);
+    }
+
+    /// With every connection slot held by an idle client, a delivery waits in the backlog
+    /// until the header read timeout frees a slot, then is answered.
+    #[tokio::test]
+    async fn the_connection_limit_holds_new_connections_until_a_slot_frees() {
+        let timeout = Duration::from_millis(800);
+        let endpoint = start(
+            EndpointConfig::default()
+                .header_read_timeout(timeout)
+                .max_connections(2),
+        )
+        .await;
+        let mut idle = Vec::new();
+        for _ in 0..2 {
+            idle.push(TcpStream::connect(endpoint.addr).await.unwrap());
+        }
+        let started = Instant::now();
+        let status = reqwest::Client::new()
+            .post(&endpoint.url)
+            .body(delivery("waited"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        let elapsed = started.elapsed();
+        assert_eq!(status, 200);
+        assert!(
+            elapsed >= timeout,
+            "answered after {elapsed:?} although both slots were taken"
+        );
+        assert!(elapsed < timeout + Duration::from_secs(2), "{elapsed:?}");
+        for stream in &mut idle {
+            let answer = read_until_closed(stream, timeout * 3).await;
+            assert!(!answer.contains("200"), "{answer:?}");
+        }
+        assert_eq!(*endpoint.delivered.lock().unwrap(), ["waited"]);
+    }
+
+    /// A replayed token (sequentially or many copies at once) is answered 200 and handed to
+    /// the app once; another event still is delivered; without a deduplicator, both are.
+    #[tokio::test]
+    async fn replays_are_answered_200_without_a_second_delivery() {
+        let dedup = EndpointConfig::default().deduplicate(Deduplicator::new(100));
+        let endpoint = start(dedup.clone()).await;
+        let http = reqwest::Client::new();
+        let post = |body: String| {
+            let http = http.clone();
+            let url = endpoint.url.clone();
+            async move { http.post(url).body(body).send().await.unwrap().status() }
+        };
+        let token = delivery("replayed");
+        assert_eq!(post(token.clone()).await, 200);
+        assert_eq!(post(token.clone()).await, 200);
+        let copies = futures::future::join_all((0..16).map(|_| post(token.clone()))).await;
+        assert!(copies.iter().all(|s| *s == 200), "{copies:?}");
+        // Wix retrying with a fresh token for the same event is a replay too.
+        let now = unix_now();
+        let mut event = button_interacted();
+        event["id"] = json!("replayed");
+        let envelope = envelope(BUTTON_INTERACTED, &event);
+        let retried = sign(&json!({"data": envelope.to_string(), "iat": now, "exp": now + 7200}));
+        assert_eq!(post(retried).await, 200);
+        assert_eq!(post(delivery("other")).await, 200);
+        assert_eq!(*endpoint.delivered.lock().unwrap(), ["replayed", "other"]);
+        let seen = dedup.deduplicator().unwrap();
+        assert_eq!(seen.len(), 2);
+        assert_eq!(seen.evicted(), 0);
+
+        let plain = start(EndpointConfig::default()).await;
+        let post = |body: String| {
+            let http = http.clone();
+            let url = plain.url.clone();
+            async move { http.post(url).body(body).send().await.unwrap().status() }
+        };
+        assert_eq!(post(token.clone()).await, 200);
+        assert_eq!(post(token).await, 200);
+        assert_eq!(plain.delivered.lock().unwrap().len(), 2);
+    }
+}
