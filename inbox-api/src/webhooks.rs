@@ -369,7 +369,7 @@ fn numeric_date(
         Value::Number(number) => number.as_f64().ok_or(invalid.clone())?,
         _ => return Err(invalid),
     };
-    if !seconds.is_finite() || seconds < 0.0 || seconds >= 1e15 {
+    if !(0.0..1e15).contains(&seconds) {
         return Err(invalid);
     }
     let whole = seconds.trunc();
