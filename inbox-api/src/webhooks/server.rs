@@ -39,12 +39,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::extract::Request;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{post, MethodRouter};
 use axum::Router;
 use futures::StreamExt;
-use http::StatusCode;
+use http::{header, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::sync::Semaphore;
@@ -263,20 +264,20 @@ struct Endpoint {
 }
 
 impl Endpoint {
-    async fn answer(&self, body: Body, on_event: impl Fn(InboxEvent)) -> StatusCode {
+    async fn answer(&self, body: Body, on_event: impl Fn(InboxEvent)) -> Response {
         let limit = self.verifier.body_limit();
         let body = match tokio::time::timeout(self.config.body_read_timeout, read_body(body, limit))
             .await
         {
             Ok(Ok(body)) => body,
-            Ok(Err(status)) => return status,
+            Ok(Err(status)) => return closing(status),
             Err(_) => {
                 tracing::warn!(
                     timeout_ms = u64::try_from(self.config.body_read_timeout.as_millis())
                         .unwrap_or(u64::MAX),
                     "webhook body not received in time"
                 );
-                return StatusCode::REQUEST_TIMEOUT;
+                return closing(StatusCode::REQUEST_TIMEOUT);
             }
         };
         match self.verifier.verify(&body) {
@@ -285,33 +286,46 @@ impl Endpoint {
                     let until = self.verifier.accepted_until(&event);
                     if !seen.first_delivery(&event.id, until) {
                         tracing::debug!("replayed webhook delivery answered without delivery");
-                        return StatusCode::OK;
+                        return StatusCode::OK.into_response();
                     }
                 }
                 on_event(event);
-                StatusCode::OK
+                StatusCode::OK.into_response()
             }
             Err(error) => {
                 let status = error.status_code();
                 log_rejection(&error, status);
-                status
+                status.into_response()
             }
         }
     }
 }
 
+/// `status` with `connection: close`: the body was not read to its end, so the connection
+/// cannot carry another request, and the client should not try.
+fn closing(status: StatusCode) -> Response {
+    (status, [(header::CONNECTION, "close")]).into_response()
+}
+
 /// The whole body, at most `limit` bytes (else `413`); a body that breaks off is a `400`.
 async fn read_body(body: Body, limit: usize) -> Result<Vec<u8>, StatusCode> {
+    let too_large = || {
+        log_rejection(
+            &WebhookError::BodyTooLarge { limit },
+            StatusCode::PAYLOAD_TOO_LARGE,
+        );
+        StatusCode::PAYLOAD_TOO_LARGE
+    };
+    let announced = HttpBody::size_hint(&body).lower();
+    if usize::try_from(announced).map_or(true, |announced| announced > limit) {
+        return Err(too_large());
+    }
     let mut chunks = body.into_data_stream();
     let mut body = Vec::new();
     while let Some(chunk) = chunks.next().await {
         let chunk = chunk.map_err(|_| StatusCode::BAD_REQUEST)?;
         if chunk.len() > limit.saturating_sub(body.len()) {
-            log_rejection(
-                &WebhookError::BodyTooLarge { limit },
-                StatusCode::PAYLOAD_TOO_LARGE,
-            );
-            return Err(StatusCode::PAYLOAD_TOO_LARGE);
+            return Err(too_large());
         }
         body.extend_from_slice(&chunk);
     }
