@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::config::ServerConfig;
 use super::fault::{self, FaultKind};
 use super::record::RecordedRequest;
-use super::server::Shared;
+use super::state::Shared;
 use super::wire::{self, AppError};
 
 /// Largest request body the server reads; larger ones get a 413.

@@ -17,7 +17,7 @@ use super::config::{Participant, ServerConfig};
 use super::gateway::{self, Caller};
 use super::paging::{self, Anchor, Cursor, Order};
 use super::query::{query_params, ListQuery};
-use super::server::Shared;
+use super::state::Shared;
 use super::validate;
 use super::wire::{self, AppError};
 

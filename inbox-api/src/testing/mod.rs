@@ -130,6 +130,7 @@ mod paging;
 mod query;
 mod record;
 mod server;
+mod state;
 mod store;
 mod validate;
 mod wire;

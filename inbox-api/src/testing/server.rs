@@ -1,12 +1,10 @@
-//! [`InboxServer`]: starting, seeding, observing, steering and stopping one test server, and
-//! the state its request handlers share.
+//! [`InboxServer`]: starting, seeding, observing, steering and stopping one test server.
 
 use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 
-use http::Method;
 use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -14,11 +12,11 @@ use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 use super::config::{Participant, ServerConfig};
-use super::fault::{Fault, FaultKind, FaultQueue};
+use super::fault::Fault;
 use super::handlers;
 use super::listener::ClosingListener;
 use super::record::RecordedRequest;
-use super::store::Store;
+use super::state::Shared;
 use super::wire;
 
 /// A faithful in-memory Wix Inbox v2 server on `127.0.0.1`, on an ephemeral port.
@@ -108,14 +106,7 @@ impl InboxServer {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
         let addr = listener.local_addr()?;
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let shared = Arc::new(Shared {
-            config,
-            store: Mutex::default(),
-            faults: Mutex::default(),
-            requests: Mutex::default(),
-            recorded: watch::Sender::new(0),
-            shutdown: shutdown_rx.clone(),
-        });
+        let shared = Arc::new(Shared::new(config, shutdown_rx.clone()));
         let app = handlers::router(shared.clone());
         let mut signal = shutdown_rx.clone();
         let serve = axum::serve(ClosingListener::new(listener, shutdown_rx), app)
@@ -260,7 +251,7 @@ impl InboxServer {
 
     /// Every request received so far, in arrival order, including rejected and faulted ones.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared.requests).clone()
+        self.shared.requests()
     }
 
     /// Waits until at least `count` requests have been received (recorded), e.g. to know that a
@@ -281,7 +272,7 @@ impl InboxServer {
     /// # }
     /// ```
     pub async fn wait_for_requests(&self, count: usize) {
-        let mut recorded = self.shared.recorded.subscribe();
+        let mut recorded = self.shared.recorded();
         // The sender lives in `self.shared`, so the channel cannot close while we wait.
         let _ = recorded.wait_for(|&seen| seen >= count).await;
     }
@@ -307,16 +298,16 @@ impl InboxServer {
     /// # }
     /// ```
     pub fn inject(&self, fault: Fault) {
-        lock(&self.shared.faults).push(fault);
+        self.shared.inject(fault);
     }
 
     /// How many injected faults have not fired all their [`times`](Fault::times) yet.
     pub fn pending_faults(&self) -> usize {
-        lock(&self.shared.faults).len()
+        self.shared.pending_faults()
     }
 
     /// Stops accepting connections, closes every open one (in-flight requests fail on the
-    /// client side, [`FaultKind::Delay`] waits end) and waits until the server task is done.
+    /// client side, [`FaultKind::Delay`](super::FaultKind::Delay) waits end) and waits until the server task is done.
     pub async fn shutdown(mut self) {
         self.shutdown.send_replace(true);
         if let Some(task) = self.task.take() {
@@ -340,39 +331,4 @@ impl fmt::Debug for InboxServer {
             .field("config", &self.shared.config)
             .finish_non_exhaustive()
     }
-}
-
-/// State shared by the server handle and the request handlers.
-pub(crate) struct Shared {
-    pub(crate) config: ServerConfig,
-    store: Mutex<Store>,
-    faults: Mutex<FaultQueue>,
-    requests: Mutex<Vec<RecordedRequest>>,
-    /// Number of recorded requests, for [`InboxServer::wait_for_requests`].
-    recorded: watch::Sender<usize>,
-    /// `true` once the server shuts down.
-    pub(crate) shutdown: watch::Receiver<bool>,
-}
-
-impl Shared {
-    /// The store, locked. Never hold it across an `.await`.
-    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
-        lock(&self.store)
-    }
-
-    pub(crate) fn record(&self, request: RecordedRequest) {
-        let mut requests = lock(&self.requests);
-        requests.push(request);
-        self.recorded.send_replace(requests.len());
-    }
-
-    pub(crate) fn take_fault(&self, method: &Method, path: &str) -> Option<FaultKind> {
-        lock(&self.faults).take(method, path)
-    }
-}
-
-/// Locks `mutex`, ignoring poisoning: a panicking test must not cascade into every other
-/// request (all critical sections leave the data consistent).
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
