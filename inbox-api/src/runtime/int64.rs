@@ -5,6 +5,8 @@
 
 use serde::{de, Deserializer, Serializer};
 
+use super::containers::{self, ReadElement};
+
 /// A shape this format applies to.
 pub trait Int64Wire: Sized {
     /// Writes the value.
@@ -26,6 +28,15 @@ pub fn deserialize<'de, T: Int64Wire, D: Deserializer<'de>>(
 }
 
 struct Visitor;
+
+/// Reads container elements through [`Int64Wire`].
+struct Element;
+
+impl<T: Int64Wire> ReadElement<T> for Element {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        T::read(deserializer)
+    }
+}
 
 impl de::Visitor<'_> for Visitor {
     type Value = i64;
@@ -81,23 +92,7 @@ impl<T: Int64Wire> Int64Wire for Option<T> {
         }
     }
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct OptionVisitor<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Int64Wire> de::Visitor<'de> for OptionVisitor<T> {
-            type Value = Option<T>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an int64 or null")
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                T::read(d).map(Some)
-            }
-        }
-        deserializer.deserialize_option(OptionVisitor(std::marker::PhantomData))
+        containers::read_option::<T, Element, D>(deserializer, "an int64 or null")
     }
 }
 
@@ -117,14 +112,7 @@ impl<T: Int64Wire> Int64Wire for Vec<T> {
         seq.end()
     }
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Item<T>(T);
-        impl<'de, T: Int64Wire> serde::Deserialize<'de> for Item<T> {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                T::read(d).map(Item)
-            }
-        }
-        let items: Vec<Item<T>> = serde::Deserialize::deserialize(deserializer)?;
-        Ok(items.into_iter().map(|i| i.0).collect())
+        containers::read_vec::<T, Element, D>(deserializer)
     }
 }
 
@@ -144,14 +132,6 @@ impl<T: Int64Wire> Int64Wire for std::collections::BTreeMap<String, T> {
         map.end()
     }
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Item<T>(T);
-        impl<'de, T: Int64Wire> serde::Deserialize<'de> for Item<T> {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                T::read(d).map(Item)
-            }
-        }
-        let items: std::collections::BTreeMap<String, Item<T>> =
-            serde::Deserialize::deserialize(deserializer)?;
-        Ok(items.into_iter().map(|(k, i)| (k, i.0)).collect())
+        containers::read_map::<T, Element, D>(deserializer)
     }
 }

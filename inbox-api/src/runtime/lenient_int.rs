@@ -3,6 +3,8 @@
 
 use serde::{de, Deserializer, Serialize, Serializer};
 
+use super::containers::{self, ReadElement};
+
 /// A shape this format applies to.
 pub trait LenientInt: Sized {
     /// Reads the value.
@@ -58,51 +60,29 @@ impl LenientInt for i32 {
     }
 }
 
+/// Reads container elements through [`LenientInt`].
+struct Element;
+
+impl<T: LenientInt> ReadElement<T> for Element {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        T::read(deserializer)
+    }
+}
+
 impl<T: LenientInt> LenientInt for Option<T> {
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct OptionVisitor<T>(std::marker::PhantomData<T>);
-        impl<'de, T: LenientInt> de::Visitor<'de> for OptionVisitor<T> {
-            type Value = Option<T>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an integer or null")
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                T::read(d).map(Some)
-            }
-        }
-        deserializer.deserialize_option(OptionVisitor(std::marker::PhantomData))
+        containers::read_option::<T, Element, D>(deserializer, "an integer or null")
     }
 }
 
 impl<T: LenientInt> LenientInt for Vec<T> {
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Item<T>(T);
-        impl<'de, T: LenientInt> serde::Deserialize<'de> for Item<T> {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                T::read(d).map(Item)
-            }
-        }
-        let items: Vec<Item<T>> = serde::Deserialize::deserialize(deserializer)?;
-        Ok(items.into_iter().map(|i| i.0).collect())
+        containers::read_vec::<T, Element, D>(deserializer)
     }
 }
 
 impl<T: LenientInt> LenientInt for std::collections::BTreeMap<String, T> {
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Item<T>(T);
-        impl<'de, T: LenientInt> serde::Deserialize<'de> for Item<T> {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                T::read(d).map(Item)
-            }
-        }
-        let items: std::collections::BTreeMap<String, Item<T>> =
-            serde::Deserialize::deserialize(deserializer)?;
-        Ok(items.into_iter().map(|(k, i)| (k, i.0)).collect())
+        containers::read_map::<T, Element, D>(deserializer)
     }
 }

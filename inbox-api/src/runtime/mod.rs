@@ -15,6 +15,7 @@ pub mod error;
 pub mod paging;
 pub mod retry;
 
+mod containers;
 pub mod int64;
 pub mod lenient_int;
 pub mod query;
