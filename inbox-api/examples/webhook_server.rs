@@ -9,14 +9,17 @@
 //! accepted) or from the file named by `WIX_WEBHOOK_PUBLIC_KEY_FILE`. Listens on 127.0.0.1,
 //! port `PORT` or an ephemeral one, and prints the URL. `POST /webhooks/inbox` answers 200 for
 //! a verified delivery, 401 for a forged or invalid token, 400 for an authentic event that
-//! does not decode, 413 for a body over 1 MiB.
+//! does not decode, 413 for a body over 1 MiB, 408 for a body not received within 5 s. A replay
+//! of an event already delivered (while its token is valid) is answered 200 and not logged
+//! again: the endpoint runs with a `Deduplicator`.
 //!
 //! `tests/tests/webhooks.rs` compiles this file as a module and runs [`run`].
 
 use std::error::Error;
 
 use inbox_api::events::Event;
-use inbox_api::webhooks::{server, InboxEvent, WebhookVerifier};
+use inbox_api::webhooks::server::{self, EndpointConfig};
+use inbox_api::webhooks::{Deduplicator, InboxEvent, WebhookVerifier};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
@@ -56,11 +59,12 @@ pub async fn run(
     listener: tokio::net::TcpListener,
     verifier: WebhookVerifier,
 ) -> std::io::Result<()> {
-    server::serve(listener, verifier, log_event).await
+    let config = EndpointConfig::default().deduplicate(Deduplicator::default());
+    server::serve_with(listener, verifier, config, log_event).await
 }
 
-/// Runs before the 200 is sent, so it only logs. A real receiver queues the event here,
-/// then deduplicates by `event.id` and does the work elsewhere.
+/// Runs before the 200 is sent, so it only logs. A real receiver queues the event here and
+/// does the work elsewhere (the endpoint has already dropped replays of the same `event.id`).
 fn log_event(event: InboxEvent) {
     let InboxEvent {
         id, instance_id, ..
