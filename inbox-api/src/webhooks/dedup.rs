@@ -91,10 +91,15 @@ impl Deduplicator {
             };
             seen.until.remove(&oldest);
             seen.evicted += 1;
-            tracing::warn!(
-                capacity = self.capacity,
-                "webhook deduplicator full: forgot the event expiring soonest"
-            );
+            // The first time, then at every power of two: a full set is worth knowing about,
+            // not worth a line per event.
+            if seen.evicted.is_power_of_two() {
+                tracing::warn!(
+                    capacity = self.capacity,
+                    evicted = seen.evicted,
+                    "webhook deduplicator full: forgetting the events that expire soonest"
+                );
+            }
         }
         seen.until.insert(id.to_owned(), until);
         seen.by_expiry.insert((until, id.to_owned()));
