@@ -1368,6 +1368,9 @@ mod endpoint {
                 .body_read_timeout(timeout),
         )
         .await;
+        // Each clock starts before connecting: the header timer starts when the endpoint
+        // accepts, which may be before the test gets to write.
+        let body_started = Instant::now();
         let mut slow_body = TcpStream::connect(endpoint.addr).await.unwrap();
         slow_body
             .write_all(
@@ -1375,13 +1378,12 @@ mod endpoint {
             )
             .await
             .unwrap();
-        let body_started = Instant::now();
+        let head_started = Instant::now();
         let mut slow_head = TcpStream::connect(endpoint.addr).await.unwrap();
         slow_head
             .write_all(b"POST /webhooks/inbox HTTP/1.1\r\nhost: x\r\n")
             .await
             .unwrap();
-        let head_started = Instant::now();
 
         let http = reqwest::Client::new();
         let deliveries = (0..8).map(|i| {
