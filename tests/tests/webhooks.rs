@@ -1434,11 +1434,13 @@ mod endpoint {
                 .max_connections(2),
         )
         .await;
+        // Started before the idle clients connect: their header timers start when they are
+        // accepted, so a slot frees no earlier than `timeout` after this.
+        let started = Instant::now();
         let mut idle = Vec::new();
         for _ in 0..2 {
             idle.push(TcpStream::connect(endpoint.addr).await.unwrap());
         }
-        let started = Instant::now();
         let status = reqwest::Client::new()
             .post(&endpoint.url)
             .body(delivery("waited"))
