@@ -1,5 +1,6 @@
 //! `cargo xtask corpus` on a small corpus written here: classification (generated, failed,
-//! not 3.0), the table's columns, and skipped items listed with their places. Generation only:
+//! not OpenAPI), the table's columns, operation counts, and skipped items listed with their
+//! places. Generation only:
 //! CI's corpus run does the `cargo check` (see README).
 
 use std::fs;
