@@ -398,10 +398,7 @@ fn skipped_operation(d: &codegen::Diagnostic) -> Option<String> {
         }
     }
     let mut segments = d.pointer.strip_prefix("#/paths/")?.split('/');
-    let path = segments
-        .next()?
-        .replace("~1", "/")
-        .replace("~0", "~");
+    let path = segments.next()?.replace("~1", "/").replace("~0", "~");
     let method = segments.next()?;
     Some(format!("{} {path}", method.to_ascii_uppercase()))
 }
@@ -427,7 +424,10 @@ fn generate_one(
                     && d.message.contains("OpenAPI version")
             });
             if let Some(d) = unsupported_version {
-                let reason = d.message.strip_prefix("unsupported: ").unwrap_or(&d.message);
+                let reason = d
+                    .message
+                    .strip_prefix("unsupported: ")
+                    .unwrap_or(&d.message);
                 return Ok(Status::NotOpenApi(reason.to_owned()));
             }
             return Ok(Status::Failed {
@@ -648,7 +648,8 @@ pub fn totals(entries: &[Entry]) -> Totals {
         }
     }
     t.skips = skips.into_iter().filter(|(_, n)| *n > 0).collect();
-    t.skips.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    t.skips
+        .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     t
 }
 

@@ -76,6 +76,12 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
         Version::V31 => v31::lower(&mut raw, &mut diagnostics),
         Version::Swagger2 => {
             let converted = swagger2::convert(&raw, &mut diagnostics);
+            // The converter's warnings name places of the original document.
+            let pointers: Vec<&str> = diagnostics.iter().map(|d| d.pointer.as_str()).collect();
+            let places = locator.locate_all(&pointers);
+            for (d, place) in diagnostics.iter_mut().zip(places) {
+                d.line_col = place;
+            }
             raw = converted.doc;
             locator.set_moves(converted.moves);
         }
@@ -86,10 +92,14 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
         }
     }
     refs::normalize(&mut raw, &mut diagnostics);
-    let pointers: Vec<&str> = diagnostics.iter().map(|d| d.pointer.as_str()).collect();
-    let places = locator.locate_all(&pointers);
-    for (d, place) in diagnostics.iter_mut().zip(places) {
-        d.line_col = place;
+    let unplaced: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.line_col.is_none())
+        .map(|d| d.pointer.as_str())
+        .collect();
+    let mut places = locator.locate_all(&unplaced).into_iter();
+    for d in diagnostics.iter_mut().filter(|d| d.line_col.is_none()) {
+        d.line_col = places.next().flatten();
     }
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Diagnostics::new(file, diagnostics));

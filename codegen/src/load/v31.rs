@@ -105,10 +105,15 @@ pub(crate) fn lower(doc: &mut Value, warnings: &mut Vec<Diagnostic>) {
             );
         }
     }
-    walk_mut(doc, Kind::Document, "#", &mut |node, kind, at| {
-        if kind == Kind::Schema {
-            lower_schema(node, at, warnings);
+    walk_mut(doc, Kind::Document, "#", &mut |node, kind, at| match kind {
+        Kind::Schema => lower_schema(node, at, warnings),
+        // 3.1 made an operation's `responses` optional.
+        Kind::Operation => {
+            if let Value::Object(op) = node {
+                op.entry("responses").or_insert_with(|| json!({}));
+            }
         }
+        _ => {}
     });
 }
 
@@ -140,6 +145,10 @@ fn lower_schema(node: &mut Value, at: &str, warnings: &mut Vec<Diagnostic>) {
         }
     }
     if let Some(value) = map.remove("const") {
+        // Without a `type`, a string constant is a string (3.0 reads an untyped enum as any).
+        if value.is_string() && !map.contains_key("enum") {
+            map.entry("type").or_insert_with(|| json!("string"));
+        }
         map.entry("enum")
             .or_insert_with(|| Value::Array(vec![value]));
     }
@@ -428,7 +437,10 @@ mod tests {
                 "age": {"type": "integer", "exclusiveMinimum": 0, "minimum": -5, "exclusiveMaximum": 10, "maximum": 3, "examples": [4, 5]}
             }
         }));
-        assert_eq!(s["properties"]["kind"], json!({"enum": ["dog"]}));
+        assert_eq!(
+            s["properties"]["kind"],
+            json!({"type": "string", "enum": ["dog"]})
+        );
         assert_eq!(
             s["properties"]["age"],
             json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "maximum": 3, "example": 4})
