@@ -194,7 +194,7 @@ fn a_ref_into_paths_that_leads_nowhere_names_its_place() {
         "$ref: '#/paths/~1v2~1account~1keys/get/parameters/0'",
         "$ref: '#/paths/~1v2~1account~1keys/get/parameters/3'",
     );
-    let error = strict("refs.yaml", &spec).err().expect("refused");
+    let error = strict("refs.yaml", &spec).expect_err("refused");
     let text = error.to_string();
     assert!(
         text.contains("$ref target not found: #/paths/~1v2~1account~1keys/get/parameters/3"),
@@ -325,7 +325,7 @@ fn openapi_3_1_is_lowered_to_the_3_0_model() {
         .unwrap()
         + 1;
     for expected in [
-        format!("webhook `petAdopted`"),
+        "webhook `petAdopted`".to_owned(),
         format!("v31.yaml:{webhook_line}:3 (#/webhooks/petAdopted)"),
         "JSON Schema keyword `prefixItems`".to_owned(),
         format!("v31.yaml:{tuple_line}:9 (#/components/schemas/Pet/properties/tuple/prefixItems)"),
@@ -337,9 +337,7 @@ fn openapi_3_1_is_lowered_to_the_3_0_model() {
     }
     assert_eq!(output.warnings.len(), 2, "{warnings}");
     // Strict mode: what could not be lowered is an error.
-    let error = strict("v31.yaml", OPENAPI_31)
-        .err()
-        .expect("strict refuses");
+    let error = strict("v31.yaml", OPENAPI_31).expect_err("strict refuses");
     assert!(
         error.to_string().contains("error: unsupported: webhook"),
         "{error}"
@@ -514,7 +512,7 @@ fn swagger_2_places_diagnostics_in_the_original_text() {
         "items: {$ref: '#/definitions/Pet'}",
         "items: {$ref: '#/definitions/Pett'}",
     );
-    let error = strict("swagger.yaml", &spec).err().expect("refused");
+    let error = strict("swagger.yaml", &spec).expect_err("refused");
     let text = error.to_string();
     assert!(
         text.contains("$ref target not found: #/components/schemas/Pett"),
@@ -537,7 +535,7 @@ fn unknown_versions_are_refused_with_the_supported_ones() {
         ),
         ("info: {title: T, version: '1'}\n", "(#)"),
     ] {
-        let error = strict("v.yaml", spec).err().expect("refused").to_string();
+        let error = strict("v.yaml", spec).expect_err("refused").to_string();
         assert!(
             error.contains("OpenAPI 3.0.x and 3.1.x and Swagger 2.0 are supported"),
             "{error}"

@@ -847,7 +847,7 @@ fn copy_extensions(from: &Value, to: &mut Map<String, Value>) {
 /// (`#/definitions/X` -> `#/components/schemas/X`, ...): the longest moved old prefix wins.
 fn remap_refs(doc: &mut Value, moves: &[(String, String)]) {
     let mut by_old: Vec<&(String, String)> = moves.iter().collect();
-    by_old.sort_by(|a, b| b.1.len().cmp(&a.1.len()));
+    by_old.sort_by_key(|m| std::cmp::Reverse(m.1.len()));
     let mut todo = vec![doc];
     while let Some(node) = todo.pop() {
         match node {

@@ -176,11 +176,7 @@ pub(crate) fn walk_mut(
         };
         let at = join(pointer, key);
         match (shape, value) {
-            (Shape::One(k), value) => {
-                if visited(k, key, value) {
-                    walk_mut(value, k, &at, f);
-                }
-            }
+            (Shape::One(k), value) if visited(k, key, value) => walk_mut(value, k, &at, f),
             (Shape::Map(k), Value::Object(entries)) => {
                 for (name, value) in entries.iter_mut() {
                     if !is_extension(key, name) && visited(k, key, value) {
@@ -210,11 +206,7 @@ pub(crate) fn walk(node: &Value, kind: Kind, pointer: &str, f: &mut dyn FnMut(&V
         };
         let at = join(pointer, key);
         match (shape, value) {
-            (Shape::One(k), value) => {
-                if visited(k, key, value) {
-                    walk(value, k, &at, f);
-                }
-            }
+            (Shape::One(k), value) if visited(k, key, value) => walk(value, k, &at, f),
             (Shape::Map(k), Value::Object(entries)) => {
                 for (name, value) in entries {
                     if !is_extension(key, name) && visited(k, key, value) {
