@@ -28,8 +28,8 @@ pub struct Loaded {
 }
 
 /// Parses `bytes` (the contents of `file`): an OpenAPI 3.0 document as it is, a 3.1 one lowered
-/// to the 3.0 model ([`v31`]), a Swagger 2.0 one converted to it ([`swagger2`]); then every
-/// local `$ref` is made one that `resolve` follows ([`refs`]).
+/// to the 3.0 model (`load::v31`), a Swagger 2.0 one converted to it (`load::swagger2`); then every
+/// local `$ref` is made one that `resolve` follows (`load::refs`).
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
     let fail = |d: Diagnostic| Diagnostics::new(file, vec![d]);
     let text = std::str::from_utf8(bytes).map_err(|e| {
