@@ -7,8 +7,6 @@
 
 use serde_json::Value;
 
-use crate::diagnostics::join;
-
 /// What an object of an OpenAPI document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -159,6 +157,24 @@ fn is_extension(key: &str, name: &str) -> bool {
     }
 }
 
+/// Appends the pointer segment `segment` (escaped) to `pointer`.
+fn push(pointer: &mut String, segment: &str) {
+    pointer.push('/');
+    for c in segment.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+/// Appends an index segment to `pointer`.
+fn push_index(pointer: &mut String, index: usize) {
+    use std::fmt::Write as _;
+    let _ = write!(pointer, "/{index}");
+}
+
 /// Calls `f` on `node` (an object of `kind` at `pointer`) and then, in document order, on every
 /// object of a known kind below it, parents first. `f` may rewrite the node it is given; the
 /// walk then descends into what `f` left.
@@ -168,60 +184,91 @@ pub(crate) fn walk_mut(
     pointer: &str,
     f: &mut dyn FnMut(&mut Value, Kind, &str),
 ) {
+    walk_mut_in(node, kind, &mut pointer.to_owned(), f);
+}
+
+/// [`walk_mut`] with one pointer buffer for the whole walk.
+fn walk_mut_in(
+    node: &mut Value,
+    kind: Kind,
+    pointer: &mut String,
+    f: &mut dyn FnMut(&mut Value, Kind, &str),
+) {
     f(node, kind, pointer);
     let Value::Object(map) = node else { return };
     for (key, value) in map.iter_mut() {
         let Some(shape) = child(kind, key) else {
             continue;
         };
-        let at = join(pointer, key);
+        let at = pointer.len();
+        push(pointer, key);
         match (shape, value) {
-            (Shape::One(k), value) if visited(k, key, value) => walk_mut(value, k, &at, f),
+            (Shape::One(k), value) if visited(k, key, value) => walk_mut_in(value, k, pointer, f),
             (Shape::Map(k), Value::Object(entries)) => {
+                let entry_at = pointer.len();
                 for (name, value) in entries.iter_mut() {
                     if !is_extension(key, name) && visited(k, key, value) {
-                        walk_mut(value, k, &join(&at, name), f);
+                        push(pointer, name);
+                        walk_mut_in(value, k, pointer, f);
+                        pointer.truncate(entry_at);
                     }
                 }
             }
             (Shape::List(k), Value::Array(items)) => {
+                let entry_at = pointer.len();
                 for (i, value) in items.iter_mut().enumerate() {
                     if visited(k, key, value) {
-                        walk_mut(value, k, &join(&at, &i.to_string()), f);
+                        push_index(pointer, i);
+                        walk_mut_in(value, k, pointer, f);
+                        pointer.truncate(entry_at);
                     }
                 }
             }
             _ => {}
         }
+        pointer.truncate(at);
     }
 }
 
 /// [`walk_mut`] without changes.
 pub(crate) fn walk(node: &Value, kind: Kind, pointer: &str, f: &mut dyn FnMut(&Value, Kind, &str)) {
+    walk_in(node, kind, &mut pointer.to_owned(), f);
+}
+
+/// [`walk`] with one pointer buffer for the whole walk.
+fn walk_in(node: &Value, kind: Kind, pointer: &mut String, f: &mut dyn FnMut(&Value, Kind, &str)) {
     f(node, kind, pointer);
     let Value::Object(map) = node else { return };
     for (key, value) in map {
         let Some(shape) = child(kind, key) else {
             continue;
         };
-        let at = join(pointer, key);
+        let at = pointer.len();
+        push(pointer, key);
         match (shape, value) {
-            (Shape::One(k), value) if visited(k, key, value) => walk(value, k, &at, f),
+            (Shape::One(k), value) if visited(k, key, value) => walk_in(value, k, pointer, f),
             (Shape::Map(k), Value::Object(entries)) => {
+                let entry_at = pointer.len();
                 for (name, value) in entries {
                     if !is_extension(key, name) && visited(k, key, value) {
-                        walk(value, k, &join(&at, name), f);
+                        push(pointer, name);
+                        walk_in(value, k, pointer, f);
+                        pointer.truncate(entry_at);
                     }
                 }
             }
             (Shape::List(k), Value::Array(items)) => {
+                let entry_at = pointer.len();
                 for (i, value) in items.iter().enumerate() {
                     if visited(k, key, value) {
-                        walk(value, k, &join(&at, &i.to_string()), f);
+                        push_index(pointer, i);
+                        walk_in(value, k, pointer, f);
+                        pointer.truncate(entry_at);
                     }
                 }
             }
             _ => {}
         }
+        pointer.truncate(at);
     }
 }
