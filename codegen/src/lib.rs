@@ -1,4 +1,5 @@
-//! The inbox-api generator: an OpenAPI 3.0 spec in, formatted Rust source files out.
+//! The inbox-api generator: an OpenAPI spec (3.0; 3.1 and Swagger 2.0 are converted by `load`) in,
+//! formatted Rust source files out.
 //!
 //! `load` parses, `resolve` builds the `ir` model, `emit` turns it into tokens, `format`
 //! pretty-prints them. No file IO, no clock, no environment: the same spec always gives the
