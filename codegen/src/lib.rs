@@ -1,4 +1,5 @@
-//! The inbox-api generator: an OpenAPI 3.0 spec in, formatted Rust source files out.
+//! The inbox-api generator: an OpenAPI spec (3.0; 3.1 and Swagger 2.0 are converted by `load`) in,
+//! formatted Rust source files out.
 //!
 //! `load` parses, `resolve` builds the `ir` model, `emit` turns it into tokens, `format`
 //! pretty-prints them. No file IO, no clock, no environment: the same spec always gives the
@@ -49,12 +50,9 @@ pub struct Output {
 
 /// Runs the whole pipeline on the bytes of a spec.
 pub fn generate(spec: &[u8], options: &Options) -> Result<Output, Diagnostics> {
-    let loaded = load::parse(&options.spec_name, spec)?;
-    let (api, diagnostics) = resolve::resolve(&loaded, options.strict);
-    let diagnostics = Diagnostics::new(&options.spec_name, diagnostics);
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
-    }
+    let mut loaded = load::parse(&options.spec_name, spec)?;
+    let diagnostics = resolve_loaded(&mut loaded, options);
+    let (api, diagnostics) = diagnostics?;
     // The parsed spec is not needed for rendering: free it before the biggest allocations.
     drop(loaded);
     let (files, _) = render_files(&api, &options.spec_name).map_err(|message| {
@@ -138,13 +136,29 @@ pub const MAX_THREADS: usize = 8;
 
 /// Resolves a spec into the model only (no code): for change reports and tests.
 pub fn model(spec: &[u8], options: &Options) -> Result<ir::Api, Diagnostics> {
-    let loaded = load::parse(&options.spec_name, spec)?;
-    let (api, diagnostics) = resolve::resolve(&loaded, options.strict);
-    let diagnostics = Diagnostics::new(&options.spec_name, diagnostics);
+    let mut loaded = load::parse(&options.spec_name, spec)?;
+    resolve_loaded(&mut loaded, options).map(|(api, _)| api)
+}
+
+/// Resolves a loaded spec; load's warnings (3.1 or Swagger 2.0 constructs with no 3.0 form)
+/// come first, as errors in strict mode.
+fn resolve_loaded(
+    loaded: &mut load::Loaded,
+    options: &Options,
+) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+    let mut items = std::mem::take(&mut loaded.warnings);
+    if options.strict {
+        for d in &mut items {
+            d.severity = Severity::Error;
+        }
+    }
+    let (api, resolved) = resolve::resolve(loaded, options.strict);
+    items.extend(resolved);
+    let diagnostics = Diagnostics::new(&options.spec_name, items);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    Ok(api)
+    Ok((api, diagnostics))
 }
 
 #[cfg(test)]

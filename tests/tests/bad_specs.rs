@@ -116,31 +116,90 @@ fn non_utf8_byte_names_line_and_column() {
 }
 
 #[test]
-fn swagger_2_is_refused() {
-    let spec = "swagger: '2.0'\ninfo:\n  title: Old\n  version: '1'\npaths: {}\n";
-    let message = regen_fails("swagger.yaml", spec.as_bytes());
+fn unsupported_openapi_version_is_refused() {
+    let spec = "openapi: 4.0.0\ninfo:\n  title: Next\n  version: '1'\npaths: {}\n";
+    let message = regen_fails("v4.yaml", spec.as_bytes());
     assert_mentions(
         &message,
         &[
-            "unsupported: ",
-            "Swagger 2.0",
-            "swagger.yaml",
-            "(#/openapi)",
+            "unsupported: OpenAPI version 4.0.0",
+            "3.0.x and 3.1.x and Swagger 2.0 are supported",
+            "v4.yaml:1:1 (#/openapi)",
+        ],
+    );
+}
+
+/// Two operations: the second refers to the first one's parameter and response.
+fn refs_into_paths(parameter_ref: &str, response_ref: &str) -> String {
+    doc(&format!(
+        r#"paths:
+  /v2/account/keys/{{id}}:
+    get:
+      operationId: getKey
+      parameters:
+        - {{name: id, in: path, required: true, schema: {{type: string}}}}
+      responses:
+        '200': {{description: a key}}
+  /v2/account/tokens/{{id}}:
+    get:
+      operationId: getToken
+      parameters:
+        - $ref: '{parameter_ref}'
+      responses:
+        '200':
+          $ref: '{response_ref}'
+"#
+    ))
+}
+
+#[test]
+fn ref_into_paths_that_dangles_names_the_pointer() {
+    let spec = refs_into_paths(
+        "#/paths/~1v2~1account~1keys~1%7Bid%7D/get/parameters/1",
+        "#/paths/~1v2~1account~1keys~1%7Bid%7D/get/responses/200",
+    );
+    let message = regen_fails("dangling-path-ref.yaml", spec.as_bytes());
+    assert_mentions(
+        &message,
+        &[
+            "$ref target not found: #/paths/~1v2~1account~1keys~1%7Bid%7D/get/parameters/1",
+            "(no parameter at #/paths/~1v2~1account~1keys~1{id}/get/parameters/1)",
+            "dangling-path-ref.yaml:17:9 (#/paths/~1v2~1account~1tokens~1{id}/get/parameters/0)",
         ],
     );
 }
 
 #[test]
-fn openapi_3_1_is_refused() {
-    let spec = "openapi: 3.1.0\ninfo:\n  title: New\n  version: '1'\npaths: {}\n";
-    let message = regen_fails("v31.yaml", spec.as_bytes());
+fn ref_that_is_not_a_uri_fragment_names_the_pointer() {
+    let spec = refs_into_paths(
+        "#/paths/~1v2~1account~1keys~1%7Bid%7D/get/parameters/0",
+        "#/paths/~1v2~1account~1keys~1%7Bid%7/get/responses/200",
+    );
+    let message = regen_fails("bad-fragment.yaml", spec.as_bytes());
     assert_mentions(
         &message,
         &[
-            "unsupported: OpenAPI version 3.1.0",
-            "v31.yaml:1:1 (#/openapi)",
+            "is not a valid URI fragment",
+            "bad-fragment.yaml:19:9 (#/paths/~1v2~1account~1tokens~1{id}/get/responses/200)",
         ],
     );
+}
+
+#[test]
+fn ref_into_paths_is_followed() {
+    let spec = refs_into_paths(
+        "#/paths/~1v2~1account~1keys~1%7Bid%7D/get/parameters/0",
+        "#/paths/~1v2~1account~1keys~1{id}/get/responses/200",
+    );
+    let output = lenient(&spec);
+    assert!(output.warnings.is_empty(), "{}", warnings(&output));
+    let token = output
+        .api
+        .operations
+        .iter()
+        .find(|o| o.operation_id == "getToken")
+        .expect("getToken is generated");
+    assert_eq!(token.params[0].wire_name, "id");
 }
 
 #[test]

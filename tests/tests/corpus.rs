@@ -1,5 +1,6 @@
 //! `cargo xtask corpus` on a small corpus written here: classification (generated, failed,
-//! not 3.0), the table's columns, and skipped items listed with their places. Generation only:
+//! not OpenAPI), the table's columns, operation counts, and skipped items listed with their
+//! places. Generation only:
 //! CI's corpus run does the `cargo check` (see README).
 
 use std::fs;
@@ -51,7 +52,12 @@ fn small_corpus() -> tempfile::TempDir {
     write(
         dir.path(),
         "2.0/old.json",
-        r#"{"swagger": "2.0", "info": {"title": "T", "version": "1"}}"#,
+        r#"{"swagger": "2.0", "info": {"title": "T", "version": "1"}, "paths": {"/a": {"get": {"operationId": "getA", "responses": {"200": {"description": "ok"}}}}}}"#,
+    );
+    write(
+        dir.path(),
+        "4.0/next.yaml",
+        "openapi: 4.0.0\ninfo: {title: T, version: '1'}\n",
     );
     write(dir.path(), "README.md", "not a document");
     dir
@@ -80,10 +86,17 @@ fn classifies_every_document_and_lists_skips_with_their_places() {
             "2.0/old.json",
             "3.0/broken.yaml",
             "3.0/small.yaml",
-            "3.1/new.yaml"
+            "3.1/new.yaml",
+            "4.0/next.yaml"
         ]
     );
-    assert!(matches!(&entries[0].status, Status::NotOpenApi30(r) if r == "Swagger 2.0"));
+    let versions: Vec<&str> = entries.iter().map(|e| e.version.as_str()).collect();
+    assert_eq!(versions, ["2.0", "", "3.0.3", "3.1.0", "4.0.0"]);
+    assert!(
+        matches!(&entries[0].status, Status::Generated { operations: 1, .. }),
+        "{:?}",
+        entries[0]
+    );
     assert!(
         matches!(&entries[1].status, Status::Failed { error, .. } if error.contains("3.0/broken.yaml:")),
         "{:?}",
@@ -92,6 +105,8 @@ fn classifies_every_document_and_lists_skips_with_their_places() {
     let Status::Generated {
         skipped,
         crate_name,
+        operations,
+        skipped_operations,
         ..
     } = &entries[2].status
     else {
@@ -107,20 +122,56 @@ fn classifies_every_document_and_lists_skips_with_their_places() {
         skipped[0].contains("(#/paths/~1things/get/parameters/0)"),
         "{skipped:?}"
     );
-    assert!(matches!(&entries[3].status, Status::NotOpenApi30(r) if r == "OpenAPI version 3.1.0"));
+    assert_eq!(entries[2].operations_in_spec, 2);
+    assert_eq!(*operations, 1);
+    assert_eq!(
+        skipped_operations,
+        &[corpus::SkippedOperation {
+            operation: "GET /things".into(),
+            reason: "header parameter".into()
+        }]
+    );
+    assert!(matches!(
+        &entries[3].status,
+        Status::Generated { operations: 0, .. }
+    ));
+    assert!(
+        matches!(&entries[4].status, Status::NotOpenApi(r) if r.contains("OpenAPI version 4.0.0")),
+        "{:?}",
+        entries[4]
+    );
 
     let table = corpus::render(&entries);
     let header = table.lines().next().unwrap();
-    for column in ["spec", "generated", "compiles", "time", "skipped", "error"] {
+    for column in [
+        "spec",
+        "version",
+        "generated",
+        "compiles",
+        "time",
+        "operations",
+        "skipped",
+        "error",
+    ] {
         assert!(header.contains(column), "{header}");
     }
-    assert!(table.contains("not 3.0 (OpenAPI version 3.1.0)"), "{table}");
+    assert!(table.contains("not read (OpenAPI version 4.0.0"), "{table}");
     assert!(
-        table.contains("3 OpenAPI 3.0 document(s)") || table.contains("2 OpenAPI 3.0 document(s)"),
+        table.contains("5 document(s): 3 generated, 0 compiled, 1 not read; operations: 2 generated of 3 in the specs"),
         "{table}"
     );
-    assert!(table.contains("3.0/small.yaml: 1 skipped"), "{table}");
-    assert!(entries[1].failed() && !entries[2].failed() && !entries[3].failed());
+    assert!(table.contains("      1  header parameter"), "{table}");
+    assert!(
+        table.contains("3.0/small.yaml: 1 skipped (1 operation(s))"),
+        "{table}"
+    );
+    let totals = corpus::totals(&entries);
+    assert_eq!(
+        totals.skips,
+        [("header parameter".to_owned(), 1)],
+        "{totals:?}"
+    );
+    assert!(entries[1].failed() && !entries[2].failed() && !entries[4].failed());
 }
 
 #[test]

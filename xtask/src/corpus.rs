@@ -2,10 +2,15 @@
 //! `cargo check`s the results, printing one table row per document.
 //!
 //! The default corpus is the npm package `@readme/oas-examples` at a pinned version, fetched
-//! with `npm pack` into `.cache/oas-examples/` (never committed). Its `3.0/` documents are
-//! generated; `3.1/` and `2.0/` ones are listed as "not 3.0". All generated crates become
-//! members of one temporary workspace with one target directory, so dependencies are built
-//! once; `cargo check --message-format=json` errors are attributed to crates by package id.
+//! with `npm pack` into `.cache/oas-examples/` (never committed): its `3.0/`, `3.1/` and `2.0/`
+//! documents (`codegen::load` lowers 3.1 and converts Swagger 2.0 to the 3.0 model). All
+//! generated crates become members of one temporary workspace with one target directory, so
+//! dependencies are built once; `cargo check --message-format=json` errors are attributed to
+//! crates by package id.
+//!
+//! Operations are counted per document: in the spec (read from the document itself, not from
+//! the generator), generated, and skipped, each skip with the reason of the warning that
+//! skipped it.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -20,8 +25,14 @@ pub const OAS_EXAMPLES: &str = "@readme/oas-examples";
 /// Its pinned version (bump deliberately: new examples may need generator work).
 pub const OAS_EXAMPLES_VERSION: &str = "8.2.2";
 
-/// The `--subset` run for CI: one document per construct family, small enough to check fast.
+/// The `--subset` run for CI: one document per construct family and per input version (3.0,
+/// 3.1 lowered, Swagger 2.0 converted), small enough to check in well under three minutes on
+/// two cores. The whole corpus is `cargo xtask corpus` without `--subset`.
 pub const SUBSET: &[&str] = &[
+    "2.0/json/petstore-expanded.json",
+    "2.0/yaml/api-with-examples.yaml",
+    "2.0/yaml/petstore.yaml",
+    "2.0/yaml/schema-circular.yaml",
     "3.0/yaml/petstore.yaml",
     "3.0/yaml/discriminators.yaml",
     "3.0/yaml/polymorphism.yaml",
@@ -33,6 +44,11 @@ pub const SUBSET: &[&str] = &[
     "3.0/yaml/response-http-behavior.yaml",
     "3.0/json/readme-legacy.json",
     "3.1/yaml/petstore.yaml",
+    "3.1/yaml/schema-types.yaml",
+    "3.1/yaml/schema-validation-local.yaml",
+    "3.1/yaml/security.yaml",
+    "3.1/yaml/train-travel.yaml",
+    "3.1/yaml/webhooks.yaml",
 ];
 
 /// What `corpus` should do.
@@ -57,15 +73,28 @@ pub struct Request {
 pub struct Entry {
     /// Path relative to the corpus directory.
     pub spec: String,
+    /// `3.0.3`, `3.1.0`, `2.0`: the document's `openapi` or `swagger` field (empty: neither).
+    pub version: String,
+    /// Operations in the document (methods of its path items), counted without the generator.
+    pub operations_in_spec: usize,
     /// What happened.
     pub status: Status,
+}
+
+/// One operation the generator did not generate, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedOperation {
+    /// `GET /path`.
+    pub operation: String,
+    /// The reason, without the place (`header parameter`, `request body of type text/plain`).
+    pub reason: String,
 }
 
 /// What happened to one document.
 #[derive(Debug, Clone)]
 pub enum Status {
-    /// Not an OpenAPI 3.0 document (3.1, Swagger 2.0, or something else); the reason.
-    NotOpenApi30(String),
+    /// Not an OpenAPI document the generator reads (neither 3.0, 3.1 nor Swagger 2.0); the reason.
+    NotOpenApi(String),
     /// Generation failed with these diagnostics.
     Failed {
         /// Rendered diagnostics.
@@ -85,14 +114,18 @@ pub enum Status {
         elapsed: Duration,
         /// `None` when not checked; `Some(errors)` otherwise (empty: it compiles).
         compile_errors: Option<Vec<String>>,
+        /// Operations generated.
+        operations: usize,
+        /// Operations of the spec that were not generated, each with its reason.
+        skipped_operations: Vec<SkippedOperation>,
     },
 }
 
 impl Entry {
-    /// True when the document is OpenAPI 3.0 and did not both generate and compile.
+    /// True when the document is OpenAPI and did not both generate and compile.
     pub fn failed(&self) -> bool {
         match &self.status {
-            Status::NotOpenApi30(_) => false,
+            Status::NotOpenApi(_) => false,
             Status::Failed { .. } => true,
             Status::Generated { compile_errors, .. } => {
                 compile_errors.as_ref().is_some_and(|e| !e.is_empty())
@@ -124,7 +157,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     );
     if failed > 0 {
         return Err(format!(
-            "corpus: {failed} OpenAPI 3.0 document(s) did not generate and compile"
+            "corpus: {failed} OpenAPI document(s) did not generate and compile"
         ));
     }
     Ok(())
@@ -162,11 +195,19 @@ pub fn corpus(request: &Request) -> Result<Vec<Entry>, String> {
     let mut entries = Vec::new();
     let mut members = Vec::new();
     for (rel, path) in documents {
-        let status = generate_one(&rel, &path, &crates_dir, request.strict)?;
+        let bytes =
+            fs::read(&path).map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
+        let (version, operations_in_spec) = census(&bytes);
+        let status = generate_one(&rel, &bytes, &crates_dir, request.strict)?;
         if let Status::Generated { crate_name, .. } = &status {
             members.push(crate_name.clone());
         }
-        entries.push(Entry { spec: rel, status });
+        entries.push(Entry {
+            spec: rel,
+            version,
+            operations_in_spec,
+            status,
+        });
     }
     remove_stale_crates(&crates_dir, &members)?;
     if !request.no_check && !members.is_empty() {
@@ -298,34 +339,107 @@ pub fn crate_name(rel: &str) -> String {
     name.trim_end_matches('-').to_owned()
 }
 
-fn generate_one(rel: &str, path: &Path, crates_dir: &Path, strict: bool) -> Result<Status, String> {
-    let bytes =
-        fs::read(path).map_err(|e| format!("error: cannot read {}: {e}", path.display()))?;
+/// The document's version field and its operations (methods of its path items; a path item
+/// that is a `$ref` to another path counts that one's), read without the generator.
+pub fn census(bytes: &[u8]) -> (String, usize) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return (String::new(), 0);
+    };
+    let Ok(yaml) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
+        return (String::new(), 0);
+    };
+    let Ok(doc) = serde_json::to_value(yaml) else {
+        return (String::new(), 0);
+    };
+    let version = ["openapi", "swagger"]
+        .iter()
+        .find_map(|k| match &doc[k] {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let Some(paths) = doc["paths"].as_object() else {
+        return (version, 0);
+    };
+    let operations = paths
+        .values()
+        .map(|item| {
+            let item = match item["$ref"].as_str() {
+                Some(r) => doc.pointer(r.trim_start_matches('#')).unwrap_or(item),
+                None => item,
+            };
+            METHODS.iter().filter(|m| item.get(**m).is_some()).count()
+        })
+        .sum();
+    (version, operations)
+}
+
+/// The reason of a warning that skipped an operation (the message without `unsupported: `, the
+/// operation and the explanation in parentheses), or `None` when it skipped none.
+pub fn skip_reason(message: &str) -> Option<String> {
+    let cut = [
+        "; operation `",
+        "; the operation is skipped",
+        "; operation is skipped",
+    ]
+    .iter()
+    .filter_map(|m| message.find(m))
+    .min()?;
+    let reason = message[..cut]
+        .strip_prefix("unsupported: ")
+        .unwrap_or(&message[..cut]);
+    let reason = match reason.find(" (") {
+        Some(i) => &reason[..i],
+        None => reason,
+    };
+    Some(reason.trim().to_owned())
+}
+
+/// `GET /path` of the operation a skip warning names: from the message (`operation `GET /x``)
+/// or from its pointer (`#/paths/~1x/get/...`).
+fn skipped_operation(d: &codegen::Diagnostic) -> Option<String> {
+    if let Some(i) = d.message.find("; operation `") {
+        let rest = &d.message[i + "; operation `".len()..];
+        if let Some(end) = rest.find('`') {
+            return Some(rest[..end].to_owned());
+        }
+    }
+    let mut segments = d.pointer.strip_prefix("#/paths/")?.split('/');
+    let path = segments.next()?.replace("~1", "/").replace("~0", "~");
+    let method = segments.next()?;
+    Some(format!("{} {path}", method.to_ascii_uppercase()))
+}
+
+fn generate_one(
+    rel: &str,
+    bytes: &[u8],
+    crates_dir: &Path,
+    strict: bool,
+) -> Result<Status, String> {
     let options = codegen::Options {
         spec_name: rel.to_owned(),
         strict,
     };
     let started = Instant::now();
-    let result = codegen::generate(&bytes, &options);
+    let result = codegen::generate(bytes, &options);
     let elapsed = started.elapsed();
     let output = match result {
         Ok(output) => output,
         Err(diagnostics) => {
-            let not_30 = diagnostics.items.iter().find(|d| {
-                d.pointer == "#/openapi"
-                    && (d.message.contains("OpenAPI version")
-                        || d.message.contains("without an `openapi: 3.0.x` field"))
+            let unsupported_version = diagnostics.items.iter().find(|d| {
+                matches!(d.pointer.as_str(), "#/openapi" | "#/swagger" | "#")
+                    && d.message.contains("OpenAPI version")
             });
-            if let Some(d) = not_30 {
-                let text = String::from_utf8_lossy(&bytes);
-                let reason = match d.message.find("OpenAPI version ") {
-                    Some(i) => d.message[i..].split(" (").next().unwrap_or("").to_owned(),
-                    None if text.contains("\"swagger\"") || text.contains("swagger:") => {
-                        "Swagger 2.0".to_owned()
-                    }
-                    None => "no `openapi: 3.0.x` field".to_owned(),
-                };
-                return Ok(Status::NotOpenApi30(reason));
+            if let Some(d) = unsupported_version {
+                let reason = d
+                    .message
+                    .strip_prefix("unsupported: ")
+                    .unwrap_or(&d.message);
+                return Ok(Status::NotOpenApi(reason.to_owned()));
             }
             return Ok(Status::Failed {
                 error: diagnostics.to_string(),
@@ -338,6 +452,17 @@ fn generate_one(rel: &str, path: &Path, crates_dir: &Path, strict: bool) -> Resu
             .to_string()
             .replace('\n', " ")
     };
+    let mut skipped_operations: Vec<SkippedOperation> = Vec::new();
+    for d in &output.warnings {
+        let (Some(reason), Some(operation)) = (skip_reason(&d.message), skipped_operation(d))
+        else {
+            continue;
+        };
+        // An operation is counted once, under the first reason given for it.
+        if !skipped_operations.iter().any(|s| s.operation == operation) {
+            skipped_operations.push(SkippedOperation { operation, reason });
+        }
+    }
     let (skipped, notes): (Vec<&codegen::Diagnostic>, Vec<&codegen::Diagnostic>) = output
         .warnings
         .iter()
@@ -360,6 +485,8 @@ fn generate_one(rel: &str, path: &Path, crates_dir: &Path, strict: bool) -> Resu
         notes: notes.into_iter().map(render).collect(),
         elapsed,
         compile_errors: None,
+        operations: output.api.operations.len(),
+        skipped_operations,
     })
 }
 
@@ -471,31 +598,106 @@ fn check(
     Ok(errors)
 }
 
-/// The table, then every failure and every skipped item.
+/// Totals over a corpus run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Documents run.
+    pub documents: usize,
+    /// Documents that are not OpenAPI the generator reads.
+    pub not_openapi: usize,
+    /// Documents that generated.
+    pub generated: usize,
+    /// Documents that generated and compiled.
+    pub compiled: usize,
+    /// Operations in the documents.
+    pub operations_in_spec: usize,
+    /// Operations generated.
+    pub operations_generated: usize,
+    /// Operations not generated, by reason (`not generated` when the document failed and
+    /// `no warning` when an operation vanished without one), sorted by count then reason.
+    pub skips: Vec<(String, usize)>,
+}
+
+/// Adds up a run.
+pub fn totals(entries: &[Entry]) -> Totals {
+    let mut t = Totals {
+        documents: entries.len(),
+        ..Totals::default()
+    };
+    let mut skips: std::collections::BTreeMap<String, usize> = Default::default();
+    for entry in entries {
+        t.operations_in_spec += entry.operations_in_spec;
+        match &entry.status {
+            Status::NotOpenApi(_) => {
+                t.not_openapi += 1;
+                *skips.entry("document not read".into()).or_default() += entry.operations_in_spec;
+            }
+            Status::Failed { .. } => {
+                *skips.entry("document failed".into()).or_default() += entry.operations_in_spec;
+            }
+            Status::Generated {
+                compile_errors,
+                operations,
+                skipped_operations,
+                ..
+            } => {
+                t.generated += 1;
+                if compile_errors.as_ref().is_some_and(|e| e.is_empty()) {
+                    t.compiled += 1;
+                }
+                t.operations_generated += operations;
+                for s in skipped_operations {
+                    *skips.entry(s.reason.clone()).or_default() += 1;
+                }
+                let unexplained = entry
+                    .operations_in_spec
+                    .saturating_sub(operations + skipped_operations.len());
+                if unexplained > 0 {
+                    *skips.entry("no warning".into()).or_default() += unexplained;
+                }
+            }
+        }
+    }
+    t.skips = skips.into_iter().filter(|(_, n)| *n > 0).collect();
+    t.skips
+        .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    t
+}
+
+/// The table, the totals, then every failure and every skipped item.
 pub fn render(entries: &[Entry]) -> String {
-    let mut rows: Vec<[String; 6]> = vec![[
+    const COLUMNS: usize = 8;
+    let mut rows: Vec<[String; COLUMNS]> = vec![[
         "spec".into(),
+        "version".into(),
         "generated".into(),
         "compiles".into(),
         "time".into(),
+        "operations".into(),
         "skipped".into(),
         "error".into(),
     ]];
     for entry in entries {
+        let version = entry.version.clone();
+        let in_spec = entry.operations_in_spec;
         let row = match &entry.status {
-            Status::NotOpenApi30(reason) => [
+            Status::NotOpenApi(reason) => [
                 entry.spec.clone(),
+                version,
                 "-".into(),
                 "-".into(),
                 "-".into(),
+                format!("0/{in_spec}"),
                 "-".into(),
-                format!("not 3.0 ({reason})"),
+                format!("not read ({})", first_line(reason)),
             ],
             Status::Failed { error, elapsed } => [
                 entry.spec.clone(),
+                version,
                 "no".into(),
                 "-".into(),
                 millis(*elapsed),
+                format!("0/{in_spec}"),
                 "-".into(),
                 first_line(error),
             ],
@@ -503,6 +705,7 @@ pub fn render(entries: &[Entry]) -> String {
                 skipped,
                 elapsed,
                 compile_errors,
+                operations,
                 ..
             } => {
                 let (compiles, error) = match compile_errors {
@@ -512,9 +715,11 @@ pub fn render(entries: &[Entry]) -> String {
                 };
                 [
                     entry.spec.clone(),
+                    version,
                     "yes".into(),
                     compiles,
                     millis(*elapsed),
+                    format!("{operations}/{in_spec}"),
                     skipped.len().to_string(),
                     error,
                 ]
@@ -522,7 +727,7 @@ pub fn render(entries: &[Entry]) -> String {
         };
         rows.push(row);
     }
-    let widths: Vec<usize> = (0..6)
+    let widths: Vec<usize> = (0..COLUMNS)
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
@@ -538,23 +743,25 @@ pub fn render(entries: &[Entry]) -> String {
             let _ = writeln!(out, "|-{}-|", rule.join("-|-"));
         }
     }
-    let generated = entries
-        .iter()
-        .filter(|e| matches!(e.status, Status::Generated { .. }))
-        .count();
-    let compiled = entries.iter().filter(|e| matches!(&e.status, Status::Generated { compile_errors: Some(c), .. } if c.is_empty())).count();
-    let not_30 = entries
-        .iter()
-        .filter(|e| matches!(e.status, Status::NotOpenApi30(_)))
-        .count();
-    let skipped: usize = entries
+    let t = totals(entries);
+    let skipped_items: usize = entries
         .iter()
         .map(|e| match &e.status {
             Status::Generated { skipped, .. } => skipped.len(),
             _ => 0,
         })
         .sum();
-    let _ = writeln!(out, "\n{} OpenAPI 3.0 document(s): {generated} generated, {compiled} compiled, {skipped} item(s) skipped; {not_30} not 3.0.", entries.len() - not_30);
+    let _ = writeln!(
+        out,
+        "\n{} document(s): {} generated, {} compiled, {} not read; operations: {} generated of {} in the specs; {skipped_items} item(s) skipped.",
+        t.documents, t.generated, t.compiled, t.not_openapi, t.operations_generated, t.operations_in_spec
+    );
+    if !t.skips.is_empty() {
+        let _ = writeln!(out, "operations not generated, by reason:");
+        for (reason, n) in &t.skips {
+            let _ = writeln!(out, "  {n:>5}  {reason}");
+        }
+    }
     for entry in entries {
         match &entry.status {
             Status::Failed { error, .. } => {
@@ -564,6 +771,7 @@ pub fn render(entries: &[Entry]) -> String {
                 skipped,
                 notes,
                 compile_errors,
+                skipped_operations,
                 ..
             } => {
                 if let Some(errors) = compile_errors.as_ref().filter(|e| !e.is_empty()) {
@@ -580,9 +788,10 @@ pub fn render(entries: &[Entry]) -> String {
                 if !skipped.is_empty() || !notes.is_empty() {
                     let _ = writeln!(
                         out,
-                        "\n{}: {} skipped, {} renamed",
+                        "\n{}: {} skipped ({} operation(s)), {} other warning(s)",
                         entry.spec,
                         skipped.len(),
+                        skipped_operations.len(),
                         notes.len()
                     );
                     for item in skipped.iter().chain(notes) {
@@ -590,7 +799,7 @@ pub fn render(entries: &[Entry]) -> String {
                     }
                 }
             }
-            Status::NotOpenApi30(_) => {}
+            Status::NotOpenApi(_) => {}
         }
     }
     out
@@ -616,6 +825,25 @@ fn first_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn skip_reasons_drop_the_place_and_the_explanation() {
+        assert_eq!(
+            skip_reason("unsupported: header parameter (the runtime cannot send per-request headers yet); operation `GET /x` is skipped").as_deref(),
+            Some("header parameter")
+        );
+        assert_eq!(
+            skip_reason("unsupported: request body of type text/plain (only JSON bodies are supported; the runtime sends JSON only); the operation is skipped").as_deref(),
+            Some("request body of type text/plain")
+        );
+        assert_eq!(skip_reason("unsupported: allOf members conflict"), None);
+    }
+
+    #[test]
+    fn census_counts_methods_and_reads_the_version() {
+        let doc = b"swagger: '2.0'\npaths:\n  /a: {get: {}, post: {}, parameters: []}\n  /b: {$ref: '#/paths/~1a'}\n";
+        assert_eq!(census(doc), ("2.0".to_owned(), 4));
+    }
 
     #[test]
     fn crate_names_are_unique_per_path() {

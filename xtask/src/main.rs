@@ -24,7 +24,7 @@ commands:
                --no-report   no change report (generate and write only)
                --report FILE also write the change report as Markdown
                --impact      cargo check the workspace and list the call sites that break
-  new-client write a standalone client crate for any OpenAPI 3.0 document
+  new-client write a standalone client crate for any OpenAPI 3.0/3.1 or Swagger 2.0 document
                --spec PATH   the document (YAML or JSON)
                --out DIR     where to write the crate
                --name NAME   crate name (default from the file name)

@@ -1,4 +1,5 @@
-//! `cargo xtask new-client`: a standalone client crate for any OpenAPI 3.0 document.
+//! `cargo xtask new-client`: a standalone client crate for any OpenAPI 3.0, 3.1 or Swagger 2.0
+//! document.
 
 use std::path::{Path, PathBuf};
 

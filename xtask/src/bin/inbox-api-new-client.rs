@@ -13,7 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const USAGE: &str = "\
 usage: inbox-api-new-client --spec PATH --out DIR [--name NAME] [--strict]
 
-Writes a standalone Rust client crate for an OpenAPI 3.0 document (YAML or JSON): generated
+Writes a standalone Rust client crate for an OpenAPI 3.0 or 3.1 or Swagger 2.0 document (YAML or JSON): generated
 code on a copy of inbox-api's hand-written runtime. Build it with
 `cargo check --manifest-path DIR/Cargo.toml`.
 

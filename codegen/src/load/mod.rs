@@ -1,14 +1,18 @@
-//! Spec text -> `openapiv3::OpenAPI`, with errors that name a line and column or a JSON pointer.
+//! Spec text -> `openapiv3::OpenAPI` (3.0, 3.1 lowered, Swagger 2.0 converted), with errors
+//! that name a line and column or a JSON pointer.
 //!
 //! YAML and JSON are both read by serde_yaml (JSON is a subset of YAML 1.2). No file IO here.
 
-use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
+mod locate;
+mod refs;
+mod swagger2;
+mod v31;
+mod walk;
 
 use serde_json::{Map, Value};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use locate::Locator;
 
 /// A parsed spec and a locator for turning JSON pointers back into line/column positions.
 pub struct Loaded {
@@ -18,9 +22,14 @@ pub struct Loaded {
     pub raw: serde_json::Value,
     /// Maps pointers to positions in the text.
     pub locator: Locator,
+    /// What loading changed or dropped: 3.1 constructs with no 3.0 form, Swagger 2.0 ones
+    /// with none either (placed; `unsupported:` messages).
+    pub warnings: Vec<Diagnostic>,
 }
 
-/// Parses `bytes` (the contents of `file`) as an OpenAPI 3.0 document.
+/// Parses `bytes` (the contents of `file`): an OpenAPI 3.0 document as it is, a 3.1 one lowered
+/// to the 3.0 model (`load::v31`), a Swagger 2.0 one converted to it (`load::swagger2`); then every
+/// local `$ref` is made one that `resolve` follows (`load::refs`).
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
     let fail = |d: Diagnostic| Diagnostics::new(file, vec![d]);
     let text = std::str::from_utf8(bytes).map_err(|e| {
@@ -59,25 +68,93 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
             ))
         })?
     };
-    let locator = Locator::new(text);
-    let version = raw.get("openapi").and_then(|v| v.as_str()).unwrap_or("");
-    if !version.starts_with("3.0") {
-        let what = if version.is_empty() {
-            "a document without an `openapi: 3.0.x` field (Swagger 2.0 or not OpenAPI)".to_owned()
-        } else {
-            format!("OpenAPI version {version} (only 3.0.x is supported)")
-        };
-        let mut d = Diagnostic::unsupported("#/openapi", what);
-        d.line_col = locator.locate("#/openapi");
-        return Err(fail(d));
-    }
+    let mut locator = Locator::new(text);
     let mut raw = raw;
+    let mut diagnostics = Vec::new();
+    match Version::of(&raw) {
+        Version::V30 => {}
+        Version::V31 => v31::lower(&mut raw, &mut diagnostics),
+        Version::Swagger2 => {
+            let converted = swagger2::convert(&raw, &mut diagnostics);
+            // The converter's warnings name places of the original document.
+            let pointers: Vec<&str> = diagnostics.iter().map(|d| d.pointer.as_str()).collect();
+            let places = locator.locate_all(&pointers);
+            for (d, place) in diagnostics.iter_mut().zip(places) {
+                d.line_col = place;
+            }
+            raw = converted.doc;
+            locator.set_moves(converted.moves);
+        }
+        Version::Other(what, pointer) => {
+            let mut d = Diagnostic::unsupported(pointer, what);
+            d.line_col = locator.locate(pointer);
+            return Err(fail(d));
+        }
+    }
+    refs::normalize(&mut raw, &mut diagnostics);
+    let unplaced: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.line_col.is_none())
+        .map(|d| d.pointer.as_str())
+        .collect();
+    let mut places = locator.locate_all(&unplaced).into_iter();
+    for d in diagnostics.iter_mut().filter(|d| d.line_col.is_none()) {
+        d.line_col = places.next().flatten();
+    }
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return Err(Diagnostics::new(file, diagnostics));
+    }
     let doc = deserialize_in_parts(&mut raw).map_err(|failure| {
         let mut d = Diagnostic::error(failure.pointer.clone(), failure.message);
         d.line_col = locator.locate(&failure.pointer);
         fail(d)
     })?;
-    Ok(Loaded { doc, raw, locator })
+    Ok(Loaded {
+        doc,
+        raw,
+        locator,
+        warnings: diagnostics,
+    })
+}
+
+/// Which OpenAPI a document is.
+enum Version {
+    V30,
+    V31,
+    Swagger2,
+    /// Something else: what, and the pointer of the field that says so.
+    Other(String, &'static str),
+}
+
+impl Version {
+    fn of(raw: &Value) -> Version {
+        let field = |key: &str| match raw.get(key) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        const SUPPORTED: &str = "OpenAPI 3.0.x and 3.1.x and Swagger 2.0 are supported";
+        if let Some(version) = field("openapi") {
+            return if version.starts_with("3.0") {
+                Version::V30
+            } else if version.starts_with("3.1") {
+                Version::V31
+            } else {
+                Version::Other(
+                    format!("OpenAPI version {version} ({SUPPORTED})"),
+                    "#/openapi",
+                )
+            };
+        }
+        match field("swagger") {
+            Some(v) if v == "2.0" || v == "2" => Version::Swagger2,
+            Some(v) => Version::Other(format!("OpenAPI version {v} (`swagger: {v}`; {SUPPORTED})"), "#/swagger"),
+            None => Version::Other(
+                format!("a document with neither an `openapi` nor a `swagger` field: not OpenAPI (OpenAPI version unknown; {SUPPORTED})"),
+                "#",
+            ),
+        }
+    }
 }
 
 /// Why the document is not valid OpenAPI 3.0, and where.
@@ -347,209 +424,6 @@ fn line_col_of_offset(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Finds where a JSON pointer's node starts in block-style YAML text.
-///
-/// A best-effort scan of mapping keys and sequence items by indentation; flow-style nodes
-/// (`{a: 1}`) are located at their nearest block-style ancestor. Pretty-printed JSON (one key
-/// per line) is located exactly.
-///
-/// Nothing is indexed up front: a spec without diagnostics never pays for locating. Each
-/// [`Locator::locate_all`] is one pass over the text that builds pointer strings only along
-/// the paths it was asked for, so locating every warning of a large spec costs one scan.
-pub struct Locator {
-    text: String,
-}
-
-/// One open node of the scan: its indentation, where its pointer ends in the path buffer,
-/// the next index of a sequence directly below it, and whether it is on a wanted path.
-struct Frame {
-    indent: isize,
-    path_len: usize,
-    next_item: usize,
-    wanted: bool,
-}
-
-impl Locator {
-    fn new(text: &str) -> Self {
-        Locator {
-            text: text.to_owned(),
-        }
-    }
-
-    /// Line and column (1-based) of the node at `pointer`, or of its nearest located ancestor.
-    pub fn locate(&self, pointer: &str) -> Option<(usize, usize)> {
-        self.locate_all(&[pointer]).pop().flatten()
-    }
-
-    /// [`Locator::locate`] for many pointers in one pass over the text; results are in the
-    /// order of `pointers`.
-    pub fn locate_all(&self, pointers: &[&str]) -> Vec<Option<(usize, usize)>> {
-        // Every requested pointer and its ancestors: only nodes on these paths are recorded.
-        let mut wanted: HashSet<&str> = HashSet::new();
-        for pointer in pointers {
-            let mut candidate = *pointer;
-            while wanted.insert(candidate) {
-                match candidate.rfind('/') {
-                    Some(cut) => candidate = &candidate[..cut],
-                    None => break,
-                }
-            }
-        }
-        let found = self.scan(&wanted);
-        pointers
-            .iter()
-            .map(|pointer| {
-                let mut candidate = *pointer;
-                loop {
-                    if let Some(&position) = found.get(candidate) {
-                        return Some(position);
-                    }
-                    if candidate == "#" {
-                        // The document itself (or a missing top-level key) starts the text.
-                        return Some((1, 1));
-                    }
-                    candidate = &candidate[..candidate.rfind('/')?];
-                }
-            })
-            .collect()
-    }
-
-    /// Positions of the wanted nodes (first occurrence of each pointer).
-    fn scan(&self, wanted: &HashSet<&str>) -> HashMap<String, (usize, usize)> {
-        let mut found: HashMap<String, (usize, usize)> = HashMap::new();
-        let mut path = String::from("#");
-        let mut stack = vec![Frame {
-            indent: -1,
-            path_len: 1,
-            next_item: 0,
-            wanted: true,
-        }];
-        // Opens a node below the innermost open one whose indentation is less than `indent`;
-        // `segment` appends its pointer segment to the path buffer.
-        let mut open = |stack: &mut Vec<Frame>,
-                        path: &mut String,
-                        indent: isize,
-                        line: usize,
-                        segment: &dyn Fn(&mut String, &mut Frame)| {
-            while stack.last().is_some_and(|f| f.indent >= indent) {
-                stack.pop();
-            }
-            let parent = stack.last_mut().expect("the root frame is never popped");
-            let mut frame = Frame {
-                indent,
-                path_len: 0,
-                next_item: 0,
-                wanted: false,
-            };
-            if parent.wanted {
-                path.truncate(parent.path_len);
-                path.push('/');
-                segment(path, parent);
-                frame.path_len = path.len();
-                frame.wanted = wanted.contains(path.as_str());
-                if frame.wanted && !found.contains_key(path.as_str()) {
-                    found.insert(path.clone(), (line + 1, indent as usize + 1));
-                }
-            }
-            stack.push(frame);
-        };
-        let mut in_block_scalar: Option<usize> = None;
-        for (line_no, line) in self.text.lines().enumerate() {
-            let trimmed = line.trim_start();
-            let indent = line.len() - trimmed.len();
-            if let Some(block_indent) = in_block_scalar {
-                if trimmed.is_empty() || indent > block_indent {
-                    continue;
-                }
-                in_block_scalar = None;
-            }
-            if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("---") {
-                continue;
-            }
-            // A line indented below an unwanted node belongs to it: nothing there is wanted
-            // (and a block scalar that starts there ends there too).
-            if stack
-                .last()
-                .is_some_and(|top| !top.wanted && indent as isize > top.indent)
-            {
-                continue;
-            }
-            let mut rest = trimmed;
-            let mut col = indent;
-            // Sequence items: "- " possibly followed by a key on the same line.
-            while let Some(after) = rest
-                .strip_prefix("- ")
-                .or_else(|| (rest == "-").then_some(""))
-            {
-                open(
-                    &mut stack,
-                    &mut path,
-                    col as isize,
-                    line_no,
-                    &|path, parent| {
-                        let index = parent.next_item;
-                        parent.next_item += 1;
-                        let _ = write!(path, "{index}");
-                    },
-                );
-                let skipped = rest.len() - after.len();
-                col += skipped;
-                rest = after.trim_start();
-                col += after.len() - rest.len();
-            }
-            if let Some((key, value)) = split_key(rest) {
-                open(&mut stack, &mut path, col as isize, line_no, &|path, _| {
-                    push_escaped(path, &key)
-                });
-                let value = value.trim();
-                if value.starts_with('|') || value.starts_with('>') {
-                    in_block_scalar = Some(indent);
-                }
-            }
-        }
-        found
-    }
-}
-
-/// Appends `segment` to `path` with JSON pointer escaping (`~` -> `~0`, `/` -> `~1`).
-fn push_escaped(path: &mut String, segment: &str) {
-    for c in segment.chars() {
-        match c {
-            '~' => path.push_str("~0"),
-            '/' => path.push_str("~1"),
-            c => path.push(c),
-        }
-    }
-}
-
-fn split_key(rest: &str) -> Option<(Cow<'_, str>, &str)> {
-    let (key, value) = if let Some(stripped) = rest.strip_prefix('\'') {
-        let end = stripped.find("':")?;
-        let key = &stripped[..end];
-        let key = if key.contains("''") {
-            Cow::Owned(key.replace("''", "'"))
-        } else {
-            Cow::Borrowed(key)
-        };
-        (key, &stripped[end + 2..])
-    } else if let Some(stripped) = rest.strip_prefix('"') {
-        let end = stripped.find("\":")?;
-        (Cow::Borrowed(&stripped[..end]), &stripped[end + 2..])
-    } else {
-        if rest.starts_with('{') || rest.starts_with('[') {
-            return None;
-        }
-        let end = rest
-            .find(": ")
-            .or_else(|| rest.strip_suffix(':').map(|s| s.len()))?;
-        (
-            Cow::Borrowed(&rest[..end]),
-            &rest[(end + 1).min(rest.len())..],
-        )
-    };
-    Some((key, value))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -574,7 +448,7 @@ mod tests {
     /// value is put back as it was read.
     #[test]
     fn parts_are_put_back_together() {
-        let text = include_str!("../../spec/inbox-v2.yaml");
+        let text = include_str!("../../../spec/inbox-v2.yaml");
         let loaded = parse("spec.yaml", text.as_bytes()).expect("the spec loads");
         let yaml: serde_yaml::Value = serde_yaml::from_str(text).expect("YAML");
         let expected = serde_json::to_value(yaml).expect("JSON");
