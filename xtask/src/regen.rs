@@ -88,6 +88,11 @@ pub fn regen(request: &Request) -> Result<(), String> {
         );
     }
 
+    if !check {
+        for repair in recover(&out)? {
+            eprintln!("{repair}");
+        }
+    }
     let plan = plan(&out, &output.files)?;
     if check {
         if plan.is_empty() {
@@ -268,38 +273,378 @@ pub fn plan(out: &Path, files: &[codegen::GeneratedFile]) -> Result<Vec<Change>,
     Ok(changes)
 }
 
-/// Writes every change through temporary files and renames, so an IO failure part-way leaves
-/// no half-written file.
-fn apply(out: &Path, plan: &[Change]) -> Result<(), String> {
-    fs::create_dir_all(out).map_err(|e| format!("error: cannot create {}: {e}", out.display()))?;
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for change in plan {
-        if let Some(contents) = &change.new {
-            let target = out.join(&change.path);
-            let temp = out.join(format!(".{}.regen-tmp", change.path));
-            if let Err(e) = fs::write(&temp, contents) {
-                for (t, _) in &staged {
-                    let _ = fs::remove_file(t);
-                }
-                let _ = fs::remove_file(&temp);
-                return Err(format!(
-                    "error: cannot write {}: {e}; no file was changed",
-                    temp.display()
-                ));
-            }
-            staged.push((temp, target));
+/// Where the writer stages a generation of `out`, and where the portable fallback parks the old
+/// one: hidden siblings of `out` (same parent, so same filesystem, so renames are atomic).
+struct Siblings {
+    /// `out`, with symlinks and `.`/`..` resolved when it exists.
+    out: PathBuf,
+    parent: PathBuf,
+    /// `.NAME.regen-new`: the next generation while it is written; after the exchange, the
+    /// previous one until it is removed.
+    staging: PathBuf,
+    /// `.NAME.regen-old`: the previous generation between the fallback's two renames.
+    old: PathBuf,
+}
+
+impl Siblings {
+    fn of(out: &Path) -> Result<Self, String> {
+        let out = match fs::canonicalize(out) {
+            Ok(real) => real,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => out.to_path_buf(),
+            Err(e) => return Err(format!("error: cannot resolve {}: {e}", out.display())),
+        };
+        let name = out
+            .file_name()
+            .ok_or_else(|| {
+                format!(
+                    "error: cannot write into {}: the output directory needs a name",
+                    out.display()
+                )
+            })?
+            .to_string_lossy()
+            .into_owned();
+        let parent = out.parent().unwrap_or(Path::new("")).to_path_buf();
+        Ok(Siblings {
+            staging: parent.join(format!(".{name}.regen-new")),
+            old: parent.join(format!(".{name}.regen-old")),
+            out,
+            parent,
+        })
+    }
+}
+
+/// Finishes what a regen killed part-way left beside `out`, before anything reads `out`: a
+/// staging directory is removed (it holds an unfinished or a replaced generation), and an old
+/// generation parked by the fallback is put back when `out` is missing (a kill between the
+/// fallback's two renames) or removed otherwise. Returns one line per repair.
+pub fn recover(out: &Path) -> Result<Vec<String>, String> {
+    let paths = Siblings::of(out)?;
+    let mut repairs = Vec::new();
+    if paths.old.exists() {
+        if fs::symlink_metadata(&paths.out).is_err() {
+            fs::rename(&paths.old, &paths.out).map_err(|e| {
+                format!(
+                    "error: cannot restore {} from {}: {e}",
+                    paths.out.display(),
+                    paths.old.display()
+                )
+            })?;
+            repairs.push(format!(
+                "regen: restored {} from {} (an earlier regen was killed while swapping)",
+                paths.out.display(),
+                paths.old.display()
+            ));
+        } else {
+            remove_tree(&paths.old)?;
+            repairs.push(format!(
+                "regen: removed {} (left by an earlier regen)",
+                paths.old.display()
+            ));
         }
     }
-    for (temp, target) in staged {
-        fs::rename(&temp, &target)
-            .map_err(|e| format!("error: cannot replace {}: {e}", target.display()))?;
+    if paths.staging.exists() {
+        remove_tree(&paths.staging)?;
+        repairs.push(format!(
+            "regen: removed {} (left by an earlier regen)",
+            paths.staging.display()
+        ));
     }
-    for change in plan.iter().filter(|c| c.new.is_none()) {
-        let path = out.join(&change.path);
-        fs::remove_file(&path)
-            .map_err(|e| format!("error: cannot delete {}: {e}", path.display()))?;
+    Ok(repairs)
+}
+
+fn remove_tree(path: &Path) -> Result<(), String> {
+    fs::remove_dir_all(path).map_err(|e| format!("error: cannot remove {}: {e}", path.display()))
+}
+
+/// Writes a new generation of `out` so that, whenever the process dies, `out` is exactly the
+/// old generation or exactly the new one. The new generation is built in full in a sibling
+/// staging directory (the files that change from the plan, every other entry of `out` copied,
+/// hand-written files included), synced to disk, and then exchanged with `out` in one atomic
+/// `renameat2(RENAME_EXCHANGE)` on Linux. Where that is unavailable, `out` is renamed aside and
+/// the staging directory renamed into place; a kill between those two renames leaves `out`
+/// missing, and [`recover`] (run first by every writing regen) puts the old generation back.
+/// An IO error before the swap removes the staging directory and changes nothing.
+fn apply(out: &Path, plan: &[Change]) -> Result<(), String> {
+    if plan.is_empty() {
+        return Ok(());
+    }
+    let mut crash = CrashPoints::from_env()?;
+    let paths = Siblings::of(out)?;
+    let exists = match fs::metadata(&paths.out) {
+        Ok(meta) if meta.is_dir() => true,
+        Ok(_) => return Err(format!("error: {} is not a directory", paths.out.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => return Err(format!("error: cannot read {}: {e}", paths.out.display())),
+    };
+    if !paths.parent.as_os_str().is_empty() && !paths.parent.exists() {
+        crash.before();
+        fs::create_dir_all(&paths.parent)
+            .map_err(|e| format!("error: cannot create {}: {e}", paths.parent.display()))?;
+    }
+
+    crash.before();
+    fs::create_dir(&paths.staging)
+        .map_err(|e| format!("error: cannot create {}: {e}", paths.staging.display()))?;
+    if let Err(e) = stage(&paths, exists, plan, &mut crash) {
+        let _ = fs::remove_dir_all(&paths.staging);
+        return Err(format!("{e}; no file was changed"));
+    }
+
+    if !exists {
+        crash.before();
+        fs::rename(&paths.staging, &paths.out).map_err(|e| {
+            format!(
+                "error: cannot rename {} to {}: {e}",
+                paths.staging.display(),
+                paths.out.display()
+            )
+        })?;
+        return sync_dir(&paths.parent);
+    }
+    crash.before();
+    if exchange(&paths.staging, &paths.out)? {
+        sync_dir(&paths.parent)?;
+    } else {
+        fs::rename(&paths.out, &paths.old).map_err(|e| {
+            format!(
+                "error: cannot rename {} to {}: {e}",
+                paths.out.display(),
+                paths.old.display()
+            )
+        })?;
+        crash.before();
+        fs::rename(&paths.staging, &paths.out).map_err(|e| {
+            format!(
+                "error: cannot rename {} to {}: {e}; the previous files are in {} and the next \
+                 regen puts them back",
+                paths.staging.display(),
+                paths.out.display(),
+                paths.old.display()
+            )
+        })?;
+        sync_dir(&paths.parent)?;
+        crash.before();
+        remove_tree(&paths.old)?;
+        return Ok(());
+    }
+    // The staging directory now holds the previous generation.
+    crash.before();
+    remove_tree(&paths.staging)
+}
+
+/// Fills the staging directory: every entry of `out` that the plan does not touch, then the
+/// plan's new files; everything synced.
+fn stage(
+    paths: &Siblings,
+    exists: bool,
+    plan: &[Change],
+    crash: &mut CrashPoints,
+) -> Result<(), String> {
+    if exists {
+        let meta = fs::metadata(&paths.out)
+            .map_err(|e| format!("error: cannot read {}: {e}", paths.out.display()))?;
+        fs::set_permissions(&paths.staging, meta.permissions()).map_err(|e| {
+            format!(
+                "error: cannot set permissions of {}: {e}",
+                paths.staging.display()
+            )
+        })?;
+        copy_tree(&paths.out, &paths.staging, "", plan, crash)?;
+    }
+    for change in plan {
+        let Some(contents) = &change.new else {
+            continue; // deleted: not copied
+        };
+        let path = paths.staging.join(&change.path);
+        if let Some(dir) = path.parent() {
+            if !dir.exists() {
+                crash.before();
+                fs::create_dir_all(dir)
+                    .map_err(|e| format!("error: cannot create {}: {e}", dir.display()))?;
+            }
+        }
+        crash.before();
+        write_synced(&path, contents.as_bytes())?;
+    }
+    sync_dir(&paths.staging)
+}
+
+/// Copies `from` into `to`, leaving out the plan's paths (relative path `prefix`) and the
+/// per-file temporaries of earlier regen versions (`.NAME.regen-tmp`).
+fn copy_tree(
+    from: &Path,
+    to: &Path,
+    prefix: &str,
+    plan: &[Change],
+    crash: &mut CrashPoints,
+) -> Result<(), String> {
+    let entries =
+        fs::read_dir(from).map_err(|e| format!("error: cannot read {}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("error: cannot read {}: {e}", from.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let relative = format!("{prefix}{name}");
+        if plan.iter().any(|c| c.path == relative)
+            || (prefix.is_empty() && name.starts_with('.') && name.ends_with(".regen-tmp"))
+        {
+            continue;
+        }
+        let source = entry.path();
+        let target = to.join(&name);
+        let kind = entry
+            .file_type()
+            .map_err(|e| format!("error: cannot read {}: {e}", source.display()))?;
+        crash.before();
+        if kind.is_dir() {
+            fs::create_dir(&target)
+                .map_err(|e| format!("error: cannot create {}: {e}", target.display()))?;
+            copy_tree(&source, &target, &format!("{relative}/"), plan, crash)?;
+            sync_dir(&target)?;
+        } else if kind.is_symlink() {
+            copy_symlink(&source, &target)?;
+        } else {
+            let bytes = fs::read(&source)
+                .map_err(|e| format!("error: cannot read {}: {e}", source.display()))?;
+            write_synced(&target, &bytes)?;
+            let meta = fs::metadata(&source)
+                .map_err(|e| format!("error: cannot read {}: {e}", source.display()))?;
+            fs::set_permissions(&target, meta.permissions()).map_err(|e| {
+                format!("error: cannot set permissions of {}: {e}", target.display())
+            })?;
+        }
     }
     Ok(())
+}
+
+#[cfg(unix)]
+fn copy_symlink(source: &Path, target: &Path) -> Result<(), String> {
+    let link = fs::read_link(source)
+        .map_err(|e| format!("error: cannot read {}: {e}", source.display()))?;
+    std::os::unix::fs::symlink(&link, target)
+        .map_err(|e| format!("error: cannot create {}: {e}", target.display()))
+}
+
+#[cfg(not(unix))]
+fn copy_symlink(source: &Path, _target: &Path) -> Result<(), String> {
+    Err(format!(
+        "error: {} is a symbolic link; regen copies only files and directories here",
+        source.display()
+    ))
+}
+
+/// Writes a file and flushes it to disk, so the directory swap never publishes an empty file
+/// after a power loss.
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    let mut file = fs::File::create(path)
+        .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| format!("error: cannot write {}: {e}", path.display()))
+}
+
+/// Flushes a directory's entries (names, renames) to disk; a no-op where directories cannot
+/// be opened as files.
+fn sync_dir(dir: &Path) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| format!("error: cannot sync {}: {e}", dir.display()))?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// Swaps two directories atomically: `Ok(false)` when the platform or filesystem cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> Result<bool, String> {
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = |p: &Path| {
+        std::ffi::CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| format!("error: {} contains a NUL byte", p.display()))
+    };
+    let (ca, cb) = (c_path(a)?, c_path(b)?);
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let error = std::io::Error::last_os_error();
+    match error.raw_os_error() {
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(format!(
+            "error: cannot exchange {} and {}: {error}",
+            a.display(),
+            b.display()
+        )),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> Result<bool, String> {
+    Ok(false)
+}
+
+/// Environment variable of the crash test (`tests/tests/regen_kill.rs`): `N` makes the writer
+/// kill its own process with SIGKILL just before its `N`-th filesystem change (1-based).
+pub const KILL_AT_STEP_ENV: &str = "XTASK_REGEN_KILL_AT_STEP";
+
+/// Fault injection: the states a `kill -9` between any two filesystem changes leaves behind,
+/// reproduced deterministically. Inert unless [`KILL_AT_STEP_ENV`] is set.
+struct CrashPoints {
+    kill_at: Option<u64>,
+    step: u64,
+}
+
+impl CrashPoints {
+    fn from_env() -> Result<Self, String> {
+        let kill_at = match std::env::var(KILL_AT_STEP_ENV) {
+            Ok(value) => Some(value.trim().parse::<u64>().map_err(|e| {
+                format!("error: {KILL_AT_STEP_ENV}={value:?} is not a step number: {e}")
+            })?),
+            Err(std::env::VarError::NotPresent) => None,
+            Err(e) => return Err(format!("error: {KILL_AT_STEP_ENV}: {e}")),
+        };
+        Ok(CrashPoints { kill_at, step: 0 })
+    }
+
+    /// Called before each filesystem change; dies here when this is the chosen step.
+    fn before(&mut self) {
+        self.step += 1;
+        if self.kill_at == Some(self.step) {
+            kill_self();
+        }
+    }
+}
+
+#[cfg(unix)]
+fn kill_self() {
+    // SAFETY: `getpid` and `kill` have no memory-safety preconditions.
+    unsafe {
+        libc::kill(libc::getpid(), libc::SIGKILL);
+    }
+    // SIGKILL to ourselves is delivered before `kill` returns; never reached.
+    std::process::abort();
+}
+
+#[cfg(not(unix))]
+fn kill_self() {
+    std::process::abort();
 }
 
 #[cfg(test)]
