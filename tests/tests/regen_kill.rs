@@ -16,7 +16,10 @@
 //!   generation, where the files are written. Each kill is followed by a complete regen.
 //! - Every step: regen kills itself just before its N-th filesystem change
 //!   (`XTASK_REGEN_KILL_AT_STEP=N`, the writer's fault-injection point) for N = 1, 2, ... until a
-//!   run finishes, so no moment between two changes is left to chance.
+//!   run finishes, so no moment between two changes is left to chance; once with the atomic
+//!   exchange and once with the two-rename fallback other systems use
+//!   (`XTASK_REGEN_SWAP=rename`), where a kill between the renames leaves the folder missing
+//!   and `xtask::regen::recover` (run first by the next regen) must restore the old output.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -53,7 +56,8 @@ fn main() {
     let started = Instant::now();
     let mut bench = Bench::new();
     bench.random_kills();
-    bench.kill_at_every_step();
+    bench.kill_at_every_step("exchange");
+    bench.kill_at_every_step("rename");
     println!("regen_kill: ok in {:.1?}", started.elapsed());
 }
 
@@ -122,6 +126,8 @@ struct Bench {
     known: [Snapshot; 2],
     /// The output the folder holds now.
     state: Gen,
+    /// The writer runs with the two-rename fallback.
+    fallback: bool,
 }
 
 impl Bench {
@@ -150,6 +156,7 @@ impl Bench {
             specs,
             known: [Snapshot::new(), Snapshot::new()],
             state: Gen::A,
+            fallback: false,
         };
         bench.complete(Gen::A);
         bench.known[0] = snapshot(&bench.out);
@@ -185,6 +192,7 @@ impl Bench {
             .arg(&self.out)
             .arg("--no-report")
             .env_remove(xtask::regen::KILL_AT_STEP_ENV)
+            .env_remove(xtask::regen::SWAP_ENV)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
@@ -282,13 +290,25 @@ impl Bench {
     }
 
     /// After a run that ended with `status` towards `target`: the folder is old or new (new if
-    /// the run finished), and the next regen succeeds.
+    /// the run finished), and the next regen succeeds. With the two-rename fallback the folder
+    /// may also be missing (a kill between the renames): then `recover` (what every writing
+    /// regen runs first) must put back exactly the old output.
     fn after_kill(&mut self, status: ExitStatus, target: Gen, next: Gen, what: &str) -> Outcome {
         let killed = status.signal() == Some(libc::SIGKILL);
         assert!(
             killed || status.success(),
             "{what}: regen neither finished nor was killed: {status}"
         );
+        let mut restored = false;
+        if killed && self.fallback && !self.out.exists() {
+            let repairs =
+                xtask::regen::recover(&self.out).unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert!(
+                !repairs.is_empty(),
+                "{what}: the folder is missing and recover did nothing"
+            );
+            restored = true;
+        }
         let Some(now) = self.classify() else {
             panic!(
                 "{what}: after SIGKILL the folder is a mix of the outputs (was {:?}, writing {target:?}):\n{}",
@@ -302,9 +322,16 @@ impl Bench {
                 "{what}: regen finished but did not write its output"
             );
         }
+        if restored {
+            assert_eq!(
+                now, self.state,
+                "{what}: recover did not restore the old output"
+            );
+        }
         let outcome = Outcome {
             killed,
             new: now == target,
+            restored,
             leftovers: self.leftovers() > 0,
         };
         self.state = now;
@@ -379,7 +406,9 @@ impl Bench {
         );
     }
 
-    fn kill_at_every_step(&mut self) {
+    /// `swap`: the writer's way of swapping folders (`exchange` or `rename`).
+    fn kill_at_every_step(&mut self, swap: &str) {
+        self.fallback = swap == "rename";
         let mut tally = Tally::default();
         let mut trace = String::new();
         let mut step = 1;
@@ -392,6 +421,7 @@ impl Bench {
             let output = self
                 .regen(target)
                 .env(xtask::regen::KILL_AT_STEP_ENV, step.to_string())
+                .env(xtask::regen::SWAP_ENV, swap)
                 .output()
                 .expect("start regen");
             let outcome = self.after_kill(
@@ -403,19 +433,30 @@ impl Bench {
             if !outcome.killed {
                 break;
             }
-            trace.push(if outcome.new { 'N' } else { 'O' });
+            trace.push(match (outcome.new, outcome.restored) {
+                (true, _) => 'N',
+                (false, true) => 'R',
+                (false, false) => 'O',
+            });
             tally.add(outcome);
             step += 1;
         }
+        self.fallback = false;
         println!(
-            "kill before every filesystem change: {} steps, folder after each (O old, N new): \
-             {trace}; {tally}",
+            "kill before every filesystem change, swap by {swap}: {} steps, folder after each \
+             (O old, N new, R missing and restored to old by the next regen): {trace}; {tally}",
             step - 1
         );
         assert!(
             tally.old > 0 && tally.new > 0,
             "a kill early leaves the old output and a kill late the new one: {trace}"
         );
+        if swap == "rename" {
+            assert!(
+                trace.contains('R'),
+                "one kill falls between the fallback's two renames: {trace}"
+            );
+        }
     }
 }
 
@@ -423,6 +464,7 @@ impl Bench {
 struct Outcome {
     killed: bool,
     new: bool,
+    restored: bool,
     leftovers: bool,
 }
 

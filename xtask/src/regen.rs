@@ -402,7 +402,7 @@ fn apply(out: &Path, plan: &[Change]) -> Result<(), String> {
         return sync_dir(&paths.parent);
     }
     crash.before();
-    if exchange(&paths.staging, &paths.out)? {
+    if !crash.force_rename && exchange(&paths.staging, &paths.out)? {
         sync_dir(&paths.parent)?;
     } else {
         fs::rename(&paths.out, &paths.old).map_err(|e| {
@@ -609,7 +609,14 @@ pub const KILL_AT_STEP_ENV: &str = "XTASK_REGEN_KILL_AT_STEP";
 struct CrashPoints {
     kill_at: Option<u64>,
     step: u64,
+    /// Take the two-rename fallback even where the atomic exchange works, so the test covers
+    /// the path other systems take.
+    force_rename: bool,
 }
+
+/// Environment variable of the crash test: `rename` makes the writer swap folders with the
+/// portable two-rename fallback instead of `renameat2(RENAME_EXCHANGE)`.
+pub const SWAP_ENV: &str = "XTASK_REGEN_SWAP";
 
 impl CrashPoints {
     fn from_env() -> Result<Self, String> {
@@ -620,7 +627,21 @@ impl CrashPoints {
             Err(std::env::VarError::NotPresent) => None,
             Err(e) => return Err(format!("error: {KILL_AT_STEP_ENV}: {e}")),
         };
-        Ok(CrashPoints { kill_at, step: 0 })
+        let force_rename = match std::env::var(SWAP_ENV).as_deref() {
+            Ok("rename") => true,
+            Ok("exchange") | Err(std::env::VarError::NotPresent) => false,
+            Ok(other) => {
+                return Err(format!(
+                    "error: {SWAP_ENV}={other:?}: expected `exchange` or `rename`"
+                ))
+            }
+            Err(e) => return Err(format!("error: {SWAP_ENV}: {e}")),
+        };
+        Ok(CrashPoints {
+            kill_at,
+            step: 0,
+            force_rename,
+        })
     }
 
     /// Called before each filesystem change; dies here when this is the chosen step.
