@@ -402,30 +402,43 @@ fn apply(out: &Path, plan: &[Change]) -> Result<(), String> {
         return sync_dir(&paths.parent);
     }
     crash.before();
-    if !crash.force_rename && exchange(&paths.staging, &paths.out)? {
+    let exchanged = !crash.force_rename
+        && exchange(&paths.staging, &paths.out).map_err(|e| {
+            let _ = fs::remove_dir_all(&paths.staging);
+            format!("{e}; no file was changed")
+        })?;
+    if exchanged {
         sync_dir(&paths.parent)?;
     } else {
         fs::rename(&paths.out, &paths.old).map_err(|e| {
+            let _ = fs::remove_dir_all(&paths.staging);
             format!(
-                "error: cannot rename {} to {}: {e}",
+                "error: cannot rename {} to {}: {e}; no file was changed",
                 paths.out.display(),
                 paths.old.display()
             )
         })?;
         crash.before();
-        fs::rename(&paths.staging, &paths.out).map_err(|e| {
-            format!(
-                "error: cannot rename {} to {}: {e}; the previous files are in {} and the next \
-                 regen puts them back",
+        if let Err(e) = fs::rename(&paths.staging, &paths.out) {
+            let cannot = format!(
+                "error: cannot rename {} to {}: {e}",
                 paths.staging.display(),
-                paths.out.display(),
-                paths.old.display()
-            )
-        })?;
+                paths.out.display()
+            );
+            return Err(match fs::rename(&paths.old, &paths.out) {
+                Ok(()) => {
+                    let _ = fs::remove_dir_all(&paths.staging);
+                    format!("{cannot}; no file was changed")
+                }
+                Err(_) => format!(
+                    "{cannot}; the previous files are in {} and the next regen puts them back",
+                    paths.old.display()
+                ),
+            });
+        }
         sync_dir(&paths.parent)?;
         crash.before();
-        remove_tree(&paths.old)?;
-        return Ok(());
+        return remove_tree(&paths.old);
     }
     // The staging directory now holds the previous generation.
     crash.before();
