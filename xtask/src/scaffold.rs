@@ -240,8 +240,9 @@ mod tests {
         assert!(paths.contains(&"runtime/mod.rs"), "{paths:?}");
         assert!(paths.contains(&"runtime/client.rs"), "{paths:?}");
         assert!(paths.iter().all(|p| p.starts_with("runtime/")), "{paths:?}");
+        // Sorted by path components (`client/` before `client.rs`), as build.rs sorts them.
         let mut sorted = paths.clone();
-        sorted.sort();
+        sorted.sort_by_key(|p| std::path::Path::new(*p));
         assert_eq!(paths, sorted);
     }
 
