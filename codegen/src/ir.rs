@@ -354,6 +354,8 @@ pub struct ErrorCode {
 /// Cursor pagination of one operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
+    /// Rust name of the `Client` method that streams every item (`{operation}_stream`).
+    pub stream_method: String,
     /// Rust name of the query parameter that carries the cursor.
     pub cursor_param: String,
     /// Rust field path from the response to the item list (`["messages"]`).

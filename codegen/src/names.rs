@@ -1,5 +1,6 @@
 //! Every Rust identifier the generator emits is decided here: heck for case, then keywords,
-//! leading digits and names that would shadow what generated code uses.
+//! leading digits and names that would shadow what generated code uses ([`type_name`],
+//! [`field_name`], ...), and who gets a name when two spec items want the same one ([`Scope`]).
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -48,27 +49,10 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Stream",
 ];
 
-/// Methods `Client` already has: an operation with one of these names gets `_operation`.
-const CLIENT_METHODS: &[&str] = &[
-    "builder",
-    "new",
-    "base_url",
-    "retry_policy",
-    "with_retry_policy",
-    "with_auth",
-    "drift_report",
-    "clear_drift_report",
-    "drift_detection",
-    "execute",
-    "execute_raw",
-    "decode",
-    "send",
-    "attempt",
-    "should_retry",
-    "request_url",
-    "clone",
-    "fmt",
-];
+/// Methods `Client` already has (inherent, from trait impls and from derives): an operation
+/// with one of these names gets `_operation`. `build.rs` derives the list from the runtime's
+/// source, so it cannot go stale.
+const CLIENT_METHODS: &[&str] = include!(concat!(env!("OUT_DIR"), "/client_methods.rs"));
 
 /// Names a generated method body uses for its own locals and arguments; a parameter with one
 /// of these names gets `_param`.
@@ -220,6 +204,204 @@ pub fn unraw(field: &str) -> &str {
     field.strip_prefix("r#").unwrap_or(field)
 }
 
+/// What a [`Scope`] names: decides how a collision is worded and how a rename is spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Types of the crate (UpperCamelCase; a rename appends the suffix).
+    Type,
+    /// Variants of one enum (UpperCamelCase).
+    Variant,
+    /// Fields of one struct (snake_case; a rename appends `_` and the suffix).
+    Field,
+    /// Methods of `Client` (snake_case).
+    Method,
+    /// Parameters of one operation (snake_case).
+    Param,
+}
+
+impl Kind {
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Type => "Rust type",
+            Kind::Variant => "Rust variant",
+            Kind::Field => "Rust field",
+            Kind::Method => "Rust method",
+            Kind::Param => "Rust name",
+        }
+    }
+
+    fn separator(self) -> &'static str {
+        match self {
+            Kind::Type | Kind::Variant => "",
+            Kind::Field | Kind::Method | Kind::Param => "_",
+        }
+    }
+}
+
+/// What happens when two spec items want the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// The second one is refused with an error naming both (strict mode).
+    Refuse,
+    /// The second one is renamed after its place, with a warning (lenient mode).
+    Rename,
+    /// The second one is renamed after its place, silently: for names the generator derives
+    /// from other names already unique (the variants of a `oneOf` union).
+    RenameQuietly,
+}
+
+impl Policy {
+    /// `Refuse` in strict mode, else `Rename`.
+    pub fn for_mode(strict: bool) -> Self {
+        if strict {
+            Policy::Refuse
+        } else {
+            Policy::Rename
+        }
+    }
+}
+
+/// A spec item that wants a name: how to call it in a message, and where it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    /// The item as a reader of the spec knows it (`` `createdDate` ``, `` operation `getX` ``).
+    pub label: &'a str,
+    /// Its JSON pointer.
+    pub pointer: &'a str,
+    /// Its position in a list, when it has one: the first rename tries this number before a
+    /// hash of the pointer (`Value1` reads better than `Value3f2a1c`).
+    pub index: Option<usize>,
+}
+
+impl<'a> Place<'a> {
+    /// An item at `pointer`, called `label`.
+    pub fn new(label: &'a str, pointer: &'a str) -> Self {
+        Place {
+            label,
+            pointer,
+            index: None,
+        }
+    }
+
+    /// The same item at position `index` of its list.
+    pub fn at_index(mut self, index: usize) -> Self {
+        self.index = Some(index);
+        self
+    }
+}
+
+/// A name someone else already has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collision {
+    /// Names both items and both places, and what was done.
+    pub message: String,
+    /// The name given instead (`Rename` policies); `None` when the item was refused.
+    pub renamed: Option<String>,
+    /// Whether the rename is reported (`RenameQuietly` is not).
+    pub reported: bool,
+}
+
+/// One namespace of generated identifiers (the crate's types, one struct's fields, one enum's
+/// variants, `Client`'s methods, one operation's parameters): the one place where a spec item
+/// is given a name, first come first served, and where a second item wanting the same name
+/// is refused or renamed after its place.
+///
+/// Renames are deterministic: the item's index in its list or a hash of its JSON pointer
+/// ([`place_suffix`]), never a counter, so adding items elsewhere renames nothing.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    kind: Kind,
+    policy: Policy,
+    /// Name -> (label, pointer) of whoever claimed it.
+    claimed: std::collections::BTreeMap<String, (String, String)>,
+}
+
+impl Scope {
+    /// An empty scope.
+    pub fn new(kind: Kind, policy: Policy) -> Self {
+        Scope {
+            kind,
+            policy,
+            claimed: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Whether `name` is claimed.
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.claimed.contains_key(name)
+    }
+
+    /// Claims `candidate` for the item at `place`: the name, or a [`Collision`] that names
+    /// both items (with the name given instead, unless the policy refuses).
+    pub fn claim(&mut self, candidate: &str, place: Place<'_>) -> Result<String, Collision> {
+        self.claim_with(candidate, &[], place)
+    }
+
+    /// Claims `candidate` and, with it, `candidate` + each of `companions` (a paged operation
+    /// also has a `{name}_stream` method): all of them are free, or the item is renamed (or
+    /// refused) as a whole.
+    pub fn claim_with(
+        &mut self,
+        candidate: &str,
+        companions: &[&str],
+        place: Place<'_>,
+    ) -> Result<String, Collision> {
+        let Some(other) = self.holder(candidate, companions) else {
+            self.insert(candidate, companions, place);
+            return Ok(candidate.to_owned());
+        };
+        let (other_label, other_pointer) = other.clone();
+        let noun = self.kind.noun();
+        let collision = format!(
+            "name collision: {} and {other_label} (at {other_pointer}) both become the {noun} `{candidate}`",
+            place.label
+        );
+        if self.policy == Policy::Refuse {
+            return Err(Collision {
+                message: format!("{collision}; rename one of them"),
+                renamed: None,
+                reported: true,
+            });
+        }
+        let base = unraw(candidate);
+        let sep = self.kind.separator();
+        let mut renamed = match place.index {
+            Some(index) => format!("{base}{sep}{index}"),
+            None => format!("{base}{sep}{}", place_suffix(place.pointer)),
+        };
+        if place.index.is_some() && self.holder(&renamed, companions).is_some() {
+            renamed = format!("{renamed}{sep}{}", place_suffix(place.pointer));
+        }
+        while self.holder(&renamed, companions).is_some() {
+            renamed = format!("{renamed}{sep}{}", place_suffix(&renamed));
+        }
+        self.insert(&renamed, companions, place);
+        Err(Collision {
+            message: format!("{collision}; this one is `{renamed}`"),
+            renamed: Some(renamed),
+            reported: self.policy == Policy::Rename,
+        })
+    }
+
+    /// Who holds `name` or one of its companions.
+    fn holder(&self, name: &str, companions: &[&str]) -> Option<&(String, String)> {
+        self.claimed.get(name).or_else(|| {
+            companions
+                .iter()
+                .find_map(|c| self.claimed.get(&format!("{}{c}", unraw(name))))
+        })
+    }
+
+    fn insert(&mut self, name: &str, companions: &[&str], place: Place<'_>) {
+        let holder = (place.label.to_owned(), place.pointer.to_owned());
+        for companion in companions {
+            self.claimed
+                .insert(format!("{}{companion}", unraw(name)), holder.clone());
+        }
+        self.claimed.insert(name.to_owned(), holder);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,5 +451,98 @@ mod tests {
             place_suffix("#/components/schemas/a"),
             place_suffix("#/components/schemas/b")
         );
+    }
+
+    fn place<'a>(label: &'a str, pointer: &'a str) -> Place<'a> {
+        Place::new(label, pointer)
+    }
+
+    #[test]
+    fn scope_gives_a_free_name_and_refuses_a_taken_one_naming_both_places() {
+        let mut scope = Scope::new(Kind::Field, Policy::Refuse);
+        assert_eq!(
+            scope.claim("created_date", place("`createdDate`", "#/a/createdDate")),
+            Ok("created_date".to_owned())
+        );
+        let collision = scope
+            .claim("created_date", place("`created_date`", "#/a/created_date"))
+            .unwrap_err();
+        assert_eq!(collision.renamed, None);
+        assert!(collision.message.contains("`createdDate`"), "{collision:?}");
+        assert!(
+            collision.message.contains("#/a/createdDate"),
+            "{collision:?}"
+        );
+        assert!(
+            collision.message.contains("`created_date`"),
+            "{collision:?}"
+        );
+        assert!(collision.message.contains("Rust field"), "{collision:?}");
+        // A refused item takes nothing.
+        assert!(!scope.is_taken("created_date_d29a4f"));
+    }
+
+    #[test]
+    fn scope_renames_after_the_place_deterministically() {
+        let rename = |pointer: &str| {
+            let mut scope = Scope::new(Kind::Type, Policy::Rename);
+            scope.claim("Pet", place("`Pet`", "#/x")).unwrap();
+            scope.claim("Pet", place("`pet`", pointer)).unwrap_err()
+        };
+        let first = rename("#/components/schemas/pet");
+        assert_eq!(
+            first.renamed.as_deref(),
+            Some(format!("Pet{}", place_suffix("#/components/schemas/pet")).as_str())
+        );
+        assert!(first.reported);
+        assert_eq!(rename("#/components/schemas/pet"), first);
+        assert_ne!(rename("#/components/schemas/pet2").renamed, first.renamed);
+        // snake_case names get a separator; an index is tried before a hash.
+        let mut fields = Scope::new(Kind::Field, Policy::Rename);
+        fields.claim("r#type", place("`type`", "#/t")).unwrap();
+        let renamed = fields.claim("r#type", place("`Type`", "#/T")).unwrap_err();
+        assert_eq!(
+            renamed.renamed,
+            Some(format!("type_{}", place_suffix("#/T")))
+        );
+        let mut variants = Scope::new(Kind::Variant, Policy::RenameQuietly);
+        variants.claim("Cat", place("a", "#/oneOf/0")).unwrap();
+        variants.claim("Cat1", place("b", "#/oneOf/9")).unwrap();
+        let quiet = variants
+            .claim("Cat", place("c", "#/oneOf/1").at_index(1))
+            .unwrap_err();
+        assert_eq!(
+            quiet.renamed,
+            Some(format!("Cat1{}", place_suffix("#/oneOf/1")))
+        );
+        assert!(!quiet.reported);
+    }
+
+    #[test]
+    fn companions_are_claimed_and_checked_together() {
+        let mut methods = Scope::new(Kind::Method, Policy::Rename);
+        let pointer = "#/paths/~1a/get";
+        assert_eq!(
+            methods.claim_with("list", &["_stream"], place("operation `list`", pointer)),
+            Ok("list".to_owned())
+        );
+        assert!(methods.is_taken("list_stream"));
+        // A plain method named like the stream collides with it ...
+        let plain = methods
+            .claim(
+                "list_stream",
+                place("operation `listStream`", "#/paths/~1b/get"),
+            )
+            .unwrap_err();
+        assert!(plain.message.contains("operation `list`"), "{plain:?}");
+        // ... and a paged one whose stream name is taken is renamed as a whole.
+        methods
+            .claim("items", place("operation `items`", "#/c"))
+            .unwrap();
+        let paged = methods
+            .claim_with("item", &["s"], place("operation `item`", "#/d"))
+            .unwrap_err();
+        let renamed = paged.renamed.unwrap();
+        assert!(methods.is_taken(&renamed) && methods.is_taken(&format!("{renamed}s")));
     }
 }

@@ -368,7 +368,7 @@ fn emit_stream(api: &ir::Api, op: &ir::Operation) -> Option<TokenStream> {
     let TypeRef::Named(response_name) = op.response.as_ref()? else {
         return None;
     };
-    let name = format_ident!("{}_stream", op.name);
+    let name = ident(&pagination.stream_method);
     let one_page = ident(&op.name);
     let args = arguments(op);
     let code = code_type(op);

@@ -5,7 +5,7 @@
 use super::{doc_lines, Resolver};
 use crate::diagnostics::join;
 use crate::ir::{self, TypeRef};
-use crate::names;
+use crate::names::{self, Kind, Place, Policy, Scope};
 
 pub(crate) fn resolve_events(cx: &mut Resolver) -> (Vec<ir::Event>, Option<ir::EventEnvelope>) {
     let Some(spec) = cx.doc.extensions.get("x-wix-events") else {
@@ -38,6 +38,7 @@ pub(crate) fn resolve_events(cx: &mut Resolver) -> (Vec<ir::Event>, Option<ir::E
         cx.error(join(at, "events"), "x-wix-events needs an `events` list");
         return (events, None);
     };
+    let mut variants = Scope::new(Kind::Variant, Policy::Refuse);
     for (i, entry) in list.iter().enumerate() {
         let pointer = join(&join(at, "events"), &i.to_string());
         let field = |key: &str| entry.get(key).and_then(|v| v.as_str()).map(str::to_owned);
@@ -65,18 +66,20 @@ pub(crate) fn resolve_events(cx: &mut Resolver) -> (Vec<ir::Event>, Option<ir::E
                     .unwrap_or(&event_type)
                     .to_owned()
             });
-        let name = names::type_name(&base);
-        if let Some(other) = events
-            .iter()
-            .find(|e| e.name == name || e.event_type == event_type)
-        {
+        if let Some(other) = events.iter().find(|e| e.event_type == event_type) {
             let message = format!(
-                "events `{event_type}` and `{}` collide (same payload type or event type)",
+                "events `{event_type}` and `{}` have the same event type",
                 other.event_type
             );
             cx.error(pointer, message);
             continue;
         }
+        let candidate = names::type_name(&base);
+        let label = format!("event `{event_type}`");
+        let Some(name) = cx.claim_in(&mut variants, &candidate, Place::new(&label, &pointer))
+        else {
+            continue;
+        };
         events.push(ir::Event {
             name,
             event_type,

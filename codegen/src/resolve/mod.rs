@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::ir;
 use crate::load::Loaded;
+use crate::names::{Kind, Place, Policy, Scope};
 
 /// Resolves a loaded spec. Returns the model and every diagnostic (warnings, and errors when
 /// the model is not usable).
@@ -66,8 +67,8 @@ pub(crate) struct Resolver<'a> {
     pub(crate) strict: bool,
     /// Finished types by Rust name.
     pub(crate) types: BTreeMap<String, ir::TypeDef>,
-    /// Rust name -> (spec name, pointer) of whoever claimed it first.
-    pub(crate) claimed: BTreeMap<String, (String, String)>,
+    /// The crate's type names.
+    pub(crate) type_names: Scope,
     /// Component schema name -> Rust name.
     pub(crate) components: BTreeMap<String, String>,
     /// Schemas that `$ref`s point at outside `#/components/schemas`, by reference.
@@ -83,7 +84,7 @@ impl<'a> Resolver<'a> {
             doc: &loaded.doc,
             strict,
             types: BTreeMap::new(),
-            claimed: BTreeMap::new(),
+            type_names: Scope::new(Kind::Type, Policy::for_mode(strict)),
             components: BTreeMap::new(),
             pointed,
             pointed_names: BTreeMap::new(),
@@ -115,36 +116,52 @@ impl<'a> Resolver<'a> {
         self.diagnostics.push(d);
     }
 
-    /// Claims a Rust type name. A second spec item mapping to the same name is an error naming
-    /// both (strict), or gets the name plus a suffix derived from its place (lenient).
+    /// Claims a Rust type name for the spec item `spec_name` at `pointer` (see
+    /// [`Resolver::claim_in`]).
     pub(crate) fn claim(
         &mut self,
         rust_name: &str,
         spec_name: &str,
         pointer: &str,
     ) -> Option<String> {
-        let Some((other_name, other_pointer)) = self.claimed.get(rust_name).cloned() else {
-            self.claimed.insert(
-                rust_name.to_owned(),
-                (spec_name.to_owned(), pointer.to_owned()),
-            );
-            return Some(rust_name.to_owned());
-        };
-        let collision = format!(
-            "name collision: `{spec_name}` and `{other_name}` (at {other_pointer}) both become the Rust type `{rust_name}`"
-        );
-        if self.strict {
-            self.error(pointer, format!("{collision}; rename one of them"));
-            return None;
+        let mut types =
+            std::mem::replace(&mut self.type_names, Scope::new(Kind::Type, Policy::Refuse));
+        let label = format!("`{spec_name}`");
+        let name = self.claim_in(&mut types, rust_name, Place::new(&label, pointer));
+        self.type_names = types;
+        name
+    }
+
+    /// Claims `candidate` in `scope`; a collision is reported at the item's place (an error
+    /// when the item is refused, a warning when it is renamed). `None` when refused.
+    pub(crate) fn claim_in(
+        &mut self,
+        scope: &mut Scope,
+        candidate: &str,
+        place: Place<'_>,
+    ) -> Option<String> {
+        self.claim_with_in(scope, candidate, &[], place)
+    }
+
+    /// [`Resolver::claim_in`] for a name and its companions ([`Scope::claim_with`]).
+    pub(crate) fn claim_with_in(
+        &mut self,
+        scope: &mut Scope,
+        candidate: &str,
+        companions: &[&str],
+        place: Place<'_>,
+    ) -> Option<String> {
+        match scope.claim_with(candidate, companions, place) {
+            Ok(name) => Some(name),
+            Err(collision) => {
+                match (&collision.renamed, collision.reported) {
+                    (None, _) => self.error(place.pointer, collision.message),
+                    (Some(_), true) => self.lenient_error(place.pointer, collision.message),
+                    (Some(_), false) => {}
+                }
+                collision.renamed
+            }
         }
-        let mut renamed = format!("{rust_name}{}", crate::names::place_suffix(pointer));
-        while self.claimed.contains_key(&renamed) {
-            renamed = format!("{renamed}{}", crate::names::place_suffix(&renamed));
-        }
-        self.lenient_error(pointer, format!("{collision}; this one is `{renamed}`"));
-        self.claimed
-            .insert(renamed.clone(), (spec_name.to_owned(), pointer.to_owned()));
-        Some(renamed)
     }
 
     fn register_components(&mut self) {

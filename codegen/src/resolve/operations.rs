@@ -6,10 +6,11 @@ use super::schema::{lower, Slot};
 use super::{deprecation, doc_lines, Resolver};
 use crate::diagnostics::join;
 use crate::ir::{self, ParamLocation, TypeKind, TypeRef};
-use crate::names;
+use crate::names::{self, Kind, Place, Policy, Scope};
 
 pub(crate) fn resolve_operations(cx: &mut Resolver<'_>) -> Vec<ir::Operation> {
     let mut operations: Vec<ir::Operation> = Vec::new();
+    let mut methods = Scope::new(Kind::Method, Policy::for_mode(cx.strict));
     let doc = cx.doc;
     for (path, item) in &doc.paths.paths {
         let path_pointer = join("#/paths", path);
@@ -41,36 +42,21 @@ pub(crate) fn resolve_operations(cx: &mut Resolver<'_>) -> Vec<ir::Operation> {
             else {
                 continue;
             };
-            let taken = |operations: &[ir::Operation], name: &str| {
-                operations
-                    .iter()
-                    .find(|o| {
-                        o.name == name
-                            || (o.pagination.is_some() && format!("{}_stream", o.name) == name)
-                            || (op.pagination.is_some() && format!("{name}_stream") == o.name)
-                    })
-                    .map(|o| (o.operation_id.clone(), o.pointer.clone()))
+            // A paged operation also gets `{name}_stream`: both names are claimed together.
+            let companions: &[&str] = if op.pagination.is_some() {
+                &["_stream"]
+            } else {
+                &[]
             };
-            if let Some((other_id, other_pointer)) = taken(&operations, &op.name) {
-                let message = format!(
-                    "name collision: operations `{}` and `{other_id}` (at {other_pointer}) both become the Rust method `{}`",
-                    op.operation_id, op.name
-                );
-                if cx.strict {
-                    cx.error(pointer, message);
-                    continue;
-                }
-                let mut renamed = format!(
-                    "{}_{}",
-                    names::unraw(&op.name),
-                    names::place_suffix(&pointer)
-                );
-                while taken(&operations, &renamed).is_some() {
-                    renamed = format!("{renamed}_{}", names::place_suffix(&renamed));
-                }
-                cx.lenient_error(&pointer, format!("{message}; this one is `{renamed}`"));
-                op.name = renamed;
+            let label = format!("operation `{}`", op.operation_id);
+            let place = Place::new(&label, &pointer);
+            let Some(name) = cx.claim_with_in(&mut methods, &op.name, companions, place) else {
+                continue;
+            };
+            if let Some(pagination) = &mut op.pagination {
+                pagination.stream_method = format!("{}_stream", names::unraw(&name));
             }
+            op.name = name;
             operations.push(op);
         }
     }
@@ -105,7 +91,7 @@ fn resolve_operation<'a>(
     let mut ok = true;
 
     // Parameters: operation-level ones override path-level ones with the same name and place.
-    let mut params: Vec<ir::Param> = Vec::new();
+    let mut params: Vec<(ir::Param, String)> = Vec::new();
     let all = path_params
         .iter()
         .enumerate()
@@ -133,38 +119,27 @@ fn resolve_operation<'a>(
         let operation_label = format!("{} {path}", method.to_ascii_uppercase());
         match resolve_param(cx, param, &param_pointer, &type_prefix, &operation_label) {
             Ok(Some(p)) => {
-                params.retain(|q| !(q.wire_name == p.wire_name && q.location == p.location));
-                let mut p = p;
-                if let Some(other) = params.iter().find(|q| q.name == p.name) {
-                    let message = format!(
-                        "name collision: parameters `{}` and `{}` both become the Rust name `{}`",
-                        p.wire_name, other.wire_name, p.name
-                    );
-                    if cx.strict {
-                        cx.error(param_pointer, message);
-                        ok = false;
-                        continue;
-                    }
-                    let mut renamed = format!(
-                        "{}_{}",
-                        names::unraw(&p.name),
-                        names::place_suffix(&param_pointer)
-                    );
-                    while params.iter().any(|q| q.name == renamed) {
-                        renamed = format!("{renamed}_{}", names::place_suffix(&renamed));
-                    }
-                    cx.lenient_error(
-                        &param_pointer,
-                        format!("{message}; this one is `{renamed}`"),
-                    );
-                    p.name = renamed;
-                }
-                params.push(p);
+                params.retain(|(q, _)| !(q.wire_name == p.wire_name && q.location == p.location));
+                params.push((p, param_pointer));
             }
             Ok(None) => {}
             Err(()) => ok = false,
         }
     }
+    // Then each is named, in order, in the operation's scope.
+    let mut scope = Scope::new(Kind::Param, Policy::for_mode(cx.strict));
+    let mut named: Vec<ir::Param> = Vec::new();
+    for (mut p, param_pointer) in params {
+        let label = format!("parameter `{}`", p.wire_name);
+        match cx.claim_in(&mut scope, &p.name, Place::new(&label, &param_pointer)) {
+            Some(name) => {
+                p.name = name;
+                named.push(p);
+            }
+            None => ok = false,
+        }
+    }
+    let mut params = named;
     for segment in path_segments(path) {
         if !ok {
             // A parameter was skipped (and reported), so is the operation.
@@ -182,10 +157,15 @@ fn resolve_operation<'a>(
             ok = false;
             continue;
         }
-        let mut name = names::param_name(&segment);
-        if params.iter().any(|p| p.name == name) {
-            name = format!("{}_path", names::unraw(&name));
+        let mut candidate = names::param_name(&segment);
+        if scope.is_taken(&candidate) {
+            candidate = format!("{}_path", names::unraw(&candidate));
         }
+        let label = format!("path parameter `{{{segment}}}`");
+        let Some(name) = cx.claim_in(&mut scope, &candidate, Place::new(&label, pointer)) else {
+            ok = false;
+            continue;
+        };
         cx.lenient_error(
             pointer,
             format!("{message}; taken as a required string `{name}`"),
@@ -637,6 +617,7 @@ fn error_codes(
         return Vec::new();
     };
     let mut codes: Vec<ir::ErrorCode> = Vec::new();
+    let mut scope = Scope::new(Kind::Variant, Policy::for_mode(cx.strict));
     for (i, entry) in list.iter().enumerate() {
         let entry_at = join(&at, &i.to_string());
         let Some(code) = entry.get("code").and_then(|c| c.as_str()) else {
@@ -647,14 +628,11 @@ fn error_codes(
             .get("status")
             .and_then(|s| s.as_u64())
             .and_then(|s| u16::try_from(s).ok());
-        let name = names::variant_name(code);
-        if codes.iter().any(|c| c.name == name) {
-            cx.error(
-                entry_at,
-                format!("name collision: two error codes become the Rust variant `{name}`"),
-            );
+        let label = format!("error code `{code}`");
+        let place = Place::new(&label, &entry_at).at_index(i);
+        let Some(name) = cx.claim_in(&mut scope, &names::variant_name(code), place) else {
             continue;
-        }
+        };
         let mut doc = doc_lines(entry.get("description").and_then(|d| d.as_str()));
         if let Some(status) = status {
             doc.push(format!("Documented HTTP status: {status}."));
@@ -697,6 +675,7 @@ fn pagination(cx: &Resolver, op: &ir::Operation) -> Option<ir::Pagination> {
     };
     let next_cursor_path = find_next_cursor(cx, s, 0)?;
     Some(ir::Pagination {
+        stream_method: format!("{}_stream", names::unraw(&op.name)),
         cursor_param: cursor.name.clone(),
         items_field: items.name.clone(),
         item_type: (**item_type).clone(),

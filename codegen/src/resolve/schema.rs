@@ -8,7 +8,7 @@ use openapiv3::{
 use super::{deprecation, doc_lines, Resolver};
 use crate::diagnostics::join;
 use crate::ir::{self, Prim, TypeRef, WireFormat};
-use crate::names;
+use crate::names::{self, Kind, Place, Policy, Scope};
 
 /// Deepest inline nesting accepted; deeper specs are reported, never overflow the stack.
 const MAX_DEPTH: usize = 48;
@@ -298,27 +298,18 @@ fn string_enum(schema: &Schema) -> Option<Vec<&str>> {
 fn build_enum(cx: &mut Resolver, values: Vec<&str>, schema: &Schema, pointer: &str) -> ir::Enum {
     let descriptions = schema.schema_data.extensions.get("x-enum-descriptions");
     let mut variants: Vec<ir::Variant> = Vec::new();
+    let mut scope = Scope::new(Kind::Variant, Policy::for_mode(cx.strict));
     for (i, value) in values.into_iter().enumerate() {
         if variants.iter().any(|v| v.wire_name == value) {
             // A repeated value: nothing to add.
             continue;
         }
-        let mut name = names::variant_name(value);
-        if let Some(other) = variants.iter().find(|v| v.name == name) {
-            let message = format!("name collision: enum values `{value}` and `{}` both become the Rust variant `{name}`", other.wire_name);
-            let at = join(&join(pointer, "enum"), &i.to_string());
-            if cx.strict {
-                cx.error(at, message);
-                continue;
-            }
-            // The value's place in the list tells it apart.
-            let mut renamed = format!("{name}{i}");
-            while variants.iter().any(|v| v.name == renamed) {
-                renamed = format!("{renamed}{}", names::place_suffix(&at));
-            }
-            cx.lenient_error(&at, format!("{message}; this one is `{renamed}`"));
-            name = renamed;
-        }
+        let at = join(&join(pointer, "enum"), &i.to_string());
+        let label = format!("enum value `{value}`");
+        let place = Place::new(&label, &at).at_index(i);
+        let Some(name) = cx.claim_in(&mut scope, &names::variant_name(value), place) else {
+            continue;
+        };
         let doc = doc_lines(
             descriptions
                 .and_then(|d| d.get(value))
@@ -546,6 +537,7 @@ fn build_struct<'a>(
     depth: usize,
 ) -> ir::Struct {
     let mut fields: Vec<ir::Field> = Vec::new();
+    let mut scope = Scope::new(Kind::Field, Policy::for_mode(cx.strict));
     // Member property -> group index.
     let mut member_of: Vec<(String, usize)> = Vec::new();
     for (g, (group, members, at)) in parts.oneofs.iter().enumerate() {
@@ -577,7 +569,7 @@ fn build_struct<'a>(
             emitted_groups.push(*g);
             let (group, members, at) = &parts.oneofs[*g];
             let field = build_oneof(cx, rust_name, group, members, &parts.properties, at, depth);
-            push_field(cx, &mut fields, field, at);
+            push_field(cx, &mut scope, &mut fields, field, at);
             continue;
         }
         let hint = format!("{rust_name}{}", names::type_name(name));
@@ -590,29 +582,28 @@ fn build_struct<'a>(
             &hint,
             depth,
         );
-        push_field(cx, &mut fields, field, prop_pointer);
+        push_field(cx, &mut scope, &mut fields, field, prop_pointer);
     }
     ir::Struct { fields }
 }
 
-fn push_field(cx: &mut Resolver, fields: &mut Vec<ir::Field>, mut field: ir::Field, pointer: &str) {
-    if let Some(other) = fields.iter().find(|f| f.name == field.name) {
-        let message = format!(
-            "name collision: properties `{}` and `{}` both become the Rust field `{}`",
-            field.wire_name, other.wire_name, field.name
-        );
-        if cx.strict {
-            cx.error(pointer, message);
-            return;
-        }
-        let base = names::unraw(&field.name).to_owned();
-        let mut renamed = format!("{base}_{}", names::place_suffix(pointer));
-        while fields.iter().any(|f| f.name == renamed) {
-            renamed = format!("{renamed}_{}", names::place_suffix(&renamed));
-        }
-        cx.lenient_error(pointer, format!("{message}; this one is `{renamed}`"));
-        field.name = renamed;
-    }
+/// Names `field` in its struct's `scope` and adds it (unless refused).
+fn push_field(
+    cx: &mut Resolver,
+    scope: &mut Scope,
+    fields: &mut Vec<ir::Field>,
+    mut field: ir::Field,
+    pointer: &str,
+) {
+    let label = if field.flatten {
+        format!("x-oneof group `{}`", field.wire_name)
+    } else {
+        format!("property `{}`", field.wire_name)
+    };
+    let Some(name) = cx.claim_in(scope, &field.name, Place::new(&label, pointer)) else {
+        return;
+    };
+    field.name = name;
     fields.push(field);
 }
 
@@ -663,17 +654,18 @@ fn build_oneof<'a>(
 ) -> ir::Field {
     let type_name = format!("{parent}{}", names::type_name(group));
     let mut arms: Vec<ir::OneOfArm> = Vec::new();
+    let mut scope = Scope::new(Kind::Variant, Policy::for_mode(cx.strict));
     for member in members {
         let Some((_, slot, prop_pointer)) = properties.iter().find(|(n, _, _)| n == member) else {
             continue;
         };
         let hint = format!("{parent}{}", names::type_name(member));
         let field = build_field(cx, member, *slot, false, prop_pointer, &hint, depth);
-        let name = names::type_name(member);
-        if arms.iter().any(|a| a.name == name) {
-            cx.error(pointer, format!("name collision: oneof members of `{group}` map to the same Rust variant `{name}`"));
+        let label = format!("oneof member `{member}`");
+        let place = Place::new(&label, prop_pointer);
+        let Some(name) = cx.claim_in(&mut scope, &names::type_name(member), place) else {
             continue;
-        }
+        };
         arms.push(ir::OneOfArm {
             name,
             wire_name: member.clone(),
@@ -1024,7 +1016,7 @@ fn lower_map<'a>(
 /// a suffix from its pointer.
 pub(crate) fn claim_inline(cx: &mut Resolver, hint: &str, pointer: &str) -> Option<String> {
     let name = names::type_name(hint);
-    if !cx.claimed.contains_key(&name) {
+    if !cx.type_names.is_taken(&name) {
         return cx.claim(&name, hint, pointer);
     }
     let inline = format!("{name}Inline");

@@ -11,7 +11,7 @@ use super::schema::lower;
 use super::{doc_lines, Resolver};
 use crate::diagnostics::join;
 use crate::ir::{self, Prim, TypeRef};
-use crate::names;
+use crate::names::{self, Kind, Place, Policy, Scope};
 
 /// Builds the union `rust_name` from the alternatives listed under `keyword` of `schema`.
 pub(crate) fn build_union<'a>(
@@ -24,6 +24,8 @@ pub(crate) fn build_union<'a>(
     depth: usize,
 ) -> ir::OneOf {
     let mut arms: Vec<ir::OneOfArm> = Vec::new();
+    // Variant names come from type names, already unique: a clash is renamed quietly.
+    let mut scope = Scope::new(Kind::Variant, Policy::RenameQuietly);
     for (i, alternative) in alternatives.iter().enumerate() {
         let at = join(&join(pointer, keyword), &i.to_string());
         let title = match alternative {
@@ -41,13 +43,10 @@ pub(crate) fn build_union<'a>(
             Some(title) => title.clone(),
             None => variant_word(&lowered.ty, rust_name, &place),
         };
-        let mut name = names::variant_name(&base);
-        if arms.iter().any(|a| a.name == name) {
-            name = format!("{name}{i}");
-        }
-        while arms.iter().any(|a| a.name == name) {
-            name = format!("{name}{}", names::place_suffix(&at));
-        }
+        let place = Place::new(keyword, &at).at_index(i);
+        let Some(name) = cx.claim_in(&mut scope, &names::variant_name(&base), place) else {
+            continue;
+        };
         let doc = match alternative {
             ReferenceOr::Item(s) => doc_lines(s.schema_data.description.as_deref()),
             ReferenceOr::Reference { .. } => Vec::new(),
