@@ -381,6 +381,31 @@ fn compare_struct(cx: &mut Cx, type_name: &str, old: &ir::Struct, new: &ir::Stru
             );
         }
     }
+    // The same required fields in another order: `new(..)` takes its arguments in field order.
+    let required = |s: &ir::Struct| -> Vec<String> {
+        s.fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.name.clone())
+            .collect()
+    };
+    let (old_args, new_args) = (required(old), required(new));
+    let mut old_sorted = old_args.clone();
+    let mut new_sorted = new_args.clone();
+    old_sorted.sort();
+    new_sorted.sort();
+    if old_args != new_args && old_sorted == new_sorted {
+        cx.push(
+            Class::Breaking,
+            "constructor",
+            format!("{type_name}::new"),
+            format!(
+                "arguments reordered from ({}) to ({})",
+                old_args.join(", "),
+                new_args.join(", ")
+            ),
+        );
+    }
     let constructor_existed = old.fields.iter().any(|f| f.required);
     for f in &new.fields {
         let item = format!("{type_name}::{}", f.name);

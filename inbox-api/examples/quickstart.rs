@@ -18,8 +18,8 @@ use inbox_api::auth::Auth;
 use inbox_api::operations::ListMessagesOptions;
 use inbox_api::testing::InboxServer;
 use inbox_api::types::{
-    BasicMessageDataData, GetOrCreateConversationRequest, Message, MessageContent,
-    MessageContentPayload, MessageVisibility, ParticipantId, SendMessageRequest,
+    basic_message_data, message_content, GetOrCreateConversationRequest, Message, MessageContent,
+    MessageVisibility, ParticipantId, SendMessageRequest,
 };
 use inbox_api::Client;
 use uuid::Uuid;
@@ -145,23 +145,23 @@ async fn run() -> Result<(), BoxError> {
 /// A one-line summary of a message's content.
 fn describe(content: &MessageContent) -> String {
     match &content.payload {
-        Some(MessageContentPayload::Basic(basic)) => basic
+        Some(message_content::Payload::Basic(basic)) => basic
             .items
             .iter()
             .flatten()
             .map(|item| match &item.data {
-                Some(BasicMessageDataData::Text(text)) => text.clone(),
-                Some(BasicMessageDataData::Image(_)) => "[image]".to_owned(),
-                Some(BasicMessageDataData::File(_)) => "[file]".to_owned(),
+                Some(basic_message_data::Data::Text(text)) => text.clone(),
+                Some(basic_message_data::Data::Image(_)) => "[image]".to_owned(),
+                Some(basic_message_data::Data::File(_)) => "[file]".to_owned(),
                 _ => "[item]".to_owned(),
             })
             .collect::<Vec<_>>()
             .join(" "),
-        Some(MessageContentPayload::Template(template)) => {
+        Some(message_content::Payload::Template(template)) => {
             format!("[card] {}", template.title.as_deref().unwrap_or_default())
         }
-        Some(MessageContentPayload::Minimal(minimal)) => minimal.text.clone(),
-        Some(MessageContentPayload::Form(form)) => {
+        Some(message_content::Payload::Minimal(minimal)) => minimal.text.clone(),
+        Some(message_content::Payload::Form(form)) => {
             format!("[form] {}", form.title.as_deref().unwrap_or_default())
         }
         _ => content

@@ -24,8 +24,8 @@
 //! (and shows up in `cargo xtask regen --impact`), never silently.
 
 use crate::types::{
-    BasicMessageData, BasicMessageDataData, BasicMessagePayload, Message, MessageContent,
-    MessageContentPayload, MessageDirection, MessageVisibility, ParticipantId, ParticipantIdId,
+    basic_message_data, message_content, participant_id, BasicMessageData, BasicMessagePayload,
+    Message, MessageContent, MessageDirection, MessageVisibility, ParticipantId,
 };
 
 /// Wix shows at most this many characters of `previewText`.
@@ -36,14 +36,14 @@ impl MessageContent {
     pub fn text(text: impl Into<String>) -> Self {
         let text = text.into();
         let preview: String = text.chars().take(PREVIEW_TEXT_MAX_CHARS).collect();
-        MessageContent::basic([BasicMessageDataData::Text(text)]).with_preview_text(preview)
+        MessageContent::basic([basic_message_data::Data::Text(text)]).with_preview_text(preview)
     }
 
     /// A basic message with one bubble per item (text, image or file).
-    pub fn basic(items: impl IntoIterator<Item = BasicMessageDataData>) -> Self {
+    pub fn basic(items: impl IntoIterator<Item = basic_message_data::Data>) -> Self {
         let items = items.into_iter().map(BasicMessageData::from).collect();
         MessageContent {
-            payload: Some(MessageContentPayload::Basic(BasicMessagePayload {
+            payload: Some(message_content::Payload::Basic(BasicMessagePayload {
                 items: Some(items),
             })),
             ..MessageContent::default()
@@ -51,7 +51,7 @@ impl MessageContent {
     }
 
     /// Content holding `payload` (template, minimal, form, ...).
-    pub fn from_payload(payload: MessageContentPayload) -> Self {
+    pub fn from_payload(payload: message_content::Payload) -> Self {
         MessageContent {
             payload: Some(payload),
             ..MessageContent::default()
@@ -65,8 +65,8 @@ impl MessageContent {
     }
 }
 
-impl From<BasicMessageDataData> for BasicMessageData {
-    fn from(data: BasicMessageDataData) -> Self {
+impl From<basic_message_data::Data> for BasicMessageData {
+    fn from(data: basic_message_data::Data) -> Self {
         BasicMessageData { data: Some(data) }
     }
 }
@@ -76,8 +76,8 @@ impl Message {
     pub fn from_business(content: MessageContent) -> Self {
         Message::new(
             content,
-            MessageDirection::BusinessToParticipant,
             MessageVisibility::BusinessAndParticipant,
+            MessageDirection::BusinessToParticipant,
         )
     }
 
@@ -86,8 +86,8 @@ impl Message {
     pub fn from_participant(content: MessageContent) -> Self {
         Message::new(
             content,
-            MessageDirection::ParticipantToBusiness,
             MessageVisibility::BusinessAndParticipant,
+            MessageDirection::ParticipantToBusiness,
         )
     }
 
@@ -95,8 +95,8 @@ impl Message {
     pub fn internal_note(content: MessageContent) -> Self {
         Message::new(
             content,
-            MessageDirection::BusinessToParticipant,
             MessageVisibility::Business,
+            MessageDirection::BusinessToParticipant,
         )
     }
 }
@@ -105,21 +105,21 @@ impl ParticipantId {
     /// A contact, by contact ID.
     pub fn contact(id: uuid::Uuid) -> Self {
         ParticipantId {
-            id: Some(ParticipantIdId::ContactId(id)),
+            id: Some(participant_id::Id::ContactId(id)),
         }
     }
 
     /// A site member, by member ID.
     pub fn member(id: uuid::Uuid) -> Self {
         ParticipantId {
-            id: Some(ParticipantIdId::MemberId(id)),
+            id: Some(participant_id::Id::MemberId(id)),
         }
     }
 
     /// An anonymous visitor, by visitor ID (known from a Message Sent To Business webhook).
     pub fn anonymous_visitor(id: uuid::Uuid) -> Self {
         ParticipantId {
-            id: Some(ParticipantIdId::AnonymousVisitorId(id)),
+            id: Some(participant_id::Id::AnonymousVisitorId(id)),
         }
     }
 }

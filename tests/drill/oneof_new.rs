@@ -1,8 +1,8 @@
-//! Builds the new oneof alternative `BasicMessageDataData::Audio`.
-use drill_client::types::{BasicMessageData, BasicMessageDataData, FileMessage};
+//! Builds the new oneof alternative `basic_message_data::Data::Audio`.
+use drill_client::types::{BasicMessageData, basic_message_data, FileMessage};
 
 fn main() {
     let mut item = BasicMessageData::default();
-    item.data = Some(BasicMessageDataData::Audio(FileMessage::default()));
+    item.data = Some(basic_message_data::Data::Audio(FileMessage::default()));
     println!("{item:?}");
 }

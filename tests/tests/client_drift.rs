@@ -19,9 +19,9 @@ use inbox_api::drift::{DriftDetection, DriftItem, DriftKind, SAMPLE_EVERY, SAMPL
 use inbox_api::operations::ListMessagesOptions;
 use inbox_api::testing::{Fault, FaultKind, FaultTarget, InboxServer};
 use inbox_api::types::{
-    BadgeVisibility, BasicMessageData, BasicMessageDataData, BasicMessagePayload, Button,
-    GetOrCreateConversationRequest, ImageMessage, Message, MessageContent, MessageContentPayload,
-    MessageDirection, MessageVisibility, ParticipantId, ParticipantIdId, PostbackProperties,
+    basic_message_data, message_content, participant_id, BadgeVisibility, BasicMessageData,
+    BasicMessagePayload, Button, GetOrCreateConversationRequest, ImageMessage, Message,
+    MessageContent, MessageDirection, MessageVisibility, ParticipantId, PostbackProperties,
     SendMessageRequest, TemplateMessagePayload,
 };
 use inbox_api::Client;
@@ -148,7 +148,7 @@ async fn start_with(mode: Option<DriftDetection>) -> (InboxServer, Client) {
     (server, builder.build().expect("client builds"))
 }
 
-async fn conversation_of(client: &Client, id: ParticipantIdId) -> Uuid {
+async fn conversation_of(client: &Client, id: participant_id::Id) -> Uuid {
     client
         .get_or_create_conversation(&GetOrCreateConversationRequest::new(ParticipantId {
             id: Some(id),
@@ -160,9 +160,9 @@ async fn conversation_of(client: &Client, id: ParticipantIdId) -> Uuid {
         .expect("a conversation id")
 }
 
-fn basic(items: Vec<BasicMessageDataData>) -> MessageContent {
+fn basic(items: Vec<basic_message_data::Data>) -> MessageContent {
     MessageContent {
-        payload: Some(MessageContentPayload::Basic(BasicMessagePayload {
+        payload: Some(message_content::Payload::Basic(BasicMessagePayload {
             items: Some(
                 items
                     .into_iter()
@@ -195,8 +195,8 @@ async fn ordinary_traffic_has_no_drift() {
         ))
         .build()
         .unwrap();
-    let conversation_id = conversation_of(&client, ParticipantIdId::ContactId(CONTACT)).await;
-    conversation_of(&oauth, ParticipantIdId::ContactId(CONTACT)).await;
+    let conversation_id = conversation_of(&client, participant_id::Id::ContactId(CONTACT)).await;
+    conversation_of(&oauth, participant_id::Id::ContactId(CONTACT)).await;
     client.get_conversation(conversation_id).await.unwrap();
 
     let image = ImageMessage {
@@ -207,11 +207,11 @@ async fn ordinary_traffic_has_no_drift() {
     };
     let message = Message::new(
         basic(vec![
-            BasicMessageDataData::Text("Here is the photo".into()),
-            BasicMessageDataData::Image(image),
+            basic_message_data::Data::Text("Here is the photo".into()),
+            basic_message_data::Data::Image(image),
         ]),
-        MessageDirection::BusinessToParticipant,
         MessageVisibility::BusinessAndParticipant,
+        MessageDirection::BusinessToParticipant,
     );
     client
         .send_message(&SendMessageRequest::new(conversation_id, message))
@@ -224,15 +224,15 @@ async fn ordinary_traffic_has_no_drift() {
     });
     let template = Message::new(
         MessageContent {
-            payload: Some(MessageContentPayload::Template(TemplateMessagePayload {
+            payload: Some(message_content::Payload::Template(TemplateMessagePayload {
                 title: Some("Confirm your booking".into()),
                 buttons: Some(vec![button]),
                 ..TemplateMessagePayload::default()
             })),
             ..MessageContent::default()
         },
-        MessageDirection::BusinessToParticipant,
         MessageVisibility::Business,
+        MessageDirection::BusinessToParticipant,
     );
     oauth
         .send_message(&SendMessageRequest::new(conversation_id, template))
@@ -259,7 +259,7 @@ async fn ordinary_traffic_has_no_drift() {
 async fn novelty_in_listed_messages_is_decoded_and_reported_once() {
     let (warnings, _guard) = capture();
     let (server, client) = start().await;
-    let conversation_id = conversation_of(&client, ParticipantIdId::ContactId(CONTACT)).await;
+    let conversation_id = conversation_of(&client, participant_id::Id::ContactId(CONTACT)).await;
 
     // 35 messages, newest first: page one holds 35..6, page two 5..1. The same novelty
     // appears on both pages, at different indices.
@@ -370,7 +370,7 @@ async fn novelty_in_listed_messages_is_decoded_and_reported_once() {
 async fn novelty_in_replaced_responses_is_decoded_and_reported_once() {
     let (warnings, _guard) = capture();
     let (server, client) = start().await;
-    let conversation_id = conversation_of(&client, ParticipantIdId::MemberId(MEMBER)).await;
+    let conversation_id = conversation_of(&client, participant_id::Id::MemberId(MEMBER)).await;
 
     let sent = json!({
         "message": {
@@ -418,9 +418,9 @@ async fn novelty_in_replaced_responses_is_decoded_and_reported_once() {
     let request = SendMessageRequest::new(
         conversation_id,
         Message::new(
-            basic(vec![BasicMessageDataData::Text("hi".into())]),
-            MessageDirection::BusinessToParticipant,
+            basic(vec![basic_message_data::Data::Text("hi".into())]),
             MessageVisibility::BusinessAndParticipant,
+            MessageDirection::BusinessToParticipant,
         ),
     );
     for _ in 0..2 {
@@ -446,7 +446,7 @@ async fn novelty_in_replaced_responses_is_decoded_and_reported_once() {
         assert_eq!(conversation.id, Some(conversation_id));
         assert_eq!(
             conversation.participant.and_then(|p| p.id),
-            Some(inbox_api::types::ConversationIdentificationDataId::MemberId(MEMBER))
+            Some(inbox_api::types::conversation_identification_data::Id::MemberId(MEMBER))
         );
     }
     assert_eq!(server.pending_faults(), 0);
@@ -584,7 +584,7 @@ async fn default_mode_reports_novelty_in_the_first_response_of_an_operation() {
     let (warnings, _guard) = capture();
     let (server, client) = start().await;
     assert_eq!(client.drift_detection(), DriftDetection::Sampled);
-    let id = conversation_of(&client, ParticipantIdId::ContactId(CONTACT)).await;
+    let id = conversation_of(&client, participant_id::Id::ContactId(CONTACT)).await;
     for _ in 0..SAMPLE_FIRST + 1 {
         client
             .list_messages(
@@ -622,7 +622,7 @@ async fn default_mode_samples_the_unknown_field_check() {
     let (warnings, _guard) = capture();
     let novel_at = |mode: Option<DriftDetection>, n: u64| async move {
         let (server, client) = start_with(mode).await;
-        let id = conversation_of(&client, ParticipantIdId::MemberId(MEMBER)).await;
+        let id = conversation_of(&client, participant_id::Id::MemberId(MEMBER)).await;
         let body = novel_conversation(id, None);
         get_conversations(&server, &client, id, 1..=n, &[n], &body).await;
         summary(&client.drift_report())
@@ -650,7 +650,7 @@ async fn default_mode_samples_the_unknown_field_check() {
     // the responses just before the next sample too, and the sample itself reports it.
     let (warnings, _guard) = capture();
     let (server, client) = start().await;
-    let id = conversation_of(&client, ParticipantIdId::MemberId(MEMBER)).await;
+    let id = conversation_of(&client, participant_id::Id::MemberId(MEMBER)).await;
     let body = novel_conversation(id, None);
     let sample = SAMPLE_FIRST + SAMPLE_EVERY;
     get_conversations(
@@ -680,7 +680,7 @@ async fn default_mode_samples_the_unknown_field_check() {
 async fn unknown_enum_values_are_reported_from_unsampled_responses() {
     let (warnings, _guard) = capture();
     let (server, client) = start().await;
-    let id = conversation_of(&client, ParticipantIdId::ContactId(CONTACT)).await;
+    let id = conversation_of(&client, participant_id::Id::ContactId(CONTACT)).await;
     let unsampled = SAMPLE_FIRST + 1;
     get_conversations(
         &server,
@@ -704,7 +704,7 @@ async fn unknown_enum_values_are_reported_from_unsampled_responses() {
 
     // The same response under `EveryResponse` reports the field as well.
     let (server, client) = start_with(Some(DriftDetection::EveryResponse)).await;
-    let id = conversation_of(&client, ParticipantIdId::ContactId(CONTACT)).await;
+    let id = conversation_of(&client, participant_id::Id::ContactId(CONTACT)).await;
     get_conversations(
         &server,
         &client,

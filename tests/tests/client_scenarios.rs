@@ -16,12 +16,12 @@ use inbox_api::operations::{
 use inbox_api::retry::RetryPolicy;
 use inbox_api::testing::{Fault, FaultKind, FaultTarget, InboxServer, RecordedRequest};
 use inbox_api::types::{
-    BasicMessageData, BasicMessageDataData, BasicMessagePayload, Button,
-    ConversationIdentificationDataId, FileMessage, FormField, FormMessagePayload,
-    GetOrCreateConversationRequest, IdentificationDataId, ImageMessage, MediaItem, MediaItemMedia,
-    Message, MessageContent, MessageContentPayload, MessageDirection, MessageVisibility,
-    MinimalMessagePayload, Orientation, OverrideSenderOptions, ParticipantId, ParticipantIdId,
-    PostbackProperties, SendMessageRequest, SortOrder, TemplateMessagePayload,
+    basic_message_data, conversation_identification_data, identification_data, media_item,
+    message_content, participant_id, BasicMessageData, BasicMessagePayload, Button, FileMessage,
+    FormField, FormMessagePayload, GetOrCreateConversationRequest, ImageMessage, MediaItem,
+    Message, MessageContent, MessageDirection, MessageVisibility, MinimalMessagePayload,
+    Orientation, OverrideSenderOptions, ParticipantId, PostbackProperties, SendMessageRequest,
+    SortOrder, TemplateMessagePayload,
 };
 use inbox_api::{Client, Error};
 use reqwest::{Method, StatusCode};
@@ -72,14 +72,14 @@ async fn start() -> (InboxServer, Client) {
     (server, client)
 }
 
-fn participant(id: ParticipantIdId) -> GetOrCreateConversationRequest {
+fn participant(id: participant_id::Id) -> GetOrCreateConversationRequest {
     GetOrCreateConversationRequest::new(ParticipantId { id: Some(id) })
 }
 
 /// The conversation of `CONTACT`, created through the generated method.
 async fn contact_conversation(client: &Client) -> Uuid {
     client
-        .get_or_create_conversation(&participant(ParticipantIdId::ContactId(CONTACT)))
+        .get_or_create_conversation(&participant(participant_id::Id::ContactId(CONTACT)))
         .await
         .expect("get-or-create succeeds")
         .conversation
@@ -89,11 +89,11 @@ async fn contact_conversation(client: &Client) -> Uuid {
 
 fn text_item(text: &str) -> BasicMessageData {
     BasicMessageData {
-        data: Some(BasicMessageDataData::Text(text.to_owned())),
+        data: Some(basic_message_data::Data::Text(text.to_owned())),
     }
 }
 
-fn content(payload: MessageContentPayload) -> MessageContent {
+fn content(payload: message_content::Payload) -> MessageContent {
     MessageContent {
         payload: Some(payload),
         ..MessageContent::default()
@@ -102,11 +102,11 @@ fn content(payload: MessageContentPayload) -> MessageContent {
 
 fn text_message(text: &str) -> Message {
     Message::new(
-        content(MessageContentPayload::Basic(BasicMessagePayload {
+        content(message_content::Payload::Basic(BasicMessagePayload {
             items: Some(vec![text_item(text)]),
         })),
-        MessageDirection::BusinessToParticipant,
         MessageVisibility::BusinessAndParticipant,
+        MessageDirection::BusinessToParticipant,
     )
 }
 
@@ -115,10 +115,10 @@ fn texts(messages: &[Message]) -> Vec<String> {
     messages
         .iter()
         .map(|m| match &m.content.payload {
-            Some(MessageContentPayload::Basic(basic)) => {
+            Some(message_content::Payload::Basic(basic)) => {
                 match basic.items.as_deref().unwrap_or_default() {
                     [BasicMessageData {
-                        data: Some(BasicMessageDataData::Text(text)),
+                        data: Some(basic_message_data::Data::Text(text)),
                     }] => text.clone(),
                     other => panic!("expected one text item, got {other:?}"),
                 }
@@ -192,20 +192,20 @@ fn strip_url_expirations(content: &mut MessageContent) -> usize {
     };
     let mut files = Vec::new();
     match &mut content.payload {
-        Some(MessageContentPayload::Basic(basic)) => {
+        Some(message_content::Payload::Basic(basic)) => {
             for item in basic.items.iter_mut().flatten() {
                 match &mut item.data {
-                    Some(BasicMessageDataData::Image(image)) => strip_image(image),
-                    Some(BasicMessageDataData::File(file)) => files.push(file),
+                    Some(basic_message_data::Data::Image(image)) => strip_image(image),
+                    Some(basic_message_data::Data::File(file)) => files.push(file),
                     _ => {}
                 }
             }
         }
-        Some(MessageContentPayload::Form(form)) => {
+        Some(message_content::Payload::Form(form)) => {
             for item in form.media.iter_mut().flatten() {
                 match &mut item.media {
-                    Some(MediaItemMedia::Image(image)) => strip_image(image),
-                    Some(MediaItemMedia::File(file)) => files.push(file),
+                    Some(media_item::Media::Image(image)) => strip_image(image),
+                    Some(media_item::Media::File(file)) => files.push(file),
                     _ => {}
                 }
             }
@@ -225,15 +225,15 @@ async fn get_or_create_conversation_for_contact_member_and_visitor() {
     let (server, client) = start().await;
     let cases = [
         (
-            ParticipantIdId::ContactId(CONTACT),
+            participant_id::Id::ContactId(CONTACT),
             json!({"contactId": CONTACT}),
         ),
         (
-            ParticipantIdId::MemberId(MEMBER),
+            participant_id::Id::MemberId(MEMBER),
             json!({"memberId": MEMBER}),
         ),
         (
-            ParticipantIdId::AnonymousVisitorId(VISITOR),
+            participant_id::Id::AnonymousVisitorId(VISITOR),
             json!({"anonymousVisitorId": VISITOR}),
         ),
     ];
@@ -248,17 +248,17 @@ async fn get_or_create_conversation_for_contact_member_and_visitor() {
         // The typed participant is the one asked for.
         let participant = conversation.participant.clone().expect("a participant");
         match id {
-            ParticipantIdId::ContactId(contact) => {
+            participant_id::Id::ContactId(contact) => {
                 assert_eq!(participant.contact_id, Some(contact));
                 assert_eq!(participant.id, None);
             }
-            ParticipantIdId::MemberId(member) => assert_eq!(
+            participant_id::Id::MemberId(member) => assert_eq!(
                 participant.id,
-                Some(ConversationIdentificationDataId::MemberId(member))
+                Some(conversation_identification_data::Id::MemberId(member))
             ),
-            ParticipantIdId::AnonymousVisitorId(visitor) => assert_eq!(
+            participant_id::Id::AnonymousVisitorId(visitor) => assert_eq!(
                 participant.id,
-                Some(ConversationIdentificationDataId::AnonymousVisitorId(
+                Some(conversation_identification_data::Id::AnonymousVisitorId(
                     visitor
                 ))
             ),
@@ -340,13 +340,13 @@ fn message_cases() -> Vec<(&'static str, SendMessageRequest, Value)> {
         ..ImageMessage::default()
     };
     let message = Message::new(
-        content(MessageContentPayload::Basic(BasicMessagePayload {
+        content(message_content::Payload::Basic(BasicMessagePayload {
             items: Some(vec![BasicMessageData {
-                data: Some(BasicMessageDataData::Image(image.clone())),
+                data: Some(basic_message_data::Data::Image(image.clone())),
             }]),
         })),
-        MessageDirection::BusinessToParticipant,
         MessageVisibility::BusinessAndParticipant,
+        MessageDirection::BusinessToParticipant,
     );
     cases.push((
         "basic image",
@@ -372,13 +372,13 @@ fn message_cases() -> Vec<(&'static str, SendMessageRequest, Value)> {
         ..FileMessage::default()
     };
     let message = Message::new(
-        content(MessageContentPayload::Basic(BasicMessagePayload {
+        content(message_content::Payload::Basic(BasicMessagePayload {
             items: Some(vec![BasicMessageData {
-                data: Some(BasicMessageDataData::File(file.clone())),
+                data: Some(basic_message_data::Data::File(file.clone())),
             }]),
         })),
-        MessageDirection::BusinessToParticipant,
         MessageVisibility::BusinessAndParticipant,
+        MessageDirection::BusinessToParticipant,
     );
     cases.push((
         "basic file",
@@ -411,9 +411,9 @@ fn message_cases() -> Vec<(&'static str, SendMessageRequest, Value)> {
         buttons: Some(vec![open, cancel]),
     };
     let message = Message::new(
-        content(MessageContentPayload::Template(template)),
-        MessageDirection::BusinessToParticipant,
+        content(message_content::Payload::Template(template)),
         MessageVisibility::BusinessAndParticipant,
+        MessageDirection::BusinessToParticipant,
     );
     cases.push((
         "template",
@@ -440,9 +440,9 @@ fn message_cases() -> Vec<(&'static str, SendMessageRequest, Value)> {
     minimal.icon_url = Some("https://example.com/eye.png".into());
     minimal.url = Some("https://example.com/quotes/12".into());
     let message = Message::new(
-        content(MessageContentPayload::Minimal(minimal)),
-        MessageDirection::ParticipantToBusiness,
+        content(message_content::Payload::Minimal(minimal)),
         MessageVisibility::Business,
+        MessageDirection::ParticipantToBusiness,
     );
     cases.push((
         "minimal",
@@ -475,17 +475,17 @@ fn message_cases() -> Vec<(&'static str, SendMessageRequest, Value)> {
         ]),
         media: Some(vec![
             MediaItem {
-                media: Some(MediaItemMedia::Image(image)),
+                media: Some(media_item::Media::Image(image)),
             },
             MediaItem {
-                media: Some(MediaItemMedia::File(file)),
+                media: Some(media_item::Media::File(file)),
             },
         ]),
     };
     let message = Message::new(
-        content(MessageContentPayload::Form(form)),
-        MessageDirection::ParticipantToBusiness,
+        content(message_content::Payload::Form(form)),
         MessageVisibility::Business,
+        MessageDirection::ParticipantToBusiness,
     );
     cases.push((
         "form",
@@ -578,13 +578,16 @@ async fn send_each_message_type() {
                 assert_eq!(sender.id, None);
             }
             "template" => {
-                assert_eq!(sender.id, Some(IdentificationDataId::AppId(config.app_id)));
+                assert_eq!(
+                    sender.id,
+                    Some(identification_data::Id::AppId(config.app_id))
+                );
                 assert_eq!(message.app_id, Some(config.app_id));
             }
             _ => {
                 assert_eq!(
                     sender.id,
-                    Some(IdentificationDataId::WixUserId(config.wix_user_id))
+                    Some(identification_data::Id::WixUserId(config.wix_user_id))
                 );
                 assert_eq!(message.app_id, None);
             }
@@ -600,7 +603,7 @@ async fn send_each_message_type() {
         };
         assert_eq!(media, expected_media, "{name}: urlExpiration set on media");
         if name == "template" {
-            let Some(MessageContentPayload::Template(template)) = &mut returned.payload else {
+            let Some(message_content::Payload::Template(template)) = &mut returned.payload else {
                 panic!("{name}: {returned:?}");
             };
             let buttons = template.buttons.as_mut().unwrap();
@@ -1116,7 +1119,7 @@ async fn a_post_is_not_retried_by_default() {
     // get-or-create is a POST too.
     server.inject(Fault::new(FaultKind::status(503)));
     let error = client
-        .get_or_create_conversation(&participant(ParticipantIdId::ContactId(CONTACT)))
+        .get_or_create_conversation(&participant(participant_id::Id::ContactId(CONTACT)))
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
@@ -1144,7 +1147,7 @@ async fn quickstart_flow() {
     let (server, client) = start().await;
 
     let created = client
-        .get_or_create_conversation(&participant(ParticipantIdId::ContactId(CONTACT)))
+        .get_or_create_conversation(&participant(participant_id::Id::ContactId(CONTACT)))
         .await
         .unwrap();
     let conversation_id = created.conversation.and_then(|c| c.id).unwrap();

@@ -406,7 +406,7 @@ fn oauth_client(base_url: &str) -> Client {
 
 fn text(value: &str) -> BasicMessageData {
     BasicMessageData {
-        data: Some(BasicMessageDataData::Text(value.to_owned())),
+        data: Some(basic_message_data::Data::Text(value.to_owned())),
     }
 }
 
@@ -433,7 +433,7 @@ fn file() -> FileMessage {
     }
 }
 
-fn content(payload: MessageContentPayload, preview: &str) -> MessageContent {
+fn content(payload: message_content::Payload, preview: &str) -> MessageContent {
     MessageContent {
         payload: Some(payload),
         preview_text: Some(preview.to_owned()),
@@ -444,8 +444,8 @@ fn content(payload: MessageContentPayload, preview: &str) -> MessageContent {
 fn to_participant(content: MessageContent) -> Message {
     Message::new(
         content,
-        MessageDirection::BusinessToParticipant,
         MessageVisibility::BusinessAndParticipant,
+        MessageDirection::BusinessToParticipant,
     )
 }
 
@@ -456,7 +456,7 @@ fn send_requests(conversation_id: Uuid) -> Vec<(&'static str, SendMessageRequest
 
     // Basic text with a badge, notifications, silent flags and channels (the docs example).
     let mut message = to_participant(content(
-        MessageContentPayload::Basic(BasicMessagePayload {
+        message_content::Payload::Basic(BasicMessagePayload {
             items: Some(vec![text("Hey!")]),
         }),
         "Hey!",
@@ -479,10 +479,10 @@ fn send_requests(conversation_id: Uuid) -> Vec<(&'static str, SendMessageRequest
 
     // Basic image followed by text bubbles.
     let message = to_participant(content(
-        MessageContentPayload::Basic(BasicMessagePayload {
+        message_content::Payload::Basic(BasicMessagePayload {
             items: Some(vec![
                 BasicMessageData {
-                    data: Some(BasicMessageDataData::Image(image())),
+                    data: Some(basic_message_data::Data::Image(image())),
                 },
                 text("Thanks for booking your spa day with us!"),
                 text("We've emailed your invoice."),
@@ -496,9 +496,9 @@ fn send_requests(conversation_id: Uuid) -> Vec<(&'static str, SendMessageRequest
 
     // Basic file, sent silently by a business user on the channel IDs (the newer fields).
     let mut message = to_participant(content(
-        MessageContentPayload::Basic(BasicMessagePayload {
+        message_content::Payload::Basic(BasicMessagePayload {
             items: Some(vec![BasicMessageData {
-                data: Some(BasicMessageDataData::File(file())),
+                data: Some(basic_message_data::Data::File(file())),
             }]),
         }),
         "Your invoice",
@@ -514,7 +514,7 @@ fn send_requests(conversation_id: Uuid) -> Vec<(&'static str, SendMessageRequest
     let message = to_participant(MessageContent {
         title: Some("Spa day".to_owned()),
         ..content(
-            MessageContentPayload::Template(TemplateMessagePayload {
+            message_content::Payload::Template(TemplateMessagePayload {
                 title: Some("Spa day".to_owned()),
                 text_lines: Some(vec![
                     "Wednesday, 5 January".to_owned(),
@@ -552,11 +552,11 @@ fn send_requests(conversation_id: Uuid) -> Vec<(&'static str, SendMessageRequest
     };
     let message = Message::new(
         MessageContent {
-            payload: Some(MessageContentPayload::Minimal(minimal)),
+            payload: Some(message_content::Payload::Minimal(minimal)),
             ..MessageContent::default()
         },
-        MessageDirection::ParticipantToBusiness,
         MessageVisibility::Business,
+        MessageDirection::ParticipantToBusiness,
     );
     let mut request = SendMessageRequest::new(conversation_id, message);
     request.send_as = Some(OverrideSenderOptions::Participant);
@@ -578,20 +578,20 @@ fn send_requests(conversation_id: Uuid) -> Vec<(&'static str, SendMessageRequest
         ]),
         media: Some(vec![
             MediaItem {
-                media: Some(MediaItemMedia::Image(image())),
+                media: Some(media_item::Media::Image(image())),
             },
             MediaItem {
-                media: Some(MediaItemMedia::File(file())),
+                media: Some(media_item::Media::File(file())),
             },
         ]),
     };
     let message = Message::new(
         content(
-            MessageContentPayload::Form(form),
+            message_content::Payload::Form(form),
             "JoJo Doe made an appointment",
         ),
-        MessageDirection::ParticipantToBusiness,
         MessageVisibility::Business,
+        MessageDirection::ParticipantToBusiness,
     );
     let mut request = SendMessageRequest::new(conversation_id, message);
     request.send_as = Some(OverrideSenderOptions::Participant);
@@ -630,18 +630,18 @@ fn list_options() -> Vec<(&'static str, ListMessagesOptions)> {
     ]
 }
 
-fn participants() -> Vec<(&'static str, ParticipantIdId)> {
+fn participants() -> Vec<(&'static str, participant_id::Id)> {
     vec![
-        ("contact", ParticipantIdId::ContactId(CONTACT)),
+        ("contact", participant_id::Id::ContactId(CONTACT)),
         (
             "anonymous visitor",
-            ParticipantIdId::AnonymousVisitorId(VISITOR),
+            participant_id::Id::AnonymousVisitorId(VISITOR),
         ),
-        ("member", ParticipantIdId::MemberId(MEMBER)),
+        ("member", participant_id::Id::MemberId(MEMBER)),
     ]
 }
 
-fn get_or_create(id: ParticipantIdId) -> GetOrCreateConversationRequest {
+fn get_or_create(id: participant_id::Id) -> GetOrCreateConversationRequest {
     GetOrCreateConversationRequest::new(ParticipantId { id: Some(id) })
 }
 

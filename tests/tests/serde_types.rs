@@ -140,7 +140,7 @@ fn check_example(schema: &str, json: &Value) {
         "MessageSentToBusiness" => drop(exact::<MessageSentToBusiness>(json)),
         "DomainEvent" => {
             let event = exact::<DomainEvent>(json);
-            let Some(DomainEventBody::ActionEvent(action)) = event.body else {
+            let Some(domain_event::Body::ActionEvent(action)) = event.body else {
                 panic!("not an action event: {event:?}")
             };
             let body = Value::Object(action.body.unwrap().into_iter().collect());
@@ -200,7 +200,7 @@ fn reference_button_interacted_event_decodes() {
                 + chrono::Duration::microseconds(918_118)
         )
     );
-    let Some(DomainEventBody::ActionEvent(action)) = &event.body else {
+    let Some(domain_event::Body::ActionEvent(action)) = &event.body else {
         panic!("{event:?}")
     };
     let payload: ButtonInteracted = decode(&Value::Object(
@@ -247,7 +247,7 @@ fn reference_message_sent_to_business_event_decodes() {
       "triggeredByAnonymizeRequest": false
     });
     let event: DomainEvent = exact(&json);
-    let Some(DomainEventBody::ActionEvent(action)) = event.body else {
+    let Some(domain_event::Body::ActionEvent(action)) = event.body else {
         panic!()
     };
     let payload: MessageSentToBusiness =
@@ -287,7 +287,7 @@ fn reference_conversations_merged_event_decodes() {
         event.event_time,
         Some(Utc.with_ymd_and_hms(2024, 2, 1, 12, 0, 0).unwrap())
     );
-    let Some(DomainEventBody::ActionEvent(action)) = event.body else {
+    let Some(domain_event::Body::ActionEvent(action)) = event.body else {
         panic!()
     };
     let payload: ConversationsMerged =
@@ -325,13 +325,13 @@ fn webhook_envelope_layers_decode() {
     assert_eq!(identity.identity_type, Some(WebhookIdentityType::App));
     assert_eq!(
         identity.id,
-        Some(WebhooksIdentificationDataId::AppId(uuid(
+        Some(webhooks_identification_data::Id::AppId(uuid(
             "14517e1a-3ff0-af98-408e-2bd6953c36a2"
         )))
     );
     let event: DomainEvent = exact(&serde_json::from_str(&envelope.data.unwrap()).unwrap());
     assert_eq!(event.entity_event_sequence, Some(42));
-    let Some(DomainEventBody::ActionEvent(action)) = event.body else {
+    let Some(domain_event::Body::ActionEvent(action)) = event.body else {
         panic!()
     };
     let payload: MessageSentToBusiness =
@@ -570,15 +570,15 @@ fn message_content_alternatives() {
             .payload
             .unwrap_or_else(|| panic!("{key}: no payload"));
         let variant_matches = match key {
-            "basic" => matches!(payload, MessageContentPayload::Basic(_)),
+            "basic" => matches!(payload, message_content::Payload::Basic(_)),
             "template" => {
-                matches!(&payload, MessageContentPayload::Template(t) if t.orientation == Some(Orientation::Landscape))
+                matches!(&payload, message_content::Payload::Template(t) if t.orientation == Some(Orientation::Landscape))
             }
             "minimal" => {
-                matches!(&payload, MessageContentPayload::Minimal(m) if m.text == "JoJo viewed the pricing page")
+                matches!(&payload, message_content::Payload::Minimal(m) if m.text == "JoJo viewed the pricing page")
             }
-            "form" => matches!(payload, MessageContentPayload::Form(_)),
-            "system" => matches!(payload, MessageContentPayload::System(_)),
+            "form" => matches!(payload, message_content::Payload::Form(_)),
+            "system" => matches!(payload, message_content::Payload::System(_)),
             _ => unreachable!(),
         };
         assert!(variant_matches, "{key} decoded as {payload:?}");
@@ -590,20 +590,20 @@ fn basic_message_data_alternatives() {
     let text: BasicMessageData = exact(&json!({"text": "Thanks!"}));
     assert_eq!(
         text.data,
-        Some(BasicMessageDataData::Text("Thanks!".to_owned()))
+        Some(basic_message_data::Data::Text("Thanks!".to_owned()))
     );
     let image: BasicMessageData = exact(
         &json!({"image": {"url": "https://static.wixstatic.com/media/a.jpg", "width": 1200, "height": 798}}),
     );
     assert!(
-        matches!(&image.data, Some(BasicMessageDataData::Image(i)) if i.width == Some(1200)),
+        matches!(&image.data, Some(basic_message_data::Data::Image(i)) if i.width == Some(1200)),
         "{image:?}"
     );
     let file: BasicMessageData = exact(
         &json!({"file": {"url": "https://example.com/f.pdf", "filename": "f.pdf", "mimeType": "application/pdf"}}),
     );
     assert!(
-        matches!(&file.data, Some(BasicMessageDataData::File(f)) if f.mime_type.as_deref() == Some("application/pdf")),
+        matches!(&file.data, Some(basic_message_data::Data::File(f)) if f.mime_type.as_deref() == Some("application/pdf")),
         "{file:?}"
     );
 }
@@ -614,13 +614,13 @@ fn media_item_alternatives() {
         &json!({"image": {"url": "https://static.wixstatic.com/media/example.jpg", "width": 800, "height": 600}}),
     );
     assert!(
-        matches!(image.media, Some(MediaItemMedia::Image(_))),
+        matches!(image.media, Some(media_item::Media::Image(_))),
         "{image:?}"
     );
     let file: MediaItem =
         exact(&json!({"file": {"id": "media-1", "url": "https://example.com/f.pdf"}}));
     assert!(
-        matches!(file.media, Some(MediaItemMedia::File(_))),
+        matches!(file.media, Some(media_item::Media::File(_))),
         "{file:?}"
     );
 }
@@ -631,19 +631,23 @@ fn identification_data_alternatives() {
         (
             "anonymousVisitorId",
             VISITOR_ID,
-            IdentificationDataId::AnonymousVisitorId(uuid(VISITOR_ID)),
+            identification_data::Id::AnonymousVisitorId(uuid(VISITOR_ID)),
         ),
         (
             "memberId",
             MEMBER_ID,
-            IdentificationDataId::MemberId(uuid(MEMBER_ID)),
+            identification_data::Id::MemberId(uuid(MEMBER_ID)),
         ),
         (
             "wixUserId",
             WIX_USER_ID,
-            IdentificationDataId::WixUserId(uuid(WIX_USER_ID)),
+            identification_data::Id::WixUserId(uuid(WIX_USER_ID)),
         ),
-        ("appId", APP_ID, IdentificationDataId::AppId(uuid(APP_ID))),
+        (
+            "appId",
+            APP_ID,
+            identification_data::Id::AppId(uuid(APP_ID)),
+        ),
     ];
     for (key, id, expected) in cases {
         let alone: IdentificationData = exact(&json!({ key: id }));
@@ -670,17 +674,17 @@ fn participant_id_alternatives() {
         (
             "contactId",
             CONTACT_ID,
-            ParticipantIdId::ContactId(uuid(CONTACT_ID)),
+            participant_id::Id::ContactId(uuid(CONTACT_ID)),
         ),
         (
             "anonymousVisitorId",
             VISITOR_ID,
-            ParticipantIdId::AnonymousVisitorId(uuid(VISITOR_ID)),
+            participant_id::Id::AnonymousVisitorId(uuid(VISITOR_ID)),
         ),
         (
             "memberId",
             MEMBER_ID,
-            ParticipantIdId::MemberId(uuid(MEMBER_ID)),
+            participant_id::Id::MemberId(uuid(MEMBER_ID)),
         ),
     ];
     for (key, id, expected) in cases {
@@ -701,14 +705,14 @@ fn error_details_alternatives() {
         &json!({"message": "Conversation not found", "details": {"applicationError": {"code": "CONVERSATION_NOT_FOUND", "description": "Conversation not found", "data": {}}}}),
     );
     assert!(
-        matches!(&application.details.unwrap().kind, Some(ErrorDetailsKind::ApplicationError(e)) if e.code.as_deref() == Some("CONVERSATION_NOT_FOUND"))
+        matches!(&application.details.unwrap().kind, Some(error_details::Kind::ApplicationError(e)) if e.code.as_deref() == Some("CONVERSATION_NOT_FOUND"))
     );
     let validation: WixError = exact(
         &json!({"details": {"validationError": {"fieldViolations": [{"field": "conversationId", "violatedRule": "FORMAT"}]}}}),
     );
     assert!(matches!(
         validation.details.unwrap().kind,
-        Some(ErrorDetailsKind::ValidationError(_))
+        Some(error_details::Kind::ValidationError(_))
     ));
     let bare: WixError = exact(&json!({"message": "INTERNAL"}));
     assert_eq!(bare.details, None);
@@ -772,7 +776,7 @@ fn full_message() -> Message {
     template.buttons = Some(vec![url_button, button]);
 
     let mut content = MessageContent::default();
-    content.payload = Some(MessageContentPayload::Template(template));
+    content.payload = Some(message_content::Payload::Template(template));
     content.preview_text = Some("Your spa day is booked".to_owned());
     content.title = Some("Booking".to_owned());
     content.content_type = Some(ContentType::Template);
@@ -785,13 +789,13 @@ fn full_message() -> Message {
     badge.badge_visibility = Some(BadgeVisibility::Business);
 
     let mut sender = IdentificationData::default();
-    sender.id = Some(IdentificationDataId::MemberId(uuid(MEMBER_ID)));
+    sender.id = Some(identification_data::Id::MemberId(uuid(MEMBER_ID)));
     sender.contact_id = Some(uuid(CONTACT_ID));
 
     let mut message = Message::new(
         content,
-        MessageDirection::BusinessToParticipant,
         MessageVisibility::BusinessAndParticipant,
+        MessageDirection::BusinessToParticipant,
     );
     message.id = Some("1640849952353627".to_owned());
     message.app_id = Some(uuid(APP_ID));
@@ -844,8 +848,8 @@ fn fully_populated_message_round_trips() {
 fn constructors_set_required_fields_only() {
     let message = Message::new(
         MessageContent::default(),
-        MessageDirection::ParticipantToBusiness,
         MessageVisibility::Business,
+        MessageDirection::ParticipantToBusiness,
     );
     assert_eq!(
         encode(&message),
@@ -881,7 +885,7 @@ fn constructors_set_required_fields_only() {
         json!({"conversationId": CONVERSATION_ID, "visibility": "BUSINESS_AND_PARTICIPANT"})
     );
     let mut participant = ParticipantId::default();
-    participant.id = Some(ParticipantIdId::AnonymousVisitorId(uuid(VISITOR_ID)));
+    participant.id = Some(participant_id::Id::AnonymousVisitorId(uuid(VISITOR_ID)));
     assert_eq!(
         encode(&GetOrCreateConversationRequest::new(participant)),
         json!({"participantId": {"anonymousVisitorId": VISITOR_ID}})
@@ -903,39 +907,39 @@ fn required_fields_are_required_when_decoding() {
 
 #[test]
 fn fixture_two_oneof_groups_and_an_int64_member() {
-    use inbox_api_tests::fixtures::oneof::types::{Content, ContentPayload, ContentTarget};
+    use inbox_api_tests::fixtures::oneof::types::{content, Content};
     let json = json!({"title": "t", "counter": "9007199254740993", "user_id": CONTACT_ID, "previewText": "p"});
     let content: Content = exact(&json);
     assert_eq!(
         content.payload,
-        Some(ContentPayload::Counter(9_007_199_254_740_993))
+        Some(content::Payload::Counter(9_007_199_254_740_993))
     );
     assert_eq!(
         content.target,
-        Some(ContentTarget::UserId(uuid(CONTACT_ID)))
+        Some(content::Target::UserId(uuid(CONTACT_ID)))
     );
     let only_target: Content = exact(&json!({"title": "t", "groupId": "g"}));
     assert_eq!(only_target.payload, None);
     assert_eq!(
         only_target.target,
-        Some(ContentTarget::GroupId("g".to_owned()))
+        Some(content::Target::GroupId("g".to_owned()))
     );
 }
 
 #[test]
 fn fixture_recursion_through_a_boxed_oneof() {
-    use inbox_api_tests::fixtures::recursive::types::{Expr, ExprKind, TreeNode};
+    use inbox_api_tests::fixtures::recursive::types::{expr, Expr, TreeNode};
     let expr: Expr = exact(&json!({"negate": {"negate": {"literal": 1.5}}}));
     let Some(outer) = expr.kind.as_deref() else {
         panic!("{expr:?}")
     };
-    let ExprKind::Negate(inner) = outer else {
+    let expr::Kind::Negate(inner) = outer else {
         panic!("{outer:?}")
     };
-    let Some(ExprKind::Negate(innermost)) = inner.kind.as_deref() else {
+    let Some(expr::Kind::Negate(innermost)) = inner.kind.as_deref() else {
         panic!("{inner:?}")
     };
-    assert_eq!(innermost.kind.as_deref(), Some(&ExprKind::Literal(1.5)));
+    assert_eq!(innermost.kind.as_deref(), Some(&expr::Kind::Literal(1.5)));
     let tree: TreeNode = exact(
         &json!({"value": "a", "parent": {"value": "root"}, "children": [{"value": "b"}], "byName": {"c": {}}}),
     );
@@ -944,9 +948,7 @@ fn fixture_recursion_through_a_boxed_oneof() {
 
 #[test]
 fn fixture_keyword_fields_use_their_wire_names() {
-    use inbox_api_tests::fixtures::keywords::types::{
-        OptionType, ResultType, SelfType, SelfTypeKind,
-    };
+    use inbox_api_tests::fixtures::keywords::types::{self_type, OptionType, ResultType, SelfType};
     let json = json!({"type": "t", "ref": "r", "self": "s", "crate": "c", "_links": "l", "3d": true, "async": false});
     let result: ResultType = exact(&json);
     assert_eq!(
@@ -962,6 +964,6 @@ fn fixture_keyword_fields_use_their_wire_names() {
         (Some("l"), Some(true))
     );
     let value: SelfType = exact(&json!({"match": "m", "option": "self"}));
-    assert_eq!(value.kind, Some(SelfTypeKind::Match("m".to_owned())));
+    assert_eq!(value.kind, Some(self_type::Kind::Match("m".to_owned())));
     assert_eq!(value.option, Some(OptionType::SelfValue));
 }

@@ -182,8 +182,8 @@ const VARIANTS: &[Variant] = &[
     Variant {
         name: "add_oneof_alternative",
         edit: add_oneof_alternative,
-        entries: &[(Compatible, "BasicMessageDataData::Audio")],
-        change_mentions: &[("BasicMessageDataData::Audio", "audio")],
+        entries: &[(Compatible, "basic_message_data::Data::Audio")],
+        change_mentions: &[("basic_message_data::Data::Audio", "audio")],
         programs: &[
             program("oneof_unchanged", Compiles, Compiles),
             program("oneof_new", Fails("Audio"), Compiles),

@@ -10,11 +10,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use inbox_api::events::Event;
 use inbox_api::types::{
-    AccountInfo, BasicMessageData, BasicMessageDataData, BasicMessagePayload, Button,
-    ButtonInteracted, ChannelType, ConversationsMerged, IdentificationData, Message,
-    MessageContent, MessageContentPayload, MessageDirection, MessageSentToBusiness,
-    MessageSentToParticipant, MessageVisibility, PostbackProperties, TemplateMessagePayload,
-    WebhookIdentityType, WebhooksIdentificationData, WebhooksIdentificationDataId,
+    basic_message_data, message_content, webhooks_identification_data, AccountInfo,
+    BasicMessageData, BasicMessagePayload, Button, ButtonInteracted, ChannelType,
+    ConversationsMerged, IdentificationData, Message, MessageContent, MessageDirection,
+    MessageSentToBusiness, MessageSentToParticipant, MessageVisibility, PostbackProperties,
+    TemplateMessagePayload, WebhookIdentityType, WebhooksIdentificationData,
 };
 use inbox_api::webhooks::{InboxEvent, WebhookError, WebhookVerifier};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -205,16 +205,18 @@ fn message_sent_to_business() -> Value {
 fn message_sent_to_business_expected() -> InboxEvent {
     let mut message = Message::new(
         MessageContent {
-            payload: Some(MessageContentPayload::Basic(BasicMessagePayload {
+            payload: Some(message_content::Payload::Basic(BasicMessagePayload {
                 items: Some(vec![BasicMessageData {
-                    data: Some(BasicMessageDataData::Text("You are very welcome.".into())),
+                    data: Some(basic_message_data::Data::Text(
+                        "You are very welcome.".into(),
+                    )),
                 }]),
             })),
             preview_text: Some("You are very welcome.".into()),
             ..MessageContent::default()
         },
-        MessageDirection::ParticipantToBusiness,
         MessageVisibility::BusinessAndParticipant,
+        MessageDirection::ParticipantToBusiness,
     );
     message.id = Some("1700043584064712".into());
     message.created_date = Some("2023-11-15T10:19:44.064Z".parse().unwrap());
@@ -292,7 +294,7 @@ fn message_sent_to_participant_expected() -> InboxEvent {
     });
     let mut message = Message::new(
         MessageContent {
-            payload: Some(MessageContentPayload::Template(TemplateMessagePayload {
+            payload: Some(message_content::Payload::Template(TemplateMessagePayload {
                 title: Some("Spa day".into()),
                 text_lines: Some(vec!["Tuesday 10:00".into(), "Room 3".into()]),
                 buttons: Some(vec![button]),
@@ -301,8 +303,8 @@ fn message_sent_to_participant_expected() -> InboxEvent {
             preview_text: Some("Your appointment".into()),
             ..MessageContent::default()
         },
-        MessageDirection::BusinessToParticipant,
         MessageVisibility::BusinessAndParticipant,
+        MessageDirection::BusinessToParticipant,
     );
     message.id = Some("1700043600000001".into());
     message.created_date = Some("2023-11-15T10:20:00.000001Z".parse().unwrap());
@@ -418,7 +420,7 @@ fn expected_envelope(event_type: &str, event: Event) -> InboxEvent {
         triggered_by_anonymize_request: false,
         originated_from: None,
         identity: Some(WebhooksIdentificationData {
-            id: Some(WebhooksIdentificationDataId::AppId(uuid(APP_ID))),
+            id: Some(webhooks_identification_data::Id::AppId(uuid(APP_ID))),
             identity_type: Some(WebhookIdentityType::App),
         }),
         account_info: Some(AccountInfo {
@@ -547,7 +549,7 @@ fn identity_and_account_info_are_optional_and_identity_may_be_an_object() {
     assert_eq!(
         event.identity,
         Some(WebhooksIdentificationData {
-            id: Some(WebhooksIdentificationDataId::MemberId(uuid(ACCOUNT_ID))),
+            id: Some(webhooks_identification_data::Id::MemberId(uuid(ACCOUNT_ID))),
             identity_type: Some(WebhookIdentityType::Member),
         })
     );

@@ -82,9 +82,19 @@ pub(crate) fn plan_with(api: &ir::Api, per_piece: usize) -> Vec<FilePlan> {
     };
     let ops = api.operations.len();
     let mut types = vec![Piece::Items(Section::TypesHeader)];
-    types.extend(ranges(api.types.len(), |a, b| {
-        Piece::Range(Section::Types, a, b)
-    }));
+    // A module of oneof groups is never cut: it is one `pub mod` block.
+    let mut start = 0;
+    while start < api.types.len() {
+        let mut end = (start + per_piece).min(api.types.len());
+        while end < api.types.len()
+            && types::module_of(&api.types[end].name).is_some()
+            && types::module_of(&api.types[end].name) == types::module_of(&api.types[end - 1].name)
+        {
+            end += 1;
+        }
+        types.push(Piece::Range(Section::Types, start, end));
+        start = end;
+    }
     let mut operations = vec![Piece::Items(Section::OperationsHeader)];
     if ops == 0 {
         operations.push(Piece::Text("impl Client {}\n"));

@@ -15,9 +15,47 @@ pub(crate) fn emit_header() -> TokenStream {
     }
 }
 
-/// Tokens of the type definitions `defs` (a slice of `api.types`).
+/// Tokens of the type definitions `defs` (a slice of `api.types`). The enums of a struct's
+/// oneof groups (named `module::Enum`) are consecutive and go in one `pub mod module` block.
 pub(crate) fn emit_types(api: &ir::Api, defs: &[ir::TypeDef]) -> TokenStream {
-    defs.iter().map(|t| emit_type(api, t)).collect()
+    let mut out = TokenStream::new();
+    let mut rest = defs;
+    while let Some(first) = rest.first() {
+        let Some(module) = module_of(&first.name) else {
+            out.extend(emit_type(api, first));
+            rest = &rest[1..];
+            continue;
+        };
+        let len = rest
+            .iter()
+            .take_while(|t| module_of(&t.name) == Some(module))
+            .count();
+        let items: TokenStream = rest[..len].iter().map(|t| emit_type(api, t)).collect();
+        let doc = format!(" The oneof groups of [`{}`].", owner_of(&rest[..len]));
+        let module = ident(module);
+        out.extend(quote! {
+            #[doc = #doc]
+            pub mod #module {
+                use crate::runtime::prelude::*;
+                #items
+            }
+        });
+        rest = &rest[len..];
+    }
+    out
+}
+
+/// The module of a type named by a path (`participant_id` of `participant_id::Id`).
+pub(crate) fn module_of(name: &str) -> Option<&str> {
+    name.rsplit_once("::").map(|(module, _)| module)
+}
+
+/// The struct whose groups `defs` are: the part of the spec name before the group.
+fn owner_of(defs: &[ir::TypeDef]) -> &str {
+    defs[0]
+        .spec_name
+        .rsplit_once('.')
+        .map_or(defs[0].spec_name.as_str(), |(owner, _)| owner)
 }
 
 pub(crate) fn ident(name: &str) -> Ident {
@@ -27,15 +65,24 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
-/// The Rust type of a reference (without `Option`).
+/// A path of identifiers (`participant_id::Id`), or one identifier.
+pub(crate) fn path(name: &str) -> TokenStream {
+    let segments = name.split("::").map(ident);
+    quote!(#(#segments)::*)
+}
+
+/// The Rust type of a reference (without `Option`), as written in the `types` module.
 pub(crate) fn rust_type(ty: &TypeRef) -> TokenStream {
+    rust_type_at(ty, "")
+}
+
+/// [`rust_type`] as written in a module inside `types`: generated types are named through
+/// `prefix` (`super::`).
+fn rust_type_at(ty: &TypeRef, prefix: &str) -> TokenStream {
     match ty {
-        TypeRef::Named(n) => {
-            let n = ident(n);
-            quote!(#n)
-        }
+        TypeRef::Named(n) => path(&format!("{prefix}{n}")),
         TypeRef::Boxed(n) => {
-            let n = ident(n);
+            let n = path(&format!("{prefix}{n}"));
             quote!(Box<#n>)
         }
         TypeRef::Prim(p) => match p {
@@ -51,11 +98,11 @@ pub(crate) fn rust_type(ty: &TypeRef) -> TokenStream {
             Prim::Json => quote!(Value),
         },
         TypeRef::List(inner) => {
-            let inner = rust_type(inner);
+            let inner = rust_type_at(inner, prefix);
             quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = rust_type(inner);
+            let inner = rust_type_at(inner, prefix);
             quote!(BTreeMap<String, #inner>)
         }
     }
@@ -81,7 +128,7 @@ fn emit_type(api: &ir::Api, type_def: &ir::TypeDef) -> TokenStream {
     } else {
         type_def.doc.clone()
     });
-    let name = ident(&type_def.name);
+    let name = ident(type_def.name.rsplit("::").next().unwrap_or(&type_def.name));
     match &type_def.kind {
         TypeKind::Struct(s) => emit_struct(api, &name, doc, s),
         TypeKind::Enum(e) => emit_enum(&name, doc, e),
@@ -395,7 +442,7 @@ fn emit_keyed(name: &Ident, doc: TokenStream, o: &ir::OneOf) -> TokenStream {
             serde_args.push(quote!(with = #module));
         }
         let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
-        let ty = rust_type(&a.ty);
+        let ty = rust_type_at(&a.ty, "super::");
         quote! {
             #doc
             #deprecated

@@ -195,7 +195,7 @@ impl Locator {
 }
 
 /// Appends `segment` to `path` with JSON pointer escaping (`~` -> `~0`, `/` -> `~1`).
-fn push_escaped(path: &mut String, segment: &str) {
+pub(super) fn push_escaped(path: &mut String, segment: &str) {
     for c in segment.chars() {
         match c {
             '~' => path.push_str("~0"),

@@ -4,6 +4,7 @@
 //! YAML and JSON are both read by serde_yaml (JSON is a subset of YAML 1.2). No file IO here.
 
 mod locate;
+mod order;
 mod refs;
 mod swagger2;
 mod v31;
@@ -13,6 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use locate::Locator;
+pub use order::PropertyOrder;
 
 /// A parsed spec and a locator for turning JSON pointers back into line/column positions.
 pub struct Loaded {
@@ -25,6 +27,8 @@ pub struct Loaded {
     /// What loading changed or dropped: 3.1 constructs with no 3.0 form, Swagger 2.0 ones
     /// with none either (placed; `unsupported:` messages).
     pub warnings: Vec<Diagnostic>,
+    /// The order in which the text lists each schema's properties.
+    pub property_order: PropertyOrder,
 }
 
 /// Parses `bytes` (the contents of `file`): an OpenAPI 3.0 document as it is, a 3.1 one lowered
@@ -43,15 +47,16 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
     })?;
     // JSON documents take serde_json's much faster path; YAML (a superset) goes through
     // serde_yaml. Both report line and column.
-    let raw: serde_json::Value = if text.trim_start().starts_with('{') {
-        serde_json::from_str(text).map_err(|e| {
+    let (raw, mut property_order): (serde_json::Value, _) = if text.trim_start().starts_with('{') {
+        let raw = serde_json::from_str(text).map_err(|e| {
             let mut d = Diagnostic::error(
                 "#",
                 format!("malformed JSON: {}", strip_location(&e.to_string())),
             );
             d.line_col = Some((e.line(), e.column()));
             fail(d)
-        })?
+        })?;
+        (raw, PropertyOrder::from_json(text))
     } else {
         let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
             let mut d = Diagnostic::error(
@@ -61,12 +66,13 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
             d.line_col = e.location().map(|l| (l.line(), l.column()));
             fail(d)
         })?;
-        serde_json::to_value(&value).map_err(|e| {
+        let raw = serde_json::to_value(&value).map_err(|e| {
             fail(Diagnostic::error(
                 "#",
                 format!("spec is not representable as JSON: {e}"),
             ))
-        })?
+        })?;
+        (raw, PropertyOrder::from_yaml(&value))
     };
     let mut locator = Locator::new(text);
     let mut raw = raw;
@@ -83,6 +89,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
                 d.line_col = place;
             }
             raw = converted.doc;
+            property_order.apply_moves(&converted.moves);
             locator.set_moves(converted.moves);
         }
         Version::Other(what, pointer) => {
@@ -114,6 +121,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
         raw,
         locator,
         warnings: diagnostics,
+        property_order,
     })
 }
 

@@ -64,11 +64,15 @@ fn resolve_here(loaded: &Loaded, strict: bool) -> (ir::Api, Vec<Diagnostic>) {
 /// State shared by the resolve passes.
 pub(crate) struct Resolver<'a> {
     pub(crate) doc: &'a openapiv3::OpenAPI,
+    /// The order in which the text lists each schema's properties.
+    pub(crate) property_order: &'a crate::load::PropertyOrder,
     pub(crate) strict: bool,
     /// Finished types by Rust name.
     pub(crate) types: BTreeMap<String, ir::TypeDef>,
     /// The crate's type names.
     pub(crate) type_names: Scope,
+    /// Modules of the `types` module (one per struct with oneof groups).
+    pub(crate) module_names: Scope,
     /// Component schema name -> Rust name.
     pub(crate) components: BTreeMap<String, String>,
     /// Schemas that `$ref`s point at outside `#/components/schemas`, by reference.
@@ -82,9 +86,11 @@ impl<'a> Resolver<'a> {
     fn new(loaded: &'a Loaded, pointed: &'a BTreeMap<String, Pointed>, strict: bool) -> Self {
         Resolver {
             doc: &loaded.doc,
+            property_order: &loaded.property_order,
             strict,
             types: BTreeMap::new(),
             type_names: Scope::new(Kind::Type, Policy::for_mode(strict)),
+            module_names: Scope::new(Kind::Field, Policy::for_mode(strict)),
             components: BTreeMap::new(),
             pointed,
             pointed_names: BTreeMap::new(),
@@ -361,4 +367,53 @@ pub(crate) fn deprecation(
         removal_date: ext_str(extensions, "x-target-removal-date").map(str::to_owned),
         replaced_by: ext_str(extensions, "x-replaced-by").map(str::to_owned),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::{TypeKind, TypeRef};
+
+    fn fields(spec: &str, ty: &str) -> Vec<String> {
+        let options = crate::Options {
+            spec_name: "t".to_owned(),
+            strict: true,
+        };
+        let api = crate::model(spec.as_bytes(), &options).expect("resolves");
+        match &api.types.iter().find(|t| t.name == ty).expect("type").kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| f.name.clone()).collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Fields come in the order the spec text lists the properties (a oneof group where its
+    /// first member is), from YAML and from JSON alike, though serde_json's map sorts keys.
+    #[test]
+    fn fields_keep_spec_order() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Pet:\n      required: [zeta, alpha]\n      x-oneof:\n        kind: [cat, dog]\n      properties:\n        zeta: {type: string}\n        dog: {type: string}\n        alpha: {type: string}\n        cat: {type: string}\n        mid: {type: string}\n";
+        let want = ["zeta", "kind", "alpha", "mid"];
+        assert_eq!(fields(yaml, "Pet"), want);
+        let json = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {"Pet": {"required": ["zeta", "alpha"],
+            "x-oneof": {"kind": ["cat", "dog"]}, "properties": {
+            "zeta": {"type": "string"}, "dog": {"type": "string"}, "alpha": {"type": "string"},
+            "cat": {"type": "string"}, "mid": {"type": "string"}}}}}}"#;
+        assert_eq!(fields(json, "Pet"), want);
+    }
+
+    /// A struct's oneof groups live in a module named after it: `pet::Kind`, no stutter.
+    #[test]
+    fn oneof_groups_live_in_a_module_named_after_their_struct() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    PetOwner:\n      x-oneof:\n        id: [a, b]\n        kind: [c, d]\n      properties:\n        a: {type: string}\n        b: {type: string}\n        c: {type: string}\n        d: {type: string}\n";
+        let options = crate::Options {
+            spec_name: "t".to_owned(),
+            strict: true,
+        };
+        let api = crate::model(yaml.as_bytes(), &options).expect("resolves");
+        let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["PetOwner", "pet_owner::Id", "pet_owner::Kind"]);
+        let TypeKind::Struct(s) = &api.types[0].kind else {
+            panic!("struct")
+        };
+        assert_eq!(s.fields[0].ty, TypeRef::Named("pet_owner::Id".to_owned()));
+    }
 }

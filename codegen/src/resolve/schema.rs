@@ -248,7 +248,7 @@ fn kind_of<'a>(
     }
     match shape(schema) {
         Shape::Struct => match object_parts(cx, schema, pointer, &mut Vec::new(), false, depth) {
-            Some(parts) => ir::TypeKind::Struct(build_struct(cx, rust_name, parts, depth)),
+            Some(parts) => ir::TypeKind::Struct(build_struct(cx, rust_name, parts, pointer, depth)),
             None => ir::TypeKind::Alias(TypeRef::Prim(Prim::Json)),
         },
         Shape::Enum(values) => ir::TypeKind::Enum(build_enum(cx, values, schema, pointer)),
@@ -371,15 +371,15 @@ fn object_parts<'a>(
         required: Vec::new(),
         oneofs: Vec::new(),
     };
+    let order = cx.property_order;
     let own = |properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
                required: &[String],
                parts: &mut ObjectParts<'a>| {
-        for (name, slot) in properties {
-            parts.properties.push((
-                name.clone(),
-                slot.into(),
-                join(&join(pointer, "properties"), name),
-            ));
+        let at = join(pointer, "properties");
+        for (name, slot) in in_spec_order(properties, order.of(&at)) {
+            parts
+                .properties
+                .push((name.clone(), slot.into(), join(&at, name)));
         }
         if !optional {
             parts.required.extend(required.iter().cloned());
@@ -442,6 +442,22 @@ fn object_parts<'a>(
         }
     }
     Some(parts)
+}
+
+/// The properties of an object in the order the spec text lists them (`order`, when known;
+/// else the map's order). Fields come out in this order, as protobuf fields come out in the
+/// order of the `.proto` file: what readers of the spec's documentation expect, and never an
+/// accident of how a JSON map stores its keys.
+fn in_spec_order<'p, T>(
+    properties: &'p indexmap::IndexMap<String, T>,
+    order: Option<&[String]>,
+) -> Vec<(&'p String, &'p T)> {
+    let mut listed: Vec<(&String, &T)> = properties.iter().collect();
+    if let Some(order) = order {
+        let position = |name: &str| order.iter().position(|k| k == name).unwrap_or(usize::MAX);
+        listed.sort_by_key(|(name, _)| position(name));
+    }
+    listed
 }
 
 /// The keyword (`oneOf`/`anyOf`) and the alternatives of a schema.
@@ -534,10 +550,12 @@ fn build_struct<'a>(
     cx: &mut Resolver<'a>,
     rust_name: &str,
     parts: ObjectParts<'a>,
+    pointer: &str,
     depth: usize,
 ) -> ir::Struct {
     let mut fields: Vec<ir::Field> = Vec::new();
     let mut scope = Scope::new(Kind::Field, Policy::for_mode(cx.strict));
+    let mut module = GroupModule::new(cx, pointer);
     // Member property -> group index.
     let mut member_of: Vec<(String, usize)> = Vec::new();
     for (g, (group, members, at)) in parts.oneofs.iter().enumerate() {
@@ -568,8 +586,20 @@ fn build_struct<'a>(
             }
             emitted_groups.push(*g);
             let (group, members, at) = &parts.oneofs[*g];
-            let field = build_oneof(cx, rust_name, group, members, &parts.properties, at, depth);
-            push_field(cx, &mut scope, &mut fields, field, at);
+            let properties = &parts.properties;
+            let field = build_oneof(
+                cx,
+                rust_name,
+                &mut module,
+                group,
+                members,
+                properties,
+                at,
+                depth,
+            );
+            if let Some(field) = field {
+                push_field(cx, &mut scope, &mut fields, field, at);
+            }
             continue;
         }
         let hint = format!("{rust_name}{}", names::type_name(name));
@@ -643,16 +673,51 @@ fn build_field<'a>(
     }
 }
 
+/// The module of a struct's oneof groups (`participant_id` for `ParticipantId`), claimed once
+/// per struct; the group enums are named in it (prost's layout: `participant_id::Id`).
+pub(crate) struct GroupModule {
+    pointer: String,
+    name: Option<Option<String>>,
+    enums: Scope,
+}
+
+impl GroupModule {
+    fn new(cx: &Resolver, pointer: &str) -> Self {
+        GroupModule {
+            pointer: pointer.to_owned(),
+            name: None,
+            enums: Scope::new(Kind::Type, Policy::for_mode(cx.strict)),
+        }
+    }
+
+    /// The module's name, claimed on first use (`None` when refused).
+    fn name(&mut self, cx: &mut Resolver, parent: &str) -> Option<String> {
+        if self.name.is_none() {
+            let mut modules = std::mem::replace(
+                &mut cx.module_names,
+                Scope::new(Kind::Field, Policy::Refuse),
+            );
+            let label = format!("the oneof groups of `{parent}`");
+            let candidate = names::field_name(parent);
+            let place = Place::new(&label, &self.pointer);
+            self.name = Some(cx.claim_in(&mut modules, &candidate, place));
+            cx.module_names = modules;
+        }
+        self.name.clone().flatten()
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn build_oneof<'a>(
     cx: &mut Resolver<'a>,
     parent: &str,
+    module: &mut GroupModule,
     group: &str,
     members: &[String],
     properties: &[(String, Slot<'a>, String)],
     pointer: &str,
     depth: usize,
-) -> ir::Field {
-    let type_name = format!("{parent}{}", names::type_name(group));
+) -> Option<ir::Field> {
     let mut arms: Vec<ir::OneOfArm> = Vec::new();
     let mut scope = Scope::new(Kind::Variant, Policy::for_mode(cx.strict));
     for member in members {
@@ -683,37 +748,39 @@ fn build_oneof<'a>(
         "At most one of {} is present in the JSON object.",
         keys.join(", ")
     )];
-    let type_name = match cx.claim(&type_name, &format!("{parent}.x-oneof.{group}"), pointer) {
-        Some(type_name) => {
-            cx.types.insert(
-                type_name.clone(),
-                ir::TypeDef {
-                    name: type_name.clone(),
-                    spec_name: format!("{parent}.{group}"),
-                    pointer: pointer.to_owned(),
-                    doc: doc.clone(),
-                    kind: ir::TypeKind::OneOf(ir::OneOf {
-                        arms,
-                        repr: ir::OneOfRepr::Keyed,
-                    }),
-                },
-            );
-            type_name
-        }
-        None => type_name,
-    };
-    ir::Field {
+    let module_name = module.name(cx, parent)?;
+    let label = format!("x-oneof group `{group}` of `{parent}`");
+    let enum_name = cx.claim_in(
+        &mut module.enums,
+        &names::type_name(group),
+        Place::new(&label, pointer),
+    )?;
+    let path = format!("{module_name}::{enum_name}");
+    cx.types.insert(
+        path.clone(),
+        ir::TypeDef {
+            name: path.clone(),
+            spec_name: format!("{parent}.{group}"),
+            pointer: pointer.to_owned(),
+            doc: doc.clone(),
+            kind: ir::TypeKind::OneOf(ir::OneOf {
+                arms,
+                repr: ir::OneOfRepr::Keyed,
+            }),
+        },
+    );
+    Some(ir::Field {
         name: names::field_name(group),
         wire_name: group.to_owned(),
         doc,
-        ty: TypeRef::Named(type_name),
+        ty: TypeRef::Named(path),
         required: false,
         read_only: false,
         deprecated: None,
         wire: WireFormat::Plain,
         flatten: true,
         limits: ir::Limits::default(),
-    }
+    })
 }
 
 /// Lowers a schema slot to a type reference, defining inline named types under `hint`.

@@ -42,29 +42,29 @@ pub struct ApplicationError {
     /// Machine-readable error code: one of the method's x-wix-application-errors codes or a generic one such as UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND, ALREADY_EXISTS, ABORTED, RESOURCE_EXHAUSTED. Treat as an open set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// Extra structured information about the failure; shape depends on the code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<BTreeMap<String, Value>>,
     /// Human-readable explanation of the failure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Extra structured information about the failure; shape depends on the code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<BTreeMap<String, Value>>,
 }
 
 /// Small icon plus label shown next to a message, e.g. naming the sending app or flagging an automatic reply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Badge {
-    /// Whether the participant sees the badge too, or only site collaborators. Ignored by the Chat widget.
+    /// Label shown in the badge.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub badge_visibility: Option<BadgeVisibility>,
+    pub text: Option<String>,
     /// Absolute URL of the badge icon.
     ///
     /// Format: `uri`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
-    /// Label shown in the badge.
+    /// Whether the participant sees the badge too, or only site collaborators. Ignored by the Chat widget.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub badge_visibility: Option<BadgeVisibility>,
 }
 
 /// Who can see a message badge.
@@ -110,22 +110,7 @@ crate::runtime::open_enum!(BadgeVisibility);
 pub struct BasicMessageData {
     /// At most one of `text`, `image`, `file` is present in the JSON object.
     #[serde(flatten)]
-    pub data: Option<BasicMessageDataData>,
-}
-
-/// At most one of `text`, `image`, `file` is present in the JSON object.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub enum BasicMessageDataData {
-    /// Plain-text bubble.
-    ///
-    /// Min length: 1. Max length: 16384.
-    Text(String),
-    /// Image bubble, hosted by Wix Media or elsewhere.
-    Image(ImageMessage),
-    /// File attachment, hosted by Wix Media or elsewhere.
-    File(FileMessage),
+    pub data: Option<basic_message_data::Data>,
 }
 
 /// Ordinary chat message made of one or more text, image or file items.
@@ -171,22 +156,22 @@ impl Button {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ButtonInteracted {
-    /// App that owns the postback button.
-    ///
-    /// Format: `uuid`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<Uuid>,
     /// Conversation containing the clicked button.
     ///
     /// Format: `uuid`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<Uuid>,
-    /// Who clicked; often only contactId is present.
+    /// App that owns the postback button.
+    ///
+    /// Format: `uuid`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interacted_by: Option<IdentificationData>,
+    pub app_id: Option<Uuid>,
     /// The interactionId that was set in the button's postbackProperties.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interaction_id: Option<String>,
+    /// Who clicked; often only contactId is present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interacted_by: Option<IdentificationData>,
 }
 
 /// Communication channel over which a message travels or a participant can be reached.
@@ -302,17 +287,6 @@ crate::runtime::open_enum!(ContentType);
 #[allow(deprecated)]
 #[serde(rename_all = "camelCase")]
 pub struct Conversation {
-    /// Name and avatar shown for the business.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_display_data: Option<ConversationDisplayData>,
-    /// Channels through which the participant can currently be reached. Deprecated in favour of the ListConversationChannels method, which has no public REST route.
-    ///
-    /// Read-only: set by Wix and ignored when sent.
-    ///
-    /// Deprecated: deprecated by Wix; to be removed on 2026-06-30.
-    #[deprecated(note = "deprecated by Wix; to be removed on 2026-06-30")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channels: Option<Vec<ChannelType>>,
     /// Conversation GUID, assigned by Wix. Changes when Wix merges the conversation into a new one.
     ///
     /// Format: `uuid`. Read-only: set by Wix and ignored when sent.
@@ -323,6 +297,17 @@ pub struct Conversation {
     /// Read-only: set by Wix and ignored when sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub participant: Option<ConversationIdentificationData>,
+    /// Channels through which the participant can currently be reached. Deprecated in favour of the ListConversationChannels method, which has no public REST route.
+    ///
+    /// Read-only: set by Wix and ignored when sent.
+    ///
+    /// Deprecated: deprecated by Wix; to be removed on 2026-06-30.
+    #[deprecated(note = "deprecated by Wix; to be removed on 2026-06-30")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channels: Option<Vec<ChannelType>>,
+    /// Name and avatar shown for the business.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business_display_data: Option<ConversationDisplayData>,
     /// Name and avatar shown for the participant.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_display_data: Option<ConversationDisplayData>,
@@ -332,16 +317,16 @@ pub struct Conversation {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationDisplayData {
-    /// Absolute URL of the avatar image.
-    ///
-    /// Format: `uri`. Read-only: set by Wix and ignored when sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_url: Option<String>,
     /// Name to display.
     ///
     /// Read-only: set by Wix and ignored when sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Absolute URL of the avatar image.
+    ///
+    /// Format: `uri`. Read-only: set by Wix and ignored when sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
 }
 
 /// Identity of a conversation's participant. Wix calls this type IdentificationData in the conversations package (see x-wix-type-name), but its shape differs from the messages package's IdentificationData (no wixUserId or appId), so the spec gives it a distinct name. At most one of anonymousVisitorId and memberId is set; the read-only contactId may appear alone or next to either.
@@ -350,27 +335,12 @@ pub struct ConversationDisplayData {
 pub struct ConversationIdentificationData {
     /// At most one of `anonymousVisitorId`, `memberId` is present in the JSON object.
     #[serde(flatten)]
-    pub id: Option<ConversationIdentificationDataId>,
+    pub id: Option<conversation_identification_data::Id>,
     /// Contact record of the participant, filled in by Wix when one exists.
     ///
     /// Format: `uuid`. Read-only: set by Wix and ignored when sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<Uuid>,
-}
-
-/// At most one of `anonymousVisitorId`, `memberId` is present in the JSON object.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub enum ConversationIdentificationDataId {
-    /// Visitor who has not logged in and has no contact yet.
-    ///
-    /// Format: `uuid`.
-    AnonymousVisitorId(Uuid),
-    /// Logged-in site member.
-    ///
-    /// Format: `uuid`.
-    MemberId(Uuid),
 }
 
 /// Payload of the Conversations Merged event: older conversations were folded into a new one (for example when a visitor became a contact, or contacts were merged). Messages of all of them are kept, in time order, in the target conversation.
@@ -390,11 +360,6 @@ pub struct ConversationsMerged {
 /// Cursor-based paging input. For listMessages it is sent as the query parameters paging.limit and paging.cursor.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CursorPaging {
-    /// Cursor taken from a previous page's pagingMetadata.cursors; omit for the first page.
-    ///
-    /// Max length: 16000.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursor: Option<String>,
     /// Largest number of items to return in one page.
     ///
     /// Format: `int32`. Minimum: 0. Maximum: 100.
@@ -404,6 +369,11 @@ pub struct CursorPaging {
         skip_serializing_if = "Option::is_none"
     )]
     pub limit: Option<i32>,
+    /// Cursor taken from a previous page's pagingMetadata.cursors; omit for the first page.
+    ///
+    /// Max length: 16000.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
 }
 
 /// Opaque tokens that lead to neighbouring result pages.
@@ -427,7 +397,30 @@ pub struct Cursors {
 pub struct DomainEvent {
     /// At most one of `createdEvent`, `updatedEvent`, `deletedEvent`, `actionEvent` is present in the JSON object.
     #[serde(flatten)]
-    pub body: Option<DomainEventBody>,
+    pub body: Option<domain_event::Body>,
+    /// Unique ID of this event delivery; use it to drop duplicates. Not the entity's ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Fully qualified name of the entity type, e.g. wix.crm.inbox.v2.message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_fqdn: Option<String>,
+    /// Short action name, e.g. message_sent_to_business; the event type is entityFqdn + '_' + slug.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// ID of the affected entity (the message ID for message events, a conversation ID for conversations_merged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    /// When the event happened, UTC; may carry microseconds.
+    ///
+    /// Format: `date-time`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<Timestamp>,
+    /// True when a privacy request (such as GDPR erasure) caused the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub triggered_by_anonymize_request: Option<bool>,
+    /// Action that led to this event, when Wix reports one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originated_from: Option<String>,
     /// Per-entity increasing counter (int64 carried as a decimal string); skip events older than the last one processed.
     ///
     /// Format: `int64`.
@@ -437,44 +430,6 @@ pub struct DomainEvent {
         skip_serializing_if = "Option::is_none"
     )]
     pub entity_event_sequence: Option<i64>,
-    /// Fully qualified name of the entity type, e.g. wix.crm.inbox.v2.message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_fqdn: Option<String>,
-    /// ID of the affected entity (the message ID for message events, a conversation ID for conversations_merged).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<String>,
-    /// When the event happened, UTC; may carry microseconds.
-    ///
-    /// Format: `date-time`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub event_time: Option<Timestamp>,
-    /// Unique ID of this event delivery; use it to drop duplicates. Not the entity's ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Action that led to this event, when Wix reports one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub originated_from: Option<String>,
-    /// Short action name, e.g. message_sent_to_business; the event type is entityFqdn + '_' + slug.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub slug: Option<String>,
-    /// True when a privacy request (such as GDPR erasure) caused the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub triggered_by_anonymize_request: Option<bool>,
-}
-
-/// At most one of `createdEvent`, `updatedEvent`, `deletedEvent`, `actionEvent` is present in the JSON object.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub enum DomainEventBody {
-    /// Body used when an entity was created (not used by Inbox events).
-    CreatedEvent(EntityCreatedEvent),
-    /// Body used when an entity was updated (not used by Inbox events).
-    UpdatedEvent(EntityUpdatedEvent),
-    /// Body used when an entity was deleted (not used by Inbox events).
-    DeletedEvent(EntityDeletedEvent),
-    /// Body used for custom actions; all four Inbox events arrive this way.
-    ActionEvent(ActionEvent),
 }
 
 /// Body variant for entity creation. Inbox events do not use it; modelled so DomainEvent decodes fully.
@@ -524,65 +479,54 @@ pub struct EntityUpdatedEvent {
 pub struct ErrorDetails {
     /// At most one of `applicationError`, `validationError` is present in the JSON object.
     #[serde(flatten)]
-    pub kind: Option<ErrorDetailsKind>,
-}
-
-/// At most one of `applicationError`, `validationError` is present in the JSON object.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub enum ErrorDetailsKind {
-    /// Set when a business rule of the method failed.
-    ApplicationError(ApplicationError),
-    /// Set when the request did not pass input validation.
-    ValidationError(ValidationError),
+    pub kind: Option<error_details::Kind>,
 }
 
 /// One failed validation rule on one request field.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldViolation {
-    /// Rule-specific extra information.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<BTreeMap<String, Value>>,
-    /// What is wrong with the field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
     /// Path of the offending field, dotted (exact format unverified).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    /// Category name of the rule, e.g. VALIDATION_ERROR.
+    /// What is wrong with the field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule_name: Option<String>,
+    pub description: Option<String>,
     /// Name of the rule that failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub violated_rule: Option<String>,
+    /// Category name of the rule, e.g. VALIDATION_ERROR.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_name: Option<String>,
+    /// Rule-specific extra information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<BTreeMap<String, Value>>,
 }
 
 /// File attached to a message, stored in Wix Media or at an external address.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileMessage {
-    /// Name of the file as originally uploaded.
-    ///
-    /// Max length: 255.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filename: Option<String>,
     /// Wix Media identifier of the file.
     ///
     /// Max length: 2000.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// MIME type of the file.
-    ///
-    /// Max length: 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mime_type: Option<String>,
     /// Where the file can be downloaded. URLs returned by Wix stop working 10 hours after the message was sent.
     ///
     /// Max length: 2000.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Name of the file as originally uploaded.
+    ///
+    /// Max length: 255.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    /// MIME type of the file.
+    ///
+    /// Max length: 100.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
     /// Moment after which url no longer works.
     ///
     /// Format: `date-time`. Read-only: set by Wix and ignored when sent.
@@ -608,6 +552,11 @@ pub struct FormField {
 /// Submitted form data. Usually sent with direction PARTICIPANT_TO_BUSINESS and visibility BUSINESS so that only collaborators see it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FormMessagePayload {
+    /// Heading of the form message.
+    ///
+    /// Min length: 1. Max length: 256.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// Text shown under the heading.
     ///
     /// Min length: 1. Max length: 16384.
@@ -623,11 +572,6 @@ pub struct FormMessagePayload {
     /// Max items: 15.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<Vec<MediaItem>>,
-    /// Heading of the form message.
-    ///
-    /// Min length: 1. Max length: 256.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
 }
 
 /// Wix's request type for getConversation. On the wire its only field is the path parameter conversationId; the schema is kept so x-wix-request-schema can name it.
@@ -688,7 +632,7 @@ pub struct GetOrCreateConversationResponse {
 pub struct IdentificationData {
     /// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is present in the JSON object.
     #[serde(flatten)]
-    pub id: Option<IdentificationDataId>,
+    pub id: Option<identification_data::Id>,
     /// Contact record of the person, filled in by Wix when one exists.
     ///
     /// Format: `uuid`. Read-only: set by Wix and ignored when sent.
@@ -696,47 +640,10 @@ pub struct IdentificationData {
     pub contact_id: Option<Uuid>,
 }
 
-/// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is present in the JSON object.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub enum IdentificationDataId {
-    /// Visitor who is not logged in. Apps learn this ID from Message Sent To Business events.
-    ///
-    /// Format: `uuid`.
-    AnonymousVisitorId(Uuid),
-    /// Logged-in site member.
-    ///
-    /// Format: `uuid`.
-    MemberId(Uuid),
-    /// Wix user (site owner or collaborator) acting for the business.
-    ///
-    /// Format: `uuid`.
-    WixUserId(Uuid),
-    /// App that acted, e.g. a third-party app sending as itself.
-    ///
-    /// Format: `uuid`.
-    AppId(Uuid),
-}
-
 /// Image shown in a message, stored in Wix Media or at an external address.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageMessage {
-    /// Name of the file as originally uploaded.
-    ///
-    /// Max length: 255.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filename: Option<String>,
-    /// Height of the original image in pixels; same leniency note as width.
-    ///
-    /// Format: `int32`.
-    #[serde(
-        default,
-        with = "crate::runtime::lenient_int",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub height: Option<i32>,
     /// Wix Media identifier of the image.
     ///
     /// Max length: 2000.
@@ -747,11 +654,11 @@ pub struct ImageMessage {
     /// Max length: 2000.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// Moment after which url no longer works.
+    /// Name of the file as originally uploaded.
     ///
-    /// Format: `date-time`. Read-only: set by Wix and ignored when sent.
+    /// Max length: 255.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url_expiration: Option<Timestamp>,
+    pub filename: Option<String>,
     /// Width of the original image in pixels. Some docs examples print it with a fractional part (1200.0); decode leniently.
     ///
     /// Format: `int32`.
@@ -761,6 +668,20 @@ pub struct ImageMessage {
         skip_serializing_if = "Option::is_none"
     )]
     pub width: Option<i32>,
+    /// Height of the original image in pixels; same leniency note as width.
+    ///
+    /// Format: `int32`.
+    #[serde(
+        default,
+        with = "crate::runtime::lenient_int",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub height: Option<i32>,
+    /// Moment after which url no longer works.
+    ///
+    /// Format: `date-time`. Read-only: set by Wix and ignored when sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url_expiration: Option<Timestamp>,
 }
 
 /// Tells which app interaction (for example a button click) produced a message, when one did.
@@ -785,14 +706,14 @@ pub struct ListMessagesRequest {
     ///
     /// Format: `uuid`.
     pub conversation_id: Uuid,
+    /// Visibility filter; documented as required.
+    pub visibility: MessageVisibility,
     /// Page size and cursor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paging: Option<CursorPaging>,
     /// Sort order; only the message sequence can be used as the sort field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sorting: Option<Sorting>,
-    /// Visibility filter; documented as required.
-    pub visibility: MessageVisibility,
 }
 
 impl ListMessagesRequest {
@@ -800,9 +721,9 @@ impl ListMessagesRequest {
     pub fn new(conversation_id: Uuid, visibility: MessageVisibility) -> Self {
         Self {
             conversation_id,
+            visibility,
             paging: None,
             sorting: None,
-            visibility,
         }
     }
 }
@@ -824,18 +745,7 @@ pub struct ListMessagesResponse {
 pub struct MediaItem {
     /// At most one of `image`, `file` is present in the JSON object.
     #[serde(flatten)]
-    pub media: Option<MediaItemMedia>,
-}
-
-/// At most one of `image`, `file` is present in the JSON object.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub enum MediaItemMedia {
-    /// Attached image.
-    Image(ImageMessage),
-    /// Attached file.
-    File(FileMessage),
+    pub media: Option<media_item::Media>,
 }
 
 /// A single message of a conversation, sent either by the business to the participant or the other way round. content, visibility and direction must be given when sending; the read-only fields are assigned by Wix.
@@ -843,35 +753,46 @@ pub enum MediaItemMedia {
 #[allow(deprecated)]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
-    /// App that sent the message; missing for messages typed in the Chat widget.
-    ///
-    /// Format: `uuid`. Read-only: set by Wix and ignored when sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<Uuid>,
-    /// Optional badge describing the message's origin; only one is supported.
-    ///
-    /// Max items: 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub badges: Option<Vec<Badge>>,
-    /// What the message says or shows.
-    pub content: MessageContent,
-    /// When the message was sent. Set by Wix (the SDK does not tag it read-only; treated as server-assigned here).
-    ///
-    /// Format: `date-time`. Read-only: set by Wix and ignored when sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<Timestamp>,
-    /// Whether the business or the participant is the author.
-    pub direction: MessageDirection,
     /// Message identifier. A decimal digit string (not a GUID), usually equal to sequence.
     ///
     /// Read-only: set by Wix and ignored when sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// What the message says or shows.
+    pub content: MessageContent,
     /// Who the message is attributed to. Defaults to the caller's identity (an app's appId for third-party apps); sendAs on sendMessage can pick the participant instead.
     ///
     /// Read-only: set by Wix and ignored when sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sender: Option<IdentificationData>,
+    /// Optional badge describing the message's origin; only one is supported.
+    ///
+    /// Max items: 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub badges: Option<Vec<Badge>>,
+    /// Channel to deliver the message on; only one channel is supported.
+    ///
+    /// Deprecated: deprecated by Wix; use `targetChannelIds` instead; to be removed on 2026-06-30.
+    #[deprecated(
+        note = "deprecated by Wix; use `targetChannelIds` instead; to be removed on 2026-06-30"
+    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_channels: Option<Vec<ChannelType>>,
+    /// Channel the message came in on.
+    ///
+    /// Deprecated: deprecated by Wix; use `sourceChannelId` instead; to be removed on 2026-06-30.
+    #[deprecated(
+        note = "deprecated by Wix; use `sourceChannelId` instead; to be removed on 2026-06-30"
+    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_channel: Option<ChannelType>,
+    /// App that sent the message; missing for messages typed in the Chat widget.
+    ///
+    /// Format: `uuid`. Read-only: set by Wix and ignored when sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<Uuid>,
+    /// Whether the participant can see the message or only collaborators can.
+    pub visibility: MessageVisibility,
     /// Ordering key (int64 as a decimal string); orders messages more precisely than createdDate.
     ///
     /// Format: `int64`. Read-only: set by Wix and ignored when sent.
@@ -881,62 +802,51 @@ pub struct Message {
         skip_serializing_if = "Option::is_none"
     )]
     pub sequence: Option<i64>,
-    /// When true, sending does not bump the unread counter or the conversation summary in the Inbox list.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub silent: Option<bool>,
-    /// Channel the message came in on.
+    /// Whether the business or the participant is the author.
+    pub direction: MessageDirection,
+    /// When the message was sent. Set by Wix (the SDK does not tag it read-only; treated as server-assigned here).
     ///
-    /// Deprecated: deprecated by Wix; use `sourceChannelId` instead; to be removed on 2026-06-30.
-    #[deprecated(
-        note = "deprecated by Wix; use `sourceChannelId` instead; to be removed on 2026-06-30"
-    )]
+    /// Format: `date-time`. Read-only: set by Wix and ignored when sent.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_channel: Option<ChannelType>,
-    /// ID of the channel the message came in on.
-    ///
-    /// Max length: 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_channel_id: Option<String>,
+    pub created_date: Option<Timestamp>,
     /// IDs of the channels to deliver the message on.
     ///
     /// Max items: 100. Each item: Max length: 100.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_channel_ids: Option<Vec<String>>,
-    /// Channel to deliver the message on; only one channel is supported.
+    /// ID of the channel the message came in on.
     ///
-    /// Deprecated: deprecated by Wix; use `targetChannelIds` instead; to be removed on 2026-06-30.
-    #[deprecated(
-        note = "deprecated by Wix; use `targetChannelIds` instead; to be removed on 2026-06-30"
-    )]
+    /// Max length: 100.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_channels: Option<Vec<ChannelType>>,
-    /// Whether the participant can see the message or only collaborators can.
-    pub visibility: MessageVisibility,
+    pub source_channel_id: Option<String>,
+    /// When true, sending does not bump the unread counter or the conversation summary in the Inbox list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub silent: Option<bool>,
 }
 
 impl Message {
-    /// A value with the required `content`, `direction`, `visibility` set and every optional field empty.
+    /// A value with the required `content`, `visibility`, `direction` set and every optional field empty.
     #[allow(deprecated)]
     pub fn new(
         content: MessageContent,
-        direction: MessageDirection,
         visibility: MessageVisibility,
+        direction: MessageDirection,
     ) -> Self {
         Self {
-            app_id: None,
-            badges: None,
-            content,
-            created_date: None,
-            direction,
             id: None,
+            content,
             sender: None,
-            sequence: None,
-            silent: None,
-            source_channel: None,
-            source_channel_id: None,
-            target_channel_ids: None,
+            badges: None,
             target_channels: None,
+            source_channel: None,
+            app_id: None,
             visibility,
+            sequence: None,
+            direction,
+            created_date: None,
+            target_channel_ids: None,
+            source_channel_id: None,
+            silent: None,
         }
     }
 }
@@ -947,12 +857,7 @@ impl Message {
 pub struct MessageContent {
     /// At most one of `basic`, `template`, `minimal`, `form`, `system` is present in the JSON object.
     #[serde(flatten)]
-    pub payload: Option<MessageContentPayload>,
-    /// Kind of payload present. Seen in 2023 event examples but absent from the SDK 1.0.41 types, so it may not be returned any more (unverified).
-    ///
-    /// Read-only: set by Wix and ignored when sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub content_type: Option<ContentType>,
+    pub payload: Option<message_content::Payload>,
     /// Short summary shown for the conversation in the Inbox message list.
     ///
     /// Max length: 256.
@@ -961,23 +866,11 @@ pub struct MessageContent {
     /// Title of the message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-}
-
-/// At most one of `basic`, `template`, `minimal`, `form`, `system` is present in the JSON object.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub enum MessageContentPayload {
-    /// Text, image and file items.
-    Basic(BasicMessagePayload),
-    /// Card with optional image, title, up to 10 text lines and up to 10 buttons.
-    Template(TemplateMessagePayload),
-    /// One line of text with an optional icon, typically reporting an activity.
-    Minimal(MinimalMessagePayload),
-    /// Submitted form data.
-    Form(FormMessagePayload),
-    /// System message; reserved for Wix when sending but can show up when reading.
-    System(SystemMessagePayload),
+    /// Kind of payload present. Seen in 2023 event examples but absent from the SDK 1.0.41 types, so it may not be returned any more (unverified).
+    ///
+    /// Read-only: set by Wix and ignored when sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<ContentType>,
 }
 
 /// Which side wrote a message.
@@ -1022,12 +915,11 @@ crate::runtime::open_enum!(MessageDirection);
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageEnvelope {
-    /// Account and site of the event (a plain object, not a string); may be missing.
+    /// App instance, i.e. the site in which the event happened.
+    ///
+    /// Format: `uuid`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_info: Option<AccountInfo>,
-    /// JSON-encoded DomainEvent carrying the event itself.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<String>,
+    pub instance_id: Option<Uuid>,
     /// Event type, e.g. wix.crm.inbox.v2.message_message_sent_to_business. Older docs spell the slug part with hyphens; normalise '-' to '_' before matching.
     ///
     /// Max length: 150.
@@ -1036,11 +928,12 @@ pub struct MessageEnvelope {
     /// JSON-encoded WebhooksIdentificationData describing who caused the event; may be missing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<String>,
-    /// App instance, i.e. the site in which the event happened.
-    ///
-    /// Format: `uuid`.
+    /// JSON-encoded DomainEvent carrying the event itself.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub instance_id: Option<Uuid>,
+    pub data: Option<String>,
+    /// Account and site of the event (a plain object, not a string); may be missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_info: Option<AccountInfo>,
 }
 
 /// Payload of the Message Sent To Business event, sent when a visitor, contact or member writes to the business.
@@ -1052,12 +945,12 @@ pub struct MessageSentToBusiness {
     /// Format: `uuid`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<Uuid>,
-    /// Present when an app interaction, such as a button click, produced the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interaction_info: Option<InteractionInfo>,
     /// The message; its sender reveals the participant's visitor, contact or member ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<Message>,
+    /// Present when an app interaction, such as a button click, produced the message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interaction_info: Option<InteractionInfo>,
 }
 
 /// Payload of the Message Sent To Participant event, sent when the business writes to a visitor, contact or member.
@@ -1116,15 +1009,15 @@ crate::runtime::open_enum!(MessageVisibility);
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MinimalMessagePayload {
+    /// The line of text.
+    ///
+    /// Min length: 1. Max length: 16384.
+    pub text: String,
     /// Absolute URL of the icon shown beside the text.
     ///
     /// Format: `uri`. Max length: 2000.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
-    /// The line of text.
-    ///
-    /// Min length: 1. Max length: 16384.
-    pub text: String,
     /// Address opened when the message is clicked.
     ///
     /// Format: `uri`. Max length: 2000.
@@ -1136,8 +1029,8 @@ impl MinimalMessagePayload {
     /// A value with the required `text` set and every optional field empty.
     pub fn new(text: String) -> Self {
         Self {
-            icon_url: None,
             text,
+            icon_url: None,
             url: None,
         }
     }
@@ -1232,9 +1125,6 @@ pub struct PagingMetadataV2 {
         skip_serializing_if = "Option::is_none"
     )]
     pub count: Option<i32>,
-    /// Tokens for the next and previous pages (cursor paging).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cursors: Option<Cursors>,
     /// Requested offset; only for offset paging, normally absent here.
     ///
     /// Format: `int32`.
@@ -1244,9 +1134,6 @@ pub struct PagingMetadataV2 {
         skip_serializing_if = "Option::is_none"
     )]
     pub offset: Option<i32>,
-    /// True when the server gave up counting the total.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub too_many_to_count: Option<bool>,
     /// Total number of matches; only for offset paging when it could be counted.
     ///
     /// Format: `int32`.
@@ -1256,6 +1143,12 @@ pub struct PagingMetadataV2 {
         skip_serializing_if = "Option::is_none"
     )]
     pub total: Option<i32>,
+    /// True when the server gave up counting the total.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub too_many_to_count: Option<bool>,
+    /// Tokens for the next and previous pages (cursor paging).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cursors: Option<Cursors>,
 }
 
 /// Identifies the participant for getOrCreateConversation; send exactly one of the three IDs.
@@ -1263,26 +1156,7 @@ pub struct PagingMetadataV2 {
 pub struct ParticipantId {
     /// At most one of `contactId`, `anonymousVisitorId`, `memberId` is present in the JSON object.
     #[serde(flatten)]
-    pub id: Option<ParticipantIdId>,
-}
-
-/// At most one of `contactId`, `anonymousVisitorId`, `memberId` is present in the JSON object.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub enum ParticipantIdId {
-    /// Contact of the site.
-    ///
-    /// Format: `uuid`.
-    ContactId(Uuid),
-    /// Visitor without a contact or membership.
-    ///
-    /// Format: `uuid`.
-    AnonymousVisitorId(Uuid),
-    /// Site member.
-    ///
-    /// Format: `uuid`.
-    MemberId(Uuid),
+    pub id: Option<participant_id::Id>,
 }
 
 /// Values handed to the Button Interacted event when a postback button is clicked.
@@ -1323,9 +1197,6 @@ pub struct SendMessageRequest {
     pub conversation_id: Uuid,
     /// Message to add. content is required; read-only fields are ignored.
     pub message: Message,
-    /// Identity to record as the sender; CALLER when omitted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub send_as: Option<OverrideSenderOptions>,
     /// Whether the recipient gets notified about the message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send_notifications: Option<bool>,
@@ -1337,6 +1208,9 @@ pub struct SendMessageRequest {
     )]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub silent: Option<bool>,
+    /// Identity to record as the sender; CALLER when omitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_as: Option<OverrideSenderOptions>,
 }
 
 impl SendMessageRequest {
@@ -1346,9 +1220,9 @@ impl SendMessageRequest {
         Self {
             conversation_id,
             message,
-            send_as: None,
             send_notifications: None,
             silent: None,
+            send_as: None,
         }
     }
 }
@@ -1413,6 +1287,11 @@ pub struct Sorting {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SystemMessagePayload {
+    /// Message text; a newline character starts a new line.
+    ///
+    /// Max length: 16384.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     /// Buttons shown with the message.
     ///
     /// Max items: 10.
@@ -1423,27 +1302,20 @@ pub struct SystemMessagePayload {
     /// Format: `uri`. Max length: 2000.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    /// Message text; a newline character starts a new line.
-    ///
-    /// Max length: 16384.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
 }
 
 /// Card-style message with an optional picture, a title, lines of text and buttons.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TemplateMessagePayload {
+    /// Heading of the card.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// Buttons on the card; each opens a URL or fires the Button Interacted event.
     ///
     /// Max items: 10.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub buttons: Option<Vec<Button>>,
-    /// Absolute URL of the card's picture.
-    ///
-    /// Format: `uri`. Max length: 2000.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_url: Option<String>,
     /// Card layout; PORTRAIT when not given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub orientation: Option<Orientation>,
@@ -1452,9 +1324,11 @@ pub struct TemplateMessagePayload {
     /// Max items: 10. Each item: Max length: 512.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_lines: Option<Vec<String>>,
-    /// Heading of the card.
+    /// Absolute URL of the card's picture.
+    ///
+    /// Format: `uri`. Max length: 2000.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub image_url: Option<String>,
 }
 
 /// Input validation failure, listing every field that broke a rule.
@@ -1518,7 +1392,7 @@ crate::runtime::open_enum!(WebhookIdentityType);
 pub struct WebhooksIdentificationData {
     /// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is present in the JSON object.
     #[serde(flatten)]
-    pub id: Option<WebhooksIdentificationDataId>,
+    pub id: Option<webhooks_identification_data::Id>,
     /// Which kind of identity this is, and so which ID field is set.
     ///
     /// Read-only: set by Wix and ignored when sent.
@@ -1526,36 +1400,198 @@ pub struct WebhooksIdentificationData {
     pub identity_type: Option<WebhookIdentityType>,
 }
 
-/// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is present in the JSON object.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub enum WebhooksIdentificationDataId {
-    /// Visitor who is not logged in.
-    ///
-    /// Format: `uuid`.
-    AnonymousVisitorId(Uuid),
-    /// Logged-in site member.
-    ///
-    /// Format: `uuid`.
-    MemberId(Uuid),
-    /// Wix user such as the site owner or a collaborator.
-    ///
-    /// Format: `uuid`.
-    WixUserId(Uuid),
-    /// App that caused the event.
-    ///
-    /// Format: `uuid`.
-    AppId(Uuid),
-}
-
 /// JSON body of Wix error responses (4xx). 5xx responses may have no body at all, and a body without details is possible; the HTTP status is then the only information.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WixError {
-    /// Structured error information.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub details: Option<ErrorDetails>,
     /// Short human-readable summary of the error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Structured error information.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<ErrorDetails>,
+}
+
+/// The oneof groups of [`BasicMessageData`].
+pub mod basic_message_data {
+    use crate::runtime::prelude::*;
+    /// At most one of `text`, `image`, `file` is present in the JSON object.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    #[serde(rename_all = "camelCase")]
+    pub enum Data {
+        /// Plain-text bubble.
+        ///
+        /// Min length: 1. Max length: 16384.
+        Text(String),
+        /// Image bubble, hosted by Wix Media or elsewhere.
+        Image(super::ImageMessage),
+        /// File attachment, hosted by Wix Media or elsewhere.
+        File(super::FileMessage),
+    }
+}
+
+/// The oneof groups of [`ConversationIdentificationData`].
+pub mod conversation_identification_data {
+    use crate::runtime::prelude::*;
+    /// At most one of `anonymousVisitorId`, `memberId` is present in the JSON object.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    #[serde(rename_all = "camelCase")]
+    pub enum Id {
+        /// Visitor who has not logged in and has no contact yet.
+        ///
+        /// Format: `uuid`.
+        AnonymousVisitorId(Uuid),
+        /// Logged-in site member.
+        ///
+        /// Format: `uuid`.
+        MemberId(Uuid),
+    }
+}
+
+/// The oneof groups of [`DomainEvent`].
+pub mod domain_event {
+    use crate::runtime::prelude::*;
+    /// At most one of `createdEvent`, `updatedEvent`, `deletedEvent`, `actionEvent` is present in the JSON object.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    #[serde(rename_all = "camelCase")]
+    pub enum Body {
+        /// Body used when an entity was created (not used by Inbox events).
+        CreatedEvent(super::EntityCreatedEvent),
+        /// Body used when an entity was updated (not used by Inbox events).
+        UpdatedEvent(super::EntityUpdatedEvent),
+        /// Body used when an entity was deleted (not used by Inbox events).
+        DeletedEvent(super::EntityDeletedEvent),
+        /// Body used for custom actions; all four Inbox events arrive this way.
+        ActionEvent(super::ActionEvent),
+    }
+}
+
+/// The oneof groups of [`ErrorDetails`].
+pub mod error_details {
+    use crate::runtime::prelude::*;
+    /// At most one of `applicationError`, `validationError` is present in the JSON object.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    #[serde(rename_all = "camelCase")]
+    pub enum Kind {
+        /// Set when a business rule of the method failed.
+        ApplicationError(super::ApplicationError),
+        /// Set when the request did not pass input validation.
+        ValidationError(super::ValidationError),
+    }
+}
+
+/// The oneof groups of [`IdentificationData`].
+pub mod identification_data {
+    use crate::runtime::prelude::*;
+    /// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is present in the JSON object.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    #[serde(rename_all = "camelCase")]
+    pub enum Id {
+        /// Visitor who is not logged in. Apps learn this ID from Message Sent To Business events.
+        ///
+        /// Format: `uuid`.
+        AnonymousVisitorId(Uuid),
+        /// Logged-in site member.
+        ///
+        /// Format: `uuid`.
+        MemberId(Uuid),
+        /// Wix user (site owner or collaborator) acting for the business.
+        ///
+        /// Format: `uuid`.
+        WixUserId(Uuid),
+        /// App that acted, e.g. a third-party app sending as itself.
+        ///
+        /// Format: `uuid`.
+        AppId(Uuid),
+    }
+}
+
+/// The oneof groups of [`MediaItem`].
+pub mod media_item {
+    use crate::runtime::prelude::*;
+    /// At most one of `image`, `file` is present in the JSON object.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    #[serde(rename_all = "camelCase")]
+    pub enum Media {
+        /// Attached image.
+        Image(super::ImageMessage),
+        /// Attached file.
+        File(super::FileMessage),
+    }
+}
+
+/// The oneof groups of [`MessageContent`].
+pub mod message_content {
+    use crate::runtime::prelude::*;
+    /// At most one of `basic`, `template`, `minimal`, `form`, `system` is present in the JSON object.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    #[serde(rename_all = "camelCase")]
+    pub enum Payload {
+        /// Text, image and file items.
+        Basic(super::BasicMessagePayload),
+        /// Card with optional image, title, up to 10 text lines and up to 10 buttons.
+        Template(super::TemplateMessagePayload),
+        /// One line of text with an optional icon, typically reporting an activity.
+        Minimal(super::MinimalMessagePayload),
+        /// Submitted form data.
+        Form(super::FormMessagePayload),
+        /// System message; reserved for Wix when sending but can show up when reading.
+        System(super::SystemMessagePayload),
+    }
+}
+
+/// The oneof groups of [`ParticipantId`].
+pub mod participant_id {
+    use crate::runtime::prelude::*;
+    /// At most one of `contactId`, `anonymousVisitorId`, `memberId` is present in the JSON object.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    #[serde(rename_all = "camelCase")]
+    pub enum Id {
+        /// Contact of the site.
+        ///
+        /// Format: `uuid`.
+        ContactId(Uuid),
+        /// Visitor without a contact or membership.
+        ///
+        /// Format: `uuid`.
+        AnonymousVisitorId(Uuid),
+        /// Site member.
+        ///
+        /// Format: `uuid`.
+        MemberId(Uuid),
+    }
+}
+
+/// The oneof groups of [`WebhooksIdentificationData`].
+pub mod webhooks_identification_data {
+    use crate::runtime::prelude::*;
+    /// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is present in the JSON object.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    #[serde(rename_all = "camelCase")]
+    pub enum Id {
+        /// Visitor who is not logged in.
+        ///
+        /// Format: `uuid`.
+        AnonymousVisitorId(Uuid),
+        /// Logged-in site member.
+        ///
+        /// Format: `uuid`.
+        MemberId(Uuid),
+        /// Wix user such as the site owner or a collaborator.
+        ///
+        /// Format: `uuid`.
+        WixUserId(Uuid),
+        /// App that caused the event.
+        ///
+        /// Format: `uuid`.
+        AppId(Uuid),
+    }
 }

@@ -28,10 +28,10 @@ pub(crate) static RULES: &[TypeRules] = &[
     (
         "FileMessage",
         &[
-            Rule::new("filename").limits(Limits::NONE.max_length(255)),
             Rule::new("id").limits(Limits::NONE.max_length(2000)),
-            Rule::new("mimeType").limits(Limits::NONE.max_length(100)),
             Rule::new("url").limits(Limits::NONE.max_length(2000)),
+            Rule::new("filename").limits(Limits::NONE.max_length(255)),
+            Rule::new("mimeType").limits(Limits::NONE.max_length(100)),
         ],
     ),
     (
@@ -44,21 +44,21 @@ pub(crate) static RULES: &[TypeRules] = &[
     (
         "FormMessagePayload",
         &[
+            Rule::new("title").limits(Limits::NONE.min_length(1).max_length(256)),
             Rule::new("description")
                 .limits(Limits::NONE.min_length(1).max_length(16384)),
             Rule::new("fields")
                 .limits(Limits::NONE.min_items(1).max_items(15))
                 .child("FormField"),
             Rule::new("media").limits(Limits::NONE.max_items(15)).child("MediaItem"),
-            Rule::new("title").limits(Limits::NONE.min_length(1).max_length(256)),
         ],
     ),
     (
         "ImageMessage",
         &[
-            Rule::new("filename").limits(Limits::NONE.max_length(255)),
             Rule::new("id").limits(Limits::NONE.max_length(2000)),
             Rule::new("url").limits(Limits::NONE.max_length(2000)),
+            Rule::new("filename").limits(Limits::NONE.max_length(255)),
         ],
     ),
     (
@@ -71,12 +71,12 @@ pub(crate) static RULES: &[TypeRules] = &[
     (
         "Message",
         &[
-            Rule::new("badges").limits(Limits::NONE.max_items(1)),
             Rule::new("content").child("MessageContent"),
-            Rule::new("sourceChannelId").limits(Limits::NONE.max_length(100)),
+            Rule::new("badges").limits(Limits::NONE.max_items(1)),
             Rule::new("targetChannelIds")
                 .limits(Limits::NONE.max_items(100))
                 .items(Limits::NONE.max_length(100)),
+            Rule::new("sourceChannelId").limits(Limits::NONE.max_length(100)),
         ],
     ),
     (
@@ -93,8 +93,8 @@ pub(crate) static RULES: &[TypeRules] = &[
     (
         "MinimalMessagePayload",
         &[
-            Rule::new("iconUrl").limits(Limits::NONE.max_length(2000)),
             Rule::new("text").limits(Limits::NONE.min_length(1).max_length(16384)),
+            Rule::new("iconUrl").limits(Limits::NONE.max_length(2000)),
             Rule::new("url").limits(Limits::NONE.max_length(2000)),
         ],
     ),
@@ -106,19 +106,19 @@ pub(crate) static RULES: &[TypeRules] = &[
     (
         "SystemMessagePayload",
         &[
+            Rule::new("text").limits(Limits::NONE.max_length(16384)),
             Rule::new("buttons").limits(Limits::NONE.max_items(10)).child("Button"),
             Rule::new("imageUrl").limits(Limits::NONE.max_length(2000)),
-            Rule::new("text").limits(Limits::NONE.max_length(16384)),
         ],
     ),
     (
         "TemplateMessagePayload",
         &[
             Rule::new("buttons").limits(Limits::NONE.max_items(10)).child("Button"),
-            Rule::new("imageUrl").limits(Limits::NONE.max_length(2000)),
             Rule::new("textLines")
                 .limits(Limits::NONE.max_items(10))
                 .items(Limits::NONE.max_length(512)),
+            Rule::new("imageUrl").limits(Limits::NONE.max_length(2000)),
         ],
     ),
 ];
