@@ -158,7 +158,14 @@ pub struct OneOf {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OneOfRepr {
     /// `x-oneof`: each alternative is a key of the parent object (`wire_name`) holding the value.
-    Keyed,
+    /// A member this version does not know, and a known one whose value does not decode, are
+    /// kept as `Unrecognized { key, value }` (and noted for drift detection).
+    Keyed {
+        /// The group is its struct's only one: a key the struct does not know, met when no
+        /// known member is present, is taken as a new member of the group (kept, not lost).
+        /// With several groups such a key cannot be attributed and stays an unknown field.
+        takes_unknown_keys: bool,
+    },
     /// `oneOf`/`anyOf`: the value is itself one of the alternatives, told apart by its shape
     /// (the first that decodes wins); a value that fits none is kept as JSON.
     Untagged,

@@ -302,9 +302,17 @@ async fn novelty_in_listed_messages_is_decoded_and_reported_once() {
         messages[1].direction,
         MessageDirection::BusinessToParticipant
     );
+    // A oneof member this version does not know is kept, key and JSON, and written back.
     assert_eq!(
-        messages[2].content.payload, None,
-        "carousel is not modelled"
+        messages[2].content.payload,
+        Some(message_content::Payload::Unrecognized {
+            key: "carousel".into(),
+            value: json!({ "cards": [{ "title": "Room 4" }] }),
+        })
+    );
+    assert_eq!(
+        serde_json::to_value(&messages[2].content).unwrap(),
+        json!({ "carousel": { "cards": [{ "title": "Room 4" }] }, "previewText": "Rooms" })
     );
     assert_eq!(messages[2].content.preview_text.as_deref(), Some("Rooms"));
     let badge = &messages[15].badges.as_ref().expect("badges")[0];
@@ -319,7 +327,7 @@ async fn novelty_in_listed_messages_is_decoded_and_reported_once() {
     );
 
     // Each novelty once, at the path it was first seen, although page two repeats it.
-    // Generated one-of types do not note unknown members, so `carousel` is an unknown field.
+    // `carousel` is reported as an unknown member of the oneof group, with its path.
     let expected = vec![
         item(
             DriftKind::UnknownEnumValue,
@@ -340,10 +348,10 @@ async fn novelty_in_listed_messages_is_decoded_and_reported_once() {
             None,
         ),
         item(
-            DriftKind::UnknownField,
-            "ListMessagesResponse",
+            DriftKind::UnknownOneOfKey,
+            "message_content::Payload",
             "messages[2].content.carousel",
-            None,
+            Some("carousel"),
         ),
     ];
     let report = client.drift_report();
@@ -434,7 +442,13 @@ async fn novelty_in_replaced_responses_is_decoded_and_reported_once() {
             message.direction,
             MessageDirection::Unrecognized("SYSTEM_TO_BOTH".into())
         );
-        assert_eq!(message.content, MessageContent::default());
+        assert_eq!(
+            message.content.payload,
+            Some(message_content::Payload::Unrecognized {
+                key: "carousel".into(),
+                value: json!({ "cards": [{ "title": "Room 4" }] }),
+            })
+        );
         assert_eq!(message.sequence, Some(1_700_000_000_000_001));
 
         let conversation = client
@@ -475,14 +489,14 @@ async fn novelty_in_replaced_responses_is_decoded_and_reported_once() {
         item(
             DriftKind::UnknownField,
             "SendMessageResponse",
-            "message.content.carousel",
+            "message.reactions",
             None,
         ),
         item(
-            DriftKind::UnknownField,
-            "SendMessageResponse",
-            "message.reactions",
-            None,
+            DriftKind::UnknownOneOfKey,
+            "message_content::Payload",
+            "message.content.carousel",
+            Some("carousel"),
         ),
     ];
     let report = client.drift_report();

@@ -726,13 +726,14 @@ fn oneof_with_an_unknown_key_keeps_the_rest() {
         "carousel": {"cards": [{"title": "one"}]}
     });
     let content: MessageContent = decode(&json);
-    assert_eq!(content.payload, None);
+    let carousel = message_content::Payload::Unrecognized {
+        key: "carousel".into(),
+        value: json!({"cards": [{"title": "one"}]}),
+    };
+    assert_eq!(content.payload, Some(carousel.clone()));
     assert_eq!(content.preview_text.as_deref(), Some("A carousel"));
     assert_eq!(content.title.as_deref(), Some("Offers"));
-    assert_eq!(
-        encode(&content),
-        json!({"previewText": "A carousel", "title": "Offers"})
-    );
+    assert_eq!(encode(&content), json);
 
     // Inside a whole message the other fields are intact too.
     let message: Message = decode(&json!({
@@ -742,7 +743,7 @@ fn oneof_with_an_unknown_key_keeps_the_rest() {
         "direction": "BUSINESS_TO_PARTICIPANT",
         "sequence": "1640849952353627"
     }));
-    assert_eq!(message.content.payload, None);
+    assert_eq!(message.content.payload, Some(carousel));
     assert_eq!(message.content.title.as_deref(), Some("Offers"));
     assert_eq!(message.sequence, Some(1_640_849_952_353_627));
 }
@@ -966,4 +967,58 @@ fn fixture_keyword_fields_use_their_wire_names() {
     let value: SelfType = exact(&json!({"match": "m", "option": "self"}));
     assert_eq!(value.kind, Some(self_type::Kind::Match("m".to_owned())));
     assert_eq!(value.option, Some(OptionType::SelfValue));
+}
+
+/// A oneof member this version does not know arrives as `Unrecognized` with its key and raw
+/// JSON, and is written back byte for byte; nothing is lost.
+#[test]
+fn unknown_oneof_member_is_kept_and_written_back() {
+    use inbox_api::types::{basic_message_data, message_content, BasicMessageData, MessageContent};
+    let received = serde_json::json!({"video": {"url": "https://x/v.mp4", "seconds": 12}});
+    let data: BasicMessageData = serde_json::from_value(received.clone()).unwrap();
+    assert_eq!(
+        data.data,
+        Some(basic_message_data::Data::Unrecognized {
+            key: "video".into(),
+            value: serde_json::json!({"url": "https://x/v.mp4", "seconds": 12}),
+        })
+    );
+    assert_eq!(serde_json::to_value(&data).unwrap(), received);
+
+    // Next to known fields of the struct too.
+    let text = r#"{"carousel":{"cards":[{"title":"Room 4"}]},"previewText":"Rooms"}"#;
+    let content: MessageContent = serde_json::from_str(text).unwrap();
+    assert!(matches!(
+        &content.payload,
+        Some(message_content::Payload::Unrecognized { key, .. }) if key == "carousel"
+    ));
+    assert_eq!(content.preview_text.as_deref(), Some("Rooms"));
+    let written: serde_json::Value = serde_json::to_value(&content).unwrap();
+    assert_eq!(
+        written,
+        serde_json::from_str::<serde_json::Value>(text).unwrap()
+    );
+}
+
+/// A known member whose value does not decode is kept raw, never dropped to `None`.
+#[test]
+fn undecodable_known_oneof_member_is_kept_raw() {
+    use inbox_api::types::{participant_id, ParticipantId};
+    let received = serde_json::json!({"memberId": "not-a-uuid"});
+    let participant: ParticipantId = serde_json::from_value(received.clone()).unwrap();
+    assert_eq!(
+        participant.id,
+        Some(participant_id::Id::Unrecognized {
+            key: "memberId".into(),
+            value: serde_json::json!("not-a-uuid"),
+        })
+    );
+    assert_eq!(serde_json::to_value(&participant).unwrap(), received);
+    // A group with no member present is `None`; a known member decodes as before.
+    let empty: ParticipantId = serde_json::from_str("{}").unwrap();
+    assert_eq!(empty.id, None);
+    let member = uuid::Uuid::from_u128(7);
+    let known: ParticipantId =
+        serde_json::from_value(serde_json::json!({ "memberId": member })).unwrap();
+    assert_eq!(known.id, Some(participant_id::Id::MemberId(member)));
 }

@@ -1171,20 +1171,35 @@ fn an_inner_event_of_the_wrong_shape_names_the_failing_path() {
 }
 
 #[test]
-fn a_malformed_one_of_member_is_dropped_not_rejected() {
-    // FIXME: generated one-of groups are `#[serde(flatten)] Option<..>`, and serde turns any
-    // error inside a flattened `Option` into `None`. So a bad `appId` in `identity`, or a bad
-    // `basic` in message content, decodes as "no member" instead of failing with its path.
+fn a_malformed_one_of_member_is_kept_raw_not_dropped() {
+    // A known oneof member whose value does not decode (a bad `appId` in `identity`, a bad
+    // `basic` in message content) is kept with its key and JSON, never turned into "no member".
     let token = changed_delivery(|envelope, event| {
         envelope["identity"] = json!(json!({"identityType": "APP", "appId": CANARY}).to_string());
         event["actionEvent"]["body"]["message"]["content"]["basic"] = json!(CANARY);
     });
     let event = verifier().verify_untimed(token.as_bytes()).unwrap();
-    assert_eq!(event.identity.unwrap().id, None);
+    let id = event.identity.unwrap().id.expect("the member is kept");
+    assert_eq!(
+        serde_json::to_value(&id).unwrap(),
+        json!({ "appId": CANARY })
+    );
     let Event::MessageSentToBusiness(sent) = event.event else {
         panic!("unexpected {:?}", event.event)
     };
-    assert_eq!(sent.message.unwrap().content.payload, None);
+    let payload = sent
+        .message
+        .unwrap()
+        .content
+        .payload
+        .expect("the member is kept");
+    assert_eq!(
+        payload,
+        inbox_api::types::message_content::Payload::Unrecognized {
+            key: "basic".into(),
+            value: json!(CANARY),
+        }
+    );
 }
 
 #[test]

@@ -132,7 +132,7 @@ fn emit_type(api: &ir::Api, type_def: &ir::TypeDef) -> TokenStream {
     match &type_def.kind {
         TypeKind::Struct(s) => emit_struct(api, &name, doc, s),
         TypeKind::Enum(e) => emit_enum(&name, doc, e),
-        TypeKind::OneOf(o) => emit_oneof(&name, doc, o),
+        TypeKind::OneOf(o) => emit_oneof(&name, doc, o, &type_def.name),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty);
             quote! {
@@ -327,9 +327,11 @@ pub(crate) fn emit_enum(name: &Ident, doc: TokenStream, e: &ir::Enum) -> TokenSt
     }
 }
 
-fn emit_oneof(name: &Ident, doc: TokenStream, o: &ir::OneOf) -> TokenStream {
+fn emit_oneof(name: &Ident, doc: TokenStream, o: &ir::OneOf, drift_name: &str) -> TokenStream {
     match &o.repr {
-        ir::OneOfRepr::Keyed => emit_keyed(name, doc, o),
+        ir::OneOfRepr::Keyed { takes_unknown_keys } => {
+            emit_keyed(name, doc, o, drift_name, *takes_unknown_keys)
+        }
         ir::OneOfRepr::Untagged => emit_union(name, doc, o, None),
         ir::OneOfRepr::Tagged { property } => emit_union(name, doc, o, Some(property)),
     }
@@ -415,10 +417,16 @@ fn example_name(ty: &TypeRef) -> String {
     }
 }
 
-/// An `x-oneof` group: the alternatives are keys of the parent object.
-fn emit_keyed(name: &Ident, doc: TokenStream, o: &ir::OneOf) -> TokenStream {
-    let camel = o.arms.iter().all(|a| lower_first(&a.name) == a.wire_name);
-    let rename_all = camel.then(|| quote!(#[serde(rename_all = "camelCase")]));
+/// An `x-oneof` group: the alternatives are keys of the parent object, which the group reads
+/// from the keys its struct leaves over (`#[serde(flatten)]`). An unknown member, and a known
+/// one whose value does not decode, are kept in `Unrecognized` and written back as received.
+fn emit_keyed(
+    name: &Ident,
+    doc: TokenStream,
+    o: &ir::OneOf,
+    drift_name: &str,
+    takes_unknown_keys: bool,
+) -> TokenStream {
     let arms = o.arms.iter().map(|a| {
         let variant = ident(&a.name);
         let fallback = format!("`{}` is present.", a.wire_name);
@@ -433,21 +441,54 @@ fn emit_keyed(name: &Ident, doc: TokenStream, o: &ir::OneOf) -> TokenStream {
             let note = deprecation_note(d);
             quote!(#[deprecated(note = #note)])
         });
-        let mut serde_args: Vec<TokenStream> = Vec::new();
-        if !camel {
-            let wire = &a.wire_name;
-            serde_args.push(quote!(rename = #wire));
-        }
-        if let Some(module) = with_module(a.wire, &a.ty) {
-            serde_args.push(quote!(with = #module));
-        }
-        let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
         let ty = rust_type_at(&a.ty, "super::");
         quote! {
             #doc
             #deprecated
-            #serde
             #variant(#ty),
+        }
+    });
+    let writes = o.arms.iter().map(|a| {
+        let variant = ident(&a.name);
+        let key = &a.wire_name;
+        match with_module(a.wire, &a.ty) {
+            None => quote!(Self::#variant(value) => map.serialize_entry(#key, value)?,),
+            Some(module) => {
+                let module: syn::Path = syn::parse_str(module).expect("a module path");
+                quote! {
+                    Self::#variant(value) => {
+                        let value = #module::serialize(value, serde_json::value::Serializer)
+                            .map_err(serde::ser::Error::custom)?;
+                        map.serialize_entry(#key, &value)?
+                    }
+                }
+            }
+        }
+    });
+    let reads = o.arms.iter().map(|a| {
+        let variant = ident(&a.name);
+        let key = &a.wire_name;
+        let decode = match with_module(a.wire, &a.ty) {
+            None => quote!(serde_json::from_value(value.clone())),
+            Some(module) => {
+                let module: syn::Path = syn::parse_str(module).expect("a module path");
+                quote!(#module::deserialize(value.clone()))
+            }
+        };
+        quote! {
+            if let Some(value) = entries.remove(#key) {
+                return Ok(match #decode {
+                    Ok(decoded) => Self::#variant(decoded),
+                    Err(_) => Self::unrecognized(#key.to_owned(), value),
+                });
+            }
+        }
+    });
+    let unknown = takes_unknown_keys.then(|| {
+        quote! {
+            if let Some((key, value)) = entries.into_iter().next() {
+                return Ok(Self::unrecognized(key, value));
+            }
         }
     });
     let allow_deprecated = o
@@ -455,23 +496,59 @@ fn emit_keyed(name: &Ident, doc: TokenStream, o: &ir::OneOf) -> TokenStream {
         .iter()
         .any(|a| a.deprecated.is_some())
         .then(|| quote!(#[allow(deprecated)]));
+    let catch_all = if takes_unknown_keys {
+        " A member this version of the client does not know (or a known one whose value did not decode), kept verbatim: written back as received and reported by drift detection."
+    } else {
+        " A known member whose value did not decode, kept verbatim: written back as received and reported by drift detection."
+    };
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
         #allow_deprecated
-        #rename_all
         pub enum #name {
             #(#arms)*
+            #[doc = #catch_all]
+            Unrecognized {
+                /// The member's key in the JSON object.
+                key: String,
+                /// Its value as received.
+                value: Value,
+            },
         }
-    }
-}
 
-/// What serde's `camelCase` makes of a variant name.
-fn lower_first(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
+        impl #name {
+            fn unrecognized(key: String, value: Value) -> Self {
+                crate::runtime::drift::note_unknown_oneof_key(#drift_name, &key);
+                Self::Unrecognized { key, value }
+            }
+        }
+
+        #allow_deprecated
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(Some(1))?;
+                match self {
+                    #(#writes)*
+                    Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+                }
+                map.end()
+            }
+        }
+
+        #allow_deprecated
+        impl<'de> Deserialize<'de> for #name {
+            /// Reads the group from the keys its struct leaves over: the first member present
+            /// (in spec order), else nothing (an error, which `Option` under
+            /// `#[serde(flatten)]` turns into `None`).
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
+                entries.retain(|_, value| !value.is_null());
+                #(#reads)*
+                #unknown
+                Err(serde::de::Error::custom("no member of the group is present"))
+            }
+        }
     }
 }

@@ -595,6 +595,7 @@ fn build_struct<'a>(
                 members,
                 properties,
                 at,
+                parts.oneofs.len() == 1,
                 depth,
             );
             if let Some(field) = field {
@@ -716,6 +717,7 @@ fn build_oneof<'a>(
     members: &[String],
     properties: &[(String, Slot<'a>, String)],
     pointer: &str,
+    takes_unknown_keys: bool,
     depth: usize,
 ) -> Option<ir::Field> {
     let mut arms: Vec<ir::OneOfArm> = Vec::new();
@@ -765,7 +767,7 @@ fn build_oneof<'a>(
             doc: doc.clone(),
             kind: ir::TypeKind::OneOf(ir::OneOf {
                 arms,
-                repr: ir::OneOfRepr::Keyed,
+                repr: ir::OneOfRepr::Keyed { takes_unknown_keys },
             }),
         },
     );

@@ -1415,9 +1415,8 @@ pub struct WixError {
 pub mod basic_message_data {
     use crate::runtime::prelude::*;
     /// At most one of `text`, `image`, `file` is present in the JSON object.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
-    #[serde(rename_all = "camelCase")]
     pub enum Data {
         /// Plain-text bubble.
         ///
@@ -1427,6 +1426,80 @@ pub mod basic_message_data {
         Image(super::ImageMessage),
         /// File attachment, hosted by Wix Media or elsewhere.
         File(super::FileMessage),
+        /// A member this version of the client does not know (or a known one whose value did not decode), kept verbatim: written back as received and reported by drift detection.
+        Unrecognized {
+            /// The member's key in the JSON object.
+            key: String,
+            /// Its value as received.
+            value: Value,
+        },
+    }
+
+    impl Data {
+        fn unrecognized(key: String, value: Value) -> Self {
+            crate::runtime::drift::note_unknown_oneof_key(
+                "basic_message_data::Data",
+                &key,
+            );
+            Self::Unrecognized { key, value }
+        }
+    }
+
+    impl Serialize for Data {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(Some(1))?;
+            match self {
+                Self::Text(value) => map.serialize_entry("text", value)?,
+                Self::Image(value) => map.serialize_entry("image", value)?,
+                Self::File(value) => map.serialize_entry("file", value)?,
+                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+            }
+            map.end()
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Data {
+        /// Reads the group from the keys its struct leaves over: the first member present
+        /// (in spec order), else nothing (an error, which `Option` under
+        /// `#[serde(flatten)]` turns into `None`).
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
+            entries.retain(|_, value| !value.is_null());
+            if let Some(value) = entries.remove("text") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::Text(decoded),
+                        Err(_) => Self::unrecognized("text".to_owned(), value),
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("image") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::Image(decoded),
+                        Err(_) => Self::unrecognized("image".to_owned(), value),
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("file") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::File(decoded),
+                        Err(_) => Self::unrecognized("file".to_owned(), value),
+                    },
+                );
+            }
+            if let Some((key, value)) = entries.into_iter().next() {
+                return Ok(Self::unrecognized(key, value));
+            }
+            Err(serde::de::Error::custom("no member of the group is present"))
+        }
     }
 }
 
@@ -1434,9 +1507,8 @@ pub mod basic_message_data {
 pub mod conversation_identification_data {
     use crate::runtime::prelude::*;
     /// At most one of `anonymousVisitorId`, `memberId` is present in the JSON object.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
-    #[serde(rename_all = "camelCase")]
     pub enum Id {
         /// Visitor who has not logged in and has no contact yet.
         ///
@@ -1446,6 +1518,75 @@ pub mod conversation_identification_data {
         ///
         /// Format: `uuid`.
         MemberId(Uuid),
+        /// A member this version of the client does not know (or a known one whose value did not decode), kept verbatim: written back as received and reported by drift detection.
+        Unrecognized {
+            /// The member's key in the JSON object.
+            key: String,
+            /// Its value as received.
+            value: Value,
+        },
+    }
+
+    impl Id {
+        fn unrecognized(key: String, value: Value) -> Self {
+            crate::runtime::drift::note_unknown_oneof_key(
+                "conversation_identification_data::Id",
+                &key,
+            );
+            Self::Unrecognized { key, value }
+        }
+    }
+
+    impl Serialize for Id {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(Some(1))?;
+            match self {
+                Self::AnonymousVisitorId(value) => {
+                    map.serialize_entry("anonymousVisitorId", value)?
+                }
+                Self::MemberId(value) => map.serialize_entry("memberId", value)?,
+                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+            }
+            map.end()
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Id {
+        /// Reads the group from the keys its struct leaves over: the first member present
+        /// (in spec order), else nothing (an error, which `Option` under
+        /// `#[serde(flatten)]` turns into `None`).
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
+            entries.retain(|_, value| !value.is_null());
+            if let Some(value) = entries.remove("anonymousVisitorId") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::AnonymousVisitorId(decoded),
+                        Err(_) => {
+                            Self::unrecognized("anonymousVisitorId".to_owned(), value)
+                        }
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("memberId") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::MemberId(decoded),
+                        Err(_) => Self::unrecognized("memberId".to_owned(), value),
+                    },
+                );
+            }
+            if let Some((key, value)) = entries.into_iter().next() {
+                return Ok(Self::unrecognized(key, value));
+            }
+            Err(serde::de::Error::custom("no member of the group is present"))
+        }
     }
 }
 
@@ -1453,9 +1594,8 @@ pub mod conversation_identification_data {
 pub mod domain_event {
     use crate::runtime::prelude::*;
     /// At most one of `createdEvent`, `updatedEvent`, `deletedEvent`, `actionEvent` is present in the JSON object.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
-    #[serde(rename_all = "camelCase")]
     pub enum Body {
         /// Body used when an entity was created (not used by Inbox events).
         CreatedEvent(super::EntityCreatedEvent),
@@ -1465,6 +1605,86 @@ pub mod domain_event {
         DeletedEvent(super::EntityDeletedEvent),
         /// Body used for custom actions; all four Inbox events arrive this way.
         ActionEvent(super::ActionEvent),
+        /// A member this version of the client does not know (or a known one whose value did not decode), kept verbatim: written back as received and reported by drift detection.
+        Unrecognized {
+            /// The member's key in the JSON object.
+            key: String,
+            /// Its value as received.
+            value: Value,
+        },
+    }
+
+    impl Body {
+        fn unrecognized(key: String, value: Value) -> Self {
+            crate::runtime::drift::note_unknown_oneof_key("domain_event::Body", &key);
+            Self::Unrecognized { key, value }
+        }
+    }
+
+    impl Serialize for Body {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(Some(1))?;
+            match self {
+                Self::CreatedEvent(value) => map.serialize_entry("createdEvent", value)?,
+                Self::UpdatedEvent(value) => map.serialize_entry("updatedEvent", value)?,
+                Self::DeletedEvent(value) => map.serialize_entry("deletedEvent", value)?,
+                Self::ActionEvent(value) => map.serialize_entry("actionEvent", value)?,
+                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+            }
+            map.end()
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Body {
+        /// Reads the group from the keys its struct leaves over: the first member present
+        /// (in spec order), else nothing (an error, which `Option` under
+        /// `#[serde(flatten)]` turns into `None`).
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
+            entries.retain(|_, value| !value.is_null());
+            if let Some(value) = entries.remove("createdEvent") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::CreatedEvent(decoded),
+                        Err(_) => Self::unrecognized("createdEvent".to_owned(), value),
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("updatedEvent") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::UpdatedEvent(decoded),
+                        Err(_) => Self::unrecognized("updatedEvent".to_owned(), value),
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("deletedEvent") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::DeletedEvent(decoded),
+                        Err(_) => Self::unrecognized("deletedEvent".to_owned(), value),
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("actionEvent") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::ActionEvent(decoded),
+                        Err(_) => Self::unrecognized("actionEvent".to_owned(), value),
+                    },
+                );
+            }
+            if let Some((key, value)) = entries.into_iter().next() {
+                return Ok(Self::unrecognized(key, value));
+            }
+            Err(serde::de::Error::custom("no member of the group is present"))
+        }
     }
 }
 
@@ -1472,14 +1692,81 @@ pub mod domain_event {
 pub mod error_details {
     use crate::runtime::prelude::*;
     /// At most one of `applicationError`, `validationError` is present in the JSON object.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
-    #[serde(rename_all = "camelCase")]
     pub enum Kind {
         /// Set when a business rule of the method failed.
         ApplicationError(super::ApplicationError),
         /// Set when the request did not pass input validation.
         ValidationError(super::ValidationError),
+        /// A member this version of the client does not know (or a known one whose value did not decode), kept verbatim: written back as received and reported by drift detection.
+        Unrecognized {
+            /// The member's key in the JSON object.
+            key: String,
+            /// Its value as received.
+            value: Value,
+        },
+    }
+
+    impl Kind {
+        fn unrecognized(key: String, value: Value) -> Self {
+            crate::runtime::drift::note_unknown_oneof_key("error_details::Kind", &key);
+            Self::Unrecognized { key, value }
+        }
+    }
+
+    impl Serialize for Kind {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(Some(1))?;
+            match self {
+                Self::ApplicationError(value) => {
+                    map.serialize_entry("applicationError", value)?
+                }
+                Self::ValidationError(value) => {
+                    map.serialize_entry("validationError", value)?
+                }
+                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+            }
+            map.end()
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Kind {
+        /// Reads the group from the keys its struct leaves over: the first member present
+        /// (in spec order), else nothing (an error, which `Option` under
+        /// `#[serde(flatten)]` turns into `None`).
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
+            entries.retain(|_, value| !value.is_null());
+            if let Some(value) = entries.remove("applicationError") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::ApplicationError(decoded),
+                        Err(_) => {
+                            Self::unrecognized("applicationError".to_owned(), value)
+                        }
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("validationError") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::ValidationError(decoded),
+                        Err(_) => Self::unrecognized("validationError".to_owned(), value),
+                    },
+                );
+            }
+            if let Some((key, value)) = entries.into_iter().next() {
+                return Ok(Self::unrecognized(key, value));
+            }
+            Err(serde::de::Error::custom("no member of the group is present"))
+        }
     }
 }
 
@@ -1487,9 +1774,8 @@ pub mod error_details {
 pub mod identification_data {
     use crate::runtime::prelude::*;
     /// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is present in the JSON object.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
-    #[serde(rename_all = "camelCase")]
     pub enum Id {
         /// Visitor who is not logged in. Apps learn this ID from Message Sent To Business events.
         ///
@@ -1507,6 +1793,93 @@ pub mod identification_data {
         ///
         /// Format: `uuid`.
         AppId(Uuid),
+        /// A member this version of the client does not know (or a known one whose value did not decode), kept verbatim: written back as received and reported by drift detection.
+        Unrecognized {
+            /// The member's key in the JSON object.
+            key: String,
+            /// Its value as received.
+            value: Value,
+        },
+    }
+
+    impl Id {
+        fn unrecognized(key: String, value: Value) -> Self {
+            crate::runtime::drift::note_unknown_oneof_key(
+                "identification_data::Id",
+                &key,
+            );
+            Self::Unrecognized { key, value }
+        }
+    }
+
+    impl Serialize for Id {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(Some(1))?;
+            match self {
+                Self::AnonymousVisitorId(value) => {
+                    map.serialize_entry("anonymousVisitorId", value)?
+                }
+                Self::MemberId(value) => map.serialize_entry("memberId", value)?,
+                Self::WixUserId(value) => map.serialize_entry("wixUserId", value)?,
+                Self::AppId(value) => map.serialize_entry("appId", value)?,
+                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+            }
+            map.end()
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Id {
+        /// Reads the group from the keys its struct leaves over: the first member present
+        /// (in spec order), else nothing (an error, which `Option` under
+        /// `#[serde(flatten)]` turns into `None`).
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
+            entries.retain(|_, value| !value.is_null());
+            if let Some(value) = entries.remove("anonymousVisitorId") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::AnonymousVisitorId(decoded),
+                        Err(_) => {
+                            Self::unrecognized("anonymousVisitorId".to_owned(), value)
+                        }
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("memberId") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::MemberId(decoded),
+                        Err(_) => Self::unrecognized("memberId".to_owned(), value),
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("wixUserId") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::WixUserId(decoded),
+                        Err(_) => Self::unrecognized("wixUserId".to_owned(), value),
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("appId") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::AppId(decoded),
+                        Err(_) => Self::unrecognized("appId".to_owned(), value),
+                    },
+                );
+            }
+            if let Some((key, value)) = entries.into_iter().next() {
+                return Ok(Self::unrecognized(key, value));
+            }
+            Err(serde::de::Error::custom("no member of the group is present"))
+        }
     }
 }
 
@@ -1514,14 +1887,75 @@ pub mod identification_data {
 pub mod media_item {
     use crate::runtime::prelude::*;
     /// At most one of `image`, `file` is present in the JSON object.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
-    #[serde(rename_all = "camelCase")]
     pub enum Media {
         /// Attached image.
         Image(super::ImageMessage),
         /// Attached file.
         File(super::FileMessage),
+        /// A member this version of the client does not know (or a known one whose value did not decode), kept verbatim: written back as received and reported by drift detection.
+        Unrecognized {
+            /// The member's key in the JSON object.
+            key: String,
+            /// Its value as received.
+            value: Value,
+        },
+    }
+
+    impl Media {
+        fn unrecognized(key: String, value: Value) -> Self {
+            crate::runtime::drift::note_unknown_oneof_key("media_item::Media", &key);
+            Self::Unrecognized { key, value }
+        }
+    }
+
+    impl Serialize for Media {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(Some(1))?;
+            match self {
+                Self::Image(value) => map.serialize_entry("image", value)?,
+                Self::File(value) => map.serialize_entry("file", value)?,
+                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+            }
+            map.end()
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Media {
+        /// Reads the group from the keys its struct leaves over: the first member present
+        /// (in spec order), else nothing (an error, which `Option` under
+        /// `#[serde(flatten)]` turns into `None`).
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
+            entries.retain(|_, value| !value.is_null());
+            if let Some(value) = entries.remove("image") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::Image(decoded),
+                        Err(_) => Self::unrecognized("image".to_owned(), value),
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("file") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::File(decoded),
+                        Err(_) => Self::unrecognized("file".to_owned(), value),
+                    },
+                );
+            }
+            if let Some((key, value)) = entries.into_iter().next() {
+                return Ok(Self::unrecognized(key, value));
+            }
+            Err(serde::de::Error::custom("no member of the group is present"))
+        }
     }
 }
 
@@ -1529,9 +1963,8 @@ pub mod media_item {
 pub mod message_content {
     use crate::runtime::prelude::*;
     /// At most one of `basic`, `template`, `minimal`, `form`, `system` is present in the JSON object.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
-    #[serde(rename_all = "camelCase")]
     pub enum Payload {
         /// Text, image and file items.
         Basic(super::BasicMessagePayload),
@@ -1543,6 +1976,98 @@ pub mod message_content {
         Form(super::FormMessagePayload),
         /// System message; reserved for Wix when sending but can show up when reading.
         System(super::SystemMessagePayload),
+        /// A member this version of the client does not know (or a known one whose value did not decode), kept verbatim: written back as received and reported by drift detection.
+        Unrecognized {
+            /// The member's key in the JSON object.
+            key: String,
+            /// Its value as received.
+            value: Value,
+        },
+    }
+
+    impl Payload {
+        fn unrecognized(key: String, value: Value) -> Self {
+            crate::runtime::drift::note_unknown_oneof_key(
+                "message_content::Payload",
+                &key,
+            );
+            Self::Unrecognized { key, value }
+        }
+    }
+
+    impl Serialize for Payload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(Some(1))?;
+            match self {
+                Self::Basic(value) => map.serialize_entry("basic", value)?,
+                Self::Template(value) => map.serialize_entry("template", value)?,
+                Self::Minimal(value) => map.serialize_entry("minimal", value)?,
+                Self::Form(value) => map.serialize_entry("form", value)?,
+                Self::System(value) => map.serialize_entry("system", value)?,
+                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+            }
+            map.end()
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Payload {
+        /// Reads the group from the keys its struct leaves over: the first member present
+        /// (in spec order), else nothing (an error, which `Option` under
+        /// `#[serde(flatten)]` turns into `None`).
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
+            entries.retain(|_, value| !value.is_null());
+            if let Some(value) = entries.remove("basic") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::Basic(decoded),
+                        Err(_) => Self::unrecognized("basic".to_owned(), value),
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("template") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::Template(decoded),
+                        Err(_) => Self::unrecognized("template".to_owned(), value),
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("minimal") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::Minimal(decoded),
+                        Err(_) => Self::unrecognized("minimal".to_owned(), value),
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("form") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::Form(decoded),
+                        Err(_) => Self::unrecognized("form".to_owned(), value),
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("system") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::System(decoded),
+                        Err(_) => Self::unrecognized("system".to_owned(), value),
+                    },
+                );
+            }
+            if let Some((key, value)) = entries.into_iter().next() {
+                return Ok(Self::unrecognized(key, value));
+            }
+            Err(serde::de::Error::custom("no member of the group is present"))
+        }
     }
 }
 
@@ -1550,9 +2075,8 @@ pub mod message_content {
 pub mod participant_id {
     use crate::runtime::prelude::*;
     /// At most one of `contactId`, `anonymousVisitorId`, `memberId` is present in the JSON object.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
-    #[serde(rename_all = "camelCase")]
     pub enum Id {
         /// Contact of the site.
         ///
@@ -1566,6 +2090,81 @@ pub mod participant_id {
         ///
         /// Format: `uuid`.
         MemberId(Uuid),
+        /// A member this version of the client does not know (or a known one whose value did not decode), kept verbatim: written back as received and reported by drift detection.
+        Unrecognized {
+            /// The member's key in the JSON object.
+            key: String,
+            /// Its value as received.
+            value: Value,
+        },
+    }
+
+    impl Id {
+        fn unrecognized(key: String, value: Value) -> Self {
+            crate::runtime::drift::note_unknown_oneof_key("participant_id::Id", &key);
+            Self::Unrecognized { key, value }
+        }
+    }
+
+    impl Serialize for Id {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(Some(1))?;
+            match self {
+                Self::ContactId(value) => map.serialize_entry("contactId", value)?,
+                Self::AnonymousVisitorId(value) => {
+                    map.serialize_entry("anonymousVisitorId", value)?
+                }
+                Self::MemberId(value) => map.serialize_entry("memberId", value)?,
+                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+            }
+            map.end()
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Id {
+        /// Reads the group from the keys its struct leaves over: the first member present
+        /// (in spec order), else nothing (an error, which `Option` under
+        /// `#[serde(flatten)]` turns into `None`).
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
+            entries.retain(|_, value| !value.is_null());
+            if let Some(value) = entries.remove("contactId") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::ContactId(decoded),
+                        Err(_) => Self::unrecognized("contactId".to_owned(), value),
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("anonymousVisitorId") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::AnonymousVisitorId(decoded),
+                        Err(_) => {
+                            Self::unrecognized("anonymousVisitorId".to_owned(), value)
+                        }
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("memberId") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::MemberId(decoded),
+                        Err(_) => Self::unrecognized("memberId".to_owned(), value),
+                    },
+                );
+            }
+            if let Some((key, value)) = entries.into_iter().next() {
+                return Ok(Self::unrecognized(key, value));
+            }
+            Err(serde::de::Error::custom("no member of the group is present"))
+        }
     }
 }
 
@@ -1573,9 +2172,8 @@ pub mod participant_id {
 pub mod webhooks_identification_data {
     use crate::runtime::prelude::*;
     /// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is present in the JSON object.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
-    #[serde(rename_all = "camelCase")]
     pub enum Id {
         /// Visitor who is not logged in.
         ///
@@ -1593,5 +2191,92 @@ pub mod webhooks_identification_data {
         ///
         /// Format: `uuid`.
         AppId(Uuid),
+        /// A member this version of the client does not know (or a known one whose value did not decode), kept verbatim: written back as received and reported by drift detection.
+        Unrecognized {
+            /// The member's key in the JSON object.
+            key: String,
+            /// Its value as received.
+            value: Value,
+        },
+    }
+
+    impl Id {
+        fn unrecognized(key: String, value: Value) -> Self {
+            crate::runtime::drift::note_unknown_oneof_key(
+                "webhooks_identification_data::Id",
+                &key,
+            );
+            Self::Unrecognized { key, value }
+        }
+    }
+
+    impl Serialize for Id {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(Some(1))?;
+            match self {
+                Self::AnonymousVisitorId(value) => {
+                    map.serialize_entry("anonymousVisitorId", value)?
+                }
+                Self::MemberId(value) => map.serialize_entry("memberId", value)?,
+                Self::WixUserId(value) => map.serialize_entry("wixUserId", value)?,
+                Self::AppId(value) => map.serialize_entry("appId", value)?,
+                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+            }
+            map.end()
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Id {
+        /// Reads the group from the keys its struct leaves over: the first member present
+        /// (in spec order), else nothing (an error, which `Option` under
+        /// `#[serde(flatten)]` turns into `None`).
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
+            entries.retain(|_, value| !value.is_null());
+            if let Some(value) = entries.remove("anonymousVisitorId") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::AnonymousVisitorId(decoded),
+                        Err(_) => {
+                            Self::unrecognized("anonymousVisitorId".to_owned(), value)
+                        }
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("memberId") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::MemberId(decoded),
+                        Err(_) => Self::unrecognized("memberId".to_owned(), value),
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("wixUserId") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::WixUserId(decoded),
+                        Err(_) => Self::unrecognized("wixUserId".to_owned(), value),
+                    },
+                );
+            }
+            if let Some(value) = entries.remove("appId") {
+                return Ok(
+                    match serde_json::from_value(value.clone()) {
+                        Ok(decoded) => Self::AppId(decoded),
+                        Err(_) => Self::unrecognized("appId".to_owned(), value),
+                    },
+                );
+            }
+            if let Some((key, value)) = entries.into_iter().next() {
+                return Ok(Self::unrecognized(key, value));
+            }
+            Err(serde::de::Error::custom("no member of the group is present"))
+        }
     }
 }

@@ -15,11 +15,11 @@
 //!   collector, enabled only for the synchronous decode call) and locates the value in the JSON.
 //!   Notes are collected on **every** response whenever drift detection is on: collecting costs
 //!   almost nothing while no value is unknown, and the JSON is searched only when a note exists.
-//! - **unknown one-of keys**: a generated one-of type that detects an unknown member key may call
-//!   [`note_unknown_oneof_key`]; the diff then reports that key as
-//!   [`DriftKind::UnknownOneOfKey`] instead of an unknown field. Without such a note an unknown
-//!   one-of member is indistinguishable from an unknown field and is reported as one. Like enum
-//!   values, noted keys are reported from every response.
+//! - **unknown one-of members**: a generated oneof group that keeps a member in its
+//!   `Unrecognized { key, value }` variant (a key it does not list, or a listed one whose value
+//!   did not decode) calls [`note_unknown_oneof_key`]; the diff then reports that key, at its
+//!   path, as [`DriftKind::UnknownOneOfKey`] instead of an unknown field. Like enum values,
+//!   noted keys are reported from every response.
 //!
 //! # How often the unknown-field check runs
 //!
@@ -106,7 +106,8 @@ pub enum DriftKind {
     UnknownField,
     /// A value an open enum does not list (kept verbatim in its catch-all variant).
     UnknownEnumValue,
-    /// A member of a one-of group the decoded type does not list.
+    /// A member of a one-of group the decoded type does not list, or a listed one whose value
+    /// did not decode (kept verbatim in the group's `Unrecognized` variant).
     UnknownOneOfKey,
 }
 
@@ -137,9 +138,11 @@ pub fn note_unknown_enum_value(type_name: &'static str, value: &str) {
     note(NoteKind::EnumValue, type_name, value);
 }
 
-/// Records that the one-of type `type_name` met the member key `key`, which it does not list.
+/// Records that the oneof group `type_name` kept the member `key` verbatim: a key it does not
+/// list, or a listed one whose value did not decode.
 ///
-/// For generated one-of types that detect unknown members; a no-op outside response decoding.
+/// Called by the `Deserialize` impls of generated oneof groups; a no-op outside response
+/// decoding.
 pub fn note_unknown_oneof_key(type_name: &'static str, key: &str) {
     note(NoteKind::OneOfKey, type_name, key);
 }
