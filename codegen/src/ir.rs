@@ -16,6 +16,9 @@ pub struct Api {
     pub events: Vec<Event>,
     /// Wire layers of the webhook envelope, when the spec declares events.
     pub event_envelope: Option<EventEnvelope>,
+    /// Rust name of the error-code enum shared by operations that declare an empty list of
+    /// codes (it has no variants: every code is `Unrecognized`), when one does.
+    pub no_error_codes: Option<String>,
 }
 
 /// One named Rust type.
@@ -268,7 +271,9 @@ pub struct Operation {
     pub response: Option<TypeRef>,
     /// Documented application error codes (`x-wix-application-errors`).
     pub error_codes: Vec<ErrorCode>,
-    /// Rust name of the generated error-code enum, when there are codes.
+    /// Rust name of the error-code enum: the operation's own when it documents codes,
+    /// [`Api::no_error_codes`] when it declares none, `None` (codes are `String`) when it
+    /// declares nothing.
     pub error_code_type: Option<String>,
     /// Rust name of the generated struct of optional parameters, when there are any.
     pub options_type: Option<String>,
@@ -365,12 +370,21 @@ pub struct Pagination {
     pub stream_method: String,
     /// Rust name of the query parameter that carries the cursor.
     pub cursor_param: String,
-    /// Rust field path from the response to the item list (`["messages"]`).
-    pub items_field: String,
+    /// The response's field that holds the page's items (a list).
+    pub items: FieldStep,
     /// Type of one item.
     pub item_type: TypeRef,
-    /// Rust field path from the response to the next cursor.
-    pub next_cursor_path: Vec<String>,
+    /// Fields from the response to the next cursor (`cursors` then `next`).
+    pub next_cursor: Vec<FieldStep>,
+}
+
+/// One step of a path through struct fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldStep {
+    /// Rust name of the field.
+    pub field: String,
+    /// The field is not an `Option`.
+    pub required: bool,
 }
 
 /// A webhook event.

@@ -548,91 +548,106 @@ fn compare_member_meta(cx: &mut Cx, kind: &'static str, item: &str, old: Meta, n
     }
 }
 
-fn compare_enum(cx: &mut Cx, type_name: &str, old: &ir::Enum, new: &ir::Enum) {
-    for v in &old.variants {
-        if !new.variants.iter().any(|n| n.name == v.name) {
-            cx.push(
-                Class::Breaking,
-                "variant",
-                format!("{type_name}::{}", v.name),
-                format!("removed (`{}` now decodes as `Unrecognized`)", v.wire_name),
-            );
+/// What happened to a member only one side of a comparison has.
+#[derive(Clone, Copy)]
+enum Only {
+    Removed,
+    Added,
+}
+
+/// Compares two lists of members of `type_name` matched by Rust name: `only` describes a
+/// member one side lacks (removed: breaking; added: compatible), `changed` compares a member
+/// both have.
+fn compare_members<T>(
+    cx: &mut Cx,
+    kind: &'static str,
+    type_name: &str,
+    (old, new): (&[T], &[T]),
+    name: impl Fn(&T) -> &str,
+    only: impl Fn(&T, Only) -> String,
+    mut changed: impl FnMut(&mut Cx, &str, &T, &T),
+) {
+    for o in old {
+        if !new.iter().any(|n| name(n) == name(o)) {
+            let item = format!("{type_name}::{}", name(o));
+            cx.push(Class::Breaking, kind, item, only(o, Only::Removed));
         }
     }
-    for v in &new.variants {
-        let item = format!("{type_name}::{}", v.name);
-        match old.variants.iter().find(|o| o.name == v.name) {
-            None => cx.push(
-                Class::Compatible,
-                "variant",
-                item,
-                format!(
-                    "added (`{}`; before this it decoded as `Unrecognized(\"{}\")`)",
-                    v.wire_name, v.wire_name
-                ),
-            ),
-            Some(o) => {
-                if o.wire_name != v.wire_name {
-                    cx.push(
-                        Class::Breaking,
-                        "variant",
-                        item.clone(),
-                        format!(
-                            "wire value changed from `{}` to `{}`",
-                            o.wire_name, v.wire_name
-                        ),
-                    );
-                }
-                if o.doc != v.doc {
-                    cx.push(Class::Docs, "variant", item, "documentation changed");
-                }
-            }
+    for n in new {
+        let item = format!("{type_name}::{}", name(n));
+        match old.iter().find(|o| name(o) == name(n)) {
+            None => cx.push(Class::Compatible, kind, item, only(n, Only::Added)),
+            Some(o) => changed(cx, &item, o, n),
         }
     }
 }
 
+fn compare_enum(cx: &mut Cx, type_name: &str, old: &ir::Enum, new: &ir::Enum) {
+    compare_members(
+        cx,
+        "variant",
+        type_name,
+        (&old.variants, &new.variants),
+        |v| &v.name,
+        |v, only| match only {
+            Only::Removed => format!("removed (`{}` now decodes as `Unrecognized`)", v.wire_name),
+            Only::Added => format!(
+                "added (`{}`; before this it decoded as `Unrecognized(\"{}\")`)",
+                v.wire_name, v.wire_name
+            ),
+        },
+        |cx, item, o, v| {
+            if o.wire_name != v.wire_name {
+                cx.push(
+                    Class::Breaking,
+                    "variant",
+                    item,
+                    format!(
+                        "wire value changed from `{}` to `{}`",
+                        o.wire_name, v.wire_name
+                    ),
+                );
+            }
+            if o.doc != v.doc {
+                cx.push(Class::Docs, "variant", item, "documentation changed");
+            }
+        },
+    );
+}
+
 fn compare_oneof(cx: &mut Cx, type_name: &str, old: &ir::OneOf, new: &ir::OneOf) {
-    for a in &old.arms {
-        if !new.arms.iter().any(|n| n.name == a.name) {
-            cx.push(
-                Class::Breaking,
-                "oneof alternative",
-                format!("{type_name}::{}", a.name),
-                format!("removed (key `{}`)", a.wire_name),
-            );
-        }
-    }
-    for a in &new.arms {
-        let item = format!("{type_name}::{}", a.name);
-        let Some(o) = old.arms.iter().find(|o| o.name == a.name) else {
-            cx.push(
-                Class::Compatible,
+    compare_members(
+        cx,
+        "oneof alternative",
+        type_name,
+        (&old.arms, &new.arms),
+        |a| &a.name,
+        |a, only| match only {
+            Only::Removed => format!("removed (key `{}`)", a.wire_name),
+            Only::Added => format!("added (key `{}`, `{}`)", a.wire_name, type_text(&a.ty)),
+        },
+        |cx, item, o, a| {
+            if !same_type(&o.ty, &a.ty) || o.wire != a.wire {
+                cx.push(
+                    Class::Breaking,
+                    "oneof alternative",
+                    item,
+                    format!(
+                        "type changed from `{}` to `{}`",
+                        type_text(&o.ty),
+                        type_text(&a.ty)
+                    ),
+                );
+            }
+            compare_member_meta(
+                cx,
                 "oneof alternative",
                 item,
-                format!("added (key `{}`, `{}`)", a.wire_name, type_text(&a.ty)),
+                (&o.doc, &o.limits, &o.deprecated, o.read_only),
+                (&a.doc, &a.limits, &a.deprecated, a.read_only),
             );
-            continue;
-        };
-        if !same_type(&o.ty, &a.ty) || o.wire != a.wire {
-            cx.push(
-                Class::Breaking,
-                "oneof alternative",
-                item.clone(),
-                format!(
-                    "type changed from `{}` to `{}`",
-                    type_text(&o.ty),
-                    type_text(&a.ty)
-                ),
-            );
-        }
-        compare_member_meta(
-            cx,
-            "oneof alternative",
-            &item,
-            (&o.doc, &o.limits, &o.deprecated, o.read_only),
-            (&a.doc, &a.limits, &a.deprecated, a.read_only),
-        );
-    }
+        },
+    );
 }
 
 fn compare_operations(cx: &mut Cx, old: &Api, new: &Api) {

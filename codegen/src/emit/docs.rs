@@ -234,12 +234,12 @@ pub(crate) fn deprecation_note(d: &ir::Deprecation) -> String {
     note
 }
 
-/// Documentation lines of a field-like item: spec text, then facts.
+/// Documentation lines of a field-like item: spec text, then facts. Deprecation is not
+/// repeated here: the item carries `#[deprecated]`, which rustdoc shows.
 pub(crate) fn item_doc(
     doc: &[String],
     limits: &ir::Limits,
     read_only: bool,
-    deprecated: Option<&ir::Deprecation>,
     fallback: &str,
 ) -> Vec<String> {
     let mut lines: Vec<String> = if doc.is_empty() {
@@ -250,10 +250,6 @@ pub(crate) fn item_doc(
     if let Some(facts) = facts(limits, read_only) {
         lines.push(String::new());
         lines.push(facts);
-    }
-    if let Some(d) = deprecated {
-        lines.push(String::new());
-        lines.push(format!("Deprecated: {}.", deprecation_note(d)));
     }
     lines
 }

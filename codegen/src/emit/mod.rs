@@ -155,8 +155,13 @@ pub(crate) fn emit_piece_tokens(api: &ir::Api, piece: Piece) -> TokenStream {
                 Section::Types => types::emit_types(api, &api.types[start..end]),
                 Section::OperationsHeader => operations::emit_header(),
                 Section::Methods => operations::emit_methods(api, ops()),
-                Section::Streams => operations::emit_streams(api, ops()),
+                Section::Streams => operations::emit_streams(ops()),
                 Section::Options => operations::emit_options(ops()),
+                Section::Codes if start == 0 => {
+                    let mut tokens = operations::emit_no_codes(api);
+                    tokens.extend(operations::emit_codes(ops()));
+                    tokens
+                }
                 Section::Codes => operations::emit_codes(ops()),
                 Section::Validation => validation::emit_validation(api),
                 Section::Events => events::emit_events(api),

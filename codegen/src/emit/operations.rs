@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{deprecation_note, doc_attrs, doc_values, item_doc};
 use super::types::{emit_enum, ident, rust_type};
-use crate::ir::{self, ParamLocation, TypeKind, TypeRef};
+use crate::ir::{self, ParamLocation, TypeRef};
 
 /// Inner docs and imports of `operations.rs`.
 pub(crate) fn emit_header() -> TokenStream {
@@ -26,8 +26,8 @@ pub(crate) fn emit_methods(api: &ir::Api, ops: &[ir::Operation]) -> TokenStream 
 }
 
 /// The `Client` stream methods of the paged operations among `ops`.
-pub(crate) fn emit_streams(api: &ir::Api, ops: &[ir::Operation]) -> TokenStream {
-    ops.iter().filter_map(|op| emit_stream(api, op)).collect()
+pub(crate) fn emit_streams(ops: &[ir::Operation]) -> TokenStream {
+    ops.iter().filter_map(emit_stream).collect()
 }
 
 /// The option structs of `ops` (for operations with optional parameters).
@@ -35,9 +35,28 @@ pub(crate) fn emit_options(ops: &[ir::Operation]) -> TokenStream {
     ops.iter().filter_map(emit_options_struct).collect()
 }
 
-/// The typed error codes of `ops` (for operations that declare application errors).
+/// The typed error codes of `ops` (for operations that document application errors).
 pub(crate) fn emit_codes(ops: &[ir::Operation]) -> TokenStream {
     ops.iter().filter_map(emit_error_codes).collect()
+}
+
+/// The error-code enum shared by operations that declare no codes.
+pub(crate) fn emit_no_codes(api: &ir::Api) -> TokenStream {
+    let Some(name) = &api.no_error_codes else {
+        return TokenStream::new();
+    };
+    let lines = vec![
+        "Application error codes of operations that document none (`details.applicationError.code`).".to_owned(),
+        String::new(),
+        "Every code arrives in `Unrecognized`.".to_owned(),
+    ];
+    emit_enum(
+        &ident(name),
+        doc_attrs(&lines),
+        &ir::Enum {
+            variants: Vec::new(),
+        },
+    )
 }
 
 fn code_type(op: &ir::Operation) -> TokenStream {
@@ -363,7 +382,7 @@ fn emit_method(api: &ir::Api, op: &ir::Operation) -> TokenStream {
 }
 
 /// `<op>_stream`: every item of every page, fetched lazily.
-fn emit_stream(api: &ir::Api, op: &ir::Operation) -> Option<TokenStream> {
+fn emit_stream(op: &ir::Operation) -> Option<TokenStream> {
     let pagination = op.pagination.as_ref()?;
     let TypeRef::Named(response_name) = op.response.as_ref()? else {
         return None;
@@ -397,40 +416,21 @@ fn emit_stream(api: &ir::Api, op: &ir::Operation) -> Option<TokenStream> {
     let body_arg = op.body.as_ref().map(|_| quote!(body,));
 
     // page.items (optional or not) and the chain to the next cursor.
-    let fields_of = |type_name: &str| -> Option<&ir::Struct> {
-        match &api.types.iter().find(|t| t.name == type_name)?.kind {
-            TypeKind::Struct(s) => Some(s),
-            _ => None,
-        }
-    };
-    let response_struct = fields_of(response_name)?;
-    let items_field = response_struct
-        .fields
-        .iter()
-        .find(|f| f.name == pagination.items_field)?;
-    let items_ident = ident(&items_field.name);
-    let items = if items_field.required {
+    let items_ident = ident(&pagination.items.field);
+    let items = if pagination.items.required {
         quote!(page.#items_ident)
     } else {
         quote!(page.#items_ident.unwrap_or_default())
     };
     let mut next = TokenStream::new();
-    let mut current = response_struct;
-    for (i, segment) in pagination.next_cursor_path.iter().enumerate() {
-        let field = current.fields.iter().find(|f| &f.name == segment)?;
-        let seg = ident(segment);
-        next = match (i, field.required) {
+    for (i, step) in pagination.next_cursor.iter().enumerate() {
+        let seg = ident(&step.field);
+        next = match (i, step.required) {
             (0, true) => quote!(Some(page.#seg)),
             (0, false) => quote!(page.#seg),
             (_, true) => quote!(#next.map(|value| value.#seg)),
             (_, false) => quote!(#next.and_then(|value| value.#seg)),
         };
-        if i + 1 < pagination.next_cursor_path.len() {
-            let TypeRef::Named(inner) = &field.ty else {
-                return None;
-            };
-            current = fields_of(inner)?;
-        }
     }
     let body_clone = op.body.as_ref().map(|_| quote!(let body = body;));
     Some(quote! {
@@ -462,7 +462,13 @@ fn emit_options_struct(op: &ir::Operation) -> Option<TokenStream> {
         let field = ident(&p.name);
         let ty = rust_type(&p.ty);
         let fallback = format!("`{}`.", p.wire_name);
-        let mut lines = item_doc(&p.doc, &p.limits, false, p.deprecated.as_ref(), &fallback);
+        let mut lines = item_doc(&p.doc, &p.limits, false, &fallback);
+        // An option field has no `#[deprecated]` (its setter and the method read it): the
+        // deprecation is stated here, once.
+        if let Some(d) = &p.deprecated {
+            lines.push(String::new());
+            lines.push(format!("Deprecated: {}.", deprecation_note(d)));
+        }
         lines.insert(0, format!("Query parameter `{}`.", p.wire_name));
         lines.insert(1, String::new());
         let doc = doc_attrs(&lines);
@@ -506,6 +512,9 @@ fn emit_options_struct(op: &ir::Operation) -> Option<TokenStream> {
 }
 
 fn emit_error_codes(op: &ir::Operation) -> Option<TokenStream> {
+    if op.error_codes.is_empty() {
+        return None;
+    }
     let name = op.error_code_type.as_ref()?;
     let e = ir::Enum {
         variants: op

@@ -162,13 +162,7 @@ fn emit_struct(api: &ir::Api, name: &Ident, doc: TokenStream, s: &ir::Struct) ->
     let fields = s.fields.iter().map(|f| {
         let field_name = ident(&f.name);
         let fallback = format!("`{}` in the JSON object.", f.wire_name);
-        let doc = doc_attrs(&item_doc(
-            &f.doc,
-            &f.limits,
-            f.read_only,
-            f.deprecated.as_ref(),
-            &fallback,
-        ));
+        let doc = doc_attrs(&item_doc(&f.doc, &f.limits, f.read_only, &fallback));
         let deprecated = f.deprecated.as_ref().map(|d| {
             let note = deprecation_note(d);
             quote!(#[deprecated(note = #note)])
@@ -354,7 +348,7 @@ fn emit_union(
             }
             _ => format!("The value as `{}`.", example_name(&a.ty)),
         };
-        let doc = doc_attrs(&item_doc(&a.doc, &a.limits, false, None, &fallback));
+        let doc = doc_attrs(&item_doc(&a.doc, &a.limits, false, &fallback));
         let with = match property {
             None => with_module(a.wire, &a.ty).map(|module| quote!(#[serde(with = #module)])),
             Some(_) => None,
@@ -430,13 +424,7 @@ fn emit_keyed(
     let arms = o.arms.iter().map(|a| {
         let variant = ident(&a.name);
         let fallback = format!("`{}` is present.", a.wire_name);
-        let doc = doc_attrs(&item_doc(
-            &a.doc,
-            &a.limits,
-            a.read_only,
-            a.deprecated.as_ref(),
-            &fallback,
-        ));
+        let doc = doc_attrs(&item_doc(&a.doc, &a.limits, a.read_only, &fallback));
         let deprecated = a.deprecated.as_ref().map(|d| {
             let note = deprecation_note(d);
             quote!(#[deprecated(note = #note)])

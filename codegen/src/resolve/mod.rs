@@ -49,6 +49,7 @@ fn resolve_here(loaded: &Loaded, strict: bool) -> (ir::Api, Vec<Diagnostic>) {
     for d in diagnostics.iter_mut().filter(|d| d.line_col.is_none()) {
         d.line_col = places.next().flatten();
     }
+    let no_error_codes = cx.no_error_codes.clone().flatten();
     let mut types: Vec<ir::TypeDef> = cx.types.into_values().collect();
     types.sort_by(|a, b| a.name.cmp(&b.name));
     let api = ir::Api {
@@ -57,6 +58,7 @@ fn resolve_here(loaded: &Loaded, strict: bool) -> (ir::Api, Vec<Diagnostic>) {
         operations,
         events,
         event_envelope,
+        no_error_codes,
     };
     (api, diagnostics)
 }
@@ -71,6 +73,8 @@ pub(crate) struct Resolver<'a> {
     pub(crate) types: BTreeMap<String, ir::TypeDef>,
     /// The crate's type names.
     pub(crate) type_names: Scope,
+    /// The shared error-code enum of operations that declare no codes, once claimed.
+    pub(crate) no_error_codes: Option<Option<String>>,
     /// Modules of the `types` module (one per struct with oneof groups).
     pub(crate) module_names: Scope,
     /// Component schema name -> Rust name.
@@ -91,6 +95,7 @@ impl<'a> Resolver<'a> {
             types: BTreeMap::new(),
             type_names: Scope::new(Kind::Type, Policy::for_mode(strict)),
             module_names: Scope::new(Kind::Field, Policy::for_mode(strict)),
+            no_error_codes: None,
             components: BTreeMap::new(),
             pointed,
             pointed_names: BTreeMap::new(),
@@ -168,6 +173,20 @@ impl<'a> Resolver<'a> {
                 collision.renamed
             }
         }
+    }
+
+    /// The name of the error-code enum shared by operations that declare no codes, claimed by
+    /// the first of them (at `pointer`). `None` when the name is refused.
+    pub(crate) fn no_error_codes_type(&mut self, pointer: &str) -> Option<String> {
+        if self.no_error_codes.is_none() {
+            let name = self.claim(
+                "NoErrorCode",
+                "error codes of operations that list none",
+                pointer,
+            );
+            self.no_error_codes = Some(name);
+        }
+        self.no_error_codes.clone().flatten()
     }
 
     fn register_components(&mut self) {

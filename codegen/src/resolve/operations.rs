@@ -207,20 +207,22 @@ fn resolve_operation<'a>(
     if !ok {
         return None;
     }
-    // An operation that declares its codes (even none) gets an enum, so codes Wix documents
-    // later are a compatible change instead of a new error type.
+    // An operation that documents codes gets its own enum; one that declares it has none
+    // shares one empty enum (every code `Unrecognized`) with the others that declare none.
     let declares_codes = operation
         .extensions
         .contains_key("x-wix-application-errors");
-    let error_code_type = if error_codes.is_empty() && !declares_codes {
-        None
-    } else {
+    let error_code_type = if !error_codes.is_empty() {
         let name = format!("{type_prefix}ErrorCode");
         Some(cx.claim(
             &name,
             &format!("{operation_id} error codes"),
             &join(pointer, "x-wix-application-errors"),
         )?)
+    } else if declares_codes {
+        Some(cx.no_error_codes_type(&join(pointer, "x-wix-application-errors"))?)
+    } else {
+        None
     };
 
     let options_type = if params.iter().any(|p| !p.required) {
@@ -673,23 +675,30 @@ fn pagination(cx: &Resolver, op: &ir::Operation) -> Option<ir::Pagination> {
     let TypeRef::List(item_type) = &items.ty else {
         return None;
     };
-    let next_cursor_path = find_next_cursor(cx, s, 0)?;
+    let next_cursor = find_next_cursor(cx, s, 0)?;
     Some(ir::Pagination {
         stream_method: format!("{}_stream", names::unraw(&op.name)),
         cursor_param: cursor.name.clone(),
-        items_field: items.name.clone(),
+        items: step(items),
         item_type: (**item_type).clone(),
-        next_cursor_path,
+        next_cursor,
     })
 }
 
-fn find_next_cursor(cx: &Resolver, s: &ir::Struct, depth: usize) -> Option<Vec<String>> {
+fn step(field: &ir::Field) -> ir::FieldStep {
+    ir::FieldStep {
+        field: field.name.clone(),
+        required: field.required,
+    }
+}
+
+fn find_next_cursor(cx: &Resolver, s: &ir::Struct, depth: usize) -> Option<Vec<ir::FieldStep>> {
     if depth > 3 {
         return None;
     }
     for field in &s.fields {
         if field.wire_name == "nextCursor" && field.ty == TypeRef::Prim(ir::Prim::String) {
-            return Some(vec![field.name.clone()]);
+            return Some(vec![step(field)]);
         }
         let TypeRef::Named(name) = &field.ty else {
             continue;
@@ -703,11 +712,11 @@ fn find_next_cursor(cx: &Resolver, s: &ir::Struct, depth: usize) -> Option<Vec<S
                 .iter()
                 .find(|f| f.wire_name == "next" && f.ty == TypeRef::Prim(ir::Prim::String))
             {
-                return Some(vec![field.name.clone(), next.name.clone()]);
+                return Some(vec![step(field), step(next)]);
             }
         }
         if let Some(mut rest) = find_next_cursor(cx, inner, depth + 1) {
-            rest.insert(0, field.name.clone());
+            rest.insert(0, step(field));
             return Some(rest);
         }
     }

@@ -58,10 +58,7 @@ impl Client {
     pub async fn get_or_create_conversation(
         &self,
         body: &GetOrCreateConversationRequest,
-    ) -> Result<
-        GetOrCreateConversationResponse,
-        Error<GetOrCreateConversationErrorCode>,
-    > {
+    ) -> Result<GetOrCreateConversationResponse, Error<NoErrorCode>> {
         static OPERATION: OperationMeta = OperationMeta {
             operation_id: "getOrCreateConversation",
             method: Method::POST,
@@ -254,6 +251,32 @@ impl ListMessagesOptions {
     }
 }
 
+/// Application error codes of operations that document none (`details.applicationError.code`).
+///
+/// Every code arrives in `Unrecognized`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NoErrorCode {
+    /// A value this version of the client does not know yet, kept verbatim.
+    Unrecognized(String),
+}
+
+impl NoErrorCode {
+    /// The value as Wix writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unrecognized(value) => value,
+        }
+    }
+
+    /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
+    pub fn from_wire(value: &str) -> Self {
+        Self::Unrecognized(value.to_owned())
+    }
+}
+
+crate::runtime::open_enum!(NoErrorCode);
+
 /// Application error codes of `Client::get_conversation` (`details.applicationError.code`).
 ///
 /// Codes the spec does not list (such as generic `UNAUTHENTICATED`) are kept in `Unrecognized`.
@@ -291,32 +314,6 @@ impl GetConversationErrorCode {
 }
 
 crate::runtime::open_enum!(GetConversationErrorCode);
-
-/// Application error codes of `Client::get_or_create_conversation` (`details.applicationError.code`).
-///
-/// Codes the spec does not list (such as generic `UNAUTHENTICATED`) are kept in `Unrecognized`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GetOrCreateConversationErrorCode {
-    /// A value this version of the client does not know yet, kept verbatim.
-    Unrecognized(String),
-}
-
-impl GetOrCreateConversationErrorCode {
-    /// The value as Wix writes it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unrecognized(value) => value,
-        }
-    }
-
-    /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
-    pub fn from_wire(value: &str) -> Self {
-        Self::Unrecognized(value.to_owned())
-    }
-}
-
-crate::runtime::open_enum!(GetOrCreateConversationErrorCode);
 
 /// Application error codes of `Client::list_messages` (`details.applicationError.code`).
 ///

@@ -300,8 +300,6 @@ pub struct Conversation {
     /// Channels through which the participant can currently be reached. Deprecated in favour of the ListConversationChannels method, which has no public REST route.
     ///
     /// Read-only: set by Wix and ignored when sent.
-    ///
-    /// Deprecated: deprecated by Wix; to be removed on 2026-06-30.
     #[deprecated(note = "deprecated by Wix; to be removed on 2026-06-30")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<ChannelType>>,
@@ -771,16 +769,12 @@ pub struct Message {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub badges: Option<Vec<Badge>>,
     /// Channel to deliver the message on; only one channel is supported.
-    ///
-    /// Deprecated: deprecated by Wix; use `targetChannelIds` instead; to be removed on 2026-06-30.
     #[deprecated(
         note = "deprecated by Wix; use `targetChannelIds` instead; to be removed on 2026-06-30"
     )]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_channels: Option<Vec<ChannelType>>,
     /// Channel the message came in on.
-    ///
-    /// Deprecated: deprecated by Wix; use `sourceChannelId` instead; to be removed on 2026-06-30.
     #[deprecated(
         note = "deprecated by Wix; use `sourceChannelId` instead; to be removed on 2026-06-30"
     )]
@@ -1201,8 +1195,6 @@ pub struct SendMessageRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send_notifications: Option<bool>,
     /// When true, the unread counter and conversation summary are left unchanged. Use message.silent instead.
-    ///
-    /// Deprecated: deprecated by Wix; use `message.silent` instead; to be removed on 2026-06-01.
     #[deprecated(
         note = "deprecated by Wix; use `message.silent` instead; to be removed on 2026-06-01"
     )]
