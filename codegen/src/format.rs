@@ -1,6 +1,6 @@
 //! Tokens -> formatted Rust source with the `@generated` header.
 //!
-//! Files are formatted piece by piece ([`crate::emit::Piece`]): prettyplease prints each item
+//! Files are formatted piece by piece ([`crate::render::Piece`]): prettyplease prints each item
 //! on its own, so formatting the items of a file in pieces and concatenating the text gives
 //! the same bytes as formatting the whole file at once, and the pieces can be formatted in
 //! parallel.
@@ -8,7 +8,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::{DocBlocks, Piece};
+use crate::emit::DocBlocks;
+use crate::render::Piece;
 
 /// The first line of every generated file.
 pub fn header(spec_name: &str) -> String {

@@ -24,7 +24,8 @@ pub struct Api {
 /// One named Rust type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeDef {
-    /// Rust name (UpperCamelCase, unique).
+    /// Rust name (UpperCamelCase, unique), a path inside `types` for a oneof group's enum
+    /// (`participant_id::Id`).
     pub name: String,
     /// Name in the spec (schema key, or the derived name of an inline schema).
     pub spec_name: String,
@@ -34,6 +35,14 @@ pub struct TypeDef {
     pub doc: Doc,
     /// What kind of type.
     pub kind: TypeKind,
+}
+
+impl TypeDef {
+    /// The module inside `types` the type lives in (`participant_id` for the oneof group
+    /// `participant_id::Id`), `None` for a type at the top of `types`.
+    pub fn module(&self) -> Option<&str> {
+        self.name.rsplit_once("::").map(|(module, _)| module)
+    }
 }
 
 /// The shapes a named type can take.

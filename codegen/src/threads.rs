@@ -33,7 +33,7 @@ pub(crate) fn with_deep_stack<R: Send, F: FnOnce() -> R + Send>(f: F) -> R {
     }
 }
 
-/// `f` applied to every item, on up to one thread per core (at most [`crate::MAX_THREADS`]),
+/// `f` applied to every item, on up to one thread per core (at most [`crate::render::MAX_THREADS`]),
 /// each with a [`DEEP_STACK`]-sized stack; results in the order of `items`, and the number
 /// of threads that ran. Threads take the next item as they finish one, so uneven items
 /// balance. Threads that cannot be spawned are made up for by the current thread.
@@ -43,7 +43,7 @@ pub(crate) fn map_in_order<T: Sync, R: Send>(
 ) -> (Vec<R>, usize) {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
-        .clamp(1, crate::MAX_THREADS)
+        .clamp(1, crate::render::MAX_THREADS)
         .min(items.len().max(1));
     let next = AtomicUsize::new(0);
     let work = || {

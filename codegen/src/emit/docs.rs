@@ -8,7 +8,7 @@ use quote::quote;
 use crate::ir;
 
 /// `#[doc = " line"]` attributes, one per line (prettyplease prints them as `///`).
-pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
+pub(crate) fn doc_attrs(docs: &Docs, lines: &[String]) -> TokenStream {
     let mut values = Vec::with_capacity(lines.len() + 1);
     let mut in_fence = false;
     for line in lines {
@@ -31,29 +31,25 @@ pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
     if in_fence {
         values.push(" ```".to_owned());
     }
-    doc_values(values)
+    doc_values(docs, values)
 }
 
 /// Doc attributes with these exact values, one per line.
 ///
-/// While [`collect_docs`] runs (on this thread), the block becomes a single placeholder
-/// attribute and the values go to the collected [`DocBlocks`]; [`DocBlocks::expand`] puts them
-/// back into the formatted text as prettyplease would have printed them. Most generated text
-/// is documentation: this spares parsing and printing every line of it as an attribute.
-pub(crate) fn doc_values(values: Vec<String>) -> TokenStream {
+/// With [`Docs::placeholders`], the block becomes a single placeholder attribute and the
+/// values go to the piece's [`DocBlocks`]; [`DocBlocks::expand`] puts them back into the
+/// formatted text as prettyplease would have printed them. Most generated text is
+/// documentation: this spares parsing and printing every line of it as an attribute.
+pub(crate) fn doc_values(docs: &Docs, values: Vec<String>) -> TokenStream {
     // prettyplease prints a doc attribute as `///` + value when the value has no line break and
     // does not start with `/`; only such blocks can be placeheld faithfully.
     let plain = values
         .iter()
         .all(|v| !v.contains('\n') && !v.starts_with('/') && !v.contains(MARKER));
-    if plain && !values.is_empty() && COLLECTED.with(|c| c.borrow().is_some()) {
-        let index = COLLECTED.with(|collected| {
-            let mut collected = collected.borrow_mut();
-            let blocks = collected.as_mut().expect("checked above, same thread");
-            blocks.0.push(values);
-            blocks.0.len() - 1
-        });
-        let marker = format!("{MARKER}{index}");
+    if let (true, false, Some(blocks)) = (plain, values.is_empty(), &docs.blocks) {
+        let mut blocks = blocks.borrow_mut();
+        blocks.0.push(values);
+        let marker = format!("{MARKER}{}", blocks.0.len() - 1);
         return quote!(#[doc = #marker]);
     }
     let mut out = TokenStream::new();
@@ -66,8 +62,30 @@ pub(crate) fn doc_values(values: Vec<String>) -> TokenStream {
 /// Starts a doc placeholder (a control character no escaped doc line contains).
 const MARKER: char = '\u{1}';
 
-thread_local! {
-    static COLLECTED: RefCell<Option<DocBlocks>> = const { RefCell::new(None) };
+/// Where the doc comments of a piece being emitted go: set aside as placeholders, or written
+/// as `#[doc]` attributes. Passed to every emitter that documents something.
+#[derive(Debug)]
+pub struct Docs {
+    blocks: Option<RefCell<DocBlocks>>,
+}
+
+impl Docs {
+    /// Doc blocks become placeholders; [`Docs::into_blocks`] returns them.
+    pub fn placeholders() -> Self {
+        Docs {
+            blocks: Some(RefCell::new(DocBlocks::default())),
+        }
+    }
+
+    /// Doc blocks are written as attributes.
+    pub fn attributes() -> Self {
+        Docs { blocks: None }
+    }
+
+    /// The blocks set aside (none with [`Docs::attributes`]).
+    pub fn into_blocks(self) -> DocBlocks {
+        self.blocks.map(RefCell::into_inner).unwrap_or_default()
+    }
 }
 
 /// Doc comment blocks taken out of a piece's tokens by [`crate::emit::emit_piece`].
@@ -104,14 +122,6 @@ impl DocBlocks {
         }
         out
     }
-}
-
-/// Runs `emit` with doc blocks collected as placeholders (see [`doc_values`]).
-pub(crate) fn collect_docs(emit: impl FnOnce() -> TokenStream) -> (TokenStream, DocBlocks) {
-    let previous = COLLECTED.with(|c| c.borrow_mut().replace(DocBlocks::default()));
-    let tokens = emit();
-    let blocks = COLLECTED.with(|c| std::mem::replace(&mut *c.borrow_mut(), previous));
-    (tokens, blocks.unwrap_or_default())
 }
 
 /// Escapes what rustdoc would misread: link brackets, HTML, bare URLs; code spans are kept.

@@ -4,11 +4,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::doc_attrs;
+use super::docs::{doc_attrs, Docs};
 use super::types::{ident, rust_type};
 use crate::ir;
 
-pub(crate) fn emit_events(api: &ir::Api) -> TokenStream {
+pub(crate) fn emit_events(api: &ir::Api, docs: &Docs) -> TokenStream {
     let variants = api.events.iter().map(|e| {
         let name = ident(&e.name);
         let ty = rust_type(&e.payload);
@@ -22,7 +22,7 @@ pub(crate) fn emit_events(api: &ir::Api) -> TokenStream {
             "Event type `{}` (entity `{}`, slug `{}`).",
             e.event_type, e.entity_fqdn, e.slug
         ));
-        let doc = doc_attrs(&lines);
+        let doc = doc_attrs(docs, &lines);
         quote! {
             #doc
             #name(#ty),

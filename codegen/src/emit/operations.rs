@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{deprecation_note, doc_attrs, doc_values, item_doc};
+use super::docs::{deprecation_note, doc_attrs, doc_values, item_doc, Docs};
 use super::types::{emit_enum, ident, rust_type};
 use crate::ir::{self, ParamLocation, TypeRef};
 
@@ -21,27 +21,31 @@ pub(crate) fn emit_header() -> TokenStream {
 }
 
 /// The `Client` methods of `ops` (the contents of an `impl Client` block).
-pub(crate) fn emit_methods(api: &ir::Api, ops: &[ir::Operation]) -> TokenStream {
-    ops.iter().map(|op| emit_method(api, op)).collect()
+pub(crate) fn emit_methods(api: &ir::Api, ops: &[ir::Operation], docs: &Docs) -> TokenStream {
+    ops.iter().map(|op| emit_method(api, op, docs)).collect()
 }
 
 /// The `Client` stream methods of the paged operations among `ops`.
-pub(crate) fn emit_streams(ops: &[ir::Operation]) -> TokenStream {
-    ops.iter().filter_map(emit_stream).collect()
+pub(crate) fn emit_streams(ops: &[ir::Operation], docs: &Docs) -> TokenStream {
+    ops.iter().filter_map(|op| emit_stream(op, docs)).collect()
 }
 
 /// The option structs of `ops` (for operations with optional parameters).
-pub(crate) fn emit_options(ops: &[ir::Operation]) -> TokenStream {
-    ops.iter().filter_map(emit_options_struct).collect()
+pub(crate) fn emit_options(ops: &[ir::Operation], docs: &Docs) -> TokenStream {
+    ops.iter()
+        .filter_map(|op| emit_options_struct(op, docs))
+        .collect()
 }
 
 /// The typed error codes of `ops` (for operations that document application errors).
-pub(crate) fn emit_codes(ops: &[ir::Operation]) -> TokenStream {
-    ops.iter().filter_map(emit_error_codes).collect()
+pub(crate) fn emit_codes(ops: &[ir::Operation], docs: &Docs) -> TokenStream {
+    ops.iter()
+        .filter_map(|op| emit_error_codes(op, docs))
+        .collect()
 }
 
 /// The error-code enum shared by operations that declare no codes.
-pub(crate) fn emit_no_codes(api: &ir::Api) -> TokenStream {
+pub(crate) fn emit_no_codes(api: &ir::Api, docs: &Docs) -> TokenStream {
     let Some(name) = &api.no_error_codes else {
         return TokenStream::new();
     };
@@ -52,10 +56,11 @@ pub(crate) fn emit_no_codes(api: &ir::Api) -> TokenStream {
     ];
     emit_enum(
         &ident(name),
-        doc_attrs(&lines),
+        doc_attrs(docs, &lines),
         &ir::Enum {
             variants: Vec::new(),
         },
+        docs,
     )
 }
 
@@ -103,7 +108,7 @@ fn arguments(op: &ir::Operation) -> Vec<TokenStream> {
     args
 }
 
-fn method_doc(op: &ir::Operation, method_name: &str, returns: &str) -> TokenStream {
+fn method_doc(op: &ir::Operation, method_name: &str, returns: &str, docs: &Docs) -> TokenStream {
     let mut lines = if op.doc.is_empty() {
         vec![format!("Calls `{}`.", op.operation_id)]
     } else {
@@ -169,6 +174,7 @@ fn method_doc(op: &ir::Operation, method_name: &str, returns: &str) -> TokenStre
     lines.push("# }".to_owned());
     lines.push("```".to_owned());
     doc_values(
+        docs,
         lines
             .into_iter()
             .map(|line| {
@@ -245,12 +251,12 @@ pub(crate) fn has_value_limits(limits: &ir::Limits) -> bool {
         || limits.maximum.is_some()
 }
 
-fn emit_method(api: &ir::Api, op: &ir::Operation) -> TokenStream {
+fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs) -> TokenStream {
     let name = ident(&op.name);
     let args = arguments(op);
     let response = response_type(op);
     let code = code_type(op);
-    let doc = method_doc(op, &op.name, "Returns the decoded response.");
+    let doc = method_doc(op, &op.name, "Returns the decoded response.", docs);
     let deprecated = op.deprecated.as_ref().map(|d| {
         let note = deprecation_note(d);
         quote!(#[deprecated(note = #note)])
@@ -382,7 +388,7 @@ fn emit_method(api: &ir::Api, op: &ir::Operation) -> TokenStream {
 }
 
 /// `<op>_stream`: every item of every page, fetched lazily.
-fn emit_stream(op: &ir::Operation) -> Option<TokenStream> {
+fn emit_stream(op: &ir::Operation, docs: &Docs) -> Option<TokenStream> {
     let pagination = op.pagination.as_ref()?;
     let TypeRef::Named(response_name) = op.response.as_ref()? else {
         return None;
@@ -397,6 +403,7 @@ fn emit_stream(op: &ir::Operation) -> Option<TokenStream> {
         op,
         &name.to_string(),
         "Returns a `Stream` of every item, fetching pages lazily as it is consumed.",
+        docs,
     );
     let cursor = ident(&pagination.cursor_param);
     let required: Vec<TokenStream> = op
@@ -455,7 +462,7 @@ fn emit_stream(op: &ir::Operation) -> Option<TokenStream> {
     })
 }
 
-fn emit_options_struct(op: &ir::Operation) -> Option<TokenStream> {
+fn emit_options_struct(op: &ir::Operation, docs: &Docs) -> Option<TokenStream> {
     let name = ident(op.options_type.as_ref()?);
     let optional: Vec<&ir::Param> = op.params.iter().filter(|p| !p.required).collect();
     let fields = optional.iter().map(|p| {
@@ -471,7 +478,7 @@ fn emit_options_struct(op: &ir::Operation) -> Option<TokenStream> {
         }
         lines.insert(0, format!("Query parameter `{}`.", p.wire_name));
         lines.insert(1, String::new());
-        let doc = doc_attrs(&lines);
+        let doc = doc_attrs(docs, &lines);
         quote! {
             #doc
             pub #field: Option<#ty>,
@@ -511,7 +518,7 @@ fn emit_options_struct(op: &ir::Operation) -> Option<TokenStream> {
     })
 }
 
-fn emit_error_codes(op: &ir::Operation) -> Option<TokenStream> {
+fn emit_error_codes(op: &ir::Operation, docs: &Docs) -> Option<TokenStream> {
     if op.error_codes.is_empty() {
         return None;
     }
@@ -532,5 +539,5 @@ fn emit_error_codes(op: &ir::Operation) -> Option<TokenStream> {
         String::new(),
         "Codes the spec does not list (such as generic `UNAUTHENTICATED`) are kept in `Unrecognized`.".to_owned(),
     ];
-    Some(emit_enum(&ident(name), doc_attrs(&lines), &e))
+    Some(emit_enum(&ident(name), doc_attrs(docs, &lines), &e, docs))
 }

@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::docs::{deprecation_note, doc_attrs, item_doc};
+use super::docs::{deprecation_note, doc_attrs, item_doc, Docs};
 use crate::ir::{self, Prim, TypeKind, TypeRef, WireFormat};
 use crate::names;
 
@@ -17,20 +17,23 @@ pub(crate) fn emit_header() -> TokenStream {
 
 /// Tokens of the type definitions `defs` (a slice of `api.types`). The enums of a struct's
 /// oneof groups (named `module::Enum`) are consecutive and go in one `pub mod module` block.
-pub(crate) fn emit_types(api: &ir::Api, defs: &[ir::TypeDef]) -> TokenStream {
+pub(crate) fn emit_types(api: &ir::Api, defs: &[ir::TypeDef], docs: &Docs) -> TokenStream {
     let mut out = TokenStream::new();
     let mut rest = defs;
     while let Some(first) = rest.first() {
-        let Some(module) = module_of(&first.name) else {
-            out.extend(emit_type(api, first));
+        let Some(module) = first.module() else {
+            out.extend(emit_type(api, first, docs));
             rest = &rest[1..];
             continue;
         };
         let len = rest
             .iter()
-            .take_while(|t| module_of(&t.name) == Some(module))
+            .take_while(|t| t.module() == Some(module))
             .count();
-        let items: TokenStream = rest[..len].iter().map(|t| emit_type(api, t)).collect();
+        let items: TokenStream = rest[..len]
+            .iter()
+            .map(|t| emit_type(api, t, docs))
+            .collect();
         let doc = format!(" The oneof groups of [`{}`].", owner_of(&rest[..len]));
         let module = ident(module);
         out.extend(quote! {
@@ -43,11 +46,6 @@ pub(crate) fn emit_types(api: &ir::Api, defs: &[ir::TypeDef]) -> TokenStream {
         rest = &rest[len..];
     }
     out
-}
-
-/// The module of a type named by a path (`participant_id` of `participant_id::Id`).
-pub(crate) fn module_of(name: &str) -> Option<&str> {
-    name.rsplit_once("::").map(|(module, _)| module)
 }
 
 /// The struct whose groups `defs` are: the part of the spec name before the group.
@@ -121,18 +119,21 @@ fn with_module(wire: WireFormat, ty: &TypeRef) -> Option<&'static str> {
     }
 }
 
-fn emit_type(api: &ir::Api, type_def: &ir::TypeDef) -> TokenStream {
+fn emit_type(api: &ir::Api, type_def: &ir::TypeDef, docs: &Docs) -> TokenStream {
     let fallback = format!("`{}` from the spec.", type_def.spec_name);
-    let doc = doc_attrs(&if type_def.doc.is_empty() {
-        vec![fallback]
-    } else {
-        type_def.doc.clone()
-    });
+    let doc = doc_attrs(
+        docs,
+        &if type_def.doc.is_empty() {
+            vec![fallback]
+        } else {
+            type_def.doc.clone()
+        },
+    );
     let name = ident(type_def.name.rsplit("::").next().unwrap_or(&type_def.name));
     match &type_def.kind {
-        TypeKind::Struct(s) => emit_struct(api, &name, doc, s),
-        TypeKind::Enum(e) => emit_enum(&name, doc, e),
-        TypeKind::OneOf(o) => emit_oneof(&name, doc, o, &type_def.name),
+        TypeKind::Struct(s) => emit_struct(api, &name, doc, s, docs),
+        TypeKind::Enum(e) => emit_enum(&name, doc, e, docs),
+        TypeKind::OneOf(o) => emit_oneof(&name, doc, o, &type_def.name, docs),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty);
             quote! {
@@ -148,7 +149,13 @@ fn all_optional(s: &ir::Struct) -> bool {
     s.fields.iter().all(|f| !f.required)
 }
 
-fn emit_struct(api: &ir::Api, name: &Ident, doc: TokenStream, s: &ir::Struct) -> TokenStream {
+fn emit_struct(
+    api: &ir::Api,
+    name: &Ident,
+    doc: TokenStream,
+    s: &ir::Struct,
+    docs: &Docs,
+) -> TokenStream {
     let camel = s
         .fields
         .iter()
@@ -162,7 +169,7 @@ fn emit_struct(api: &ir::Api, name: &Ident, doc: TokenStream, s: &ir::Struct) ->
     let fields = s.fields.iter().map(|f| {
         let field_name = ident(&f.name);
         let fallback = format!("`{}` in the JSON object.", f.wire_name);
-        let doc = doc_attrs(&item_doc(&f.doc, &f.limits, f.read_only, &fallback));
+        let doc = doc_attrs(docs, &item_doc(&f.doc, &f.limits, f.read_only, &fallback));
         let deprecated = f.deprecated.as_ref().map(|d| {
             let note = deprecation_note(d);
             quote!(#[deprecated(note = #note)])
@@ -258,15 +265,18 @@ fn emit_constructor(_api: &ir::Api, name: &Ident, s: &ir::Struct) -> TokenStream
     }
 }
 
-pub(crate) fn emit_enum(name: &Ident, doc: TokenStream, e: &ir::Enum) -> TokenStream {
+pub(crate) fn emit_enum(name: &Ident, doc: TokenStream, e: &ir::Enum, docs: &Docs) -> TokenStream {
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let fallback = format!("`{}`", v.wire_name);
-        let doc = doc_attrs(&if v.doc.is_empty() {
-            vec![fallback]
-        } else {
-            v.doc.clone()
-        });
+        let doc = doc_attrs(
+            docs,
+            &if v.doc.is_empty() {
+                vec![fallback]
+            } else {
+                v.doc.clone()
+            },
+        );
         quote! {
             #doc
             #variant,
@@ -321,13 +331,19 @@ pub(crate) fn emit_enum(name: &Ident, doc: TokenStream, e: &ir::Enum) -> TokenSt
     }
 }
 
-fn emit_oneof(name: &Ident, doc: TokenStream, o: &ir::OneOf, drift_name: &str) -> TokenStream {
+fn emit_oneof(
+    name: &Ident,
+    doc: TokenStream,
+    o: &ir::OneOf,
+    drift_name: &str,
+    docs: &Docs,
+) -> TokenStream {
     match &o.repr {
         ir::OneOfRepr::Keyed { takes_unknown_keys } => {
-            emit_keyed(name, doc, o, drift_name, *takes_unknown_keys)
+            emit_keyed(name, doc, o, drift_name, *takes_unknown_keys, docs)
         }
-        ir::OneOfRepr::Untagged => emit_union(name, doc, o, None),
-        ir::OneOfRepr::Tagged { property } => emit_union(name, doc, o, Some(property)),
+        ir::OneOfRepr::Untagged => emit_union(name, doc, o, None, docs),
+        ir::OneOfRepr::Tagged { property } => emit_union(name, doc, o, Some(property), docs),
     }
 }
 
@@ -338,6 +354,7 @@ fn emit_union(
     doc: TokenStream,
     o: &ir::OneOf,
     property: Option<&String>,
+    docs: &Docs,
 ) -> TokenStream {
     let arms = o.arms.iter().map(|a| {
         let variant = ident(&a.name);
@@ -348,7 +365,7 @@ fn emit_union(
             }
             _ => format!("The value as `{}`.", example_name(&a.ty)),
         };
-        let doc = doc_attrs(&item_doc(&a.doc, &a.limits, false, &fallback));
+        let doc = doc_attrs(docs, &item_doc(&a.doc, &a.limits, false, &fallback));
         let with = match property {
             None => with_module(a.wire, &a.ty).map(|module| quote!(#[serde(with = #module)])),
             Some(_) => None,
@@ -420,11 +437,12 @@ fn emit_keyed(
     o: &ir::OneOf,
     drift_name: &str,
     takes_unknown_keys: bool,
+    docs: &Docs,
 ) -> TokenStream {
     let arms = o.arms.iter().map(|a| {
         let variant = ident(&a.name);
         let fallback = format!("`{}` is present.", a.wire_name);
-        let doc = doc_attrs(&item_doc(&a.doc, &a.limits, a.read_only, &fallback));
+        let doc = doc_attrs(docs, &item_doc(&a.doc, &a.limits, a.read_only, &fallback));
         let deprecated = a.deprecated.as_ref().map(|d| {
             let note = deprecation_note(d);
             quote!(#[deprecated(note = #note)])

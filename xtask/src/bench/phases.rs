@@ -20,8 +20,8 @@ use super::{fmt_dur, fmt_kib, median, table, vmhwm_kib};
 use crate::Flags;
 
 /// Phases in pipeline order. `render` is emit + format, which run together on worker threads
-/// ([`codegen::render_files`]); its wall time counts here, its per-thread parts are reported
-/// beside it.
+/// ([`codegen::render::render_files`]); its wall time counts here, its parts (emit and format,
+/// timed apart piece by piece after the pass) are reported beside it.
 pub const PHASES: [&str; 4] = ["load", "resolve", "render", "write"];
 
 /// What one child measured.
@@ -476,8 +476,8 @@ struct Failed {
 
 struct Pass {
     times: [Duration; 4],
-    /// What the render threads did.
-    render: codegen::RenderStats,
+    /// Emit and format times of the pieces, timed apart after the pass.
+    render: RenderParts,
     /// CPU time of the pass, all threads: the work done, which other processes on the machine
     /// do not inflate.
     cpu: Duration,
@@ -505,7 +505,7 @@ fn pass(
         return Ok(Err(Failed { diagnostics }));
     }
     let t2 = Instant::now();
-    let (files, render) = codegen::render_files(&api, name)?;
+    let files = codegen::render::render_files(&api, name, &codegen::render::plan(&api))?;
     let t4 = Instant::now();
     fs::create_dir_all(out).map_err(|e| format!("error: cannot create {}: {e}", out.display()))?;
     for file in &files {
@@ -521,6 +521,7 @@ fn pass(
     let t5 = Instant::now();
     let cpu = Duration::from_nanos(process_cpu_ns().saturating_sub(cpu0));
     drop(loaded);
+    let render = render_parts(&api)?;
     Ok(Ok(Pass {
         times: [t1 - t0, t2 - t1, t4 - t2, t5 - t4],
         render,
@@ -529,6 +530,41 @@ fn pass(
         warnings: diagnostics.items,
         output_bytes: files.iter().map(|f| f.contents.len()).sum(),
     }))
+}
+
+/// Time spent emitting and formatting every piece (what the render threads share), and the
+/// threads `render_files` uses for them. Timed here, one piece after another, outside the
+/// pass: codegen reads no clock.
+struct RenderParts {
+    emit: Duration,
+    format: Duration,
+    threads: usize,
+}
+
+fn render_parts(api: &codegen::ir::Api) -> Result<RenderParts, String> {
+    let mut parts = RenderParts {
+        emit: Duration::ZERO,
+        format: Duration::ZERO,
+        threads: 0,
+    };
+    let mut pieces = 0;
+    for plan in codegen::render::plan(api) {
+        for piece in plan.pieces {
+            pieces += 1;
+            let started = Instant::now();
+            let docs = codegen::emit::Docs::placeholders();
+            let tokens = codegen::emit::emit_piece(api, piece, &docs);
+            let emitted = Instant::now();
+            codegen::format::render_piece(piece, tokens, &docs.into_blocks())?;
+            parts.emit += emitted - started;
+            parts.format += emitted.elapsed();
+        }
+    }
+    parts.threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, codegen::render::MAX_THREADS)
+        .min(pieces.max(1));
+    Ok(parts)
 }
 
 /// Warnings grouped by kind: the message with names in backticks, quotes and parentheses
