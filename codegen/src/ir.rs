@@ -73,20 +73,27 @@ pub struct Field {
     pub name: String,
     /// Key in the JSON object; for a flattened oneof group, the group name.
     pub wire_name: String,
+    /// The value: type, wire format, documentation, limits.
+    pub value: Member,
+    /// Present in every valid value: the Rust field is not an `Option`.
+    pub required: bool,
+    /// A oneof group whose keys live in this object (the field is `#[serde(flatten)]`).
+    pub flatten: bool,
+}
+
+/// What a struct field and a oneof alternative hold: a value and the facts about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
     /// Documentation lines.
     pub doc: Doc,
     /// The Rust type, before `Option` wrapping.
     pub ty: TypeRef,
-    /// Present in every valid value: the Rust field is not an `Option`.
-    pub required: bool,
-    /// Set by the server, ignored when sent.
-    pub read_only: bool,
-    /// `Some` when the spec deprecates the field.
-    pub deprecated: Option<Deprecation>,
     /// How the value is carried in JSON.
     pub wire: WireFormat,
-    /// A oneof group whose keys live in this object (the field is `#[serde(flatten)]`).
-    pub flatten: bool,
+    /// Set by the server, ignored when sent.
+    pub read_only: bool,
+    /// `Some` when the spec deprecates it.
+    pub deprecated: Option<Deprecation>,
     /// Documented limits.
     pub limits: Limits,
 }
@@ -198,18 +205,8 @@ pub struct OneOfArm {
     pub wire_name: String,
     /// `Tagged`: the discriminator values that select this arm (the first is written).
     pub tag_values: Vec<String>,
-    /// Documentation lines.
-    pub doc: Doc,
-    /// The value's type.
-    pub ty: TypeRef,
-    /// How the value is carried in JSON.
-    pub wire: WireFormat,
-    /// Set by the server, ignored when sent.
-    pub read_only: bool,
-    /// `Some` when the spec deprecates the alternative.
-    pub deprecated: Option<Deprecation>,
-    /// Documented limits.
-    pub limits: Limits,
+    /// The value: type, wire format, documentation, limits.
+    pub value: Member,
 }
 
 /// A reference to a type.

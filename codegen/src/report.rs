@@ -411,7 +411,7 @@ fn compare_struct(cx: &mut Cx, type_name: &str, old: &ir::Struct, new: &ir::Stru
         let item = format!("{type_name}::{}", f.name);
         let Some(o) = old.fields.iter().find(|o| o.name == f.name) else {
             if f.required {
-                cx.push(Class::Breaking, "field", item, format!("added, required (`{}`): `{type_name}::new` gains an argument and struct literals must set it", field_type_text(&f.ty, true)));
+                cx.push(Class::Breaking, "field", item, format!("added, required (`{}`): `{type_name}::new` gains an argument and struct literals must set it", field_type_text(&f.value.ty, true)));
             } else {
                 let how = if constructor_existed {
                     format!("`{type_name}::new(..)`")
@@ -422,20 +422,20 @@ fn compare_struct(cx: &mut Cx, type_name: &str, old: &ir::Struct, new: &ir::Stru
                     Class::Compatible,
                     "field",
                     item,
-                    format!("added, optional (`{}`); breaks only struct literals of `{type_name}` that list every field (build with {how} instead)", field_type_text(&f.ty, false)),
+                    format!("added, optional (`{}`); breaks only struct literals of `{type_name}` that list every field (build with {how} instead)", field_type_text(&f.value.ty, false)),
                 );
             }
             continue;
         };
-        if !same_type(&o.ty, &f.ty) || o.flatten != f.flatten {
+        if !same_type(&o.value.ty, &f.value.ty) || o.flatten != f.flatten {
             cx.push(
                 Class::Breaking,
                 "field",
                 item.clone(),
                 format!(
                     "type changed from `{}` to `{}`",
-                    field_type_text(&o.ty, o.required),
-                    field_type_text(&f.ty, f.required)
+                    field_type_text(&o.value.ty, o.required),
+                    field_type_text(&f.value.ty, f.required)
                 ),
             );
         } else if o.required != f.required {
@@ -450,20 +450,20 @@ fn compare_struct(cx: &mut Cx, type_name: &str, old: &ir::Struct, new: &ir::Stru
                 item.clone(),
                 format!(
                     "{change} (`{}` -> `{}`)",
-                    field_type_text(&o.ty, o.required),
-                    field_type_text(&f.ty, f.required)
+                    field_type_text(&o.value.ty, o.required),
+                    field_type_text(&f.value.ty, f.required)
                 ),
             );
         }
-        if o.wire != f.wire && same_type(&o.ty, &f.ty) {
+        if o.value.wire != f.value.wire && same_type(&o.value.ty, &f.value.ty) {
             cx.push(
                 Class::Breaking,
                 "field",
                 item.clone(),
                 format!(
                     "JSON encoding changed from {} to {}",
-                    wire_text(o.wire),
-                    wire_text(f.wire)
+                    wire_text(o.value.wire),
+                    wire_text(f.value.wire)
                 ),
             );
         }
@@ -482,8 +482,18 @@ fn compare_struct(cx: &mut Cx, type_name: &str, old: &ir::Struct, new: &ir::Stru
             cx,
             "field",
             &item,
-            (&o.doc, &o.limits, &o.deprecated, o.read_only),
-            (&f.doc, &f.limits, &f.deprecated, f.read_only),
+            (
+                &o.value.doc,
+                &o.value.limits,
+                &o.value.deprecated,
+                o.value.read_only,
+            ),
+            (
+                &f.value.doc,
+                &f.value.limits,
+                &f.value.deprecated,
+                f.value.read_only,
+            ),
         );
     }
 }
@@ -624,18 +634,22 @@ fn compare_oneof(cx: &mut Cx, type_name: &str, old: &ir::OneOf, new: &ir::OneOf)
         |a| &a.name,
         |a, only| match only {
             Only::Removed => format!("removed (key `{}`)", a.wire_name),
-            Only::Added => format!("added (key `{}`, `{}`)", a.wire_name, type_text(&a.ty)),
+            Only::Added => format!(
+                "added (key `{}`, `{}`)",
+                a.wire_name,
+                type_text(&a.value.ty)
+            ),
         },
         |cx, item, o, a| {
-            if !same_type(&o.ty, &a.ty) || o.wire != a.wire {
+            if !same_type(&o.value.ty, &a.value.ty) || o.value.wire != a.value.wire {
                 cx.push(
                     Class::Breaking,
                     "oneof alternative",
                     item,
                     format!(
                         "type changed from `{}` to `{}`",
-                        type_text(&o.ty),
-                        type_text(&a.ty)
+                        type_text(&o.value.ty),
+                        type_text(&a.value.ty)
                     ),
                 );
             }
@@ -643,8 +657,18 @@ fn compare_oneof(cx: &mut Cx, type_name: &str, old: &ir::OneOf, new: &ir::OneOf)
                 cx,
                 "oneof alternative",
                 item,
-                (&o.doc, &o.limits, &o.deprecated, o.read_only),
-                (&a.doc, &a.limits, &a.deprecated, a.read_only),
+                (
+                    &o.value.doc,
+                    &o.value.limits,
+                    &o.value.deprecated,
+                    o.value.read_only,
+                ),
+                (
+                    &a.value.doc,
+                    &a.value.limits,
+                    &a.value.deprecated,
+                    a.value.read_only,
+                ),
             );
         },
     );

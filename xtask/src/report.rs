@@ -334,7 +334,7 @@ pub fn passed_removals(api: &codegen::ir::Api, today: &str) -> Vec<PassedRemoval
         match &t.kind {
             TypeKind::Struct(s) => {
                 for field in &s.fields {
-                    if let Some(date) = passed(&field.deprecated) {
+                    if let Some(date) = passed(&field.value.deprecated) {
                         out.push(PassedRemoval {
                             item: format!("{}::{}", t.name, field.name),
                             date,
@@ -344,7 +344,7 @@ pub fn passed_removals(api: &codegen::ir::Api, today: &str) -> Vec<PassedRemoval
             }
             TypeKind::OneOf(o) => {
                 for arm in &o.arms {
-                    if let Some(date) = passed(&arm.deprecated) {
+                    if let Some(date) = passed(&arm.value.deprecated) {
                         out.push(PassedRemoval {
                             item: format!("{}::{}", t.name, arm.name),
                             date,

@@ -144,6 +144,17 @@ fn emit_type(api: &ir::Api, type_def: &ir::TypeDef, docs: &Docs) -> TokenStream 
     }
 }
 
+/// A member (a struct field or a oneof alternative) as printed: its doc and `#[deprecated]`
+/// attributes, and its Rust type (generated types named through `prefix`).
+fn member(m: &ir::Member, fallback: &str, prefix: &str, docs: &Docs) -> (TokenStream, TokenStream) {
+    let doc = doc_attrs(docs, &item_doc(&m.doc, &m.limits, m.read_only, fallback));
+    let deprecated = m.deprecated.as_ref().map(|d| {
+        let note = deprecation_note(d);
+        quote!(#[deprecated(note = #note)])
+    });
+    (quote!(#doc #deprecated), rust_type_at(&m.ty, prefix))
+}
+
 /// Whether every field is optional, so `Default` can be derived.
 fn all_optional(s: &ir::Struct) -> bool {
     s.fields.iter().all(|f| !f.required)
@@ -169,12 +180,7 @@ fn emit_struct(
     let fields = s.fields.iter().map(|f| {
         let field_name = ident(&f.name);
         let fallback = format!("`{}` in the JSON object.", f.wire_name);
-        let doc = doc_attrs(docs, &item_doc(&f.doc, &f.limits, f.read_only, &fallback));
-        let deprecated = f.deprecated.as_ref().map(|d| {
-            let note = deprecation_note(d);
-            quote!(#[deprecated(note = #note)])
-        });
-        let ty = rust_type(&f.ty);
+        let (attrs, ty) = member(&f.value, &fallback, "", docs);
         let ty = if f.required { ty } else { quote!(Option<#ty>) };
         let mut serde_args: Vec<TokenStream> = Vec::new();
         if f.flatten {
@@ -189,7 +195,7 @@ fn emit_struct(
                 let wire = &f.wire_name;
                 serde_args.push(quote!(rename = #wire));
             }
-            if let Some(module) = with_module(f.wire, &f.ty) {
+            if let Some(module) = with_module(f.value.wire, &f.value.ty) {
                 if !f.required {
                     serde_args.push(quote!(default));
                 }
@@ -201,8 +207,7 @@ fn emit_struct(
         }
         let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
         quote! {
-            #doc
-            #deprecated
+            #attrs
             #serde
             pub #field_name: #ty,
         }
@@ -212,7 +217,7 @@ fn emit_struct(
     let allow_deprecated = s
         .fields
         .iter()
-        .any(|f| f.deprecated.is_some())
+        .any(|f| f.value.deprecated.is_some())
         .then(|| quote!(#[allow(deprecated)]));
     quote! {
         #doc
@@ -230,7 +235,7 @@ fn emit_constructor(_api: &ir::Api, name: &Ident, s: &ir::Struct) -> TokenStream
     let required: Vec<&ir::Field> = s.fields.iter().filter(|f| f.required).collect();
     let args = required.iter().map(|f| {
         let n = ident(&f.name);
-        let ty = rust_type(&f.ty);
+        let ty = rust_type(&f.value.ty);
         quote!(#n: #ty)
     });
     let inits = s.fields.iter().map(|f| {
@@ -252,7 +257,7 @@ fn emit_constructor(_api: &ir::Api, name: &Ident, s: &ir::Struct) -> TokenStream
     let allow_deprecated = s
         .fields
         .iter()
-        .any(|f| f.deprecated.is_some())
+        .any(|f| f.value.deprecated.is_some())
         .then(|| quote!(#[allow(deprecated)]));
     quote! {
         impl #name {
@@ -363,16 +368,16 @@ fn emit_union(
                 let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
                 format!("`{property}` is {}.", values.join(" or "))
             }
-            _ => format!("The value as `{}`.", example_name(&a.ty)),
+            _ => format!("The value as `{}`.", example_name(&a.value.ty)),
         };
-        let doc = doc_attrs(docs, &item_doc(&a.doc, &a.limits, false, &fallback));
+        let (attrs, ty) = member(&a.value, &fallback, "", docs);
         let with = match property {
-            None => with_module(a.wire, &a.ty).map(|module| quote!(#[serde(with = #module)])),
+            None => with_module(a.value.wire, &a.value.ty)
+                .map(|module| quote!(#[serde(with = #module)])),
             Some(_) => None,
         };
-        let ty = rust_type(&a.ty);
         quote! {
-            #doc
+            #attrs
             #with
             #variant(#ty),
         }
@@ -442,22 +447,16 @@ fn emit_keyed(
     let arms = o.arms.iter().map(|a| {
         let variant = ident(&a.name);
         let fallback = format!("`{}` is present.", a.wire_name);
-        let doc = doc_attrs(docs, &item_doc(&a.doc, &a.limits, a.read_only, &fallback));
-        let deprecated = a.deprecated.as_ref().map(|d| {
-            let note = deprecation_note(d);
-            quote!(#[deprecated(note = #note)])
-        });
-        let ty = rust_type_at(&a.ty, "super::");
+        let (attrs, ty) = member(&a.value, &fallback, "super::", docs);
         quote! {
-            #doc
-            #deprecated
+            #attrs
             #variant(#ty),
         }
     });
     let writes = o.arms.iter().map(|a| {
         let variant = ident(&a.name);
         let key = &a.wire_name;
-        match with_module(a.wire, &a.ty) {
+        match with_module(a.value.wire, &a.value.ty) {
             None => quote!(Self::#variant(value) => map.serialize_entry(#key, value)?,),
             Some(module) => {
                 let module: syn::Path = syn::parse_str(module).expect("a module path");
@@ -474,7 +473,7 @@ fn emit_keyed(
     let reads = o.arms.iter().map(|a| {
         let variant = ident(&a.name);
         let key = &a.wire_name;
-        let decode = match with_module(a.wire, &a.ty) {
+        let decode = match with_module(a.value.wire, &a.value.ty) {
             None => quote!(serde_json::from_value(value.clone())),
             Some(module) => {
                 let module: syn::Path = syn::parse_str(module).expect("a module path");
@@ -500,7 +499,7 @@ fn emit_keyed(
     let allow_deprecated = o
         .arms
         .iter()
-        .any(|a| a.deprecated.is_some())
+        .any(|a| a.value.deprecated.is_some())
         .then(|| quote!(#[allow(deprecated)]));
     let catch_all = if takes_unknown_keys {
         " A member this version of the client does not know (or a known one whose value did not decode), kept verbatim: written back as received and reported by drift detection."

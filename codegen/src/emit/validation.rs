@@ -127,16 +127,19 @@ fn children<'a>(
             .iter()
             .flat_map(|f| {
                 if f.flatten {
-                    match named(&f.ty).and_then(|n| types.get(n)).map(|t| &t.kind) {
+                    match named(&f.value.ty)
+                        .and_then(|n| types.get(n))
+                        .map(|t| &t.kind)
+                    {
                         Some(TypeKind::OneOf(o)) => o
                             .arms
                             .iter()
-                            .map(|a| (a.wire_name.as_str(), &a.ty, &a.limits))
+                            .map(|a| (a.wire_name.as_str(), &a.value.ty, &a.value.limits))
                             .collect(),
                         _ => Vec::new(),
                     }
                 } else {
-                    vec![(f.wire_name.as_str(), &f.ty, &f.limits)]
+                    vec![(f.wire_name.as_str(), &f.value.ty, &f.value.limits)]
                 }
             })
             .collect(),

@@ -65,8 +65,14 @@ pub(crate) fn box_recursive_fields(types: &mut BTreeMap<String, TypeDef>) -> Vec
             continue;
         };
         match &mut type_def.kind {
-            TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| box_ref(&mut f.ty, &to)),
-            TypeKind::OneOf(o) => o.arms.iter_mut().for_each(|a| box_ref(&mut a.ty, &to)),
+            TypeKind::Struct(s) => s
+                .fields
+                .iter_mut()
+                .for_each(|f| box_ref(&mut f.value.ty, &to)),
+            TypeKind::OneOf(o) => o
+                .arms
+                .iter_mut()
+                .for_each(|a| box_ref(&mut a.value.ty, &to)),
             TypeKind::Alias(ty) => box_ref(ty, &to),
             TypeKind::Enum(_) => {}
         }
@@ -101,8 +107,12 @@ fn direct_targets(kind: &TypeKind) -> Vec<String> {
         _ => None,
     };
     match kind {
-        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct(&f.ty)).collect(),
-        TypeKind::OneOf(o) => o.arms.iter().filter_map(|a| direct(&a.ty)).collect(),
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .filter_map(|f| direct(&f.value.ty))
+            .collect(),
+        TypeKind::OneOf(o) => o.arms.iter().filter_map(|a| direct(&a.value.ty)).collect(),
         TypeKind::Alias(ty) => direct(ty).into_iter().collect(),
         TypeKind::Enum(_) => Vec::new(),
     }

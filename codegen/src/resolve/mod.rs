@@ -433,6 +433,9 @@ mod tests {
         let TypeKind::Struct(s) = &api.types[0].kind else {
             panic!("struct")
         };
-        assert_eq!(s.fields[0].ty, TypeRef::Named("pet_owner::Id".to_owned()));
+        assert_eq!(
+            s.fields[0].value.ty,
+            TypeRef::Named("pet_owner::Id".to_owned())
+        );
     }
 }

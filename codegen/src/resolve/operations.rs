@@ -514,7 +514,7 @@ fn simple_param_type(cx: &Resolver, ty: &TypeRef, depth: usize) -> bool {
             Some(TypeKind::Struct(s)) if depth == 0 => s
                 .fields
                 .iter()
-                .all(|f| !f.flatten && simple_param_type(cx, &f.ty, depth + 1)),
+                .all(|f| !f.flatten && simple_param_type(cx, &f.value.ty, depth + 1)),
             _ => false,
         },
         TypeRef::Map(_) => false,
@@ -667,12 +667,12 @@ fn pagination(cx: &Resolver, op: &ir::Operation) -> Option<ir::Pagination> {
     let lists: Vec<&ir::Field> = s
         .fields
         .iter()
-        .filter(|f| matches!(f.ty, TypeRef::List(_)))
+        .filter(|f| matches!(f.value.ty, TypeRef::List(_)))
         .collect();
     let [items] = lists.as_slice() else {
         return None;
     };
-    let TypeRef::List(item_type) = &items.ty else {
+    let TypeRef::List(item_type) = &items.value.ty else {
         return None;
     };
     let next_cursor = find_next_cursor(cx, s, 0)?;
@@ -697,10 +697,10 @@ fn find_next_cursor(cx: &Resolver, s: &ir::Struct, depth: usize) -> Option<Vec<i
         return None;
     }
     for field in &s.fields {
-        if field.wire_name == "nextCursor" && field.ty == TypeRef::Prim(ir::Prim::String) {
+        if field.wire_name == "nextCursor" && field.value.ty == TypeRef::Prim(ir::Prim::String) {
             return Some(vec![step(field)]);
         }
-        let TypeRef::Named(name) = &field.ty else {
+        let TypeRef::Named(name) = &field.value.ty else {
             continue;
         };
         let Some(TypeKind::Struct(inner)) = cx.types.get(name).map(|t| &t.kind) else {
@@ -710,7 +710,7 @@ fn find_next_cursor(cx: &Resolver, s: &ir::Struct, depth: usize) -> Option<Vec<i
             if let Some(next) = inner
                 .fields
                 .iter()
-                .find(|f| f.wire_name == "next" && f.ty == TypeRef::Prim(ir::Prim::String))
+                .find(|f| f.wire_name == "next" && f.value.ty == TypeRef::Prim(ir::Prim::String))
             {
                 return Some(vec![step(field), step(next)]);
             }

@@ -663,14 +663,16 @@ fn build_field<'a>(
     ir::Field {
         name: names::field_name(wire_name),
         wire_name: wire_name.to_owned(),
-        doc,
-        ty: lowered.ty,
+        value: ir::Member {
+            doc,
+            ty: lowered.ty,
+            wire: lowered.wire,
+            read_only,
+            deprecated,
+            limits: lowered.limits,
+        },
         required: required && !nullable && !read_only,
-        read_only,
-        deprecated,
-        wire: lowered.wire,
         flatten: false,
-        limits: lowered.limits,
     }
 }
 
@@ -737,12 +739,7 @@ fn build_oneof<'a>(
             name,
             wire_name: member.clone(),
             tag_values: Vec::new(),
-            doc: field.doc,
-            ty: field.ty,
-            wire: field.wire,
-            read_only: field.read_only,
-            deprecated: field.deprecated,
-            limits: field.limits,
+            value: field.value,
         });
     }
     let keys: Vec<String> = members.iter().map(|m| format!("`{m}`")).collect();
@@ -774,14 +771,16 @@ fn build_oneof<'a>(
     Some(ir::Field {
         name: names::field_name(group),
         wire_name: group.to_owned(),
-        doc,
-        ty: TypeRef::Named(path),
+        value: ir::Member {
+            doc,
+            ty: TypeRef::Named(path),
+            wire: WireFormat::Plain,
+            read_only: false,
+            deprecated: None,
+            limits: ir::Limits::default(),
+        },
         required: false,
-        read_only: false,
-        deprecated: None,
-        wire: WireFormat::Plain,
         flatten: true,
-        limits: ir::Limits::default(),
     })
 }
 

@@ -35,7 +35,7 @@ pub(crate) fn build_union<'a>(
         let place = format!("{}{i}", names::type_name(keyword));
         let hint = format!("{rust_name}{}", title.as_deref().unwrap_or(&place));
         let lowered = lower(cx, alternative.into(), &at, &hint, depth + 1);
-        if arms.iter().any(|a| a.ty == lowered.ty) {
+        if arms.iter().any(|a| a.value.ty == lowered.ty) {
             // The same type twice can never be told apart; the first one stands for both.
             continue;
         }
@@ -59,12 +59,14 @@ pub(crate) fn build_union<'a>(
             name,
             wire_name,
             tag_values: Vec::new(),
-            doc,
-            ty: lowered.ty,
-            wire: lowered.wire,
-            read_only: false,
-            deprecated: None,
-            limits: lowered.limits,
+            value: ir::Member {
+                doc,
+                ty: lowered.ty,
+                wire: lowered.wire,
+                read_only: false,
+                deprecated: None,
+                limits: lowered.limits,
+            },
         });
     }
     let repr = match tagging(cx, schema, alternatives, &arms) {
