@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::ir;
 use crate::load::Loaded;
-use crate::names::{Kind, Place, Policy, Scope};
+use crate::names::{Collision, Kind, Place, Policy, Scope};
 
 /// Resolves a loaded spec. Returns the model and every diagnostic (warnings, and errors when
 /// the model is not usable).
@@ -127,31 +127,30 @@ impl<'a> Resolver<'a> {
         self.diagnostics.push(d);
     }
 
-    /// Claims a Rust type name for the spec item `spec_name` at `pointer` (see
-    /// [`Resolver::claim_in`]).
+    /// Claims a Rust type name for the spec item `spec_name` at `pointer` in the crate's type
+    /// scope (see [`Resolver::settle`]).
     pub(crate) fn claim(
         &mut self,
         rust_name: &str,
         spec_name: &str,
         pointer: &str,
     ) -> Option<String> {
-        let mut types =
-            std::mem::replace(&mut self.type_names, Scope::new(Kind::Type, Policy::Refuse));
         let label = format!("`{spec_name}`");
-        let name = self.claim_in(&mut types, rust_name, Place::new(&label, pointer));
-        self.type_names = types;
-        name
+        let claimed = self
+            .type_names
+            .claim(rust_name, Place::new(&label, pointer));
+        self.settle(pointer, claimed)
     }
 
-    /// Claims `candidate` in `scope`; a collision is reported at the item's place (an error
-    /// when the item is refused, a warning when it is renamed). `None` when refused.
+    /// Claims `candidate` in `scope` (see [`Resolver::settle`]).
     pub(crate) fn claim_in(
         &mut self,
         scope: &mut Scope,
         candidate: &str,
         place: Place<'_>,
     ) -> Option<String> {
-        self.claim_with_in(scope, candidate, &[], place)
+        let claimed = scope.claim(candidate, place);
+        self.settle(place.pointer, claimed)
     }
 
     /// [`Resolver::claim_in`] for a name and its companions ([`Scope::claim_with`]).
@@ -162,12 +161,23 @@ impl<'a> Resolver<'a> {
         companions: &[&str],
         place: Place<'_>,
     ) -> Option<String> {
-        match scope.claim_with(candidate, companions, place) {
+        let claimed = scope.claim_with(candidate, companions, place);
+        self.settle(place.pointer, claimed)
+    }
+
+    /// The name a claim gave; a collision is reported at the item's `pointer` (an error when
+    /// the item was refused, a warning when it was renamed). `None` when refused.
+    pub(crate) fn settle(
+        &mut self,
+        pointer: &str,
+        claimed: Result<String, Collision>,
+    ) -> Option<String> {
+        match claimed {
             Ok(name) => Some(name),
             Err(collision) => {
                 match (&collision.renamed, collision.reported) {
-                    (None, _) => self.error(place.pointer, collision.message),
-                    (Some(_), true) => self.lenient_error(place.pointer, collision.message),
+                    (None, _) => self.error(pointer, collision.message),
+                    (Some(_), true) => self.lenient_error(pointer, collision.message),
                     (Some(_), false) => {}
                 }
                 collision.renamed

@@ -361,15 +361,10 @@ impl GroupModule {
     /// The module's name, claimed on first use (`None` when refused).
     fn name(&mut self, cx: &mut Resolver, parent: &str) -> Option<String> {
         if self.name.is_none() {
-            let mut modules = std::mem::replace(
-                &mut cx.module_names,
-                Scope::new(Kind::Field, Policy::Refuse),
-            );
             let label = format!("the oneof groups of `{parent}`");
-            let candidate = names::field_name(parent);
             let place = Place::new(&label, &self.pointer);
-            self.name = Some(cx.claim_in(&mut modules, &candidate, place));
-            cx.module_names = modules;
+            let claimed = cx.module_names.claim(&names::field_name(parent), place);
+            self.name = Some(cx.settle(&self.pointer, claimed));
         }
         self.name.clone().flatten()
     }
