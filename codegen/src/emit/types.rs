@@ -34,7 +34,7 @@ pub(crate) fn emit_types(api: &ir::Api, defs: &[ir::TypeDef], docs: &Docs) -> To
             .iter()
             .map(|t| emit_type(api, t, docs))
             .collect();
-        let doc = format!(" The oneof groups of [`{}`].", owner_of(&rest[..len]));
+        let doc = format!(" The oneof groups of `{}`.", owner_of(&rest[..len]));
         let module = ident(module);
         out.extend(quote! {
             #[doc = #doc]

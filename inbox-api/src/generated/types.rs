@@ -1403,7 +1403,7 @@ pub struct WixError {
     pub details: Option<ErrorDetails>,
 }
 
-/// The oneof groups of [`BasicMessageData`].
+/// The oneof groups of `BasicMessageData`.
 pub mod basic_message_data {
     use crate::runtime::prelude::*;
     /// At most one of `text`, `image`, `file` is present in the JSON object.
@@ -1495,7 +1495,7 @@ pub mod basic_message_data {
     }
 }
 
-/// The oneof groups of [`ConversationIdentificationData`].
+/// The oneof groups of `ConversationIdentificationData`.
 pub mod conversation_identification_data {
     use crate::runtime::prelude::*;
     /// At most one of `anonymousVisitorId`, `memberId` is present in the JSON object.
@@ -1582,7 +1582,7 @@ pub mod conversation_identification_data {
     }
 }
 
-/// The oneof groups of [`DomainEvent`].
+/// The oneof groups of `DomainEvent`.
 pub mod domain_event {
     use crate::runtime::prelude::*;
     /// At most one of `createdEvent`, `updatedEvent`, `deletedEvent`, `actionEvent` is present in the JSON object.
@@ -1680,7 +1680,7 @@ pub mod domain_event {
     }
 }
 
-/// The oneof groups of [`ErrorDetails`].
+/// The oneof groups of `ErrorDetails`.
 pub mod error_details {
     use crate::runtime::prelude::*;
     /// At most one of `applicationError`, `validationError` is present in the JSON object.
@@ -1762,7 +1762,7 @@ pub mod error_details {
     }
 }
 
-/// The oneof groups of [`IdentificationData`].
+/// The oneof groups of `IdentificationData`.
 pub mod identification_data {
     use crate::runtime::prelude::*;
     /// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is present in the JSON object.
@@ -1875,7 +1875,7 @@ pub mod identification_data {
     }
 }
 
-/// The oneof groups of [`MediaItem`].
+/// The oneof groups of `MediaItem`.
 pub mod media_item {
     use crate::runtime::prelude::*;
     /// At most one of `image`, `file` is present in the JSON object.
@@ -1951,7 +1951,7 @@ pub mod media_item {
     }
 }
 
-/// The oneof groups of [`MessageContent`].
+/// The oneof groups of `MessageContent`.
 pub mod message_content {
     use crate::runtime::prelude::*;
     /// At most one of `basic`, `template`, `minimal`, `form`, `system` is present in the JSON object.
@@ -2063,7 +2063,7 @@ pub mod message_content {
     }
 }
 
-/// The oneof groups of [`ParticipantId`].
+/// The oneof groups of `ParticipantId`.
 pub mod participant_id {
     use crate::runtime::prelude::*;
     /// At most one of `contactId`, `anonymousVisitorId`, `memberId` is present in the JSON object.
@@ -2160,7 +2160,7 @@ pub mod participant_id {
     }
 }
 
-/// The oneof groups of [`WebhooksIdentificationData`].
+/// The oneof groups of `WebhooksIdentificationData`.
 pub mod webhooks_identification_data {
     use crate::runtime::prelude::*;
     /// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is present in the JSON object.
