@@ -153,16 +153,16 @@ fn refs_into_paths_other_schemas_and_percent_encoded_fragments_are_followed() {
     };
     for name in [monster_type, tokens_type] {
         let def = type_def(&output, name);
-        assert_eq!(field(def, "name").ty, TypeRef::Prim(Prim::String));
+        assert_eq!(field(def, "name").value.ty, TypeRef::Prim(Prim::String));
     }
     // A schema inside another schema, and a schema inside `paths` through a percent-encoded
     // fragment: one type each, shared by every reference.
     let owner = field(type_def(&output, monster_type), "owner");
-    let TypeRef::Named(address) = &owner.ty else {
-        panic!("{:?}", owner.ty)
+    let TypeRef::Named(address) = &owner.value.ty else {
+        panic!("{:?}", owner.value.ty)
     };
     assert_eq!(
-        field(type_def(&output, address), "street").ty,
+        field(type_def(&output, address), "street").value.ty,
         TypeRef::Prim(Prim::String)
     );
     let body = operation(&output, "createMonster")
@@ -173,7 +173,7 @@ fn refs_into_paths_other_schemas_and_percent_encoded_fragments_are_followed() {
         panic!("{:?}", body.ty)
     };
     assert_eq!(
-        field(type_def(&output, body_type), "owner").ty,
+        field(type_def(&output, body_type), "owner").value.ty,
         TypeRef::Named(address.clone())
     );
     let operations = &output
@@ -273,22 +273,22 @@ fn openapi_3_1_is_lowered_to_the_3_0_model() {
     let pet = type_def(&output, "Pet");
     // `type: [string, 'null']`: nullable, so optional even though required.
     let nickname = field(pet, "nickname");
-    assert_eq!(nickname.ty, TypeRef::Prim(Prim::String));
+    assert_eq!(nickname.value.ty, TypeRef::Prim(Prim::String));
     assert!(!nickname.required);
     assert!(field(pet, "name").required);
     // `$ref` with a sibling: the referenced type, documented by the sibling.
     let kind = field(pet, "kind");
-    assert_eq!(kind.ty, TypeRef::Named("Kind".into()));
+    assert_eq!(kind.value.ty, TypeRef::Named("Kind".into()));
     assert!(
-        kind.doc.iter().any(|l| l.contains("What the pet is")),
+        kind.value.doc.iter().any(|l| l.contains("What the pet is")),
         "{:?}",
-        kind.doc
+        kind.value.doc
     );
     // `anyOf` with `null`: the type, optional.
-    assert_eq!(field(pet, "tag").ty, TypeRef::Named("Kind".into()));
+    assert_eq!(field(pet, "tag").value.ty, TypeRef::Named("Kind".into()));
     // `const`: a one-value enum.
-    let TypeRef::Named(species) = &field(pet, "species").ty else {
-        panic!("{:?}", field(pet, "species").ty)
+    let TypeRef::Named(species) = &field(pet, "species").value.ty else {
+        panic!("{:?}", field(pet, "species").value.ty)
     };
     assert!(
         matches!(&type_def(&output, species).kind, TypeKind::Enum(e) if e.variants.len() == 1),
@@ -296,10 +296,13 @@ fn openapi_3_1_is_lowered_to_the_3_0_model() {
         type_def(&output, species).kind
     );
     // `contentEncoding: base64` is `format: byte`.
-    assert_eq!(field(pet, "photo").limits.format.as_deref(), Some("byte"));
+    assert_eq!(
+        field(pet, "photo").value.limits.format.as_deref(),
+        Some("byte")
+    );
     // Two types: a union.
-    let TypeRef::Named(age) = &field(pet, "age").ty else {
-        panic!("{:?}", field(pet, "age").ty)
+    let TypeRef::Named(age) = &field(pet, "age").value.ty else {
+        panic!("{:?}", field(pet, "age").value.ty)
     };
     assert!(
         matches!(type_def(&output, age).kind, TypeKind::OneOf(_)),
@@ -468,7 +471,10 @@ fn swagger_2_is_converted_to_the_3_0_model() {
     assert_eq!(update.params[0].wire_name, "id");
     assert_eq!(update.params[0].location, ParamLocation::Path);
     let pet = type_def(&output, "Pet");
-    assert_eq!(field(pet, "photo").limits.format.as_deref(), Some("binary"));
+    assert_eq!(
+        field(pet, "photo").value.limits.format.as_deref(),
+        Some("binary")
+    );
     assert!(!field(pet, "owner").required);
     assert!(field(pet, "name").required);
     // What has no 3.0 form is named at its place in the original text.
