@@ -237,4 +237,27 @@ mod tests {
             None
         );
     }
+
+    /// A Swagger 2.0 document's `definitions` become `components/schemas`: the order recorded
+    /// at the text's place is found at the converted one.
+    #[test]
+    fn orders_follow_moved_places() {
+        let value: serde_yaml::Value = serde_yaml::from_str(
+            "definitions:\n  Pet:\n    properties:\n      zeta: {}\n      alpha: {}\n",
+        )
+        .unwrap();
+        let mut order = PropertyOrder::from_yaml(&value);
+        order.apply_moves(&[(
+            "#/components/schemas".to_owned(),
+            "#/definitions".to_owned(),
+        )]);
+        assert_eq!(
+            order.of("#/components/schemas/Pet/properties").unwrap(),
+            ["zeta", "alpha"]
+        );
+        assert_eq!(
+            order.of("#/definitions/Pet/properties").unwrap(),
+            ["zeta", "alpha"]
+        );
+    }
 }
