@@ -557,6 +557,11 @@ pub fn node_tool(root: &Path, args: &[String]) -> Result<Vec<u8>, String> {
 /// `npm ci` for the tool when its `node_modules` is missing. Concurrent callers each install
 /// into a staging folder and rename it into place; the first rename wins.
 fn ensure_tool(tool: &Path) -> Result<(), String> {
+    // Threads of one process install once; processes race through staging folders of their own.
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = INSTALL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let modules = tool.join("node_modules");
     if modules.join(".package-lock.json").exists() {
         return Ok(());
