@@ -229,57 +229,11 @@ pub fn corpus(request: &Request) -> Result<Vec<Entry>, String> {
 /// The pinned `@readme/oas-examples`, unpacked under `.cache/oas-examples/<version>/package`;
 /// fetched with `npm pack` when missing.
 pub fn fetch_oas_examples(root: &Path) -> Result<PathBuf, String> {
-    let cache = root.join(".cache/oas-examples").join(OAS_EXAMPLES_VERSION);
-    let package = cache.join("package");
-    if package.join("package.json").exists() {
-        return Ok(package);
-    }
-    let io = |what: &str, path: &Path, e: std::io::Error| {
-        format!("error: cannot {what} {}: {e}", path.display())
-    };
-    let staging = cache.with_extension("partial");
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(|e| io("clear", &staging, e))?;
-    }
-    fs::create_dir_all(&staging).map_err(|e| io("create", &staging, e))?;
-    let spec = format!("{OAS_EXAMPLES}@{OAS_EXAMPLES_VERSION}");
-    eprintln!("corpus: fetching {spec} with npm pack");
-    let output = Command::new("npm")
-        .args(["pack", &spec, "--silent", "--pack-destination"])
-        .arg(&staging)
-        .output()
-        .map_err(|e| format!("error: cannot run npm ({e}); install Node.js, or pass --dir DIR with OpenAPI documents"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "error: npm pack {spec} failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let tarball = fs::read_dir(&staging)
-        .map_err(|e| io("read", &staging, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "tgz"))
-        .ok_or_else(|| {
-            format!(
-                "error: npm pack {spec} wrote no .tgz into {}",
-                staging.display()
-            )
-        })?;
-    let status = Command::new("tar")
-        .arg("-xzf")
-        .arg(&tarball)
-        .arg("-C")
-        .arg(&staging)
-        .status()
-        .map_err(|e| format!("error: cannot run tar: {e}"))?;
-    if !status.success() {
-        return Err(format!("error: cannot unpack {}", tarball.display()));
-    }
-    if cache.exists() {
-        fs::remove_dir_all(&cache).map_err(|e| io("clear", &cache, e))?;
-    }
-    fs::rename(&staging, &cache).map_err(|e| io("move", &staging, e))?;
-    Ok(package)
+    crate::npm::pack(
+        &format!("{OAS_EXAMPLES}@{OAS_EXAMPLES_VERSION}"),
+        &root.join(".cache/oas-examples").join(OAS_EXAMPLES_VERSION),
+        "pass --dir DIR with OpenAPI documents",
+    )
 }
 
 /// Every `.json`, `.yaml` and `.yml` file under `dir`, as (relative path, path), sorted.

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod corpus;
 pub mod new_client;
+pub mod npm;
 pub mod regen;
 pub mod report;
 pub mod scaffold;

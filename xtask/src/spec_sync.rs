@@ -378,49 +378,20 @@ fn package_id(folder: &Path) -> Result<(String, String), String> {
     Ok((field("name")?, field("version")?))
 }
 
-/// Unpacks a tarball into `.cache/sdk/unpacked/<file stem>/` (once) and returns its `package/`.
+/// Unpacks a tarball into `.cache/sdk/unpacked/<file stem>-<size>/` (once) and returns its
+/// `package/`.
 fn unpack(root: &Path, tarball: &Path) -> Result<PathBuf, String> {
     let stem = tarball
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("package");
-    let digest = fs::metadata(tarball).map(|m| m.len()).unwrap_or(0);
-    let target = root
-        .join(".cache/sdk/unpacked")
-        .join(format!("{stem}-{digest}"));
-    if target.join("package/package.json").exists() {
-        return Ok(target.join("package"));
-    }
-    let staging = temp_sibling(&target);
-    fs::create_dir_all(&staging)
-        .map_err(|e| format!("error: cannot create {}: {e}", staging.display()))?;
-    let status = Command::new("tar")
-        .arg("-xzf")
-        .arg(tarball)
-        .arg("-C")
-        .arg(&staging)
-        .status()
-        .map_err(|e| format!("error: cannot run tar: {e}"))?;
-    if !status.success() {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(format!("error: cannot unpack {}", tarball.display()));
-    }
-    // Another process may have won the race; either copy is the same.
-    if fs::rename(&staging, &target).is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    if !target.join("package/package.json").exists() {
-        return Err(format!(
-            "error: {}: no package/package.json inside",
-            tarball.display()
-        ));
-    }
-    Ok(target.join("package"))
-}
-
-fn temp_sibling(path: &Path) -> PathBuf {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("x");
-    path.with_file_name(format!(".{name}.{}.partial", std::process::id()))
+    let size = fs::metadata(tarball).map(|m| m.len()).unwrap_or(0);
+    crate::npm::unpack(
+        tarball,
+        &root
+            .join(".cache/sdk/unpacked")
+            .join(format!("{stem}-{size}")),
+    )
 }
 
 /// The unpacked folder of `NAME@VERSION`, fetched with `npm pack` into `.cache/sdk/` once.
@@ -444,45 +415,11 @@ fn fetch(root: &Path, wanted: &Wanted) -> Result<PathBuf, String> {
         "{}-{version}",
         wanted.name.trim_start_matches('@').replace('/', "-")
     ));
-    if cache.join("package/package.json").exists() {
-        return Ok(cache.join("package"));
-    }
-    let staging = temp_sibling(&cache);
-    fs::create_dir_all(&staging)
-        .map_err(|e| format!("error: cannot create {}: {e}", staging.display()))?;
-    let spec = format!("{}@{version}", wanted.name);
-    eprintln!("spec-sync: fetching {spec} with npm pack");
-    let output = Command::new("npm")
-        .args(["pack", &spec, "--silent", "--pack-destination"])
-        .arg(&staging)
-        .output()
-        .map_err(|e| npm_missing(&e))?;
-    if !output.status.success() {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(format!(
-            "error: npm pack {spec} failed (is the npm registry reachable? Without network, pass --sdk DIR with the packages):\n{}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    let tarball = fs::read_dir(&staging)
-        .map_err(|e| format!("error: cannot read {}: {e}", staging.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "tgz"))
-        .ok_or_else(|| format!("error: npm pack {spec} wrote no .tgz"))?;
-    let status = Command::new("tar")
-        .arg("-xzf")
-        .arg(&tarball)
-        .arg("-C")
-        .arg(&staging)
-        .status()
-        .map_err(|e| format!("error: cannot run tar: {e}"))?;
-    if !status.success() {
-        return Err(format!("error: cannot unpack {}", tarball.display()));
-    }
-    if fs::rename(&staging, &cache).is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    Ok(cache.join("package"))
+    crate::npm::pack(
+        &format!("{}@{version}", wanted.name),
+        &cache,
+        "pass --sdk DIR with the packages (npm pack tarballs or unpacked folders)",
+    )
 }
 
 fn npm_missing(e: &std::io::Error) -> String {

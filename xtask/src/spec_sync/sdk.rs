@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToUpperCamelCase;
+use heck::{ToLowerCamelCase, ToUpperCamelCase};
 use serde::Deserialize;
 
 use super::model::{Body, Deprecation, Event, Field, Limits, Model, Operation, Shape, Type};
@@ -521,25 +521,7 @@ pub fn spec_format(sdk: &str) -> String {
 /// (lowerCamelCase) names.
 pub fn camel_path(path: &str) -> String {
     path.split('.')
-        .map(|segment| {
-            let mut out = String::new();
-            let mut upper = false;
-            for (i, c) in segment.chars().enumerate() {
-                if i == 0 {
-                    out.extend(c.to_lowercase());
-                    continue;
-                }
-                if c == '_' {
-                    upper = true;
-                } else if upper {
-                    out.extend(c.to_uppercase());
-                    upper = false;
-                } else {
-                    out.push(c);
-                }
-            }
-            out
-        })
+        .map(|segment| segment.to_lower_camel_case())
         .collect::<Vec<_>>()
         .join(".")
 }
