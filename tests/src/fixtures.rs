@@ -3,9 +3,8 @@
 //!
 //! Each case's `types.rs` and `validation.rs` are modules here. The case's `mod.rs` and
 //! `operations.rs` are not: `operations.rs` adds methods to `Client` with an inherent `impl`,
-//! which only the crate that defines `Client` may write. Generated operations are compiled by
-//! inbox-api itself (from the Inbox spec) and by `cargo xtask corpus` (91 real-world specs,
-//! each as a standalone crate).
+//! which only the crate that defines `Client` may write. `tests/tests/fixture_crates.rs`
+//! compiles every case whole, operations included, each as a crate of its own.
 //!
 //! Add a case here when adding one to `codegen/tests/snapshots.rs`.
 
