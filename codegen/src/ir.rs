@@ -269,7 +269,7 @@ pub struct Operation {
     pub doc: Doc,
     /// Tags.
     pub tags: Vec<String>,
-    /// Path, query and header parameters in spec order.
+    /// Path, query, header and cookie parameters in spec order.
     pub params: Vec<Param>,
     /// Request body, when the operation has one.
     pub body: Option<Body>,
@@ -298,9 +298,11 @@ pub enum ParamLocation {
     Query,
     /// A request header.
     Header,
+    /// A cookie (of the request's one `Cookie` header).
+    Cookie,
 }
 
-/// A path, query or header parameter.
+/// A path, query, header or cookie parameter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
     /// Rust name (snake_case; dots become `_`).

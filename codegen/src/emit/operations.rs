@@ -81,7 +81,8 @@ fn response_type(op: &ir::Operation) -> TokenStream {
     }
 }
 
-/// Arguments of the method: path parameters, required query parameters, body, options.
+/// Arguments of the method: path parameters, required query, header and cookie parameters,
+/// body, options.
 fn arguments(op: &ir::Operation) -> Vec<TokenStream> {
     let mut args: Vec<TokenStream> = op
         .params
@@ -355,17 +356,36 @@ fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs) -> TokenStream {
             }
         }
     };
+    let header_params: Vec<&ir::Param> = op
+        .params
+        .iter()
+        .filter(|p| matches!(p.location, ParamLocation::Header | ParamLocation::Cookie))
+        .collect();
+    let (headers, parts) = if header_params.is_empty() {
+        (quote!(), quote!(RequestParts { path, query, body }))
+    } else {
+        let pushes = header_params
+            .iter()
+            .map(|p| super::params::header_push(api, p));
+        (
+            quote! {
+                let mut headers = Headers::new();
+                #(#pushes)*
+            },
+            quote!(RequestParts { path, query, body }.with_headers(headers)),
+        )
+    };
     let uses_options = op.options_type.is_some()
         && !op.params.iter().any(|p| {
-            !p.required && (p.location == ParamLocation::Query || has_value_limits(&p.limits))
+            !p.required && (p.location != ParamLocation::Path || has_value_limits(&p.limits))
         });
     let silence = uses_options.then(|| quote!(let _ = &options;));
     let execute = match &op.response {
         Some(_) => quote!(
-            self.execute(&OPERATION, RequestParts { path, query, body })
+            self.execute(&OPERATION, #parts)
                 .await
         ),
-        None => quote!(execute_empty(self, &OPERATION, RequestParts { path, query, body }).await),
+        None => quote!(execute_empty(self, &OPERATION, #parts).await),
     };
     quote! {
         #doc
@@ -381,6 +401,7 @@ fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs) -> TokenStream {
             #(#checks)*
             #path
             #query
+            #headers
             #body
             #execute
         }
@@ -476,7 +497,12 @@ fn emit_options_struct(op: &ir::Operation, docs: &Docs) -> Option<TokenStream> {
             lines.push(String::new());
             lines.push(format!("Deprecated: {}.", deprecation_note(d)));
         }
-        lines.insert(0, format!("Query parameter `{}`.", p.wire_name));
+        let location = match p.location {
+            ParamLocation::Header => "Header",
+            ParamLocation::Cookie => "Cookie",
+            ParamLocation::Path | ParamLocation::Query => "Query",
+        };
+        lines.insert(0, format!("{location} parameter `{}`.", p.wire_name));
         lines.insert(1, String::new());
         let doc = doc_attrs(docs, &lines);
         quote! {

@@ -1,5 +1,6 @@
-//! How one path or query parameter is written into the request: OpenAPI's `style` and
-//! `explode` for lists and objects, through the runtime's `Query` and `path_*` helpers.
+//! How one path, query, header or cookie parameter is written into the request: OpenAPI's
+//! `style` and `explode` for lists and objects, through the runtime's `Query`, `Headers` and
+//! `path_*` helpers.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -127,6 +128,53 @@ pub(crate) fn query_push(api: &ir::Api, p: &ir::Param) -> TokenStream {
                 };
             }
             push
+        }
+    };
+    if p.required {
+        push
+    } else {
+        quote! {
+            if let Some(value) = &options.#pname {
+                #push
+            }
+        }
+    }
+}
+
+/// The statement that adds a header or cookie parameter to `headers` (read from `options` when
+/// optional): headers in the `simple` style, cookies in `form`.
+pub(crate) fn header_push(api: &ir::Api, p: &ir::Param) -> TokenStream {
+    let wire = &p.wire_name;
+    let pname = ident(&p.name);
+    let explode = p.explode;
+    let cookie = p.location == ir::ParamLocation::Cookie;
+    let value = if p.required {
+        quote!(&#pname)
+    } else {
+        quote!(value)
+    };
+    let push = match shape(api, &p.ty) {
+        Shape::Scalar if cookie => quote!(headers.cookie(#wire, #value);),
+        Shape::List if cookie => quote!(headers.cookie_list(#wire, #explode, #value);),
+        // A list in `simple` style is its items joined by `,`, as `Vec`'s `to_query` writes it.
+        Shape::Scalar | Shape::List => quote!(headers.header(#wire, #value);),
+        Shape::Object(s) => {
+            let pairs = pairs(p, s);
+            let push = if cookie {
+                quote!(headers.cookie_object(#wire, #explode, #pairs);)
+            } else {
+                quote!(headers.header_object(#wire, #explode, #pairs);)
+            };
+            if p.required {
+                quote! {
+                    {
+                        let value = &#pname;
+                        #push
+                    }
+                }
+            } else {
+                push
+            }
         }
     };
     if p.required {

@@ -117,6 +117,14 @@ impl<'a> Resolver<'a> {
         self.diagnostics.push(d);
     }
 
+    /// A warning in both modes: the spec is fine, the generator leaves something out on
+    /// purpose and says why.
+    pub(crate) fn warning(&mut self, pointer: &str, message: impl Into<String>) {
+        let mut d = Diagnostic::error(pointer, message);
+        d.severity = Severity::Warning;
+        self.diagnostics.push(d);
+    }
+
     /// A problem in the spec that lenient mode works around: an error in strict mode, else a
     /// warning (the message says what was done instead).
     pub(crate) fn lenient_error(&mut self, pointer: &str, message: impl Into<String>) {

@@ -428,25 +428,32 @@ fn resolve_param<'a>(
             };
             (parameter_data, ParamLocation::Path, style)
         }
-        Parameter::Header { parameter_data, .. } => {
+        Parameter::Header {
+            parameter_data,
+            style: openapiv3::HeaderStyle::Simple,
+        } => {
             // OpenAPI: these three are ignored; the client sets them itself.
             let name = parameter_data.name.to_ascii_lowercase();
-            if matches!(name.as_str(), "accept" | "content-type" | "authorization") {
+            if let Some(owner) = runtime_owned_header(&name) {
+                cx.warning(
+                    &use_site,
+                    format!(
+                        "header parameter `{}` is skipped: {owner}",
+                        parameter_data.name
+                    ),
+                );
                 return Ok(None);
             }
-            cx.unsupported(
-                &use_site,
-                skipped("header parameter (the runtime cannot send per-request headers yet)"),
-            );
-            return Err(());
+            (
+                parameter_data,
+                ParamLocation::Header,
+                ir::ParamStyle::Simple,
+            )
         }
-        Parameter::Cookie { .. } => {
-            cx.unsupported(
-                &use_site,
-                skipped("cookie parameter (the runtime cannot send cookies)"),
-            );
-            return Err(());
-        }
+        Parameter::Cookie {
+            parameter_data,
+            style: openapiv3::CookieStyle::Form,
+        } => (parameter_data, ParamLocation::Cookie, ir::ParamStyle::Form),
     };
     let schema = match &data.format {
         ParameterSchemaOrContent::Schema(schema) => schema,
@@ -490,6 +497,16 @@ fn resolve_param<'a>(
         // OpenAPI: `explode` defaults to true for `form`, false for every other style.
         explode: data.explode.unwrap_or(style == ir::ParamStyle::Form),
     }))
+}
+
+/// Why the runtime, not the caller, sets header `name` (lower-case), for the headers it owns.
+fn runtime_owned_header(name: &str) -> Option<&'static str> {
+    match name {
+        "authorization" => Some("the client sets `Authorization` from its `Auth`"),
+        "content-type" => Some("the client sets `Content-Type` from the request body"),
+        "accept" => Some("the client sets `Accept` for the responses it decodes"),
+        _ => None,
+    }
 }
 
 fn is_simple_param_type(cx: &Resolver, ty: &TypeRef) -> bool {

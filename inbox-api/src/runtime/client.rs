@@ -24,6 +24,7 @@ use serde::Serialize;
 use tracing::field::Empty;
 use tracing::Instrument;
 
+use super::headers::Headers;
 use crate::auth::Auth;
 use crate::drift::{self, DriftDetection, DriftItem, DriftStore, Note};
 use crate::error::{body_excerpt, BuildError, Error};
@@ -66,6 +67,36 @@ pub struct RequestParts {
     pub query: Vec<(&'static str, String)>,
     /// The JSON request body, if any.
     pub body: Option<Vec<u8>>,
+}
+
+impl RequestParts {
+    /// These parts with the operation's header and cookie parameters.
+    pub fn with_headers(self, headers: Headers) -> Request {
+        Request {
+            parts: self,
+            headers,
+        }
+    }
+}
+
+/// One request: its path, query and body, and its header and cookie parameters (empty for
+/// most operations, which is what converting [`RequestParts`] gives).
+#[derive(Debug)]
+pub struct Request {
+    /// Path, query and body.
+    pub parts: RequestParts,
+    /// Header and cookie parameters; never logged (their values are not in `Debug` output of
+    /// errors or traces).
+    pub headers: Headers,
+}
+
+impl From<RequestParts> for Request {
+    fn from(parts: RequestParts) -> Request {
+        Request {
+            parts,
+            headers: Headers::new(),
+        }
+    }
 }
 
 impl fmt::Debug for RequestParts {
@@ -234,12 +265,13 @@ impl Client {
     pub async fn execute<T, C>(
         &self,
         op: &'static OperationMeta,
-        req: RequestParts,
+        req: impl Into<Request>,
     ) -> Result<T, Error<C>>
     where
         T: DeserializeOwned + Serialize,
         C: From<String>,
     {
+        let req = req.into();
         async {
             let raw = self.send(op, req).await?;
             self.decode::<T>(op, &raw)
@@ -255,9 +287,9 @@ impl Client {
     pub async fn execute_raw(
         &self,
         op: &'static OperationMeta,
-        req: RequestParts,
+        req: impl Into<Request>,
     ) -> Result<RawResponse, Error<String>> {
-        self.send(op, req).instrument(request_span(op)).await
+        self.send(op, req.into()).instrument(request_span(op)).await
     }
 
     /// The generic part of decoding: parse `T` (collecting enum notes) and, for the responses

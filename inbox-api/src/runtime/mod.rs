@@ -16,6 +16,7 @@ pub mod paging;
 pub mod retry;
 
 mod containers;
+pub mod headers;
 pub mod int64;
 pub mod lenient_int;
 pub mod query;
@@ -33,6 +34,7 @@ pub mod public {
 
 /// What generated operation methods use.
 pub mod operation {
+    pub use super::headers::Headers;
     pub use super::query::{path_list, path_object, path_scalar, PathStyle, Query, QueryValue};
     pub use super::validate::{Limits, Rule, TypeRules};
     pub use super::{check_param, execute_empty, json_body};
@@ -71,7 +73,7 @@ fn check_body(
 pub async fn execute_empty<C: From<String>>(
     client: &crate::client::Client,
     op: &'static crate::client::OperationMeta,
-    req: crate::client::RequestParts,
+    req: impl Into<crate::client::Request>,
 ) -> Result<(), crate::error::Error<C>> {
     match client.execute_raw(op, req).await {
         Ok(_) => Ok(()),

@@ -9,7 +9,7 @@ use http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER
 use reqwest::Url;
 
 use super::body::{read_body, BodyError, Overflow};
-use super::{Client, OperationMeta, RawResponse, RequestParts};
+use super::{Client, OperationMeta, RawResponse, Request};
 use crate::error::{ApiError, BuildError, Error, TransportPhase};
 use crate::retry::parse_retry_after;
 
@@ -27,12 +27,23 @@ impl Client {
     pub(super) async fn send(
         &self,
         op: &'static OperationMeta,
-        mut req: RequestParts,
+        req: Request,
     ) -> Result<RawResponse, Error<String>> {
+        let Request {
+            parts: mut req,
+            headers,
+        } = req;
         // The first attempt takes this URL; a retry (rare) builds it again rather than every
         // call paying for a copy.
         crate::paging::note_operation(op.operation_id);
         let mut url = Some(self.request_url(&req)?);
+        let extra = if headers.is_empty() {
+            HeaderMap::new()
+        } else {
+            headers
+                .to_header_map()
+                .map_err(|(field, reason)| Error::invalid_request(field, reason))?
+        };
         let body = req.body.take().map(Bytes::from);
         let span = tracing::Span::current();
         let mut attempt: u32 = 1;
@@ -46,7 +57,7 @@ impl Client {
             let mut phase = TransportPhase::Send;
             let outcome = tokio::time::timeout(
                 self.inner.timeout,
-                self.attempt(op, url, body.as_ref(), &mut phase),
+                self.attempt(op, url, &extra, body.as_ref(), &mut phase),
             )
             .await;
             let result = outcome.unwrap_or(Err(Error::Timeout {
@@ -113,6 +124,7 @@ impl Client {
         &self,
         op: &'static OperationMeta,
         url: Url,
+        extra: &HeaderMap,
         body: Option<&Bytes>,
         phase: &mut TransportPhase,
     ) -> Result<RawResponse, Error<String>> {
@@ -121,6 +133,10 @@ impl Client {
         // headers when it executes the request.
         let mut request = reqwest::Request::new(op.method.clone(), url);
         *request.headers_mut() = self.inner.headers.clone();
+        // Header and cookie parameters (the generator never emits one the client owns).
+        for (name, value) in extra {
+            request.headers_mut().append(name, value.clone());
+        }
         if let Some(body) = body {
             request
                 .headers_mut()

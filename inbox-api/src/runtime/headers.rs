@@ -1,0 +1,174 @@
+//! Header and cookie parameters, written as OpenAPI 3.0 says: headers in the `simple` style
+//! (`a,b`; objects `k,v,...` or, exploded, `k=v,...`), cookies in the `form` style
+//! (`name=value` pairs of one `Cookie` header). Values are checked when the request is sent: a
+//! control character is an [`Error::InvalidRequest`](crate::error::Error::InvalidRequest),
+//! never a panic.
+
+use http::header::{HeaderMap, HeaderName, HeaderValue, COOKIE};
+
+use super::query::QueryValue;
+
+/// The header and cookie parameters of one request, in the order the generated code adds them.
+#[derive(Debug, Default, Clone)]
+pub struct Headers {
+    headers: Vec<(&'static str, String)>,
+    cookies: Vec<String>,
+}
+
+impl Headers {
+    /// No headers, no cookies.
+    pub fn new() -> Self {
+        Headers::default()
+    }
+
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.headers.is_empty() && self.cookies.is_empty()
+    }
+
+    /// A header holding a scalar, or a list (`simple`: items joined by `,`).
+    pub fn header<T: QueryValue + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.headers.push((name, value.to_query()));
+    }
+
+    /// A header holding an object's present properties: `k,v,k,v` (or `k=v,k=v` exploded).
+    pub fn header_object(
+        &mut self,
+        name: &'static str,
+        explode: bool,
+        pairs: impl IntoIterator<Item = (&'static str, Option<String>)>,
+    ) {
+        let separator = if explode { "=" } else { "," };
+        let items: Vec<String> = pairs
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| format!("{k}{separator}{v}")))
+            .collect();
+        self.headers.push((name, items.join(",")));
+    }
+
+    /// A cookie holding a scalar: `name=value`.
+    pub fn cookie<T: QueryValue + ?Sized>(&mut self, name: &'static str, value: &T) {
+        self.cookies
+            .push(format!("{name}={}", cookie_octets(&value.to_query())));
+    }
+
+    /// A cookie holding a list: `name=a,b`, or `name=a; name=b` when exploded.
+    pub fn cookie_list<T: QueryValue>(&mut self, name: &'static str, explode: bool, values: &[T]) {
+        let items = values.iter().map(|v| cookie_octets(&v.to_query()));
+        if explode {
+            self.cookies.extend(items.map(|v| format!("{name}={v}")));
+        } else {
+            let items: Vec<String> = items.collect();
+            self.cookies.push(format!("{name}={}", items.join(",")));
+        }
+    }
+
+    /// A cookie holding an object's present properties: `name=k,v,k,v`, or one `k=v` cookie
+    /// per property when exploded.
+    pub fn cookie_object(
+        &mut self,
+        name: &'static str,
+        explode: bool,
+        pairs: impl IntoIterator<Item = (&'static str, Option<String>)>,
+    ) {
+        let present = pairs
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, cookie_octets(&v))));
+        if explode {
+            self.cookies
+                .extend(present.map(|(k, v)| format!("{k}={v}")));
+        } else {
+            let items: Vec<String> = present.map(|(k, v)| format!("{k},{v}")).collect();
+            self.cookies.push(format!("{name}={}", items.join(",")));
+        }
+    }
+
+    /// The headers as sent, with every cookie in one `Cookie` header; an invalid name or value
+    /// is an error naming the header (never its value, which may be a secret).
+    pub(crate) fn to_header_map(&self) -> Result<HeaderMap, (String, String)> {
+        let mut map = HeaderMap::new();
+        for (name, value) in &self.headers {
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                (
+                    format!("header {name}"),
+                    "is not a valid header name".to_owned(),
+                )
+            })?;
+            map.append(header, header_value(name, value)?);
+        }
+        if !self.cookies.is_empty() {
+            let value = self.cookies.join("; ");
+            map.append(COOKIE, header_value("Cookie", &value)?);
+        }
+        Ok(map)
+    }
+}
+
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, (String, String)> {
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err((
+            format!("header {name}"),
+            "must not contain control characters (such as CR or LF)".to_owned(),
+        ));
+    }
+    HeaderValue::from_str(value).map_err(|_| {
+        (
+            format!("header {name}"),
+            "is not a valid header value".to_owned(),
+        )
+    })
+}
+
+/// Percent-encodes what RFC 6265 does not allow in a cookie value (controls, space, `"`, `,`,
+/// `;`, `\`, `%` and non-ASCII), so a value cannot end its cookie or start another.
+fn cookie_octets(value: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let allowed =
+        |b: u8| (0x21..=0x7E).contains(&b) && !matches!(b, b'"' | b',' | b';' | b'\\' | b'%');
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if allowed(byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xF)]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn styles() {
+        let mut h = Headers::new();
+        h.header("X-Ids", &vec![1, 2]);
+        h.header_object("X-Obj", false, [("a", Some("1".into())), ("b", None)]);
+        h.header_object(
+            "X-Exp",
+            true,
+            [("a", Some("1".into())), ("c", Some("2".into()))],
+        );
+        h.cookie("session", "a b;c");
+        h.cookie_list("ids", false, &[3, 4]);
+        h.cookie_list("id", true, &[5, 6]);
+        h.cookie_object("o", false, [("r", Some("1".into()))]);
+        let map = h.to_header_map().unwrap();
+        assert_eq!(map["x-ids"], "1,2");
+        assert_eq!(map["x-obj"], "a,1");
+        assert_eq!(map["x-exp"], "a=1,c=2");
+        assert_eq!(map[COOKIE], "session=a%20b%3Bc; ids=3,4; id=5; id=6; o=r,1");
+    }
+
+    #[test]
+    fn control_characters_are_rejected_without_the_value() {
+        let mut h = Headers::new();
+        h.header("X-Key", "secret\r\nInjected: 1");
+        let (field, reason) = h.to_header_map().unwrap_err();
+        assert_eq!(field, "header X-Key");
+        assert!(!reason.contains("secret"), "{reason}");
+    }
+}
