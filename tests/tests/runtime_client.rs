@@ -189,7 +189,7 @@ async fn query_parameters_and_pagination() {
             }
             let parts = RequestParts {
                 path: "/inbox/v2/messages".into(),
-                query,
+                query: query.into_iter().map(|(k, v)| (k.into(), v)).collect(),
                 body: None,
             };
             client.execute::<Value, String>(&LIST_MESSAGES, parts).await

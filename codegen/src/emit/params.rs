@@ -10,27 +10,66 @@ use crate::ir::{self, ParamStyle, TypeKind, TypeRef};
 
 /// What a parameter's value is, with aliases followed.
 enum Shape<'a> {
+    /// A string, number, boolean or enum: `to_query`.
     Scalar,
+    /// A list of scalars.
     List,
+    /// An object whose properties are scalars or lists of them.
     Object(&'a ir::Struct),
+    /// Anything else (unions, objects holding objects, lists of objects, maps, free JSON):
+    /// written through its JSON form by the runtime's `*_value` helpers.
+    Value,
 }
 
 fn shape<'a>(api: &'a ir::Api, ty: &TypeRef) -> Shape<'a> {
-    let mut ty = ty.clone();
-    for _ in 0..16 {
-        match &ty {
-            TypeRef::List(_) => return Shape::List,
-            TypeRef::Named(n) | TypeRef::Boxed(n) => {
-                match api.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
-                    Some(TypeKind::Alias(inner)) => ty = inner.clone(),
-                    Some(TypeKind::Struct(s)) => return Shape::Object(s),
-                    _ => return Shape::Scalar,
-                }
+    shape_at(api, ty, 0)
+}
+
+/// `depth` counts the objects entered: a property holding an object makes its owner a
+/// `Value`, so recursive types end here.
+fn shape_at<'a>(api: &'a ir::Api, ty: &TypeRef, depth: usize) -> Shape<'a> {
+    match ty {
+        TypeRef::List(inner) => match shape_at(api, inner, depth) {
+            Shape::Scalar => Shape::List,
+            _ => Shape::Value,
+        },
+        TypeRef::Prim(ir::Prim::Json) | TypeRef::Map(_) => Shape::Value,
+        TypeRef::Prim(_) => Shape::Scalar,
+        TypeRef::Named(_) | TypeRef::Boxed(_) => match named(api, ty) {
+            Some(TypeKind::Struct(s))
+                if depth == 0
+                    && s.fields.iter().all(|f| {
+                        !f.flatten
+                            && matches!(
+                                shape_at(api, &f.value.ty, depth + 1),
+                                Shape::Scalar | Shape::List
+                            )
+                    }) =>
+            {
+                Shape::Object(s)
             }
-            _ => return Shape::Scalar,
+            Some(TypeKind::Enum(_)) => Shape::Scalar,
+            // `named` followed every alias to a named type, so this one ends the chain.
+            Some(TypeKind::Alias(inner)) => shape_at(api, inner, depth),
+            _ => Shape::Value,
+        },
+    }
+}
+
+/// The kind of the named type `ty`, with aliases of aliases followed (at most 16 deep, so a
+/// cycle of aliases, reported by resolve, ends).
+fn named<'a>(api: &'a ir::Api, ty: &TypeRef) -> Option<&'a TypeKind> {
+    let mut ty = ty;
+    for _ in 0..16 {
+        let (TypeRef::Named(n) | TypeRef::Boxed(n)) = ty else {
+            return None;
+        };
+        match api.types.iter().find(|t| &t.name == n).map(|t| &t.kind) {
+            Some(TypeKind::Alias(inner @ (TypeRef::Named(_) | TypeRef::Boxed(_)))) => ty = inner,
+            other => return other,
         }
     }
-    Shape::Scalar
+    None
 }
 
 /// `[("key", Some(value.field.to_query())), ...]` for the properties of an object value
@@ -78,6 +117,16 @@ pub(crate) fn path_piece(api: &ir::Api, p: &ir::Param) -> TokenStream {
                 path_object(#style, #explode, #wire, #pairs)
             })
         }
+        Shape::Value => quote!(&path_value(#style, #explode, #wire, &#pname)),
+    }
+}
+
+fn query_style(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::SpaceDelimited => quote!(QueryStyle::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(QueryStyle::PipeDelimited),
+        ParamStyle::DeepObject => quote!(QueryStyle::DeepObject),
+        _ => quote!(QueryStyle::Form),
     }
 }
 
@@ -97,6 +146,11 @@ pub(crate) fn query_push(api: &ir::Api, p: &ir::Param) -> TokenStream {
         quote!(value)
     };
     let push = match (shape(api, &p.ty), separator) {
+        (Shape::Value, _) => {
+            let style = query_style(p.style);
+            let explode = p.explode;
+            quote!(query.push_value(#wire, #style, #explode, #value);)
+        }
         (Shape::Scalar, _) => {
             return if p.required {
                 quote!(query.push(#wire, &#pname);)
@@ -158,6 +212,8 @@ pub(crate) fn header_push(api: &ir::Api, p: &ir::Param) -> TokenStream {
         Shape::List if cookie => quote!(headers.cookie_list(#wire, #explode, #value);),
         // A list in `simple` style is its items joined by `,`, as `Vec`'s `to_query` writes it.
         Shape::Scalar | Shape::List => quote!(headers.header(#wire, #value);),
+        Shape::Value if cookie => quote!(headers.cookie_value(#wire, #explode, #value);),
+        Shape::Value => quote!(headers.header_value(#wire, #explode, #value);),
         Shape::Object(s) => {
             let pairs = pairs(p, s);
             let push = if cookie {

@@ -467,13 +467,6 @@ fn resolve_param<'a>(
     };
     let hint = format!("{type_prefix}{}", names::type_name(&data.name));
     let lowered = lower(cx, Slot::from(schema), &join(&pointer, "schema"), &hint, 0);
-    if !is_simple_param_type(cx, &lowered.ty) {
-        cx.unsupported(
-            &use_site,
-            skipped("parameter whose schema nests objects (only scalars, enums, lists of them and objects of those are supported)"),
-        );
-        return Err(());
-    }
     let (doc, deprecated_schema) = match schema {
         ReferenceOr::Item(s) => (s.schema_data.description.clone(), s.schema_data.deprecated),
         ReferenceOr::Reference { .. } => (None, false),
@@ -506,35 +499,6 @@ fn runtime_owned_header(name: &str) -> Option<&'static str> {
         "content-type" => Some("the client sets `Content-Type` from the request body"),
         "accept" => Some("the client sets `Accept` for the responses it decodes"),
         _ => None,
-    }
-}
-
-fn is_simple_param_type(cx: &Resolver, ty: &TypeRef) -> bool {
-    simple_param_type(cx, ty, 0)
-}
-
-fn simple_param_type(cx: &Resolver, ty: &TypeRef, depth: usize) -> bool {
-    // Aliases may form a cycle (reported later); such a type is no scalar.
-    if depth > 16 {
-        return false;
-    }
-    match ty {
-        TypeRef::Prim(ir::Prim::Json) => false,
-        TypeRef::Prim(_) => true,
-        TypeRef::List(inner) => {
-            !matches!(**inner, TypeRef::List(_)) && simple_param_type(cx, inner, depth + 1)
-        }
-        TypeRef::Named(n) | TypeRef::Boxed(n) => match cx.types.get(n).map(|t| &t.kind) {
-            Some(TypeKind::Enum(_)) => true,
-            Some(TypeKind::Alias(inner)) => simple_param_type(cx, inner, depth + 1),
-            // An object of scalars (or lists of them) is written by its properties.
-            Some(TypeKind::Struct(s)) if depth == 0 => s
-                .fields
-                .iter()
-                .all(|f| !f.flatten && simple_param_type(cx, &f.value.ty, depth + 1)),
-            _ => false,
-        },
-        TypeRef::Map(_) => false,
     }
 }
 

@@ -11,6 +11,7 @@
 //! [`ClientBuilder`], `send` the attempt and retry loop, `url` URL building and `body` the
 //! bounded body reader.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -64,7 +65,7 @@ pub struct RequestParts {
     /// The path, starting with `/`, its parameters already encoded with [`encode_path_segment`].
     pub path: String,
     /// Query parameters (not yet encoded), in order; repeated keys are allowed.
-    pub query: Vec<(&'static str, String)>,
+    pub query: Vec<(Cow<'static, str>, String)>,
     /// The JSON request body, if any.
     pub body: Option<Vec<u8>>,
 }
@@ -397,7 +398,10 @@ mod tests {
     pub(super) fn parts(path: &str, query: Vec<(&'static str, String)>) -> RequestParts {
         RequestParts {
             path: path.into(),
-            query,
+            query: query
+                .into_iter()
+                .map(|(k, v)| (Cow::Borrowed(k), v))
+                .collect(),
             body: None,
         }
     }

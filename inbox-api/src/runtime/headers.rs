@@ -6,7 +6,9 @@
 
 use http::header::{HeaderMap, HeaderName, HeaderValue, COOKIE};
 
-use super::query::QueryValue;
+use serde_json::Value;
+
+use super::query::{scalar_text, QueryValue};
 
 /// The header and cookie parameters of one request, in the order the generated code adds them.
 #[derive(Debug, Default, Clone)]
@@ -80,6 +82,69 @@ impl Headers {
         } else {
             let items: Vec<String> = present.map(|(k, v)| format!("{k},{v}")).collect();
             self.cookies.push(format!("{name}={}", items.join(",")));
+        }
+    }
+
+    /// A header of any shape (a union, an object holding objects, ...), read through its JSON
+    /// form: a scalar as it is, a list's items joined by `,`, an object as `k,v,...` (or
+    /// `k=v,...` exploded); deeper values as compact JSON; `null` leaves the header out.
+    pub fn header_value<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        explode: bool,
+        value: &T,
+    ) {
+        match serde_json::to_value(value).unwrap_or(Value::Null) {
+            Value::Null => {}
+            Value::Array(items) => {
+                let items: Vec<String> = items.iter().map(scalar_text).collect();
+                self.headers.push((name, items.join(",")));
+            }
+            Value::Object(map) => {
+                let pairs: Vec<(String, Option<String>)> = map
+                    .iter()
+                    .map(|(k, v)| (k.clone(), (!v.is_null()).then(|| scalar_text(v))))
+                    .collect();
+                let separator = if explode { "=" } else { "," };
+                let items: Vec<String> = pairs
+                    .into_iter()
+                    .filter_map(|(k, v)| v.map(|v| format!("{k}{separator}{v}")))
+                    .collect();
+                self.headers.push((name, items.join(",")));
+            }
+            scalar => self.headers.push((name, scalar_text(&scalar))),
+        }
+    }
+
+    /// A cookie of any shape, read through its JSON form, in the `form` style (see
+    /// [`Headers::cookie_list`] and [`Headers::cookie_object`]); `null` leaves it out.
+    pub fn cookie_value<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        explode: bool,
+        value: &T,
+    ) {
+        match serde_json::to_value(value).unwrap_or(Value::Null) {
+            Value::Null => {}
+            Value::Array(items) => {
+                let items: Vec<String> = items.iter().map(scalar_text).collect();
+                self.cookie_list(name, explode, &items);
+            }
+            Value::Object(map) => {
+                let present = map.iter().filter(|(_, v)| !v.is_null());
+                let pairs: Vec<(String, String)> = present
+                    .map(|(k, v)| (cookie_octets(k), cookie_octets(&scalar_text(v))))
+                    .collect();
+                if explode {
+                    self.cookies
+                        .extend(pairs.iter().map(|(k, v)| format!("{k}={v}")));
+                } else {
+                    let items: Vec<String> =
+                        pairs.iter().map(|(k, v)| format!("{k},{v}")).collect();
+                    self.cookies.push(format!("{name}={}", items.join(",")));
+                }
+            }
+            scalar => self.cookie(name, scalar_text(&scalar).as_str()),
         }
     }
 

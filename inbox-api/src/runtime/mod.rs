@@ -35,7 +35,9 @@ pub mod public {
 /// What generated operation methods use.
 pub mod operation {
     pub use super::headers::Headers;
-    pub use super::query::{path_list, path_object, path_scalar, PathStyle, Query, QueryValue};
+    pub use super::query::{
+        path_list, path_object, path_scalar, path_value, PathStyle, Query, QueryStyle, QueryValue,
+    };
     pub use super::validate::{Limits, Rule, TypeRules};
     pub use super::{check_param, execute_empty, json_body};
     pub use crate::client::{encode_path_segment, Client, OperationMeta, RequestParts};

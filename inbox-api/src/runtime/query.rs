@@ -1,6 +1,10 @@
 //! Query strings as Wix reads them: one `name=value` pair per scalar, dotted names for nested
 //! request objects (`paging.limit`), enums as their strings, repeated keys for lists.
 
+use std::borrow::Cow;
+
+use serde_json::Value;
+
 use super::prelude::{Date, Timestamp, Uuid};
 
 /// A value that can be written into a query string.
@@ -43,7 +47,7 @@ impl<T: QueryValue + ?Sized> QueryValue for &T {
 /// Query parameters in the order the generated code adds them.
 #[derive(Debug, Default)]
 pub struct Query {
-    pairs: Vec<(&'static str, String)>,
+    pairs: Vec<(Cow<'static, str>, String)>,
 }
 
 impl Query {
@@ -54,7 +58,7 @@ impl Query {
 
     /// Adds `name=value`.
     pub fn push<T: QueryValue + ?Sized>(&mut self, name: &'static str, value: &T) {
-        self.pairs.push((name, value.to_query()));
+        self.pairs.push((Cow::Borrowed(name), value.to_query()));
     }
 
     /// Adds `name=value` when there is a value.
@@ -72,7 +76,7 @@ impl Query {
     }
 
     /// The pairs, for the request.
-    pub fn into_pairs(self) -> Vec<(&'static str, String)> {
+    pub fn into_pairs(self) -> Vec<(Cow<'static, str>, String)> {
         self.pairs
     }
 }
@@ -87,7 +91,8 @@ impl Query {
         separator: &str,
     ) {
         let items: Vec<String> = values.iter().map(QueryValue::to_query).collect();
-        self.pairs.push((name, items.join(separator)));
+        self.pairs
+            .push((Cow::Borrowed(name), items.join(separator)));
     }
 
     /// Adds each present `(key, value)` as its own pair (exploded `form` and `deepObject`
@@ -95,7 +100,7 @@ impl Query {
     pub fn push_pairs(&mut self, pairs: impl IntoIterator<Item = (&'static str, Option<String>)>) {
         for (key, value) in pairs {
             if let Some(value) = value {
-                self.pairs.push((key, value));
+                self.pairs.push((Cow::Borrowed(key), value));
             }
         }
     }
@@ -112,7 +117,136 @@ impl Query {
             .into_iter()
             .filter_map(|(k, v)| v.map(|v| format!("{k}{separator}{v}")))
             .collect();
-        self.pairs.push((name, items.join(separator)));
+        self.pairs
+            .push((Cow::Borrowed(name), items.join(separator)));
+    }
+
+    /// Adds a value of any shape (a union, an object holding objects or lists, a list of
+    /// objects), read through its JSON form, in `style`:
+    ///
+    /// - `DeepObject`: `name[key][inner]=v` for every scalar, `name[key][]=item` for list items;
+    /// - `Form` exploded: an object's properties as `key=value` pairs, a list's items as
+    ///   repeated `name=item`; not exploded (and the delimited styles): one
+    ///   `name=key,value,...` or `name=a,b` pair, with `separator` between;
+    ///
+    /// scalars are `name=value`; a value nested deeper than a style can say is written as
+    /// compact JSON; `null` is left out.
+    pub fn push_value<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        style: QueryStyle,
+        explode: bool,
+        value: &T,
+    ) {
+        // Generated types always serialize; a map with non-string keys would not, and is left
+        // out like `null`.
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        let separator = match style {
+            QueryStyle::SpaceDelimited => " ",
+            QueryStyle::PipeDelimited => "|",
+            QueryStyle::Form | QueryStyle::DeepObject => ",",
+        };
+        match (&value, style) {
+            (Value::Null, _) => {}
+            (Value::Array(_) | Value::Object(_), QueryStyle::DeepObject) => {
+                deep_pairs(name.to_owned(), &value, &mut self.pairs);
+            }
+            (Value::Array(items), QueryStyle::Form) if explode => {
+                for item in items.iter().filter(|v| !v.is_null()) {
+                    self.pairs.push((Cow::Borrowed(name), scalar_text(item)));
+                }
+            }
+            (Value::Object(map), QueryStyle::Form) if explode => {
+                for (key, item) in map.iter().filter(|(_, v)| !v.is_null()) {
+                    self.pairs
+                        .push((Cow::Owned(key.clone()), scalar_text(item)));
+                }
+            }
+            (Value::Array(items), _) => {
+                let items: Vec<String> = items.iter().map(scalar_text).collect();
+                self.pairs
+                    .push((Cow::Borrowed(name), items.join(separator)));
+            }
+            (Value::Object(map), _) => {
+                let items: Vec<String> = map
+                    .iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| format!("{k}{separator}{}", scalar_text(v)))
+                    .collect();
+                self.pairs
+                    .push((Cow::Borrowed(name), items.join(separator)));
+            }
+            (scalar, _) => self.pairs.push((Cow::Borrowed(name), scalar_text(scalar))),
+        }
+    }
+}
+
+/// Query parameter styles, for [`Query::push_value`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form` (the default).
+    Form,
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
+}
+
+/// `prefix[key]...=scalar` for every scalar below `value` (list items as `prefix[]`).
+fn deep_pairs(prefix: String, value: &Value, out: &mut Vec<(Cow<'static, str>, String)>) {
+    match value {
+        Value::Null => {}
+        Value::Object(map) => {
+            for (key, item) in map {
+                deep_pairs(format!("{prefix}[{key}]"), item, out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                match item {
+                    Value::Object(_) | Value::Array(_) => {
+                        out.push((Cow::Owned(format!("{prefix}[]")), item.to_string()));
+                    }
+                    _ => deep_pairs(format!("{prefix}[]"), item, out),
+                }
+            }
+        }
+        scalar => out.push((Cow::Owned(prefix), scalar_text(scalar))),
+    }
+}
+
+/// A JSON value as parameter text: strings as they are, numbers and booleans as JSON writes
+/// them, lists and objects as compact JSON.
+pub(crate) fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// A path parameter of any shape (see [`Query::push_value`]), read through its JSON form and
+/// written in `style` like the typed `path_*` helpers write scalars, lists and objects.
+pub fn path_value<T: serde::Serialize + ?Sized>(
+    style: PathStyle,
+    explode: bool,
+    name: &str,
+    value: &T,
+) -> String {
+    match serde_json::to_value(value).unwrap_or(Value::Null) {
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(scalar_text).collect();
+            path_list(style, explode, name, &items)
+        }
+        Value::Object(map) => path_object(
+            style,
+            explode,
+            name,
+            map.iter().map(|(k, v)| (k.as_str(), Some(scalar_text(v)))),
+        ),
+        scalar => path_scalar(style, name, scalar_text(&scalar).as_str()),
     }
 }
 
@@ -160,16 +294,16 @@ pub fn path_scalar<T: QueryValue + ?Sized>(style: PathStyle, name: &str, value: 
 }
 
 /// One path parameter holding an object (its present properties), written in `style`.
-pub fn path_object(
+pub fn path_object<K: AsRef<str>>(
     style: PathStyle,
     explode: bool,
     name: &str,
-    pairs: impl IntoIterator<Item = (&'static str, Option<String>)>,
+    pairs: impl IntoIterator<Item = (K, Option<String>)>,
 ) -> String {
     let encode = crate::client::encode_path_segment;
     let present: Vec<(String, String)> = pairs
         .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (encode(k), encode(&v))))
+        .filter_map(|(k, v)| v.map(|v| (encode(k.as_ref()), encode(&v))))
         .collect();
     let flat = || {
         let items: Vec<String> = present.iter().map(|(k, v)| format!("{k},{v}")).collect();
@@ -245,10 +379,62 @@ mod tests {
         assert_eq!(
             query.into_pairs(),
             [
-                ("ids", "1|2".to_owned()),
-                ("c[r]", "1".to_owned()),
-                ("o", "r,1,g,2".to_owned())
+                ("ids".into(), "1|2".to_owned()),
+                ("c[r]".into(), "1".to_owned()),
+                ("o".into(), "r,1,g,2".to_owned())
             ]
+        );
+    }
+
+    #[test]
+    fn values_of_any_shape() {
+        let nested = serde_json::json!({"a": {"b": 1, "c": [true, false]}, "d": "x y", "e": null});
+        let mut query = Query::new();
+        query.push_value("filter", QueryStyle::DeepObject, true, &nested);
+        query.push_value(
+            "f",
+            QueryStyle::Form,
+            true,
+            &serde_json::json!({"a": 1, "b": 2}),
+        );
+        query.push_value(
+            "g",
+            QueryStyle::Form,
+            false,
+            &serde_json::json!({"a": 1, "b": 2}),
+        );
+        query.push_value("h", QueryStyle::PipeDelimited, false, &vec!["1", "2"]);
+        query.push_value("u", QueryStyle::Form, true, &serde_json::json!(["x", "y"]));
+        query.push_value("n", QueryStyle::Form, true, &Option::<i32>::None);
+        let pairs: Vec<(String, String)> = query
+            .into_pairs()
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v))
+            .collect();
+        let expected = [
+            ("filter[a][b]", "1"),
+            ("filter[a][c][]", "true"),
+            ("filter[a][c][]", "false"),
+            ("filter[d]", "x y"),
+            ("a", "1"),
+            ("b", "2"),
+            ("g", "a,1,b,2"),
+            ("h", "1|2"),
+            ("u", "x"),
+            ("u", "y"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        assert_eq!(pairs, expected);
+        assert_eq!(
+            path_value(PathStyle::Simple, false, "id", &serde_json::json!("a b")),
+            "a%20b"
+        );
+        assert_eq!(
+            path_value(PathStyle::Matrix, true, "c", &serde_json::json!({"r": 1})),
+            ";r=1"
         );
     }
 }
