@@ -1,0 +1,246 @@
+//! Header, cookie and object-valued query parameters on the wire: a small spec is generated
+//! into a crate (`<target>/params-wire-crate`, checked in the shared `<target>/client-crates`
+//! target directory), whose example program calls the operations against a server on
+//! 127.0.0.1 that records the raw request bytes; the test checks those bytes.
+//!
+//! `cargo test -p inbox-api-tests --test params_wire -- --nocapture`
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+const SPEC: &str = r##"openapi: 3.0.3
+info: {title: Params, version: '1'}
+servers: [{url: 'http://localhost'}]
+paths:
+  /items/{id}:
+    get:
+      operationId: getItem
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: X-Request-Tag, in: header, required: true, schema: {type: string}}
+        - {name: Authorization, in: header, schema: {type: string}}
+        - {name: X-Ids, in: header, schema: {type: array, items: {type: integer}}}
+        - {name: X-Shape, in: header, schema: {type: object, properties: {w: {type: integer}, h: {type: integer}}}}
+        - {name: session, in: cookie, required: true, schema: {type: string}}
+        - {name: theme, in: cookie, schema: {type: string}}
+        - name: filter
+          in: query
+          style: deepObject
+          explode: true
+          schema:
+            type: object
+            properties:
+              owner: {type: object, properties: {login: {type: string}, id: {type: integer}}}
+              state: {type: string}
+        - name: cwes
+          in: query
+          schema:
+            oneOf:
+              - {type: string}
+              - {type: array, items: {type: string}}
+        - name: color
+          in: query
+          explode: false
+          schema: {type: object, properties: {r: {type: integer}, g: {type: integer}}}
+        - name: page
+          in: query
+          schema: {type: object, properties: {size: {type: integer}, after: {type: object, properties: {id: {type: integer}}}}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {ok: {type: boolean}}}
+"##;
+
+const PROGRAM: &str = r#"
+use params_wire::auth::Auth;
+use params_wire::operations::GetItemOptions;
+use params_wire::types::*;
+use params_wire::{Client, Error};
+
+#[tokio::main]
+async fn main() {
+    let base = std::env::args().nth(1).expect("base URL");
+    let client = Client::builder()
+        .base_url(&base)
+        .auth(Auth::oauth_token("tok"))
+        .build()
+        .unwrap();
+    let filter: GetItemFilter = serde_json::from_value(
+        serde_json::json!({"owner": {"login": "octo cat", "id": 7}, "state": "open"}),
+    )
+    .unwrap();
+    let cwes: GetItemCwes = serde_json::from_value(serde_json::json!(["79", "284"])).unwrap();
+    let color: GetItemColor = serde_json::from_value(serde_json::json!({"r": 1, "g": 2})).unwrap();
+    let page: GetItemPage =
+        serde_json::from_value(serde_json::json!({"size": 5, "after": {"id": 9}})).unwrap();
+    let shape: GetItemXShape = serde_json::from_value(serde_json::json!({"w": 3, "h": 4})).unwrap();
+    let mut options = GetItemOptions::default()
+        .x_ids(vec![1, 2])
+        .x_shape(shape)
+        .theme("dark; x=1")
+        .cwes(cwes)
+        .color(color)
+        .page_param(page);
+    options.filter = Some(filter);
+    let ok = client
+        .get_item("a/b".to_owned(), "tag-1".to_owned(), "s3cr3t".to_owned(), options)
+        .await
+        .unwrap();
+    println!("decoded: {ok:?}");
+    let bad = client
+        .get_item(
+            "x".to_owned(),
+            "evil\r\nInjected: 1".to_owned(),
+            "s".to_owned(),
+            GetItemOptions::default(),
+        )
+        .await;
+    match bad {
+        Err(e @ Error::InvalidRequest { .. }) => println!("rejected: {e}"),
+        other => println!("not rejected: {other:?}"),
+    }
+}
+"#;
+
+/// Serves every connection with one JSON response, recording each raw request head.
+fn serve(listener: TcpListener, seen: Arc<Mutex<Vec<String>>>) {
+    for stream in listener.incoming() {
+        let Ok(mut stream) = stream else { return };
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        let mut head = String::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                break;
+            }
+            head.push_str(&line);
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let length = head
+            .lines()
+            .find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("content-length:")
+                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+            })
+            .unwrap_or(0);
+        let mut body = vec![0; length];
+        let _ = reader.read_exact(&mut body);
+        seen.lock().unwrap().push(head);
+        let reply = "{\"ok\":true}";
+        let _ = write!(
+            stream,
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
+            reply.len()
+        );
+    }
+}
+
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR has a parent")
+        .to_path_buf()
+}
+
+#[test]
+fn header_cookie_and_object_query_parameters_on_the_wire() {
+    let options = codegen::Options {
+        spec_name: "params.yaml".to_owned(),
+        strict: false,
+    };
+    let output = codegen::generate(SPEC.as_bytes(), &options).expect("generates");
+    let warnings = codegen::Diagnostics::new("params.yaml", output.warnings.clone()).to_string();
+    assert!(
+        warnings.contains(
+            "header parameter `Authorization` is skipped: the client sets `Authorization`"
+        ),
+        "{warnings}"
+    );
+    assert!(
+        !warnings.contains("operation `GET"),
+        "no operation skipped:\n{warnings}"
+    );
+
+    let target = target_dir();
+    let dir = target.join("params-wire-crate");
+    xtask::scaffold::write_client_crate(&dir, "params-wire", &output.api.title, &output.files)
+        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(dir.join("examples")).unwrap();
+    std::fs::write(dir.join("examples/wire.rs"), PROGRAM).unwrap();
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let server_seen = Arc::clone(&seen);
+    std::thread::spawn(move || serve(listener, server_seen));
+
+    let run = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .current_dir(&dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .args(["run", "--quiet", "--example", "wire", "--target-dir"])
+        .arg(xtask::scaffold::client_crates_target_dir(&target))
+        .arg("--")
+        .arg(&base)
+        .output()
+        .expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "example failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        stdout.contains("decoded: GetItemResponse { ok: Some(true) }"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "rejected: invalid request: header X-Request-Tag: must not contain control characters"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Injected"), "{stdout}");
+
+    let seen = seen.lock().unwrap();
+    assert_eq!(
+        seen.len(),
+        1,
+        "the invalid request never reached the server: {seen:?}"
+    );
+    let head = &seen[0];
+    let request_line = head.lines().next().unwrap();
+    // deepObject nests `[key]`; the union's list is exploded `form`; `color` is not exploded;
+    // `page` (an object holding an object) is exploded form with the inner object as JSON.
+    assert_eq!(
+        request_line,
+        "GET /items/a%2Fb?filter%5Bowner%5D%5Bid%5D=7&filter%5Bowner%5D%5Blogin%5D=octo+cat&filter%5Bstate%5D=open&cwes=79&cwes=284&color=r%2C1%2Cg%2C2&after=%7B%22id%22%3A9%7D&size=5 HTTP/1.1",
+        "{head}"
+    );
+    let header = |name: &str| -> Vec<&str> {
+        head.lines()
+            .filter_map(|l| l.split_once(':'))
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+            .collect()
+    };
+    assert_eq!(header("x-request-tag"), ["tag-1"], "{head}");
+    assert_eq!(header("x-ids"), ["1,2"], "{head}");
+    assert_eq!(header("x-shape"), ["w,3,h,4"], "{head}");
+    assert_eq!(
+        header("cookie"),
+        ["session=s3cr3t; theme=dark%3B%20x=1"],
+        "{head}"
+    );
+    // The runtime's own header, not a parameter.
+    assert_eq!(header("authorization"), ["tok"], "{head}");
+}
