@@ -273,8 +273,11 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// Request body, when the operation has one.
     pub body: Option<Body>,
-    /// Type of the 2xx JSON response; `None` when there is no body.
+    /// Type of the 2xx JSON response (`String` for a text one); `None` when there is no body
+    /// or the body is binary.
     pub response: Option<TypeRef>,
+    /// How the 2xx response body is read.
+    pub response_media: ResponseMedia,
     /// Documented application error codes (`x-wix-application-errors`).
     pub error_codes: Vec<ErrorCode>,
     /// Rust name of the error-code enum: the operation's own when it documents codes,
@@ -287,6 +290,18 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// `Some` when deprecated.
     pub deprecated: Option<Deprecation>,
+}
+
+/// How a successful response body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResponseMedia {
+    /// JSON decoded into [`Operation::response`] (or no body).
+    #[default]
+    Json,
+    /// `text/*`: the body as a `String`.
+    Text,
+    /// Anything else (PDF, zip, images, octet streams): the bytes with their content type.
+    Binary,
 }
 
 /// Where a parameter goes.

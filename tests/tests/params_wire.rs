@@ -1,4 +1,5 @@
-//! Header, cookie and object-valued query parameters on the wire: a small spec is generated
+//! Header, cookie and object-valued query parameters on the wire, and text and binary
+//! responses: a small spec is generated
 //! into a crate (`<target>/params-wire-crate`, checked in the shared `<target>/client-crates`
 //! target directory), whose example program calls the operations against a server on
 //! 127.0.0.1 that records the raw request bytes; the test checks those bytes.
@@ -54,6 +55,22 @@ paths:
           content:
             application/json:
               schema: {type: object, properties: {ok: {type: boolean}}}
+  /zen:
+    get:
+      operationId: getZen
+      responses:
+        '200':
+          description: text
+          content:
+            text/plain: {schema: {type: string}}
+  /report:
+    get:
+      operationId: getReport
+      responses:
+        '200':
+          description: a PDF
+          content:
+            application/pdf: {schema: {type: string, format: binary}}
 "##;
 
 const PROGRAM: &str = r#"
@@ -104,6 +121,10 @@ async fn main() {
         Err(e @ Error::InvalidRequest { .. }) => println!("rejected: {e}"),
         other => println!("not rejected: {other:?}"),
     }
+    let zen: String = client.get_zen().await.unwrap();
+    println!("text: {zen:?}");
+    let report: params_wire::Binary = client.get_report().await.unwrap();
+    println!("binary: {:?} {:?}", report.content_type, &report.bytes[..]);
 }
 "#;
 
@@ -133,13 +154,23 @@ fn serve(listener: TcpListener, seen: Arc<Mutex<Vec<String>>>) {
             .unwrap_or(0);
         let mut body = vec![0; length];
         let _ = reader.read_exact(&mut body);
+        let (content_type, reply): (&str, &[u8]) = if head.starts_with("GET /zen") {
+            (
+                "text/plain; charset=utf-8",
+                "Keep it logically awesome.".as_bytes(),
+            )
+        } else if head.starts_with("GET /report") {
+            ("application/pdf", b"%PDF-\x00\xff")
+        } else {
+            ("application/json", b"{\"ok\":true}")
+        };
         seen.lock().unwrap().push(head);
-        let reply = "{\"ok\":true}";
         let _ = write!(
             stream,
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{reply}",
+            "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
             reply.len()
         );
+        let _ = stream.write_all(reply);
     }
 }
 
@@ -151,7 +182,7 @@ fn target_dir() -> PathBuf {
 }
 
 #[test]
-fn header_cookie_and_object_query_parameters_on_the_wire() {
+fn parameters_on_the_wire_and_text_and_binary_responses() {
     let options = codegen::Options {
         spec_name: "params.yaml".to_owned(),
         strict: false,
@@ -211,12 +242,20 @@ fn header_cookie_and_object_query_parameters_on_the_wire() {
     );
     assert!(!stdout.contains("Injected"), "{stdout}");
 
-    let seen = seen.lock().unwrap();
-    assert_eq!(
-        seen.len(),
-        1,
-        "the invalid request never reached the server: {seen:?}"
+    assert!(
+        stdout.contains("text: \"Keep it logically awesome.\""),
+        "{stdout}"
     );
+    assert!(
+        stdout.contains("binary: Some(\"application/pdf\") [37, 80, 68, 70, 45, 0, 255]"),
+        "{stdout}"
+    );
+    let seen = seen.lock().unwrap();
+    // The invalid request never reached the server.
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    for head in &seen[1..] {
+        assert!(head.contains("\r\naccept: */*\r\n"), "{head}");
+    }
     let head = &seen[0];
     let request_line = head.lines().next().unwrap();
     // deepObject nests `[key]`; the union's list is exploded `form`; `color` is not exploded;

@@ -75,9 +75,10 @@ fn code_type(op: &ir::Operation) -> TokenStream {
 }
 
 fn response_type(op: &ir::Operation) -> TokenStream {
-    match &op.response {
-        Some(ty) => rust_type(ty),
-        None => quote!(()),
+    match (&op.response, op.response_media) {
+        (_, ir::ResponseMedia::Binary) => quote!(crate::runtime::response::Binary),
+        (Some(ty), _) => rust_type(ty),
+        (None, _) => quote!(()),
     }
 }
 
@@ -380,12 +381,16 @@ fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs) -> TokenStream {
             !p.required && (p.location != ParamLocation::Path || has_value_limits(&p.limits))
         });
     let silence = uses_options.then(|| quote!(let _ = &options;));
-    let execute = match &op.response {
-        Some(_) => quote!(
+    let execute = match (&op.response, op.response_media) {
+        (_, ir::ResponseMedia::Text) => quote!(execute_text(self, &OPERATION, #parts).await),
+        (_, ir::ResponseMedia::Binary) => {
+            quote!(execute_binary(self, &OPERATION, #parts).await)
+        }
+        (Some(_), _) => quote!(
             self.execute(&OPERATION, #parts)
                 .await
         ),
-        None => quote!(execute_empty(self, &OPERATION, #parts).await),
+        (None, _) => quote!(execute_empty(self, &OPERATION, #parts).await),
     };
     quote! {
         #doc

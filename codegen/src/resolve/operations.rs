@@ -201,7 +201,8 @@ fn resolve_operation<'a>(
         }
     };
 
-    let response = resolve_response(cx, operation, pointer, &type_prefix, &mut ok);
+    let (response, response_media) =
+        resolve_response(cx, operation, pointer, &type_prefix, &mut ok);
 
     let error_codes = error_codes(cx, operation, pointer);
     if !ok {
@@ -251,6 +252,7 @@ fn resolve_operation<'a>(
         params,
         body,
         response,
+        response_media,
         error_codes,
         error_code_type,
         options_type,
@@ -508,7 +510,8 @@ fn resolve_response<'a>(
     pointer: &str,
     type_prefix: &str,
     ok: &mut bool,
-) -> Option<TypeRef> {
+) -> (Option<TypeRef>, ir::ResponseMedia) {
+    let json = ir::ResponseMedia::Json;
     let mut success: Vec<(u16, &ReferenceOr<openapiv3::Response>)> = operation
         .responses
         .responses
@@ -521,7 +524,9 @@ fn resolve_response<'a>(
         })
         .collect();
     success.sort_by_key(|(c, _)| *c);
-    let (code, response) = success.into_iter().next()?;
+    let Some((code, response)) = success.into_iter().next() else {
+        return (None, json);
+    };
     let status_segment = if code == 299 {
         "2XX".to_owned()
     } else {
@@ -543,43 +548,48 @@ fn resolve_response<'a>(
                         format!("$ref target not found: {reference}"),
                     );
                     *ok = false;
-                    return None;
+                    return (None, json);
                 }
             }
         }
     };
     if response.content.is_empty() {
-        return None;
+        return (None, json);
     }
     match json_media(&response.content) {
-        Some((media_type, media)) => Some(match &media.schema {
-            Some(schema) => {
-                let schema_pointer = join(
-                    &join(&join(&response_pointer, "content"), media_type),
-                    "schema",
-                );
-                lower(
-                    cx,
-                    Slot::from(schema),
-                    &schema_pointer,
-                    &format!("{type_prefix}Response"),
-                    0,
-                )
-                .ty
-            }
-            None => TypeRef::Prim(ir::Prim::Json),
-        }),
-        None => {
-            let kinds: Vec<&str> = response.content.keys().map(String::as_str).collect();
-            cx.unsupported(
-                &response_pointer,
-                format!(
-                    "response body of type {} (only JSON responses are decoded; the method returns `()`)",
-                    kinds.join(", ")
-                ),
-            );
-            None
+        Some((media_type, media)) => (
+            Some(match &media.schema {
+                Some(schema) => {
+                    let schema_pointer = join(
+                        &join(&join(&response_pointer, "content"), media_type),
+                        "schema",
+                    );
+                    lower(
+                        cx,
+                        Slot::from(schema),
+                        &schema_pointer,
+                        &format!("{type_prefix}Response"),
+                        0,
+                    )
+                    .ty
+                }
+                None => TypeRef::Prim(ir::Prim::Json),
+            }),
+            json,
+        ),
+        // Every media type text: a `String`; any other (or a mix): the bytes, with the
+        // content type the server gives.
+        None if response
+            .content
+            .keys()
+            .all(|k| k.trim().to_ascii_lowercase().starts_with("text/")) =>
+        {
+            (
+                Some(TypeRef::Prim(ir::Prim::String)),
+                ir::ResponseMedia::Text,
+            )
         }
+        None => (None, ir::ResponseMedia::Binary),
     }
 }
 

@@ -76,6 +76,7 @@ impl RequestParts {
         Request {
             parts: self,
             headers,
+            any_content_type: false,
         }
     }
 }
@@ -89,6 +90,17 @@ pub struct Request {
     /// Header and cookie parameters; never logged (their values are not in `Debug` output of
     /// errors or traces).
     pub headers: Headers,
+    /// Whether a success response of any content type is accepted (`Accept: */*`); JSON only
+    /// otherwise.
+    pub any_content_type: bool,
+}
+
+impl Request {
+    /// This request, accepting a success response of any content type.
+    pub fn any_content_type(mut self) -> Request {
+        self.any_content_type = true;
+        self
+    }
 }
 
 impl From<RequestParts> for Request {
@@ -96,6 +108,7 @@ impl From<RequestParts> for Request {
         Request {
             parts,
             headers: Headers::new(),
+            any_content_type: false,
         }
     }
 }

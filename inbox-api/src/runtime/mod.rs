@@ -20,6 +20,7 @@ pub mod headers;
 pub mod int64;
 pub mod lenient_int;
 pub mod query;
+pub mod response;
 pub mod union;
 pub mod validate;
 
@@ -29,6 +30,7 @@ pub mod validate;
 pub mod public {
     pub use super::client::{Client, ClientBuilder};
     pub use super::error::{ApiError, Error};
+    pub use super::response::Binary;
     pub use super::{auth, client, drift, error, paging, retry};
 }
 
@@ -38,6 +40,7 @@ pub mod operation {
     pub use super::query::{
         path_list, path_object, path_scalar, path_value, PathStyle, Query, QueryStyle, QueryValue,
     };
+    pub use super::response::{execute_binary, execute_text};
     pub use super::validate::{Limits, Rule, TypeRules};
     pub use super::{check_param, execute_empty, json_body};
     pub use crate::client::{encode_path_segment, Client, OperationMeta, RequestParts};

@@ -5,7 +5,7 @@ use std::fmt;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::Url;
 
 use super::body::{read_body, BodyError, Overflow};
@@ -32,18 +32,22 @@ impl Client {
         let Request {
             parts: mut req,
             headers,
+            any_content_type,
         } = req;
         // The first attempt takes this URL; a retry (rare) builds it again rather than every
         // call paying for a copy.
         crate::paging::note_operation(op.operation_id);
         let mut url = Some(self.request_url(&req)?);
-        let extra = if headers.is_empty() {
+        let mut extra = if headers.is_empty() {
             HeaderMap::new()
         } else {
             headers
                 .to_header_map()
                 .map_err(|(field, reason)| Error::invalid_request(field, reason))?
         };
+        if any_content_type {
+            extra.insert(ACCEPT, HeaderValue::from_static("*/*"));
+        }
         let body = req.body.take().map(Bytes::from);
         let span = tracing::Span::current();
         let mut attempt: u32 = 1;
@@ -135,7 +139,11 @@ impl Client {
         *request.headers_mut() = self.inner.headers.clone();
         // Header and cookie parameters (the generator never emits one the client owns).
         for (name, value) in extra {
-            request.headers_mut().append(name, value.clone());
+            if name == ACCEPT {
+                request.headers_mut().insert(ACCEPT, value.clone());
+            } else {
+                request.headers_mut().append(name, value.clone());
+            }
         }
         if let Some(body) = body {
             request
@@ -173,7 +181,7 @@ impl Client {
         }
 
         let content_type = headers.get(CONTENT_TYPE);
-        if !is_json(content_type) {
+        if !extra.contains_key(ACCEPT) && !is_json(content_type) {
             return Err(Error::UnexpectedContentType {
                 status,
                 content_type: content_type
