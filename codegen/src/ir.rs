@@ -293,15 +293,22 @@ pub struct Operation {
 }
 
 /// How a successful response body is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum ResponseMedia {
     /// JSON decoded into [`Operation::response`] (or no body).
     #[default]
     Json,
     /// `text/*`: the body as a `String`.
     Text,
-    /// Anything else (PDF, zip, images, octet streams): the bytes with their content type.
-    Binary,
+    /// Anything else (PDF, zip, images, octet streams): the bytes with their content type, and
+    /// a second method that streams them.
+    Binary {
+        /// Rust name of the method that returns the body as a byte stream (`{name}_stream`).
+        stream_method: String,
+    },
+    /// `text/event-stream`: a stream of events whose data is [`Operation::response`] (JSON),
+    /// or text when that is `None`.
+    EventStream,
 }
 
 /// Where a parameter goes.

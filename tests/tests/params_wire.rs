@@ -1,5 +1,5 @@
-//! Header, cookie and object-valued query parameters on the wire, and text and binary
-//! responses: a small spec is generated
+//! Header, cookie and object-valued query parameters on the wire, and text, binary (whole and
+//! streamed) and server-sent-event responses: a small spec is generated
 //! into a crate (`<target>/params-wire-crate`, checked in the shared `<target>/client-crates`
 //! target directory), whose example program calls the operations against a server on
 //! 127.0.0.1 that records the raw request bytes; the test checks those bytes.
@@ -71,6 +71,23 @@ paths:
           description: a PDF
           content:
             application/pdf: {schema: {type: string, format: binary}}
+  /events:
+    get:
+      operationId: watch
+      responses:
+        '200':
+          description: typed events
+          content:
+            text/event-stream:
+              schema: {type: object, required: [n], properties: {n: {type: integer}}}
+  /log:
+    get:
+      operationId: tailLog
+      responses:
+        '200':
+          description: raw events
+          content:
+            text/event-stream: {}
 "##;
 
 const PROGRAM: &str = r#"
@@ -125,6 +142,19 @@ async fn main() {
     println!("text: {zen:?}");
     let report: params_wire::Binary = client.get_report().await.unwrap();
     println!("binary: {:?} {:?}", report.content_type, &report.bytes[..]);
+    use futures::TryStreamExt;
+    let stream = client.get_report_stream().await.unwrap();
+    println!("stream type: {:?}", stream.content_type());
+    let chunks: Vec<bytes::Bytes> = stream.try_collect().await.unwrap();
+    println!("streamed: {:?}", chunks.concat());
+    let events: Vec<_> = client.watch().await.unwrap().try_collect().await.unwrap();
+    for e in &events {
+        println!("event: {:?} {:?} {}", e.event, e.id, e.data.n);
+    }
+    let mut log = client.tail_log().await.unwrap();
+    while let Some(e) = log.try_next().await.unwrap() {
+        println!("log: {:?}", e.data);
+    }
 }
 "#;
 
@@ -161,6 +191,13 @@ fn serve(listener: TcpListener, seen: Arc<Mutex<Vec<String>>>) {
             )
         } else if head.starts_with("GET /report") {
             ("application/pdf", b"%PDF-\x00\xff")
+        } else if head.starts_with("GET /events") {
+            (
+                "text/event-stream",
+                b"event: tick\nid: 1\ndata: {\"n\": 1}\n\n: keep-alive\n\ndata: {\"n\":\ndata: 2}\n\n",
+            )
+        } else if head.starts_with("GET /log") {
+            ("text/event-stream", b"data: line one\r\n\r\ndata: two\r\r")
         } else {
             ("application/json", b"{\"ok\":true}")
         };
@@ -182,7 +219,7 @@ fn target_dir() -> PathBuf {
 }
 
 #[test]
-fn parameters_on_the_wire_and_text_and_binary_responses() {
+fn parameters_on_the_wire_and_non_json_responses() {
     let options = codegen::Options {
         spec_name: "params.yaml".to_owned(),
         strict: false,
@@ -250,9 +287,25 @@ fn parameters_on_the_wire_and_text_and_binary_responses() {
         stdout.contains("binary: Some(\"application/pdf\") [37, 80, 68, 70, 45, 0, 255]"),
         "{stdout}"
     );
+    assert!(
+        stdout.contains("stream type: Some(\"application/pdf\")"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("streamed: [37, 80, 68, 70, 45, 0, 255]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("event: Some(\"tick\") Some(\"1\") 1\nevent: None Some(\"1\") 2\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("log: \"line one\"\nlog: \"two\"\n"),
+        "{stdout}"
+    );
     let seen = seen.lock().unwrap();
     // The invalid request never reached the server.
-    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert_eq!(seen.len(), 6, "{seen:?}");
     for head in &seen[1..] {
         assert!(head.contains("\r\naccept: */*\r\n"), "{head}");
     }

@@ -20,9 +20,41 @@ pub(crate) fn emit_header() -> TokenStream {
     }
 }
 
-/// The `Client` methods of `ops` (the contents of an `impl Client` block).
+/// The `Client` methods of `ops` (the contents of an `impl Client` block): one per operation,
+/// and a second one that streams the body for each operation with a binary response.
 pub(crate) fn emit_methods(api: &ir::Api, ops: &[ir::Operation], docs: &Docs) -> TokenStream {
-    ops.iter().map(|op| emit_method(api, op, docs)).collect()
+    ops.iter()
+        .map(|op| {
+            let main = emit_method(api, op, docs, Variant::Main);
+            match op.response_media {
+                ir::ResponseMedia::Binary { .. } => {
+                    let stream = emit_method(api, op, docs, Variant::ByteStream);
+                    quote!(#main #stream)
+                }
+                _ => main,
+            }
+        })
+        .collect()
+}
+
+/// Which method of an operation is emitted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Variant {
+    /// The operation's method.
+    Main,
+    /// `{name}_stream` of an operation with a binary response: the body as a `ByteStream`.
+    ByteStream,
+}
+
+/// What the example in a method's documentation does with the result.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Example {
+    /// Prints the awaited result.
+    Value,
+    /// Collects the returned `Stream`.
+    Stream,
+    /// Awaits the returned `Stream`, then collects it.
+    AwaitedStream,
 }
 
 /// The `Client` stream methods of the paged operations among `ops`.
@@ -74,9 +106,16 @@ fn code_type(op: &ir::Operation) -> TokenStream {
     }
 }
 
-fn response_type(op: &ir::Operation) -> TokenStream {
-    match (&op.response, op.response_media) {
-        (_, ir::ResponseMedia::Binary) => quote!(crate::runtime::response::Binary),
+fn response_type(op: &ir::Operation, variant: Variant) -> TokenStream {
+    if variant == Variant::ByteStream {
+        return quote!(crate::runtime::response::ByteStream);
+    }
+    match (&op.response, &op.response_media) {
+        (_, ir::ResponseMedia::Binary { .. }) => quote!(crate::runtime::response::Binary),
+        (data, ir::ResponseMedia::EventStream) => {
+            let data = data.as_ref().map_or(quote!(String), rust_type);
+            quote!(crate::runtime::response::EventStream<#data>)
+        }
         (Some(ty), _) => rust_type(ty),
         (None, _) => quote!(()),
     }
@@ -110,7 +149,13 @@ fn arguments(op: &ir::Operation) -> Vec<TokenStream> {
     args
 }
 
-fn method_doc(op: &ir::Operation, method_name: &str, returns: &str, docs: &Docs) -> TokenStream {
+fn method_doc(
+    op: &ir::Operation,
+    method_name: &str,
+    returns: &str,
+    example: Example,
+    docs: &Docs,
+) -> TokenStream {
     let mut lines = if op.doc.is_empty() {
         vec![format!("Calls `{}`.", op.operation_id)]
     } else {
@@ -158,10 +203,15 @@ fn method_doc(op: &ir::Operation, method_name: &str, returns: &str, docs: &Docs)
         "# async fn example({}) -> Result<(), Box<dyn std::error::Error>> {{",
         params.join(", ")
     ));
-    if returns.contains("Stream") {
+    if example != Example::Value {
+        let awaited = if example == Example::AwaitedStream {
+            ".await?"
+        } else {
+            ""
+        };
         lines.push("use futures::TryStreamExt;".to_owned());
         lines.push(format!(
-            "let items: Vec<_> = client.{method_name}({}).try_collect().await?;",
+            "let items: Vec<_> = client.{method_name}({}){awaited}.try_collect().await?;",
             call_args.join(", ")
         ));
         lines.push("println!(\"{} items\", items.len());".to_owned());
@@ -253,12 +303,32 @@ pub(crate) fn has_value_limits(limits: &ir::Limits) -> bool {
         || limits.maximum.is_some()
 }
 
-fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs) -> TokenStream {
-    let name = ident(&op.name);
+fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs, variant: Variant) -> TokenStream {
+    let method_name = match (&op.response_media, variant) {
+        (ir::ResponseMedia::Binary { stream_method }, Variant::ByteStream) => stream_method,
+        _ => &op.name,
+    };
+    let name = ident(method_name);
     let args = arguments(op);
-    let response = response_type(op);
+    let response = response_type(op, variant);
     let code = code_type(op);
-    let doc = method_doc(op, &op.name, "Returns the decoded response.", docs);
+    let (returns, example) = match (&op.response_media, variant) {
+        (_, Variant::ByteStream) => (
+            "Returns the body as a `Stream` of bytes as they arrive, with no size limit, and its content type.".to_owned(),
+            Example::AwaitedStream,
+        ),
+        (ir::ResponseMedia::Binary { stream_method }, Variant::Main) => (
+            format!("Returns the body's bytes and content type, read whole within the client's response size limit (`{stream_method}` streams it instead)."),
+            Example::Value,
+        ),
+        (ir::ResponseMedia::Text, _) => ("Returns the body as text.".to_owned(), Example::Value),
+        (ir::ResponseMedia::EventStream, _) => (
+            "Returns a `Stream` of the server-sent events as they arrive.".to_owned(),
+            Example::AwaitedStream,
+        ),
+        (ir::ResponseMedia::Json, _) => ("Returns the decoded response.".to_owned(), Example::Value),
+    };
+    let doc = method_doc(op, method_name, &returns, example, docs);
     let deprecated = op.deprecated.as_ref().map(|d| {
         let note = deprecation_note(d);
         quote!(#[deprecated(note = #note)])
@@ -381,10 +451,19 @@ fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs) -> TokenStream {
             !p.required && (p.location != ParamLocation::Path || has_value_limits(&p.limits))
         });
     let silence = uses_options.then(|| quote!(let _ = &options;));
-    let execute = match (&op.response, op.response_media) {
+    let execute = match (&op.response, &op.response_media) {
+        _ if variant == Variant::ByteStream => {
+            quote!(execute_byte_stream(self, &OPERATION, #parts).await)
+        }
         (_, ir::ResponseMedia::Text) => quote!(execute_text(self, &OPERATION, #parts).await),
-        (_, ir::ResponseMedia::Binary) => {
+        (_, ir::ResponseMedia::Binary { .. }) => {
             quote!(execute_binary(self, &OPERATION, #parts).await)
+        }
+        (Some(_), ir::ResponseMedia::EventStream) => {
+            quote!(execute_event_stream(self, &OPERATION, #parts, json_event).await)
+        }
+        (None, ir::ResponseMedia::EventStream) => {
+            quote!(execute_event_stream(self, &OPERATION, #parts, raw_event).await)
         }
         (Some(_), _) => quote!(
             self.execute(&OPERATION, #parts)
@@ -429,6 +508,7 @@ fn emit_stream(op: &ir::Operation, docs: &Docs) -> Option<TokenStream> {
         op,
         &name.to_string(),
         "Returns a `Stream` of every item, fetching pages lazily as it is consumed.",
+        Example::Stream,
         docs,
     );
     let cursor = ident(&pagination.cursor_param);

@@ -42,8 +42,11 @@ pub(crate) fn resolve_operations(cx: &mut Resolver<'_>) -> Vec<ir::Operation> {
             else {
                 continue;
             };
-            // A paged operation also gets `{name}_stream`: both names are claimed together.
-            let companions: &[&str] = if op.pagination.is_some() {
+            // A paged operation, and one with a binary response, also gets `{name}_stream`:
+            // both names are claimed together.
+            let companions: &[&str] = if op.pagination.is_some()
+                || matches!(op.response_media, ir::ResponseMedia::Binary { .. })
+            {
                 &["_stream"]
             } else {
                 &[]
@@ -55,6 +58,9 @@ pub(crate) fn resolve_operations(cx: &mut Resolver<'_>) -> Vec<ir::Operation> {
             };
             if let Some(pagination) = &mut op.pagination {
                 pagination.stream_method = format!("{}_stream", names::unraw(&name));
+            }
+            if let ir::ResponseMedia::Binary { stream_method } = &mut op.response_media {
+                *stream_method = format!("{}_stream", names::unraw(&name));
             }
             op.name = name;
             operations.push(op);
@@ -577,6 +583,30 @@ fn resolve_response<'a>(
             }),
             json,
         ),
+        // Server-sent events: typed by the schema of their data, else text.
+        None if response.content.keys().any(|k| is_event_stream(k)) => {
+            let (media_type, media) = response
+                .content
+                .iter()
+                .find(|(k, _)| is_event_stream(k))
+                .expect("checked above");
+            let data = media.schema.as_ref().map(|schema| {
+                let schema_pointer = join(
+                    &join(&join(&response_pointer, "content"), media_type),
+                    "schema",
+                );
+                lower(
+                    cx,
+                    Slot::from(schema),
+                    &schema_pointer,
+                    &format!("{type_prefix}Event"),
+                    0,
+                )
+                .ty
+            });
+            let data = data.filter(|ty| *ty != TypeRef::Prim(ir::Prim::String));
+            (data, ir::ResponseMedia::EventStream)
+        }
         // Every media type text: a `String`; any other (or a mix): the bytes, with the
         // content type the server gives.
         None if response
@@ -589,8 +619,21 @@ fn resolve_response<'a>(
                 ir::ResponseMedia::Text,
             )
         }
-        None => (None, ir::ResponseMedia::Binary),
+        None => (
+            None,
+            ir::ResponseMedia::Binary {
+                // Named when the method is (`resolve_operations`).
+                stream_method: String::new(),
+            },
+        ),
     }
+}
+
+fn is_event_stream(media_type: &str) -> bool {
+    media_type
+        .split(';')
+        .next()
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/event-stream"))
 }
 
 fn error_codes(
@@ -643,6 +686,9 @@ fn error_codes(
 /// Detects cursor pagination: a `cursor` query parameter, one list field in the response, and a
 /// `next` cursor under a `cursors` object of the response.
 fn pagination(cx: &Resolver, op: &ir::Operation) -> Option<ir::Pagination> {
+    if op.response_media != ir::ResponseMedia::Json {
+        return None;
+    }
     let cursor = op.params.iter().find(|p| {
         p.location == ParamLocation::Query
             && !p.required

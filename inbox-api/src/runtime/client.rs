@@ -34,6 +34,7 @@ use crate::retry::RetryPolicy;
 mod body;
 mod builder;
 mod send;
+pub(crate) use send::transport_error;
 mod url;
 
 pub use builder::ClientBuilder;
@@ -77,6 +78,7 @@ impl RequestParts {
             parts: self,
             headers,
             any_content_type: false,
+            streamed: false,
         }
     }
 }
@@ -93,12 +95,21 @@ pub struct Request {
     /// Whether a success response of any content type is accepted (`Accept: */*`); JSON only
     /// otherwise.
     pub any_content_type: bool,
+    /// Whether the success body is left unread for the caller to stream (no size limit, no
+    /// timeout after the headers); it is in [`RawResponse::stream`].
+    pub streamed: bool,
 }
 
 impl Request {
     /// This request, accepting a success response of any content type.
     pub fn any_content_type(mut self) -> Request {
         self.any_content_type = true;
+        self
+    }
+
+    /// This request, with the success body left unread for the caller to stream.
+    pub fn streamed(mut self) -> Request {
+        self.streamed = true;
         self
     }
 }
@@ -109,6 +120,7 @@ impl From<RequestParts> for Request {
             parts,
             headers: Headers::new(),
             any_content_type: false,
+            streamed: false,
         }
     }
 }
@@ -135,6 +147,8 @@ pub struct RawResponse {
     pub body: Bytes,
     /// The `x-wix-request-id` response header.
     pub request_id: Option<String>,
+    /// The unread body of a [`Request::streamed`] request (`body` is then empty).
+    pub stream: Option<reqwest::Response>,
 }
 
 impl fmt::Debug for RawResponse {

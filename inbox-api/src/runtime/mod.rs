@@ -30,7 +30,7 @@ pub mod validate;
 pub mod public {
     pub use super::client::{Client, ClientBuilder};
     pub use super::error::{ApiError, Error};
-    pub use super::response::Binary;
+    pub use super::response::{Binary, ByteStream, EventStream, ServerSentEvent};
     pub use super::{auth, client, drift, error, paging, retry};
 }
 
@@ -40,7 +40,10 @@ pub mod operation {
     pub use super::query::{
         path_list, path_object, path_scalar, path_value, PathStyle, Query, QueryStyle, QueryValue,
     };
-    pub use super::response::{execute_binary, execute_text};
+    pub use super::response::{
+        execute_binary, execute_byte_stream, execute_event_stream, execute_text, json_event,
+        raw_event,
+    };
     pub use super::validate::{Limits, Rule, TypeRules};
     pub use super::{check_param, execute_empty, json_body};
     pub use crate::client::{encode_path_segment, Client, OperationMeta, RequestParts};

@@ -1,12 +1,18 @@
 //! Response bodies that are not JSON: what operations whose spec gives a `text/*` response
-//! return (`String`) and what the others (PDF, zip, images, audio, octet streams) return
-//! ([`Binary`]). Both are read whole, under the client's response size limit
-//! ([`ClientBuilder::max_response_bytes`](crate::client::ClientBuilder)).
+//! return (`String`), what the others (PDF, zip, images, audio, octet streams) return
+//! ([`Binary`], read whole under the client's response size limit, or [`ByteStream`], read as it
+//! arrives with no limit), and server-sent events (`text/event-stream`: an [`EventStream`]).
+
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use futures::{Stream, StreamExt};
+use serde::de::DeserializeOwned;
 
-use crate::client::{Client, OperationMeta, Request};
-use crate::error::Error;
+use crate::client::{transport_error, Client, OperationMeta, Request};
+use crate::error::{body_excerpt, Error, TransportPhase};
 
 /// A response body as bytes, with the content type the server gave.
 #[derive(Clone, PartialEq, Eq)]
@@ -59,4 +65,289 @@ pub async fn execute_binary<C: From<String>>(
         content_type,
         bytes: raw.body,
     })
+}
+
+/// A response body read as it arrives, chunk by chunk, with no size limit (the caller decides
+/// how much to keep); the client's timeout covers only the wait for the response headers.
+pub struct ByteStream {
+    content_type: Option<String>,
+    chunks: Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>,
+}
+
+impl ByteStream {
+    /// The `Content-Type` header, when the server sent one.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+}
+
+impl std::fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ByteStream")
+            .field("content_type", &self.content_type)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.chunks.as_mut().poll_next(cx)
+    }
+}
+
+/// The chunks of a response whose body was left unread.
+fn chunks(
+    response: reqwest::Response,
+    request_id: Option<String>,
+) -> Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>> {
+    Box::pin(futures::stream::unfold(
+        Some((response, request_id)),
+        |state| async move {
+            let (mut response, request_id) = state?;
+            match response.chunk().await {
+                Ok(Some(chunk)) => Some((Ok(chunk), Some((response, request_id)))),
+                Ok(None) => None,
+                Err(e) => Some((
+                    Err(transport_error(e, TransportPhase::Body, request_id)),
+                    None,
+                )),
+            }
+        },
+    ))
+}
+
+/// Sends a request and returns its success body as a [`ByteStream`].
+pub async fn execute_byte_stream<C: From<String>>(
+    client: &Client,
+    op: &'static OperationMeta,
+    req: impl Into<Request>,
+) -> Result<ByteStream, Error<C>> {
+    let raw = client
+        .execute_raw(op, req.into().any_content_type().streamed())
+        .await
+        .map_err(Error::map_code)?;
+    let content_type = raw
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let chunks = match raw.stream {
+        Some(response) => chunks(response, raw.request_id),
+        None => Box::pin(futures::stream::once(async move { Ok(raw.body) })),
+    };
+    Ok(ByteStream {
+        content_type,
+        chunks,
+    })
+}
+
+/// One server-sent event (`text/event-stream`), its `data` decoded into `T` (`String` when the
+/// spec gives no schema for it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerSentEvent<T> {
+    /// The `event:` field (the event type), when given.
+    pub event: Option<String>,
+    /// The `id:` field, when given.
+    pub id: Option<String>,
+    /// The `retry:` field (reconnection time in milliseconds), when given.
+    pub retry: Option<u64>,
+    /// The `data:` lines, joined by `\n` and decoded.
+    pub data: T,
+}
+
+/// The events of a `text/event-stream` response, as they arrive. An event whose data does
+/// not decode is an [`Error::Decode`] item; the stream goes on after it.
+pub struct EventStream<T> {
+    events: Pin<Box<dyn Stream<Item = Result<ServerSentEvent<T>, Error>> + Send>>,
+}
+
+impl<T> std::fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStream").finish_non_exhaustive()
+    }
+}
+
+impl<T> Stream for EventStream<T> {
+    type Item = Result<ServerSentEvent<T>, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.events.as_mut().poll_next(cx)
+    }
+}
+
+/// Decodes an event's data as JSON (events with a schema).
+pub fn json_event<T: DeserializeOwned>(data: &str) -> Result<T, serde_json::Error> {
+    serde_json::from_str(data)
+}
+
+/// Keeps an event's data as text (events without a schema).
+pub fn raw_event(data: &str) -> Result<String, serde_json::Error> {
+    Ok(data.to_owned())
+}
+
+/// Sends a request and returns its success body as a stream of events, each one's data
+/// decoded by `decode` ([`json_event`] or [`raw_event`]).
+pub async fn execute_event_stream<T: Send + 'static, C: From<String>>(
+    client: &Client,
+    op: &'static OperationMeta,
+    req: impl Into<Request>,
+    decode: fn(&str) -> Result<T, serde_json::Error>,
+) -> Result<EventStream<T>, Error<C>> {
+    let raw = client
+        .execute_raw(op, req.into().any_content_type().streamed())
+        .await
+        .map_err(Error::map_code)?;
+    let status = raw.status;
+    let request_id = raw.request_id.clone();
+    let body = match raw.stream {
+        Some(response) => chunks(response, raw.request_id),
+        None => Box::pin(futures::stream::once(async move { Ok(raw.body) })),
+    };
+    let state = (body, SseParser::default(), VecDeque::<RawEvent>::new());
+    let events = futures::stream::unfold(state, move |(mut body, mut parser, mut ready)| {
+        let request_id = request_id.clone();
+        async move {
+            loop {
+                if let Some(event) = ready.pop_front() {
+                    let item = match decode(&event.data) {
+                        Ok(data) => Ok(ServerSentEvent {
+                            event: event.event,
+                            id: event.id,
+                            retry: event.retry,
+                            data,
+                        }),
+                        Err(e) => Err(Error::Decode {
+                            status,
+                            excerpt: body_excerpt(event.data.as_bytes(), &e),
+                            source: e,
+                            request_id: request_id.clone(),
+                        }),
+                    };
+                    return Some((item, (body, parser, ready)));
+                }
+                match body.next().await {
+                    Some(Ok(chunk)) => ready.extend(parser.feed(&chunk)),
+                    Some(Err(e)) => return Some((Err(e), (body, parser, ready))),
+                    // An event not ended by a blank line is dropped, as the standard says.
+                    None => return None,
+                }
+            }
+        }
+    });
+    Ok(EventStream {
+        events: Box::pin(events),
+    })
+}
+
+/// One event before its data is decoded.
+#[derive(Debug, Default, PartialEq)]
+struct RawEvent {
+    event: Option<String>,
+    id: Option<String>,
+    retry: Option<u64>,
+    data: String,
+}
+
+/// The `text/event-stream` format (HTML Living Standard, "server-sent events"): lines ended
+/// by CR, LF or CRLF; `field: value`; a blank line dispatches the event; `:` starts a comment.
+#[derive(Default)]
+struct SseParser {
+    /// Bytes of a line not yet ended.
+    line: Vec<u8>,
+    /// The last byte fed was a CR (a following LF belongs to it).
+    after_cr: bool,
+    event: RawEvent,
+    has_data: bool,
+}
+
+impl SseParser {
+    fn feed(&mut self, bytes: &[u8]) -> Vec<RawEvent> {
+        let mut out = Vec::new();
+        for &byte in bytes {
+            if self.after_cr && byte == b'\n' {
+                self.after_cr = false;
+                continue;
+            }
+            self.after_cr = byte == b'\r';
+            if byte == b'\r' || byte == b'\n' {
+                let line = std::mem::take(&mut self.line);
+                if let Some(event) = self.line_ended(&String::from_utf8_lossy(&line)) {
+                    out.push(event);
+                }
+            } else {
+                self.line.push(byte);
+            }
+        }
+        out
+    }
+
+    fn line_ended(&mut self, line: &str) -> Option<RawEvent> {
+        if line.is_empty() {
+            let event = std::mem::take(&mut self.event);
+            let dispatch = std::mem::take(&mut self.has_data);
+            // Like a browser's EventSource, the last event ID carries over to later events.
+            self.event.id.clone_from(&event.id);
+            return dispatch.then_some(event);
+        }
+        if line.starts_with(':') {
+            return None;
+        }
+        let (field, value) = match line.split_once(':') {
+            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
+            None => (line, ""),
+        };
+        match field {
+            "data" => {
+                if self.has_data {
+                    self.event.data.push('\n');
+                }
+                self.event.data.push_str(value);
+                self.has_data = true;
+            }
+            "event" => self.event.event = Some(value.to_owned()),
+            "id" if !value.contains('\0') => self.event.id = Some(value.to_owned()),
+            "retry" => {
+                if let Ok(ms) = value.parse() {
+                    self.event.retry = Some(ms);
+                }
+            }
+            _ => {}
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_event_streams_split_anywhere() {
+        let text = ": hello\r\nevent: add\ndata: {\"n\":\ndata: 1}\nid: 7\r\n\r\ndata: two\rretry: 50\r\r\ndata: lost at the end";
+        // Every split point gives the same events.
+        for cut in 0..text.len() {
+            let mut parser = SseParser::default();
+            let mut events = parser.feed(&text.as_bytes()[..cut]);
+            events.extend(parser.feed(&text.as_bytes()[cut..]));
+            assert_eq!(
+                events,
+                [
+                    RawEvent {
+                        event: Some("add".into()),
+                        id: Some("7".into()),
+                        retry: None,
+                        data: "{\"n\":\n1}".into(),
+                    },
+                    RawEvent {
+                        event: None,
+                        id: Some("7".into()),
+                        retry: Some(50),
+                        data: "two".into(),
+                    },
+                ],
+                "cut at {cut}"
+            );
+        }
+    }
 }

@@ -33,6 +33,7 @@ impl Client {
             parts: mut req,
             headers,
             any_content_type,
+            streamed,
         } = req;
         // The first attempt takes this URL; a retry (rare) builds it again rather than every
         // call paying for a copy.
@@ -61,7 +62,7 @@ impl Client {
             let mut phase = TransportPhase::Send;
             let outcome = tokio::time::timeout(
                 self.inner.timeout,
-                self.attempt(op, url, &extra, body.as_ref(), &mut phase),
+                self.attempt(op, url, &extra, body.as_ref(), streamed, &mut phase),
             )
             .await;
             let result = outcome.unwrap_or(Err(Error::Timeout {
@@ -130,6 +131,7 @@ impl Client {
         url: Url,
         extra: &HeaderMap,
         body: Option<&Bytes>,
+        streamed: bool,
         phase: &mut TransportPhase,
     ) -> Result<RawResponse, Error<String>> {
         // Built directly (not through `RequestBuilder::headers`, which would insert every
@@ -189,12 +191,22 @@ impl Client {
                 request_id,
             });
         }
+        if streamed {
+            return Ok(RawResponse {
+                status,
+                headers,
+                body: Bytes::new(),
+                request_id,
+                stream: Some(response),
+            });
+        }
         match read_body(response, self.inner.max_response_bytes, Overflow::Fail).await {
             Ok(body) => Ok(RawResponse {
                 status,
                 headers,
                 body,
                 request_id,
+                stream: None,
             }),
             Err(BodyError::TooLarge) => Err(Error::ResponseTooLarge {
                 limit: self.inner.max_response_bytes,
@@ -242,7 +254,7 @@ impl Client {
     }
 }
 
-fn transport_error(
+pub(crate) fn transport_error(
     error: reqwest::Error,
     phase: TransportPhase,
     request_id: Option<String>,
