@@ -464,15 +464,14 @@ fn strict_multipart_body_is_unsupported() {
 }
 
 #[test]
-fn strict_cookie_parameter_is_unsupported() {
-    let message = regen_fails("cookie.yaml", doc(&cookie_parameter()).as_bytes());
-    assert_mentions(
-        &message,
-        &[
-            "unsupported: cookie parameter",
-            "cookie.yaml:10:9 (#/paths/~1things/get/parameters/0)",
-        ],
-    );
+fn strict_cookie_parameter_is_generated() {
+    let options = codegen::Options {
+        spec_name: "cookie.yaml".to_owned(),
+        strict: true,
+    };
+    let output = codegen::generate(doc(&cookie_parameter()).as_bytes(), &options)
+        .unwrap_or_else(|d| panic!("a cookie parameter is supported in strict mode:\n{d}"));
+    assert!(output.warnings.is_empty(), "{:?}", output.warnings);
 }
 
 fn lenient(spec: &str) -> codegen::Output {
@@ -539,23 +538,22 @@ fn lenient_multipart_body_skips_the_operation() {
 }
 
 #[test]
-fn lenient_cookie_parameter_skips_the_operation() {
+fn lenient_cookie_parameter_is_an_option() {
     let output = lenient(&doc(&cookie_parameter()));
-    assert_mentions(
-        &warnings(&output),
-        &[
-            "warning: unsupported: cookie parameter",
-            "(#/paths/~1things/get/parameters/0)",
-        ],
-    );
+    assert_eq!(warnings(&output), "", "no warning");
     let names: Vec<&str> = output
         .api
         .operations
         .iter()
         .map(|o| o.operation_id.as_str())
         .collect();
-    assert_eq!(names, ["getOther"]);
-    assert!(!file(&output, "operations.rs").contains("list_things"));
+    assert_eq!(names, ["getOther", "listThings"]);
+    let operations = file(&output, "operations.rs");
+    assert!(
+        operations.contains("headers.cookie(\"session\", value);"),
+        "{operations}"
+    );
+    assert!(operations.contains("Cookie parameter `session`."), "{operations}");
 }
 
 /// `cargo xtask regen --lenient` writes the degraded output.
