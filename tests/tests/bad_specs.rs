@@ -553,7 +553,10 @@ fn lenient_cookie_parameter_is_an_option() {
         operations.contains("headers.cookie(\"session\", value);"),
         "{operations}"
     );
-    assert!(operations.contains("Cookie parameter `session`."), "{operations}");
+    assert!(
+        operations.contains("Cookie parameter `session`."),
+        "{operations}"
+    );
 }
 
 /// `cargo xtask regen --lenient` writes the degraded output.

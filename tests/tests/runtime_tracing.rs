@@ -354,7 +354,7 @@ fn list_parts(conversation: Uuid, cursor: bool) -> RequestParts {
     }
     RequestParts {
         path: "/inbox/v2/messages".into(),
-        query,
+        query: query.into_iter().map(|(k, v)| (k.into(), v)).collect(),
         body: None,
     }
 }
