@@ -23,6 +23,7 @@ paths:
         - {name: id, in: path, required: true, schema: {type: string}}
         - {name: X-Request-Tag, in: header, required: true, schema: {type: string}}
         - {name: Authorization, in: header, schema: {type: string}}
+        - {name: User-Agent, in: header, schema: {type: string}}
         - {name: X-Ids, in: header, schema: {type: array, items: {type: integer}}}
         - {name: X-Shape, in: header, schema: {type: object, properties: {w: {type: integer}, h: {type: integer}}}}
         - {name: session, in: cookie, required: true, schema: {type: string}}
@@ -117,6 +118,7 @@ async fn main() {
         .x_ids(vec![1, 2])
         .x_shape(shape)
         .theme("dark; x=1")
+        .user_agent("wire-test/1")
         .cwes(cwes)
         .color(color)
         .page_param(page);
@@ -333,6 +335,8 @@ fn parameters_on_the_wire_and_non_json_responses() {
         ["session=s3cr3t; theme=dark%3B%20x=1"],
         "{head}"
     );
+    // A parameter replaces the client's default of the same name.
+    assert_eq!(header("user-agent"), ["wire-test/1"], "{head}");
     // The runtime's own header, not a parameter.
     assert_eq!(header("authorization"), ["tok"], "{head}");
 }

@@ -139,13 +139,14 @@ impl Client {
         // headers when it executes the request.
         let mut request = reqwest::Request::new(op.method.clone(), url);
         *request.headers_mut() = self.inner.headers.clone();
-        // Header and cookie parameters (the generator never emits one the client owns).
+        // Header and cookie parameters (the generator never emits `Authorization`,
+        // `Content-Type` or `Accept` ones) replace a default of the same name, such as
+        // `User-Agent` or the `Accept` of a non-JSON response.
+        for name in extra.keys() {
+            request.headers_mut().remove(name);
+        }
         for (name, value) in extra {
-            if name == ACCEPT {
-                request.headers_mut().insert(ACCEPT, value.clone());
-            } else {
-                request.headers_mut().append(name, value.clone());
-            }
+            request.headers_mut().append(name, value.clone());
         }
         if let Some(body) = body {
             request
