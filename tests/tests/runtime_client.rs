@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use inbox_api::auth::Auth;
-use inbox_api::client::{encode_path_segment, Client, RequestParts};
+use inbox_api::client::{encode_path_segment, Client, RequestBody, RequestParts};
 use inbox_api::drift::DriftKind;
 use inbox_api::error::{Error, TransportPhase};
 use inbox_api::paging::paginate;
@@ -87,7 +87,7 @@ fn send_message_parts(conversation_id: Uuid, text: &str) -> RequestParts {
     RequestParts {
         path: "/inbox/v2/messages".into(),
         query: Vec::new(),
-        body: Some(serde_json::to_vec(&body).unwrap()),
+        body: Some(RequestBody::Json(serde_json::to_vec(&body).unwrap())),
     }
 }
 

@@ -64,8 +64,39 @@ pub struct RequestParts {
     pub path: String,
     /// Query parameters (not yet encoded), in order; repeated keys are allowed.
     pub query: Vec<(&'static str, String)>,
-    /// The JSON request body, if any.
-    pub body: Option<Vec<u8>>,
+    /// The request body, if any.
+    pub body: Option<RequestBody>,
+}
+
+/// An encoded request body and its content type.
+pub enum RequestBody {
+    /// JSON (`application/json`).
+    Json(Vec<u8>),
+    /// Bytes in memory with their content type (forms, raw bodies): sent again on a retry.
+    Bytes {
+        /// The `Content-Type` header.
+        content_type: http::HeaderValue,
+        /// The body.
+        bytes: Bytes,
+    },
+    /// A body read while it is sent (a file or a stream): sent once, so never retried.
+    Stream {
+        /// The `Content-Type` header.
+        content_type: http::HeaderValue,
+        /// The body.
+        body: reqwest::Body,
+    },
+}
+
+impl RequestBody {
+    /// The length of a body in memory.
+    fn len(&self) -> Option<usize> {
+        match self {
+            RequestBody::Json(bytes) => Some(bytes.len()),
+            RequestBody::Bytes { bytes, .. } => Some(bytes.len()),
+            RequestBody::Stream { .. } => None,
+        }
+    }
 }
 
 impl fmt::Debug for RequestParts {
@@ -74,7 +105,7 @@ impl fmt::Debug for RequestParts {
         f.debug_struct("RequestParts")
             .field("path", &self.path)
             .field("query", &self.query)
-            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field("body_len", &self.body.as_ref().map(RequestBody::len))
             .finish()
     }
 }

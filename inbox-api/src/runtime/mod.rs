@@ -9,6 +9,7 @@
 //! not a stable API; users never call it.
 
 pub mod auth;
+pub mod body;
 pub mod client;
 pub mod drift;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod retry;
 mod containers;
 pub mod int64;
 pub mod lenient_int;
+pub mod form;
 pub mod query;
 pub mod union;
 pub mod validate;
@@ -28,14 +30,16 @@ pub mod validate;
 pub mod public {
     pub use super::client::{Client, ClientBuilder};
     pub use super::error::{ApiError, Error};
-    pub use super::{auth, client, drift, error, paging, retry};
+    pub use super::{auth, body, client, drift, error, paging, retry};
 }
 
 /// What generated operation methods use.
 pub mod operation {
+    pub use super::form::{form_body, FormEncoding, FormStyle, Multipart};
     pub use super::query::{path_list, path_object, path_scalar, PathStyle, Query, QueryValue};
     pub use super::validate::{Limits, Rule, TypeRules};
     pub use super::{check_param, execute_empty, json_body};
+    pub use crate::body::{FilePart, RawBody};
     pub use crate::client::{encode_path_segment, Client, OperationMeta, RequestParts};
     pub use crate::error::Error;
     pub use crate::paging::paginate;
@@ -48,10 +52,11 @@ pub fn json_body<T: serde::Serialize, C>(
     body: &T,
     type_name: &str,
     rules: &[validate::TypeRules],
-) -> Result<Vec<u8>, crate::error::Error<C>> {
+) -> Result<client::RequestBody, crate::error::Error<C>> {
     let value = serde_json::to_value(body)
         .map_err(|e| crate::error::Error::invalid_request("body", e.to_string()))?;
     check_body(value, type_name, rules)
+        .map(client::RequestBody::Json)
         .map_err(|(path, reason)| crate::error::Error::invalid_request(path, reason))
 }
 

@@ -9,7 +9,7 @@ use http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER
 use reqwest::Url;
 
 use super::body::{read_body, BodyError, Overflow};
-use super::{Client, OperationMeta, RawResponse, RequestParts};
+use super::{Client, OperationMeta, RawResponse, RequestBody, RequestParts};
 use crate::error::{ApiError, BuildError, Error, TransportPhase};
 use crate::retry::parse_retry_after;
 
@@ -33,7 +33,20 @@ impl Client {
         // call paying for a copy.
         crate::paging::note_operation(op.operation_id);
         let mut url = Some(self.request_url(&req)?);
-        let body = req.body.take().map(Bytes::from);
+        // A body in memory is sent again by each attempt; a streamed one only by the first.
+        let (mut body, mut stream) = match req.body.take() {
+            None => (None, None),
+            Some(RequestBody::Json(bytes)) => (
+                Some((HeaderValue::from_static("application/json"), Bytes::from(bytes))),
+                None,
+            ),
+            Some(RequestBody::Bytes {
+                content_type,
+                bytes,
+            }) => (Some((content_type, bytes)), None),
+            Some(RequestBody::Stream { content_type, body }) => (None, Some((content_type, body))),
+        };
+        let streamed = stream.is_some();
         let span = tracing::Span::current();
         let mut attempt: u32 = 1;
         loop {
@@ -44,9 +57,15 @@ impl Client {
             };
             let started = Instant::now();
             let mut phase = TransportPhase::Send;
+            let this_body = match stream.take() {
+                Some((content_type, stream)) => Some((content_type, stream)),
+                None => body
+                    .as_mut()
+                    .map(|(content_type, bytes)| (content_type.clone(), bytes.clone().into())),
+            };
             let outcome = tokio::time::timeout(
                 self.inner.timeout,
-                self.attempt(op, url, body.as_ref(), &mut phase),
+                self.attempt(op, url, this_body, &mut phase),
             )
             .await;
             let result = outcome.unwrap_or(Err(Error::Timeout {
@@ -81,7 +100,8 @@ impl Client {
                 Err(error) => error,
             };
             let retry_after = error.api_error().and_then(|api| api.retry_after);
-            let delay = if self.should_retry(op, &error) {
+            // A streamed body was consumed by the attempt: there is nothing to send again.
+            let delay = if !streamed && self.should_retry(op, &error) {
                 self.inner.retry.delay_before(attempt, retry_after)
             } else {
                 None
@@ -113,7 +133,7 @@ impl Client {
         &self,
         op: &'static OperationMeta,
         url: Url,
-        body: Option<&Bytes>,
+        body: Option<(HeaderValue, reqwest::Body)>,
         phase: &mut TransportPhase,
     ) -> Result<RawResponse, Error<String>> {
         // Built directly (not through `RequestBuilder::headers`, which would insert every
@@ -121,11 +141,9 @@ impl Client {
         // headers when it executes the request.
         let mut request = reqwest::Request::new(op.method.clone(), url);
         *request.headers_mut() = self.inner.headers.clone();
-        if let Some(body) = body {
-            request
-                .headers_mut()
-                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            *request.body_mut() = Some(body.clone().into());
+        if let Some((content_type, body)) = body {
+            request.headers_mut().insert(CONTENT_TYPE, content_type);
+            *request.body_mut() = Some(body);
         }
         let mut response = self
             .inner
