@@ -22,7 +22,17 @@ pub(crate) fn emit_header() -> TokenStream {
 
 /// The `Client` methods of `ops` (the contents of an `impl Client` block).
 pub(crate) fn emit_methods(api: &ir::Api, ops: &[ir::Operation], docs: &Docs) -> TokenStream {
-    ops.iter().map(|op| emit_method(api, op, docs)).collect()
+    ops.iter()
+        .map(|op| {
+            let mut out = emit_method(api, op, docs);
+            out.extend(
+                super::bodies::variant_operations(op)
+                    .iter()
+                    .map(|variant| emit_method(api, variant, docs)),
+            );
+            out
+        })
+        .collect()
 }
 
 /// The `Client` stream methods of the paged operations among `ops`.
@@ -33,7 +43,11 @@ pub(crate) fn emit_streams(ops: &[ir::Operation], docs: &Docs) -> TokenStream {
 /// The option structs of `ops` (for operations with optional parameters).
 pub(crate) fn emit_options(ops: &[ir::Operation], docs: &Docs) -> TokenStream {
     ops.iter()
-        .filter_map(|op| emit_options_struct(op, docs))
+        .map(|op| {
+            let mut out: TokenStream = emit_options_struct(op, docs).unwrap_or_default();
+            out.extend(super::bodies::emit_forms(op, docs));
+            out
+        })
         .collect()
 }
 
@@ -94,12 +108,7 @@ fn arguments(op: &ir::Operation) -> Vec<TokenStream> {
         })
         .collect();
     if let Some(body) = &op.body {
-        let ty = rust_type(&body.ty);
-        args.push(if body.required {
-            quote!(body: &#ty)
-        } else {
-            quote!(body: Option<&#ty>)
-        });
+        args.push(super::bodies::argument(body));
     }
     if let Some(options) = &op.options_type {
         let options = ident(options);
@@ -140,7 +149,7 @@ fn method_doc(op: &ir::Operation, method_name: &str, returns: &str, docs: &Docs)
         call_args.push(p.name.clone());
     }
     if let Some(body) = &op.body {
-        params.push(format!("body: &{}", example_type(&body.ty)));
+        params.push(super::bodies::example_argument(body, &example_type(&body.ty)));
         call_args.push(if body.required {
             "body".to_owned()
         } else {
@@ -338,6 +347,7 @@ fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs) -> TokenStream {
     };
     let body = match &op.body {
         None => quote!(let body = None;),
+        Some(b) if b.kind != ir::BodyKind::Json => super::bodies::encode(b),
         Some(b) => {
             let type_name = match &b.ty {
                 TypeRef::Named(n) | TypeRef::Boxed(n) => n.clone(),
