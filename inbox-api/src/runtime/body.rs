@@ -104,7 +104,11 @@ impl RawBody {
                 content_type,
                 bytes,
             },
-            Source::Stream(body, _) => crate::client::RequestBody::Stream { content_type, body },
+            Source::Stream(body, length) => crate::client::RequestBody::Stream {
+                content_type,
+                body,
+                length,
+            },
         })
     }
 

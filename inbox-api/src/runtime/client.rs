@@ -85,6 +85,8 @@ pub enum RequestBody {
         content_type: http::HeaderValue,
         /// The body.
         body: reqwest::Body,
+        /// Its length when known (a file): sent as `Content-Length`, else the body is chunked.
+        length: Option<u64>,
     },
 }
 

@@ -297,6 +297,7 @@ impl Multipart {
         Ok(RequestBody::Stream {
             content_type,
             body: reqwest::Body::wrap_stream(stream),
+            length: None,
         })
     }
 }

@@ -5,7 +5,7 @@ use std::fmt;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+use http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::Url;
 
 use super::body::{read_body, BodyError, Overflow};
@@ -44,7 +44,11 @@ impl Client {
                 content_type,
                 bytes,
             }) => (Some((content_type, bytes)), None),
-            Some(RequestBody::Stream { content_type, body }) => (None, Some((content_type, body))),
+            Some(RequestBody::Stream {
+                content_type,
+                body,
+                length,
+            }) => (None, Some((content_type, body, length))),
         };
         let streamed = stream.is_some();
         let span = tracing::Span::current();
@@ -58,10 +62,10 @@ impl Client {
             let started = Instant::now();
             let mut phase = TransportPhase::Send;
             let this_body = match stream.take() {
-                Some((content_type, stream)) => Some((content_type, stream)),
-                None => body
-                    .as_mut()
-                    .map(|(content_type, bytes)| (content_type.clone(), bytes.clone().into())),
+                Some(streamed) => Some(streamed),
+                None => body.as_mut().map(|(content_type, bytes)| {
+                    (content_type.clone(), bytes.clone().into(), None)
+                }),
             };
             let outcome = tokio::time::timeout(
                 self.inner.timeout,
@@ -133,7 +137,7 @@ impl Client {
         &self,
         op: &'static OperationMeta,
         url: Url,
-        body: Option<(HeaderValue, reqwest::Body)>,
+        body: Option<(HeaderValue, reqwest::Body, Option<u64>)>,
         phase: &mut TransportPhase,
     ) -> Result<RawResponse, Error<String>> {
         // Built directly (not through `RequestBuilder::headers`, which would insert every
@@ -141,8 +145,13 @@ impl Client {
         // headers when it executes the request.
         let mut request = reqwest::Request::new(op.method.clone(), url);
         *request.headers_mut() = self.inner.headers.clone();
-        if let Some((content_type, body)) = body {
+        if let Some((content_type, body, length)) = body {
             request.headers_mut().insert(CONTENT_TYPE, content_type);
+            if let Some(length) = length {
+                request
+                    .headers_mut()
+                    .insert(CONTENT_LENGTH, HeaderValue::from(length));
+            }
             *request.body_mut() = Some(body);
         }
         let mut response = self
