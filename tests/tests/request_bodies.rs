@@ -324,7 +324,10 @@ fn bodies_on_the_wire() {
     // urlencoded: keys in name order; `tags` exploded (default), `colors` pipe-delimited,
     // `meta` deepObject, `point` exploded into its properties; `+` for spaces, `%XX` else.
     let form = get("form");
-    assert!(form.starts_with("POST /pets/p1/form HTTP/1.1\r\n"), "{form}");
+    assert!(
+        form.starts_with("POST /pets/p1/form HTTP/1.1\r\n"),
+        "{form}"
+    );
     assert_eq!(
         header(form, "content-type"),
         Some("application/x-www-form-urlencoded")
@@ -362,14 +365,16 @@ fn bodies_on_the_wire() {
     assert!(header(memory, "transfer-encoding").is_none(), "{memory}");
     let length: usize = header(memory, "content-length").unwrap().parse().unwrap();
     assert_eq!(length, body(memory).len());
-    assert!(body(memory).contains(
-        "name=\"file\"; filename=\"t.png\"\r\nContent-Type: image/png\r\n\r\ntiny\r\n"
-    ));
+    assert!(body(memory)
+        .contains("name=\"file\"; filename=\"t.png\"\r\nContent-Type: image/png\r\n\r\ntiny\r\n"));
 
     // Raw: a file streamed with its length; a stream chunked; an optional body left out.
     let raw = get("raw-file");
     assert!(raw.starts_with("PUT /files/f.bin HTTP/1.1\r\n"), "{raw}");
-    assert_eq!(header(raw, "content-type"), Some("application/octet-stream"));
+    assert_eq!(
+        header(raw, "content-type"),
+        Some("application/octet-stream")
+    );
     assert_eq!(header(raw, "content-length"), Some("19"));
     assert_eq!(body(raw), "PNG-BYTES-FROM-DISK");
     let csv = get("csv-stream");

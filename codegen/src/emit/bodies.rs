@@ -20,10 +20,9 @@ pub(crate) fn variant_operations(op: &ir::Operation) -> Vec<ir::Operation> {
             if !doc.is_empty() {
                 doc.push(String::new());
             }
-            let default = op
-                .body
-                .as_ref()
-                .map_or(String::new(), |b| format!("; `{}` sends `{}`", op.name, b.media_type));
+            let default = op.body.as_ref().map_or(String::new(), |b| {
+                format!("; `{}` sends `{}`", op.name, b.media_type)
+            });
             doc.push(format!(
                 "Sends the request body as `{}`{default}.",
                 variant.body.media_type
@@ -151,11 +150,11 @@ pub(crate) fn encode(body: &ir::Body) -> TokenStream {
 
 /// The form structs of the operation's multipart bodies.
 pub(crate) fn emit_forms(op: &ir::Operation, docs: &Docs) -> TokenStream {
-    let bodies = op
-        .body
-        .iter()
-        .map(|b| (b, op.name.as_str()))
-        .chain(op.body_variants.iter().map(|v| (&v.body, v.method.as_str())));
+    let bodies = op.body.iter().map(|b| (b, op.name.as_str())).chain(
+        op.body_variants
+            .iter()
+            .map(|v| (&v.body, v.method.as_str())),
+    );
     bodies
         .filter_map(|(body, method)| emit_form(body, method, docs))
         .collect()
@@ -217,18 +216,21 @@ fn emit_form(body: &ir::Body, method: &str, docs: &Docs) -> Option<TokenStream> 
         }
     });
     // A field named `new` keeps only its public field (the constructor has the name).
-    let setters = parts.iter().filter(|p| !p.required && p.name != "new").map(|p| {
-        let field = ident(&p.name);
-        let ty = field_type(p);
-        let doc = format!(" Sets `{}`.", p.wire_name);
-        quote! {
-            #[doc = #doc]
-            pub fn #field(mut self, value: #ty) -> Self {
-                self.#field = Some(value);
-                self
+    let setters = parts
+        .iter()
+        .filter(|p| !p.required && p.name != "new")
+        .map(|p| {
+            let field = ident(&p.name);
+            let ty = field_type(p);
+            let doc = format!(" Sets `{}`.", p.wire_name);
+            quote! {
+                #[doc = #doc]
+                pub fn #field(mut self, value: #ty) -> Self {
+                    self.#field = Some(value);
+                    self
+                }
             }
-        }
-    });
+        });
     let doc = doc_attrs(
         docs,
         &[

@@ -149,7 +149,10 @@ fn method_doc(op: &ir::Operation, method_name: &str, returns: &str, docs: &Docs)
         call_args.push(p.name.clone());
     }
     if let Some(body) = &op.body {
-        params.push(super::bodies::example_argument(body, &example_type(&body.ty)));
+        params.push(super::bodies::example_argument(
+            body,
+            &example_type(&body.ty),
+        ));
         call_args.push(if body.required {
             "body".to_owned()
         } else {

@@ -74,7 +74,10 @@ pub(super) fn compare_operations(cx: &mut Cx, old: &Api, new: &Api) {
                     Class::Breaking,
                     "operation",
                     format!("Client::{}", v.method),
-                    format!("removed (`{}` body of `{} {}`)", v.body.media_type, n.method, n.path),
+                    format!(
+                        "removed (`{}` body of `{} {}`)",
+                        v.body.media_type, n.method, n.path
+                    ),
                 );
             }
         }
@@ -84,9 +87,14 @@ pub(super) fn compare_operations(cx: &mut Cx, old: &Api, new: &Api) {
                     Class::Compatible,
                     "operation",
                     format!("Client::{}", v.method),
-                    format!("added (`{}` body of `{} {}`)", v.body.media_type, n.method, n.path),
+                    format!(
+                        "added (`{}` body of `{} {}`)",
+                        v.body.media_type, n.method, n.path
+                    ),
                 ),
-                Some(w) if !same_type(&w.body.ty, &v.body.ty) || w.body.required != v.body.required => {
+                Some(w)
+                    if !same_type(&w.body.ty, &v.body.ty) || w.body.required != v.body.required =>
+                {
                     cx.push(
                         Class::Breaking,
                         "operation",

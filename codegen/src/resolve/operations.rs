@@ -1,4 +1,4 @@
-//! Paths -> `ir::Operation`s: parameters, JSON bodies, responses, error codes, pagination.
+//! Paths -> `ir::Operation`s: parameters, request bodies (through `bodies.rs`), responses, error codes, pagination.
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 

@@ -5,10 +5,10 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::validate::TypeRules;
 use crate::body::{header_value, FilePart};
 use crate::client::RequestBody;
 use crate::error::Error;
-use super::validate::TypeRules;
 
 /// How one property of a urlencoded form is written (OpenAPI `encoding.style`/`explode`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -234,9 +234,11 @@ impl Multipart {
     pub fn file(&mut self, name: &'static str, file: FilePart, content_type: Option<&'static str>) {
         let (mut body, file_name) = file.into_parts();
         self.in_memory &= body.in_memory();
-        let content_type = body
-            .take_content_type()
-            .unwrap_or_else(|| content_type.unwrap_or("application/octet-stream").to_owned());
+        let content_type = body.take_content_type().unwrap_or_else(|| {
+            content_type
+                .unwrap_or("application/octet-stream")
+                .to_owned()
+        });
         let mut part = match body.into_part().mime_str(&content_type) {
             Ok(part) => part,
             Err(_) => return self.fail(name, format!("bad content type `{content_type}`")),

@@ -17,9 +17,9 @@ pub mod paging;
 pub mod retry;
 
 mod containers;
+pub mod form;
 pub mod int64;
 pub mod lenient_int;
-pub mod form;
 pub mod query;
 pub mod union;
 pub mod validate;

@@ -37,7 +37,10 @@ impl Client {
         let (mut body, mut stream) = match req.body.take() {
             None => (None, None),
             Some(RequestBody::Json(bytes)) => (
-                Some((HeaderValue::from_static("application/json"), Bytes::from(bytes))),
+                Some((
+                    HeaderValue::from_static("application/json"),
+                    Bytes::from(bytes),
+                )),
                 None,
             ),
             Some(RequestBody::Bytes {
