@@ -277,9 +277,12 @@ async fn unknown_error_codes_are_kept_verbatim() {
 async fn validation_errors_list_field_violations() {
     let (_server, client, conversation) = start().await;
     let mut parts = send_message_parts(conversation, "");
-    let mut body: Value = serde_json::from_slice(parts.body.as_ref().unwrap()).unwrap();
+    let Some(RequestBody::Json(bytes)) = &parts.body else {
+        panic!("a JSON body")
+    };
+    let mut body: Value = serde_json::from_slice(bytes).unwrap();
     body["message"]["content"]["previewText"] = json!("x".repeat(300));
-    parts.body = Some(serde_json::to_vec(&body).unwrap());
+    parts.body = Some(RequestBody::Json(serde_json::to_vec(&body).unwrap()));
     let error = client
         .execute::<Value, String>(&SEND_MESSAGE, parts)
         .await

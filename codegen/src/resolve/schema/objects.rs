@@ -28,6 +28,9 @@ impl<'a> ObjectParts<'a> {
     }
 }
 
+/// A property: its name, schema slot and pointer.
+pub(crate) type Property<'a> = (String, Slot<'a>, String);
+
 /// The properties (name, slot, pointer, in spec order) and the required names of an object
 /// schema written in place or behind a `$ref`, `allOf` members merged; `None` when it is no
 /// object. For bodies sent by property (multipart forms).
@@ -35,7 +38,7 @@ pub(crate) fn properties_of<'a>(
     cx: &mut Resolver<'a>,
     slot: Slot<'a>,
     pointer: &str,
-) -> Option<(Vec<(String, Slot<'a>, String)>, Vec<String>)> {
+) -> Option<(Vec<Property<'a>>, Vec<String>)> {
     let mut slot = slot;
     let mut at = pointer.to_owned();
     for _ in 0..8 {
