@@ -119,13 +119,13 @@ fn resolve_media<'a>(
             let Some(schema) = &media.schema else {
                 cx.unsupported(
                     pointer,
-                    "multipart body without a schema (its parts are unknown); the operation is skipped",
+                    format!("{media_type} body without a schema (its parts are unknown); the operation is skipped"),
                 );
                 return None;
             };
             let form = format!("{}Form", hint.strip_suffix("Request").unwrap_or(hint));
             let name = cx.claim(&form, &format!("{hint} multipart form"), &schema_pointer)?;
-            let parts = multipart_parts(cx, schema, media, &schema_pointer, &name)?;
+            let parts = multipart_parts(cx, schema, media_type, media, &schema_pointer, &name)?;
             return Some(ir::Body {
                 ty: TypeRef::Named(name),
                 required: body.required,
@@ -180,6 +180,7 @@ fn form_encodings(cx: &mut Resolver, media: &MediaType, pointer: &str) -> Vec<ir
 fn multipart_parts<'a>(
     cx: &mut Resolver<'a>,
     schema: &'a ReferenceOr<openapiv3::Schema>,
+    media_type: &str,
     media: &'a MediaType,
     pointer: &str,
     form_name: &str,
@@ -187,7 +188,7 @@ fn multipart_parts<'a>(
     let Some((properties, required)) = properties_of(cx, Slot::from(schema), pointer) else {
         cx.unsupported(
             pointer,
-            "multipart body whose schema is not an object with properties (its parts are unknown); the operation is skipped",
+            format!("{media_type} body whose schema is not an object with properties (its parts are unknown); the operation is skipped"),
         );
         return None;
     };
