@@ -100,6 +100,9 @@ paths:
         '204': {description: done}
 components:
   schemas:
+    # Named like runtime items, which generated code reaches by full path.
+    FilePart: {type: object, properties: {x: {type: string}}}
+    Multipart: {type: object, properties: {x: {type: string}}}
     Meta:
       type: object
       properties:

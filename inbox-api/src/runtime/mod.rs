@@ -33,13 +33,13 @@ pub mod public {
     pub use super::{auth, body, client, drift, error, paging, retry};
 }
 
-/// What generated operation methods use.
+/// What generated operation methods use. Bodies other than JSON are encoded through full
+/// paths (`crate::runtime::form::form_body`, `crate::body::RawBody`), not through this glob,
+/// so a spec's own type named `Multipart` or `RawBody` cannot clash with them.
 pub mod operation {
-    pub use super::form::{form_body, FormEncoding, FormStyle, Multipart};
     pub use super::query::{path_list, path_object, path_scalar, PathStyle, Query, QueryValue};
     pub use super::validate::{Limits, Rule, TypeRules};
     pub use super::{check_param, execute_empty, json_body};
-    pub use crate::body::{FilePart, RawBody};
     pub use crate::client::{encode_path_segment, Client, OperationMeta, RequestParts};
     pub use crate::error::Error;
     pub use crate::paging::paginate;
