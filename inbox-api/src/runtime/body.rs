@@ -59,11 +59,13 @@ impl RawBody {
         }
     }
 
-    /// A body read from an open file while it is sent.
+    /// A body read from an open file while it is sent (with its length when it is a regular
+    /// file; a pipe or device is sent chunked).
     pub async fn file(file: tokio::fs::File) -> std::io::Result<RawBody> {
-        let length = file.metadata().await?.len();
+        let metadata = file.metadata().await?;
+        let length = metadata.is_file().then(|| metadata.len());
         Ok(RawBody {
-            source: Source::Stream(reqwest::Body::from(file), Some(length)),
+            source: Source::Stream(reqwest::Body::from(file), length),
             content_type: None,
         })
     }
