@@ -324,7 +324,7 @@ fn bodies_on_the_wire() {
             .1
     };
 
-    // urlencoded: keys in name order; `tags` exploded (default), `colors` pipe-delimited,
+    // urlencoded: properties in spec (field) order; `tags` exploded (default), `colors` pipe-delimited,
     // `meta` deepObject, `point` exploded into its properties; `+` for spaces, `%XX` else.
     let form = get("form");
     assert!(
@@ -337,7 +337,7 @@ fn bodies_on_the_wire() {
     );
     assert_eq!(
         body(form),
-        "age=3&colors=red%7Cblue&meta%5Ba%5D=1&meta%5Bb%5D=2&name=Ada+%26+Bob&a=p&tags=x+y&tags=z"
+        "name=Ada+%26+Bob&age=3&tags=x+y&tags=z&colors=red%7Cblue&meta%5Ba%5D=1&meta%5Bb%5D=2&a=p"
     );
     assert_eq!(header(form, "content-length"), Some("88"));
 

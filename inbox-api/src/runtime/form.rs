@@ -36,7 +36,7 @@ pub struct FormEncoding {
 }
 
 /// Encodes `body` as `application/x-www-form-urlencoded`, after checking it against the
-/// documented limits of `type_name`. Properties come in name order, each written per its
+/// documented limits of `type_name`. Properties come in field order, each written per its
 /// entry in `encodings` (or `form`, exploded); absent (`None`) properties are left out.
 pub fn form_body<T: Serialize, C>(
     body: &T,
@@ -49,11 +49,17 @@ pub fn form_body<T: Serialize, C>(
     if let Some((path, reason)) = super::validate::check(rules, type_name, &value, "") {
         return Err(Error::invalid_request(path, reason));
     }
-    let Value::Object(properties) = value else {
+    if !value.is_object() {
         return Err(Error::invalid_request(
             "body",
             "a form body must be an object (a struct or a map)",
         ));
+    }
+    // JSON text keeps the struct's field order, which a `Value` (a sorted map) loses.
+    let text =
+        serde_json::to_string(body).map_err(|e| Error::invalid_request("body", e.to_string()))?;
+    let Ok(Ordered(properties)) = serde_json::from_str::<Ordered>(&text) else {
+        return Err(Error::invalid_request("body", "not a JSON object"));
     };
     let mut pairs: Vec<(String, String)> = Vec::new();
     for (name, value) in &properties {
@@ -74,6 +80,32 @@ pub fn form_body<T: Serialize, C>(
         content_type: http::HeaderValue::from_static("application/x-www-form-urlencoded"),
         bytes: out.into(),
     })
+}
+
+/// The properties of a JSON object in the order its text lists them.
+struct Ordered(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for Ordered {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ordered, A::Error> {
+                let mut properties = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Value>()? {
+                    properties.push(entry);
+                }
+                Ok(Ordered(properties))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// The pairs of one property (before percent-encoding).
