@@ -63,7 +63,7 @@ impl RawBody {
     /// file; a pipe or device is sent chunked).
     pub async fn file(file: tokio::fs::File) -> std::io::Result<RawBody> {
         let metadata = file.metadata().await?;
-        let length = metadata.is_file().then(|| metadata.len());
+        let length = metadata.is_file().then_some(metadata.len());
         Ok(RawBody {
             source: Source::Stream(reqwest::Body::from(file), length),
             content_type: None,
