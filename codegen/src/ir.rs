@@ -271,8 +271,10 @@ pub struct Operation {
     pub tags: Vec<String>,
     /// Path, query, header and cookie parameters in spec order.
     pub params: Vec<Param>,
-    /// Request body, when the operation has one.
+    /// Request body, when the operation has one (the JSON one when it has several).
     pub body: Option<Body>,
+    /// The operation's other body media types, each sent by its own method.
+    pub body_variants: Vec<BodyVariant>,
     /// Type of the 2xx JSON response (`String` for a text one); `None` when there is no body
     /// or the body is binary.
     pub response: Option<TypeRef>,
@@ -371,13 +373,82 @@ pub enum ParamStyle {
     Matrix,
 }
 
-/// A JSON request body.
+/// A request body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
-    /// Type of the body.
+    /// Type of the body (for a multipart form, its generated form struct; for a raw body,
+    /// `Prim::Json` as a placeholder: the method takes the runtime's `RawBody`).
     pub ty: TypeRef,
     /// Must be given.
     pub required: bool,
+    /// The media type as written in the spec.
+    pub media_type: String,
+    /// How it is encoded.
+    pub kind: BodyKind,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyKind {
+    /// JSON.
+    Json,
+    /// `application/x-www-form-urlencoded` from the body's type; properties whose encoding
+    /// differs from `form`, exploded.
+    Form(Vec<FormEncoding>),
+    /// `multipart/form-data`: one part per property of the form struct.
+    Multipart(Vec<FormPart>),
+    /// Bytes or a byte stream sent as they are (`application/octet-stream`, `text/*`, images).
+    Raw,
+}
+
+/// The encoding of one urlencoded property.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormEncoding {
+    /// The property's name on the wire.
+    pub wire_name: String,
+    /// Its style (`Form`, `SpaceDelimited`, `PipeDelimited` or `DeepObject`).
+    pub style: ParamStyle,
+    /// Its `explode`.
+    pub explode: bool,
+}
+
+/// One field of a multipart form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormPart {
+    /// Rust field name.
+    pub name: String,
+    /// The part's name.
+    pub wire_name: String,
+    /// Documentation lines.
+    pub doc: Doc,
+    /// A typed field's type (`None` for a file).
+    pub ty: Option<TypeRef>,
+    /// A file, or a list of files (`List` holds for lists).
+    pub file: FileShape,
+    /// Must be given.
+    pub required: bool,
+    /// `encoding.contentType` of the part.
+    pub content_type: Option<String>,
+}
+
+/// Whether a multipart field holds files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileShape {
+    /// A typed value.
+    NotFile,
+    /// One file.
+    One,
+    /// A list of files.
+    List,
+}
+
+/// A body media type sent by a method of its own (`{operation}_form`, `_multipart`, `_raw`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyVariant {
+    /// Rust method name.
+    pub method: String,
+    /// The body.
+    pub body: Body,
 }
 
 /// A documented application error code.

@@ -412,7 +412,7 @@ fn multipart_body() -> String {
         content:
           multipart/form-data:
             schema:
-              type: object
+              type: string
 {OK_RESPONSE}  /other:
     get:
       operationId: getOther
@@ -456,9 +456,8 @@ fn strict_multipart_body_is_unsupported() {
     assert_mentions(
         &message,
         &[
-            "unsupported: ",
-            "multipart/form-data",
-            "multipart.yaml:9:7 (#/paths/~1things/post/requestBody)",
+            "unsupported: multipart/form-data body whose schema is not an object with properties",
+            "multipart.yaml:12:13 (#/paths/~1things/post/requestBody/content/multipart~1form-data/schema)",
         ],
     );
 }
@@ -520,9 +519,8 @@ fn lenient_multipart_body_skips_the_operation() {
     assert_mentions(
         &warnings(&output),
         &[
-            "warning: unsupported: ",
-            "multipart/form-data",
-            "(#/paths/~1things/post/requestBody)",
+            "warning: unsupported: multipart/form-data body whose schema is not an object",
+            "(#/paths/~1things/post/requestBody/content/multipart~1form-data/schema)",
         ],
     );
     let names: Vec<&str> = output

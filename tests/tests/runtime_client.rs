@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use inbox_api::auth::Auth;
-use inbox_api::client::{encode_path_segment, Client, RequestParts};
+use inbox_api::client::{encode_path_segment, Client, OperationMeta, RequestBody, RequestParts};
 use inbox_api::drift::DriftKind;
 use inbox_api::error::{Error, TransportPhase};
 use inbox_api::paging::paginate;
@@ -87,7 +87,7 @@ fn send_message_parts(conversation_id: Uuid, text: &str) -> RequestParts {
     RequestParts {
         path: "/inbox/v2/messages".into(),
         query: Vec::new(),
-        body: Some(serde_json::to_vec(&body).unwrap()),
+        body: Some(RequestBody::Json(serde_json::to_vec(&body).unwrap())),
     }
 }
 
@@ -277,9 +277,12 @@ async fn unknown_error_codes_are_kept_verbatim() {
 async fn validation_errors_list_field_violations() {
     let (_server, client, conversation) = start().await;
     let mut parts = send_message_parts(conversation, "");
-    let mut body: Value = serde_json::from_slice(parts.body.as_ref().unwrap()).unwrap();
+    let Some(RequestBody::Json(bytes)) = &parts.body else {
+        panic!("a JSON body")
+    };
+    let mut body: Value = serde_json::from_slice(bytes).unwrap();
     body["message"]["content"]["previewText"] = json!("x".repeat(300));
-    parts.body = Some(serde_json::to_vec(&body).unwrap());
+    parts.body = Some(RequestBody::Json(serde_json::to_vec(&body).unwrap()));
     let error = client
         .execute::<Value, String>(&SEND_MESSAGE, parts)
         .await
@@ -932,4 +935,52 @@ async fn certificate_failures_are_never_retried() {
         .unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+/// A body in memory is sent again by a retry; a streamed one is sent once and never retried.
+#[tokio::test]
+async fn in_memory_bodies_are_retried_streamed_ones_are_not() {
+    static PUT: OperationMeta = OperationMeta {
+        operation_id: "putFile",
+        method: Method::PUT,
+        path_template: "/files/report.csv",
+        idempotent: true,
+    };
+    let (server, client, _) = start().await;
+    let parts = |body| RequestParts {
+        path: "/files/report.csv".into(),
+        query: vec![],
+        body: Some(body),
+    };
+    let csv = || reqwest::header::HeaderValue::from_static("text/csv");
+
+    server.inject(Fault::new(FaultKind::status(503)));
+    let bytes = RequestBody::Bytes {
+        content_type: csv(),
+        bytes: bytes::Bytes::from_static(b"id\n1\n"),
+    };
+    // The retry reaches the server, which knows no such path: a 404 after the 503.
+    let error = client.execute_raw(&PUT, parts(bytes)).await.unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::NOT_FOUND), "{error}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(request.header("content-type"), Some("text/csv"));
+        assert_eq!(&request.body[..], b"id\n1\n");
+    }
+
+    server.inject(Fault::new(FaultKind::status(503)));
+    let chunks = futures::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from_static(
+        b"id\n2\n",
+    ))]);
+    let streamed = RequestBody::Stream {
+        content_type: csv(),
+        body: reqwest::Body::wrap_stream(chunks),
+        length: None,
+    };
+    let error = client.execute_raw(&PUT, parts(streamed)).await.unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3, "the streamed body was sent once");
+    assert_eq!(&requests[2].body[..], b"id\n2\n");
 }

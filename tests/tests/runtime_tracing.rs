@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use inbox_api::auth::{Auth, Secret};
-use inbox_api::client::{encode_path_segment, Client, RequestParts};
+use inbox_api::client::{encode_path_segment, Client, RequestBody, RequestParts};
 use inbox_api::error::Error;
 use inbox_api::error::TransportPhase;
 use inbox_api::retry::RetryPolicy;
@@ -116,7 +116,7 @@ async fn send(client: &Client, id: Uuid) -> Result<Value, Error> {
     let parts = RequestParts {
         path: "/inbox/v2/messages".into(),
         query: Vec::new(),
-        body: Some(serde_json::to_vec(&body).unwrap()),
+        body: Some(RequestBody::Json(serde_json::to_vec(&body).unwrap())),
     };
     client.execute(&SEND_MESSAGE, parts).await
 }

@@ -1,6 +1,7 @@
 //! `ir::Api` -> tokens, one [`Piece`] of a generated file at a time (`crate::render` plans
 //! the pieces and formats them). Never sees openapiv3; decides nothing `resolve` could.
 
+mod bodies;
 mod docs;
 
 pub use docs::{DocBlocks, Docs};

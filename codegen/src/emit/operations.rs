@@ -25,14 +25,17 @@ pub(crate) fn emit_header() -> TokenStream {
 pub(crate) fn emit_methods(api: &ir::Api, ops: &[ir::Operation], docs: &Docs) -> TokenStream {
     ops.iter()
         .map(|op| {
-            let main = emit_method(api, op, docs, Variant::Main);
-            match op.response_media {
-                ir::ResponseMedia::Binary { .. } => {
-                    let stream = emit_method(api, op, docs, Variant::ByteStream);
-                    quote!(#main #stream)
-                }
-                _ => main,
+            let mut out = emit_method(api, op, docs, Variant::Main);
+            if matches!(op.response_media, ir::ResponseMedia::Binary { .. }) {
+                out.extend(emit_method(api, op, docs, Variant::ByteStream));
             }
+            // Each other body media type: its own method (`{name}_form`, ...).
+            out.extend(
+                super::bodies::variant_operations(op)
+                    .iter()
+                    .map(|variant| emit_method(api, variant, docs, Variant::Main)),
+            );
+            out
         })
         .collect()
 }
@@ -65,7 +68,11 @@ pub(crate) fn emit_streams(ops: &[ir::Operation], docs: &Docs) -> TokenStream {
 /// The option structs of `ops` (for operations with optional parameters).
 pub(crate) fn emit_options(ops: &[ir::Operation], docs: &Docs) -> TokenStream {
     ops.iter()
-        .filter_map(|op| emit_options_struct(op, docs))
+        .map(|op| {
+            let mut out: TokenStream = emit_options_struct(op, docs).unwrap_or_default();
+            out.extend(super::bodies::emit_forms(op, docs));
+            out
+        })
         .collect()
 }
 
@@ -135,12 +142,7 @@ fn arguments(op: &ir::Operation) -> Vec<TokenStream> {
         })
         .collect();
     if let Some(body) = &op.body {
-        let ty = rust_type(&body.ty);
-        args.push(if body.required {
-            quote!(body: &#ty)
-        } else {
-            quote!(body: Option<&#ty>)
-        });
+        args.push(super::bodies::argument(body));
     }
     if let Some(options) = &op.options_type {
         let options = ident(options);
@@ -187,7 +189,10 @@ fn method_doc(
         call_args.push(p.name.clone());
     }
     if let Some(body) = &op.body {
-        params.push(format!("body: &{}", example_type(&body.ty)));
+        params.push(super::bodies::example_argument(
+            body,
+            &example_type(&body.ty),
+        ));
         call_args.push(if body.required {
             "body".to_owned()
         } else {
@@ -410,6 +415,7 @@ fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs, variant: Variant)
     };
     let body = match &op.body {
         None => quote!(let body = None;),
+        Some(b) if b.kind != ir::BodyKind::Json => super::bodies::encode(b),
         Some(b) => {
             let type_name = match &b.ty {
                 TypeRef::Named(n) | TypeRef::Boxed(n) => n.clone(),

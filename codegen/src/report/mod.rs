@@ -345,4 +345,33 @@ mod tests {
         assert!(entry.change.contains("(a, b) to (b, a)"), "{report}");
         assert!(!compare(&old, &old).is_breaking());
     }
+
+    fn upload(content: &str) -> Api {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /up:\n    post:\n      operationId: upload\n      requestBody:\n        required: true\n        content:\n{content}      responses:\n        '204': {{description: ok}}\n"
+        );
+        let options = crate::Options {
+            spec_name: "t".to_owned(),
+            strict: true,
+        };
+        crate::model(text.as_bytes(), &options).expect("resolves")
+    }
+
+    /// Another body media type adds a method (compatible); a body kind change is breaking.
+    #[test]
+    fn body_media_types_are_compared() {
+        let json = "          application/json:\n            schema: {type: object, properties: {a: {type: string}}}\n";
+        let csv = "          text/csv:\n            schema: {type: string}\n";
+        let report = compare(&upload(json), &upload(&format!("{json}{csv}")));
+        assert!(!report.is_breaking(), "{report}");
+        let entry = report
+            .entries
+            .iter()
+            .find(|e| e.item == "Client::upload_raw")
+            .unwrap_or_else(|| panic!("{report}"));
+        assert!(entry.change.contains("added (`text/csv` body"), "{report}");
+        let report = compare(&upload(json), &upload(csv));
+        assert!(report.is_breaking(), "{report}");
+        assert!(report.to_string().contains("body::RawBody"), "{report}");
+    }
 }

@@ -49,17 +49,65 @@ pub(super) fn compare_operations(cx: &mut Cx, old: &Api, new: &Api) {
                 item.clone(),
                 "no longer takes a request body",
             ),
-            (Some(a), Some(b)) if !same_type(&a.ty, &b.ty) || a.required != b.required => cx.push(
-                Class::Breaking,
-                "operation",
-                item.clone(),
-                format!(
-                    "request body changed from `{}` to `{}`",
-                    type_text(&a.ty),
-                    type_text(&b.ty)
-                ),
-            ),
+            (Some(a), Some(b))
+                if !same_type(&a.ty, &b.ty)
+                    || a.required != b.required
+                    || std::mem::discriminant(&a.kind) != std::mem::discriminant(&b.kind) =>
+            {
+                cx.push(
+                    Class::Breaking,
+                    "operation",
+                    item.clone(),
+                    format!(
+                        "request body changed from `{}` to `{}`",
+                        body_text(a),
+                        body_text(b)
+                    ),
+                )
+            }
             _ => {}
+        }
+        // The methods of other body media types (`_form`, `_multipart`, `_raw`).
+        for v in &o.body_variants {
+            if !n.body_variants.iter().any(|w| w.method == v.method) {
+                cx.push(
+                    Class::Breaking,
+                    "operation",
+                    format!("Client::{}", v.method),
+                    format!(
+                        "removed (`{}` body of `{} {}`)",
+                        v.body.media_type, n.method, n.path
+                    ),
+                );
+            }
+        }
+        for v in &n.body_variants {
+            match o.body_variants.iter().find(|w| w.method == v.method) {
+                None => cx.push(
+                    Class::Compatible,
+                    "operation",
+                    format!("Client::{}", v.method),
+                    format!(
+                        "added (`{}` body of `{} {}`)",
+                        v.body.media_type, n.method, n.path
+                    ),
+                ),
+                Some(w)
+                    if !same_type(&w.body.ty, &v.body.ty) || w.body.required != v.body.required =>
+                {
+                    cx.push(
+                        Class::Breaking,
+                        "operation",
+                        format!("Client::{}", v.method),
+                        format!(
+                            "request body changed from `{}` to `{}`",
+                            body_text(&w.body),
+                            body_text(&v.body)
+                        ),
+                    )
+                }
+                Some(_) => {}
+            }
         }
         let response =
             |r: &Option<TypeRef>| r.as_ref().map(type_text).unwrap_or_else(|| "()".to_owned());
@@ -275,5 +323,13 @@ pub(super) fn compare_events(cx: &mut Cx, old: &Api, new: &Api) {
         if o.doc != e.doc {
             cx.push(Class::Docs, "event", item, "documentation changed");
         }
+    }
+}
+
+/// A request body's type as the method takes it.
+fn body_text(body: &crate::ir::Body) -> String {
+    match body.kind {
+        crate::ir::BodyKind::Raw => "body::RawBody".to_owned(),
+        _ => type_text(&body.ty),
     }
 }

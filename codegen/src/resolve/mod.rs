@@ -5,6 +5,7 @@
 //! construct degrades (a schema to `serde_json::Value`, an operation is skipped) with a warning;
 //! in strict mode it is an error.
 
+mod bodies;
 mod cycles;
 mod events;
 mod operations;

@@ -1,4 +1,4 @@
-//! Paths -> `ir::Operation`s: parameters, JSON bodies, responses, error codes, pagination.
+//! Paths -> `ir::Operation`s: parameters, request bodies (through `bodies.rs`), responses, error codes, pagination.
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
@@ -42,18 +42,20 @@ pub(crate) fn resolve_operations(cx: &mut Resolver<'_>) -> Vec<ir::Operation> {
             else {
                 continue;
             };
-            // A paged operation, and one with a binary response, also gets `{name}_stream`:
-            // both names are claimed together.
-            let companions: &[&str] = if op.pagination.is_some()
+            // A paged operation, and one with a binary response, also gets `{name}_stream`,
+            // and each other body media type its own method (`{name}_form`, ...): all names
+            // are claimed together.
+            let mut companions: Vec<&str> = Vec::new();
+            if op.pagination.is_some()
                 || matches!(op.response_media, ir::ResponseMedia::Binary { .. })
             {
-                &["_stream"]
-            } else {
-                &[]
-            };
+                companions.push("_stream");
+            }
+            let suffixes: Vec<String> = op.body_variants.iter().map(|v| v.method.clone()).collect();
+            companions.extend(suffixes.iter().map(String::as_str));
             let label = format!("operation `{}`", op.operation_id);
             let place = Place::new(&label, &pointer);
-            let Some(name) = cx.claim_with_in(&mut methods, &op.name, companions, place) else {
+            let Some(name) = cx.claim_with_in(&mut methods, &op.name, &companions, place) else {
                 continue;
             };
             if let Some(pagination) = &mut op.pagination {
@@ -61,6 +63,9 @@ pub(crate) fn resolve_operations(cx: &mut Resolver<'_>) -> Vec<ir::Operation> {
             }
             if let ir::ResponseMedia::Binary { stream_method } = &mut op.response_media {
                 *stream_method = format!("{}_stream", names::unraw(&name));
+            }
+            for variant in &mut op.body_variants {
+                variant.method = format!("{}{}", names::unraw(&name), variant.method);
             }
             op.name = name;
             operations.push(op);
@@ -191,17 +196,17 @@ fn resolve_operation<'a>(
         });
     }
 
-    let body = match &operation.request_body {
-        None => None,
+    let (body, body_variants) = match &operation.request_body {
+        None => (None, Vec::new()),
         Some(body) => {
             let body_pointer = join(pointer, "requestBody");
             match request_body(cx, body, &body_pointer) {
                 Some((body, body_pointer)) => {
-                    resolve_body(cx, body, &body_pointer, &type_prefix, &mut ok)
+                    super::bodies::resolve_bodies(cx, body, &body_pointer, &type_prefix, &mut ok)
                 }
                 None => {
                     ok = false;
-                    None
+                    (None, Vec::new())
                 }
             }
         }
@@ -257,6 +262,13 @@ fn resolve_operation<'a>(
         tags: operation.tags.clone(),
         params,
         body,
+        body_variants: body_variants
+            .into_iter()
+            .map(|(suffix, body)| ir::BodyVariant {
+                method: suffix.to_owned(),
+                body,
+            })
+            .collect(),
         response,
         response_media,
         error_codes,
@@ -265,7 +277,14 @@ fn resolve_operation<'a>(
         pagination: None,
         deprecated: deprecation(operation.deprecated, &operation.extensions),
     };
-    op.pagination = pagination(cx, &op);
+    // A body taken by value (a form struct, raw bytes) cannot be sent for every page.
+    let by_reference = op
+        .body
+        .as_ref()
+        .is_none_or(|b| matches!(b.kind, ir::BodyKind::Json | ir::BodyKind::Form(_)));
+    if by_reference {
+        op.pagination = pagination(cx, &op);
+    }
     Some(op)
 }
 
@@ -303,54 +322,6 @@ fn request_body<'a>(
     };
     cx.error(pointer, format!("$ref target not found: {reference}"));
     None
-}
-
-/// The JSON request body. A body in another media type skips the operation (reported).
-fn resolve_body<'a>(
-    cx: &mut Resolver<'a>,
-    body: &'a openapiv3::RequestBody,
-    body_pointer: &str,
-    type_prefix: &str,
-    ok: &mut bool,
-) -> Option<ir::Body> {
-    if body.content.is_empty() {
-        return None;
-    }
-    match json_media(&body.content) {
-        Some((media_type, media)) => match &media.schema {
-            Some(schema) => {
-                let schema_pointer =
-                    join(&join(&join(body_pointer, "content"), media_type), "schema");
-                let lowered = lower(
-                    cx,
-                    Slot::from(schema),
-                    &schema_pointer,
-                    &format!("{type_prefix}Request"),
-                    0,
-                );
-                Some(ir::Body {
-                    ty: lowered.ty,
-                    required: body.required,
-                })
-            }
-            None => Some(ir::Body {
-                ty: TypeRef::Prim(ir::Prim::Json),
-                required: body.required,
-            }),
-        },
-        None => {
-            let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            cx.unsupported(
-                body_pointer,
-                format!(
-                    "request body of type {} (only JSON bodies are supported; the runtime sends JSON only); the operation is skipped",
-                    kinds.join(", ")
-                ),
-            );
-            *ok = false;
-            None
-        }
-    }
 }
 
 fn path_segments(path: &str) -> Vec<String> {

@@ -67,8 +67,41 @@ pub struct RequestParts {
     pub path: String,
     /// Query parameters (not yet encoded), in order; repeated keys are allowed.
     pub query: Vec<(Cow<'static, str>, String)>,
-    /// The JSON request body, if any.
-    pub body: Option<Vec<u8>>,
+    /// The request body, if any.
+    pub body: Option<RequestBody>,
+}
+
+/// An encoded request body and its content type.
+pub enum RequestBody {
+    /// JSON (`application/json`).
+    Json(Vec<u8>),
+    /// Bytes in memory with their content type (forms, raw bodies): sent again on a retry.
+    Bytes {
+        /// The `Content-Type` header.
+        content_type: http::HeaderValue,
+        /// The body.
+        bytes: Bytes,
+    },
+    /// A body read while it is sent (a file or a stream): sent once, so never retried.
+    Stream {
+        /// The `Content-Type` header.
+        content_type: http::HeaderValue,
+        /// The body.
+        body: reqwest::Body,
+        /// Its length when known (a file): sent as `Content-Length`, else the body is chunked.
+        length: Option<u64>,
+    },
+}
+
+impl RequestBody {
+    /// The length of a body in memory.
+    fn len(&self) -> Option<usize> {
+        match self {
+            RequestBody::Json(bytes) => Some(bytes.len()),
+            RequestBody::Bytes { bytes, .. } => Some(bytes.len()),
+            RequestBody::Stream { .. } => None,
+        }
+    }
 }
 
 impl RequestParts {
@@ -131,7 +164,7 @@ impl fmt::Debug for RequestParts {
         f.debug_struct("RequestParts")
             .field("path", &self.path)
             .field("query", &self.query)
-            .field("body_len", &self.body.as_ref().map(Vec::len))
+            .field("body_len", &self.body.as_ref().map(RequestBody::len))
             .finish()
     }
 }

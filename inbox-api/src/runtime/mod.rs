@@ -9,6 +9,7 @@
 //! not a stable API; users never call it.
 
 pub mod auth;
+pub mod body;
 pub mod client;
 pub mod drift;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod paging;
 pub mod retry;
 
 mod containers;
+pub mod form;
 pub mod headers;
 pub mod int64;
 pub mod lenient_int;
@@ -31,10 +33,12 @@ pub mod public {
     pub use super::client::{Client, ClientBuilder};
     pub use super::error::{ApiError, Error};
     pub use super::response::{Binary, ByteStream, EventStream, ServerSentEvent};
-    pub use super::{auth, client, drift, error, paging, retry};
+    pub use super::{auth, body, client, drift, error, paging, retry};
 }
 
-/// What generated operation methods use.
+/// What generated operation methods use. Bodies other than JSON are encoded through full
+/// paths (`crate::runtime::form::form_body`, `crate::body::RawBody`), not through this glob,
+/// so a spec's own type named `Multipart` or `RawBody` cannot clash with them.
 pub mod operation {
     pub use super::headers::Headers;
     pub use super::query::{
@@ -58,10 +62,11 @@ pub fn json_body<T: serde::Serialize, C>(
     body: &T,
     type_name: &str,
     rules: &[validate::TypeRules],
-) -> Result<Vec<u8>, crate::error::Error<C>> {
+) -> Result<client::RequestBody, crate::error::Error<C>> {
     let value = serde_json::to_value(body)
         .map_err(|e| crate::error::Error::invalid_request("body", e.to_string()))?;
     check_body(value, type_name, rules)
+        .map(client::RequestBody::Json)
         .map_err(|(path, reason)| crate::error::Error::invalid_request(path, reason))
 }
 

@@ -10,6 +10,7 @@ mod objects;
 mod shapes;
 
 pub(crate) use lowering::lower;
+pub(crate) use objects::properties_of;
 
 use limits::*;
 use lowering::*;

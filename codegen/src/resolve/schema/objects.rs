@@ -28,6 +28,36 @@ impl<'a> ObjectParts<'a> {
     }
 }
 
+/// A property: its name, schema slot and pointer.
+pub(crate) type Property<'a> = (String, Slot<'a>, String);
+
+/// The properties (name, slot, pointer, in spec order) and the required names of an object
+/// schema written in place or behind a `$ref`, `allOf` members merged; `None` when it is no
+/// object. For bodies sent by property (multipart forms).
+pub(crate) fn properties_of<'a>(
+    cx: &mut Resolver<'a>,
+    slot: Slot<'a>,
+    pointer: &str,
+) -> Option<(Vec<Property<'a>>, Vec<String>)> {
+    let mut slot = slot;
+    let mut at = pointer.to_owned();
+    for _ in 0..8 {
+        match slot {
+            Slot::Inline(schema) => {
+                let parts = object_parts(cx, schema, &at, &mut Vec::new(), false, 0)?;
+                return Some((parts.properties, parts.required));
+            }
+            Slot::Ref(reference) => {
+                let name = reference.strip_prefix("#/components/schemas/")?;
+                let name = name.replace("~1", "/").replace("~0", "~");
+                slot = Slot::from(cx.component_schema(&name)?);
+                at = join("#/components/schemas", &name);
+            }
+        }
+    }
+    None
+}
+
 /// Collects properties of an object schema, following `allOf` (merged), `oneOf`/`anyOf` next to
 /// properties (each alternative's properties become optional) and `$ref`s. `None` (reported)
 /// when a member is not an object.

@@ -5,11 +5,13 @@ use std::fmt;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use http::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER,
+};
 use reqwest::Url;
 
 use super::body::{read_body, BodyError, Overflow};
-use super::{Client, OperationMeta, RawResponse, Request};
+use super::{Client, OperationMeta, RawResponse, Request, RequestBody};
 use crate::error::{ApiError, BuildError, Error, TransportPhase};
 use crate::retry::parse_retry_after;
 
@@ -49,7 +51,27 @@ impl Client {
         if any_content_type {
             extra.insert(ACCEPT, HeaderValue::from_static("*/*"));
         }
-        let body = req.body.take().map(Bytes::from);
+        // A body in memory is sent again by each attempt; a streamed one only by the first.
+        let (mut body, mut stream) = match req.body.take() {
+            None => (None, None),
+            Some(RequestBody::Json(bytes)) => (
+                Some((
+                    HeaderValue::from_static("application/json"),
+                    Bytes::from(bytes),
+                )),
+                None,
+            ),
+            Some(RequestBody::Bytes {
+                content_type,
+                bytes,
+            }) => (Some((content_type, bytes)), None),
+            Some(RequestBody::Stream {
+                content_type,
+                body,
+                length,
+            }) => (None, Some((content_type, body, length))),
+        };
+        let body_streamed = stream.is_some();
         let span = tracing::Span::current();
         let mut attempt: u32 = 1;
         loop {
@@ -60,9 +82,15 @@ impl Client {
             };
             let started = Instant::now();
             let mut phase = TransportPhase::Send;
+            let this_body = match stream.take() {
+                Some(once) => Some(once),
+                None => body.as_mut().map(|(content_type, bytes)| {
+                    (content_type.clone(), bytes.clone().into(), None)
+                }),
+            };
             let outcome = tokio::time::timeout(
                 self.inner.timeout,
-                self.attempt(op, url, &extra, body.as_ref(), streamed, &mut phase),
+                self.attempt(op, url, &extra, this_body, streamed, &mut phase),
             )
             .await;
             let result = outcome.unwrap_or(Err(Error::Timeout {
@@ -97,7 +125,8 @@ impl Client {
                 Err(error) => error,
             };
             let retry_after = error.api_error().and_then(|api| api.retry_after);
-            let delay = if self.should_retry(op, &error) {
+            // A streamed body was consumed by the attempt: there is nothing to send again.
+            let delay = if !body_streamed && self.should_retry(op, &error) {
                 self.inner.retry.delay_before(attempt, retry_after)
             } else {
                 None
@@ -130,7 +159,7 @@ impl Client {
         op: &'static OperationMeta,
         url: Url,
         extra: &HeaderMap,
-        body: Option<&Bytes>,
+        body: Option<(HeaderValue, reqwest::Body, Option<u64>)>,
         streamed: bool,
         phase: &mut TransportPhase,
     ) -> Result<RawResponse, Error<String>> {
@@ -148,11 +177,14 @@ impl Client {
         for (name, value) in extra {
             request.headers_mut().append(name, value.clone());
         }
-        if let Some(body) = body {
-            request
-                .headers_mut()
-                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            *request.body_mut() = Some(body.clone().into());
+        if let Some((content_type, body, length)) = body {
+            request.headers_mut().insert(CONTENT_TYPE, content_type);
+            if let Some(length) = length {
+                request
+                    .headers_mut()
+                    .insert(CONTENT_LENGTH, HeaderValue::from(length));
+            }
+            *request.body_mut() = Some(body);
         }
         let mut response = self
             .inner
