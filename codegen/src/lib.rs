@@ -5,6 +5,7 @@
 //! as tokens and `format` pretty-print them. No file IO, no clock, no environment: the same spec
 //! always gives the same bytes. `xtask` is the only caller that touches the file system.
 
+pub mod dedup;
 pub mod diagnostics;
 pub mod emit;
 pub mod format;
@@ -23,8 +24,13 @@ pub fn generate(spec: &[u8], options: &Options) -> Result<Output, Diagnostics> {
     let mut loaded = load::parse(&options.spec_name, spec)?;
     let (api, warnings) = resolve_loaded(&mut loaded, options)?;
     drop(loaded); // not needed to render: freed before the biggest allocations
-    let files = render::render_files(&api, &options.spec_name, &render::plan(&api))
+                  // Identical shapes are emitted once (the rest as aliases); `api` stays the model as
+                  // resolved, which change reports compare.
+    let mut emitted = api.clone();
+    dedup::merge_identical(&mut emitted);
+    let files = render::render_files(&emitted, &options.spec_name, &render::plan(&emitted))
         .map_err(|e| Diagnostics::new(&options.spec_name, vec![Diagnostic::error("#", e)]))?;
+    drop(emitted);
     Ok(Output {
         api,
         files,
