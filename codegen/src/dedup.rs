@@ -115,6 +115,7 @@ mod tests {
             events: Vec::new(),
             event_envelope: None,
             no_error_codes: None,
+            gates: None,
         }
     }
 

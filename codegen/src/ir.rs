@@ -19,6 +19,9 @@ pub struct Api {
     /// Rust name of the error-code enum shared by operations that declare an empty list of
     /// codes (it has no variants: every code is `Unrecognized`), when one does.
     pub no_error_codes: Option<String>,
+    /// Per-tag cargo feature gates of the emitted items, when the crate has them
+    /// (`new-client --tag-features`); set just before emitting, never by `resolve`.
+    pub gates: Option<crate::features::Gates>,
 }
 
 /// One named Rust type.

@@ -8,6 +8,7 @@
 pub mod dedup;
 pub mod diagnostics;
 pub mod emit;
+pub mod features;
 pub mod format;
 pub mod ir;
 pub mod load;
@@ -21,6 +22,16 @@ pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 
 /// The whole pipeline: spec bytes -> model -> files.
 pub fn generate(spec: &[u8], options: &Options) -> Result<Output, Diagnostics> {
+    generate_with(spec, options, false)
+}
+
+/// [`generate`], and with `tag_features` every operation and type gated by per-tag cargo
+/// features ([`features`]; [`Output::features`] lists them).
+pub fn generate_with(
+    spec: &[u8],
+    options: &Options,
+    tag_features: bool,
+) -> Result<Output, Diagnostics> {
     let mut loaded = load::parse(&options.spec_name, spec)?;
     let (api, warnings) = resolve_loaded(&mut loaded, options)?;
     drop(loaded); // not needed to render: freed before the biggest allocations
@@ -28,6 +39,14 @@ pub fn generate(spec: &[u8], options: &Options) -> Result<Output, Diagnostics> {
                   // resolved, which change reports compare.
     let mut emitted = api.clone();
     dedup::merge_identical(&mut emitted);
+    if tag_features {
+        emitted.gates = Some(features::Gates::compute(&emitted));
+    }
+    let features = emitted
+        .gates
+        .as_ref()
+        .map(|g| g.features.clone())
+        .unwrap_or_default();
     let files = render::render_files(&emitted, &options.spec_name, &render::plan(&emitted))
         .map_err(|e| Diagnostics::new(&options.spec_name, vec![Diagnostic::error("#", e)]))?;
     drop(emitted);
@@ -35,6 +54,7 @@ pub fn generate(spec: &[u8], options: &Options) -> Result<Output, Diagnostics> {
         api,
         files,
         warnings,
+        features,
     })
 }
 
@@ -92,4 +112,6 @@ pub struct Output {
     pub files: Vec<GeneratedFile>,
     /// Warnings: what was skipped or degraded.
     pub warnings: Vec<Diagnostic>,
+    /// Per-tag cargo features (name -> the tags it stands for), with `tag_features` only.
+    pub features: std::collections::BTreeMap<String, Vec<String>>,
 }

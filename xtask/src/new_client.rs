@@ -14,7 +14,10 @@ pub struct NewClient {
     pub warnings: Vec<codegen::Diagnostic>,
 }
 
-/// `cargo xtask new-client --spec PATH --out DIR [--name NAME] [--strict]`.
+/// `cargo xtask new-client --spec PATH --out DIR [--name NAME] [--strict] [--tag-features]`.
+///
+/// `--tag-features`: one cargo feature per tag, so a user builds only the tags they call
+/// (worth it for large specs; `all` is the default feature).
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut flags = Flags::new(args);
     let spec = flags
@@ -27,8 +30,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .ok_or("new-client needs --out DIR")?;
     let name = flags.value("--name")?;
     let strict = flags.switch("--strict");
+    let tag_features = flags.switch("--tag-features");
     flags.finish()?;
-    let result = new_client(&spec, &out, name.as_deref(), strict)?;
+    let result = new_client_with(&spec, &out, name.as_deref(), strict, tag_features)?;
     for warning in &result.warnings {
         eprintln!(
             "{}",
@@ -53,18 +57,36 @@ pub fn new_client(
     name: Option<&str>,
     strict: bool,
 ) -> Result<NewClient, String> {
+    new_client_with(spec, out, name, strict, false)
+}
+
+/// [`new_client`], with per-tag cargo features when `tag_features`.
+pub fn new_client_with(
+    spec: &Path,
+    out: &Path,
+    name: Option<&str>,
+    strict: bool,
+    tag_features: bool,
+) -> Result<NewClient, String> {
     let bytes =
         std::fs::read(spec).map_err(|e| format!("error: cannot read {}: {e}", spec.display()))?;
     let options = codegen::Options {
         spec_name: spec.display().to_string(),
         strict,
     };
-    let output = codegen::generate(&bytes, &options).map_err(|d| d.to_string())?;
+    let output =
+        codegen::generate_with(&bytes, &options, tag_features).map_err(|d| d.to_string())?;
     let name = match name {
         Some(n) => n.to_owned(),
         None => crate_name(spec),
     };
-    crate::scaffold::write_client_crate(out, &name, &output.api.title, &output.files)?;
+    crate::scaffold::write_client_crate_with_features(
+        out,
+        &name,
+        &output.api.title,
+        &output.files,
+        &output.features,
+    )?;
     Ok(NewClient {
         name,
         warnings: output.warnings,

@@ -20,6 +20,20 @@ use crate::render::{Piece, Section};
 /// The tokens of one piece ([`Piece::Text`] has none); its doc comments go to `docs`
 /// (placeholders that [`crate::format::render_piece`] puts back, or attributes).
 pub fn emit_piece(api: &ir::Api, piece: Piece, docs: &Docs) -> TokenStream {
+    let tokens = emit_ungated(api, piece, docs);
+    let Some(gates) = &api.gates else {
+        return tokens;
+    };
+    let in_impl = matches!(piece, Piece::ImplRange(..));
+    if matches!(piece, Piece::Items(Section::Mod) | Piece::Text(_)) || tokens.is_empty() {
+        return tokens;
+    }
+    // The tokens were just emitted by this crate, so they parse; should they not, the
+    // formatter's parse names the problem.
+    gates.apply(tokens.clone(), in_impl).unwrap_or(tokens)
+}
+
+fn emit_ungated(api: &ir::Api, piece: Piece, docs: &Docs) -> TokenStream {
     match piece {
         Piece::Text(_) => TokenStream::new(),
         Piece::Items(section) | Piece::Range(section, ..) | Piece::ImplRange(section, ..) => {

@@ -60,6 +60,7 @@ fn resolve_here(loaded: &Loaded, strict: bool) -> (ir::Api, Vec<Diagnostic>) {
         events,
         event_envelope,
         no_error_codes,
+        gates: None,
     };
     (api, diagnostics)
 }

@@ -1,0 +1,82 @@
+//! `new-client --tag-features`: each tag's cargo feature compiles on its own, and so do
+//! `all` (the default) and no feature at all, on the Inbox spec (two tags, `messages` and
+//! `conversations`, and webhook events whose types are always compiled). A sample on GitHub's
+//! spec is `cargo xtask bench compile --inputs github` (BENCHMARKS.md).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// The cargo target directory this test was built into.
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR has a parent")
+        .to_path_buf()
+}
+
+/// `cargo check` of the crate in `dir` with `args`; the compiler's errors when it fails.
+fn check(dir: &Path, args: &[&str]) -> Result<(), String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let result = Command::new(cargo)
+        .current_dir(dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .args(["check", "--quiet", "--lib", "--target-dir"])
+        .arg(xtask::scaffold::client_crates_target_dir(&target_dir()))
+        .args(args)
+        .output()
+        .expect("cannot run cargo");
+    if result.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&result.stderr).into_owned())
+    }
+}
+
+#[test]
+fn each_tag_feature_compiles_alone_and_gates_its_operations() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tag-features-inbox");
+    let made = xtask::new_client::new_client_with(
+        &root().join("spec/inbox-v2.yaml"),
+        &dir,
+        Some("inbox-tagged-client"),
+        true,
+        true,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(made.warnings.is_empty(), "{:?}", made.warnings);
+
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("Cargo.toml");
+    assert!(manifest.contains("default = [\"all\"]"), "{manifest}");
+    assert!(
+        manifest.contains("all = [\"conversations\", \"messages\"]"),
+        "{manifest}"
+    );
+    let operations =
+        std::fs::read_to_string(dir.join("src/generated/operations.rs")).expect("operations.rs");
+    assert!(
+        operations.contains("#[cfg(any(feature = \"messages\"))]\n    pub async fn send_message("),
+        "send_message is not gated by `messages`:\n{operations}"
+    );
+
+    let mut failures = Vec::new();
+    for args in [
+        &["--no-default-features", "--features", "messages"][..],
+        &["--no-default-features", "--features", "conversations"],
+        &["--no-default-features"],
+        &[],
+    ] {
+        if let Err(errors) = check(&dir, args) {
+            failures.push(format!("cargo check {}:\n{errors}", args.join(" ")));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
