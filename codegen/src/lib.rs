@@ -22,24 +22,40 @@ pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 
 /// The whole pipeline: spec bytes -> model -> files.
 pub fn generate(spec: &[u8], options: &Options) -> Result<Output, Diagnostics> {
-    generate_with(spec, options, false)
+    generate_with(spec, options, &Shape::default())
 }
 
-/// [`generate`], and with `tag_features` every operation and type gated by per-tag cargo
-/// features ([`features`]; [`Output::features`] lists them).
-pub fn generate_with(
-    spec: &[u8],
-    options: &Options,
-    tag_features: bool,
-) -> Result<Output, Diagnostics> {
+/// Choices about the shape of the emitted crate that do not change the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// Emit structurally identical structs and enums once ([`dedup`]); on by default.
+    pub merge_identical: bool,
+    /// One cargo feature per tag ([`features`]); off by default.
+    pub tag_features: bool,
+}
+
+impl Default for Shape {
+    fn default() -> Self {
+        Shape {
+            merge_identical: true,
+            tag_features: false,
+        }
+    }
+}
+
+/// [`generate`] with a chosen [`Shape`]: with `tag_features` every operation and type is gated
+/// by per-tag cargo features ([`Output::features`] lists them).
+pub fn generate_with(spec: &[u8], options: &Options, shape: &Shape) -> Result<Output, Diagnostics> {
     let mut loaded = load::parse(&options.spec_name, spec)?;
     let (api, warnings) = resolve_loaded(&mut loaded, options)?;
     drop(loaded); // not needed to render: freed before the biggest allocations
                   // Identical shapes are emitted once (the rest as aliases); `api` stays the model as
                   // resolved, which change reports compare.
     let mut emitted = api.clone();
-    dedup::merge_identical(&mut emitted);
-    if tag_features {
+    if shape.merge_identical {
+        dedup::merge_identical(&mut emitted);
+    }
+    if shape.tag_features {
         emitted.gates = Some(features::Gates::compute(&emitted));
     }
     let features = emitted
@@ -112,6 +128,6 @@ pub struct Output {
     pub files: Vec<GeneratedFile>,
     /// Warnings: what was skipped or degraded.
     pub warnings: Vec<Diagnostic>,
-    /// Per-tag cargo features (name -> the tags it stands for), with `tag_features` only.
+    /// Per-tag cargo features (name -> the tags it stands for), with [`Shape::tag_features`] only.
     pub features: std::collections::BTreeMap<String, Vec<String>>,
 }

@@ -49,7 +49,10 @@ fn each_tag_feature_compiles_alone_and_gates_its_operations() {
         &dir,
         Some("inbox-tagged-client"),
         true,
-        true,
+        &codegen::Shape {
+            tag_features: true,
+            ..codegen::Shape::default()
+        },
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert!(made.warnings.is_empty(), "{:?}", made.warnings);

@@ -45,6 +45,7 @@ options:
                     github; compile also stripe)
   --requests N      client: requests per measured variant (default 20000)
   --no-build        compile: cargo check only
+  --no-merge        compile: without merging identical types (the baseline of that lever)
 
 Figures are Markdown tables; copies go to .cache/bench/results/<command>.md.
 Release build: run `cargo run --release -p xtask -- bench ...` (the alias re-runs itself so).
@@ -95,6 +96,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .transpose()?
             .unwrap_or(20_000),
         no_build: flags.switch("--no-build"),
+        no_merge: flags.switch("--no-merge"),
     };
     flags.finish()?;
     let cx = Context::new(options)?;
@@ -150,6 +152,8 @@ pub(crate) struct Options {
     requests: usize,
     /// compile: `cargo check` only, no `cargo build`.
     no_build: bool,
+    /// compile: emit identical shapes separately (the output before merging), for a baseline.
+    no_merge: bool,
 }
 
 /// Paths and facts every sub-command uses.

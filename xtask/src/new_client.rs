@@ -30,9 +30,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .ok_or("new-client needs --out DIR")?;
     let name = flags.value("--name")?;
     let strict = flags.switch("--strict");
-    let tag_features = flags.switch("--tag-features");
+    let shape = codegen::Shape {
+        tag_features: flags.switch("--tag-features"),
+        ..codegen::Shape::default()
+    };
     flags.finish()?;
-    let result = new_client_with(&spec, &out, name.as_deref(), strict, tag_features)?;
+    let result = new_client_with(&spec, &out, name.as_deref(), strict, &shape)?;
     for warning in &result.warnings {
         eprintln!(
             "{}",
@@ -57,16 +60,16 @@ pub fn new_client(
     name: Option<&str>,
     strict: bool,
 ) -> Result<NewClient, String> {
-    new_client_with(spec, out, name, strict, false)
+    new_client_with(spec, out, name, strict, &codegen::Shape::default())
 }
 
-/// [`new_client`], with per-tag cargo features when `tag_features`.
+/// [`new_client`] with a chosen [`codegen::Shape`] (per-tag cargo features, merging).
 pub fn new_client_with(
     spec: &Path,
     out: &Path,
     name: Option<&str>,
     strict: bool,
-    tag_features: bool,
+    shape: &codegen::Shape,
 ) -> Result<NewClient, String> {
     let bytes =
         std::fs::read(spec).map_err(|e| format!("error: cannot read {}: {e}", spec.display()))?;
@@ -74,8 +77,7 @@ pub fn new_client_with(
         spec_name: spec.display().to_string(),
         strict,
     };
-    let output =
-        codegen::generate_with(&bytes, &options, tag_features).map_err(|d| d.to_string())?;
+    let output = codegen::generate_with(&bytes, &options, shape).map_err(|d| d.to_string())?;
     let name = match name {
         Some(n) => n.to_owned(),
         None => crate_name(spec),

@@ -116,6 +116,9 @@ fn cargo_run(
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", cx.cache.join("compile-target"))
         .env("RUSTC_WRAPPER", &wrapper)
+        // What a user's build of this crate as a dependency does (and no gigabytes of
+        // incremental state).
+        .env("CARGO_INCREMENTAL", "0")
         .env("XTASK_RUSTC_LOG", &log)
         .arg(subcommand)
         .args(["--quiet", "--message-format=short", "--manifest-path"])
@@ -215,19 +218,36 @@ fn secs(d: Duration) -> String {
 pub fn bench(cx: &Context) -> Result<String, String> {
     let mut rows = Vec::new();
     let mut deps_rows = Vec::new();
+    let mut variants: Vec<(String, synth::Input, &[&str])> = Vec::new();
     for input in inputs(cx)? {
-        let out = cx
-            .cache
-            .join("crates")
-            .join(format!("compile-{}", input.label));
-        let name = format!("{}-client", input.label);
-        eprintln!("bench compile: {}: generating ...", input.label);
-        crate::new_client::new_client(&input.spec, &out, Some(&name), false)?;
+        variants.push((input.label.clone(), input.clone(), &[]));
+        if input.label == "github" {
+            // One tag alone, from the crate with per-tag features.
+            variants.push((
+                "github-repos".to_owned(),
+                input,
+                &["--no-default-features", "--features", "repos"],
+            ));
+        }
+    }
+    for (label, input, feature_args) in variants {
+        let out = cx.cache.join("crates").join(format!("compile-{label}"));
+        let name = format!("{label}-client");
+        eprintln!("bench compile: {label}: generating ...");
+        let shape = codegen::Shape {
+            merge_identical: !cx.options.no_merge,
+            tag_features: !feature_args.is_empty(),
+        };
+        crate::new_client::new_client_with(&input.spec, &out, Some(&name), false, &shape)?;
         super::peers::standalone(&out)?;
         let (lines, types) = size(&out.join("src"));
         let krate = name.replace('-', "_");
         let mut row = vec![
-            input.label.clone(),
+            if feature_args.is_empty() {
+                label.clone()
+            } else {
+                format!("{label} (`{}`)", feature_args.join(" "))
+            },
             input.schemas.to_string(),
             input.operations.to_string(),
             lines.to_string(),
@@ -244,15 +264,15 @@ pub fn bench(cx: &Context) -> Result<String, String> {
             if let Ok(text) = fs::read(&lib) {
                 let _ = fs::write(&lib, text);
             }
-            eprintln!("bench compile: {}: cargo {subcommand} ...", input.label);
-            let run = cargo_run(cx, &out, subcommand, &[])?;
+            eprintln!("bench compile: {label}: cargo {subcommand} ...");
+            let run = cargo_run(cx, &out, subcommand, feature_args)?;
             let mine = own(&run, &krate);
             let deps: Vec<&Rustc> = run.rustcs.iter().filter(|r| r.krate != krate).collect();
             if !deps.is_empty() {
                 let sum: Duration = deps.iter().map(|r| r.wall).sum();
                 let peak = deps.iter().map(|r| r.peak_kib).max().unwrap_or(0);
                 deps_rows.push(vec![
-                    input.label.clone(),
+                    label.clone(),
                     format!("cargo {subcommand}"),
                     deps.len().to_string(),
                     secs(sum),
