@@ -340,4 +340,16 @@ mod tests {
             ["serde = \"1\""]
         );
     }
+
+    #[test]
+    fn features_table_has_default_all_and_one_feature_per_tag() {
+        assert_eq!(features_table(&BTreeMap::new()), "");
+        let mut features = BTreeMap::new();
+        features.insert("code-scanning".to_owned(), vec!["code scanning".to_owned()]);
+        features.insert("repos".to_owned(), vec!["repos".to_owned()]);
+        let table = features_table(&features);
+        assert!(table
+            .contains("[features]\ndefault = [\"all\"]\nall = [\"code-scanning\", \"repos\"]\n"));
+        assert!(table.contains("# tag `code scanning`\ncode-scanning = []\n"));
+    }
 }
