@@ -267,7 +267,12 @@ pub fn bench(cx: &Context) -> Result<String, String> {
             eprintln!("bench compile: {label}: cargo {subcommand} ...");
             let run = cargo_run(cx, &out, subcommand, feature_args)?;
             let mine = own(&run, &krate);
-            let deps: Vec<&Rustc> = run.rustcs.iter().filter(|r| r.krate != krate).collect();
+            // `___` is cargo asking rustc for its target facts, not a crate.
+            let deps: Vec<&Rustc> = run
+                .rustcs
+                .iter()
+                .filter(|r| r.krate != krate && r.krate != "___")
+                .collect();
             if !deps.is_empty() {
                 let sum: Duration = deps.iter().map(|r| r.wall).sum();
                 let peak = deps.iter().map(|r| r.peak_kib).max().unwrap_or(0);
