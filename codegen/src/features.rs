@@ -76,8 +76,13 @@ impl Gates {
                 items.entry(key).or_default().extend(own.iter().cloned());
             };
             gate_item(format!("fn {}", op.name));
+            // Its companion methods: pages or a binary body as a stream, other body types.
+            gate_item(format!("fn {}_stream", op.name));
             if let Some(p) = &op.pagination {
                 gate_item(format!("fn {}", p.stream_method));
+            }
+            for variant in &op.body_variants {
+                gate_item(format!("fn {}", variant.method));
             }
             if let Some(t) = &op.options_type {
                 gate_item(t.clone());
