@@ -1,5 +1,6 @@
 //! Shared helpers of the integration tests, and the compiled codegen snapshots.
 
+pub mod crates;
 pub mod fixtures;
 pub mod prism;
 

@@ -5,10 +5,7 @@
 //! adds methods to `Client`, which only the crate that defines `Client` may do.)
 
 use std::fs;
-use std::path::Path;
-use std::process::Command;
-
-use xtask::scaffold::{client_crates_target_dir, write_member_crate, CARGO_LOCK};
+use xtask::scaffold::{write_member_crate, CARGO_LOCK};
 
 #[test]
 fn every_snapshot_compiles_with_its_operations() {
@@ -58,23 +55,8 @@ fn every_snapshot_compiles_with_its_operations() {
     )
     .unwrap();
     fs::write(work.path().join("Cargo.lock"), CARGO_LOCK).unwrap();
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("CARGO_TARGET_TMPDIR has a parent")
-        .to_path_buf();
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(work.path())
-        .env_remove("CARGO_TARGET_DIR")
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .args(["check", "--quiet", "--workspace", "--target-dir"])
-        .arg(client_crates_target_dir(&target))
-        .output()
-        .expect("cannot run cargo");
-    assert!(
-        output.status.success(),
-        "snapshot crates do not compile:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let target = inbox_api_tests::crates::target_dir(env!("CARGO_TARGET_TMPDIR"));
+    if let Err(errors) = inbox_api_tests::crates::check(work.path(), &target, &["--workspace"]) {
+        panic!("snapshot crates do not compile:\n{errors}");
+    }
 }

@@ -18,7 +18,6 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use codegen::report::Class::{self, Breaking, Compatible, Deprecation};
@@ -412,34 +411,15 @@ fn generate(spec: &Path) -> codegen::Output {
     codegen::generate(&bytes, &options).unwrap_or_else(|d| panic!("{d}"))
 }
 
-/// The cargo target directory this test was built into.
-fn target_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("CARGO_TARGET_TMPDIR has a parent")
-        .to_path_buf()
-}
-
 /// Writes `output` as a standalone crate at `dir` and `cargo check`s it; panics with the
 /// compiler's output when it does not compile.
 fn compiles(dir: &Path, name: &str, output: &codegen::Output) {
     xtask::scaffold::write_client_crate(dir, name, &output.api.title, &output.files)
         .unwrap_or_else(|e| panic!("{e}"));
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let result = Command::new(cargo)
-        .current_dir(dir)
-        .env_remove("CARGO_TARGET_DIR")
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .args(["check", "--quiet", "--lib", "--target-dir"])
-        .arg(target_dir().join("client-crates"))
-        .output()
-        .expect("cannot run cargo");
-    assert!(
-        result.status.success(),
-        "{name}: the generated crate does not compile:\n{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
+    let target = inbox_api_tests::crates::target_dir(env!("CARGO_TARGET_TMPDIR"));
+    if let Err(errors) = inbox_api_tests::crates::check(dir, &target, &["--lib"]) {
+        panic!("{name}: the generated crate does not compile:\n{errors}");
+    }
 }
 
 #[test]

@@ -4,7 +4,6 @@
 //! spec is `cargo xtask bench compile --inputs github` (BENCHMARKS.md).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -13,32 +12,10 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The cargo target directory this test was built into.
-fn target_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("CARGO_TARGET_TMPDIR has a parent")
-        .to_path_buf()
-}
-
-/// `cargo check` of the crate in `dir` with `args`; the compiler's errors when it fails.
+/// `cargo check --lib ARGS` of the crate in `dir`; the compiler's errors when it fails.
 fn check(dir: &Path, args: &[&str]) -> Result<(), String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let result = Command::new(cargo)
-        .current_dir(dir)
-        .env_remove("CARGO_TARGET_DIR")
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .args(["check", "--quiet", "--lib", "--target-dir"])
-        .arg(xtask::scaffold::client_crates_target_dir(&target_dir()))
-        .args(args)
-        .output()
-        .expect("cannot run cargo");
-    if result.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&result.stderr).into_owned())
-    }
+    let target = inbox_api_tests::crates::target_dir(env!("CARGO_TARGET_TMPDIR"));
+    inbox_api_tests::crates::check(dir, &target, &[&["--lib"], args].concat())
 }
 
 #[test]
