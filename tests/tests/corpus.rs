@@ -8,7 +8,7 @@ use std::path::Path;
 
 use xtask::corpus::{self, Request, Status};
 
-const UNION_AND_HEADER: &str = r#"
+const UNION_AND_CONTENT_PARAMETER: &str = r#"
 openapi: 3.0.3
 info: {title: Small, version: '1'}
 paths:
@@ -16,7 +16,7 @@ paths:
     get:
       operationId: getThings
       parameters:
-        - {name: X-Trace, in: header, schema: {type: string}}
+        - {name: filter, in: query, content: {application/json: {schema: {type: object}}}}
       responses:
         '200': {description: OK}
     post:
@@ -38,7 +38,7 @@ fn write(dir: &Path, rel: &str, text: &str) {
 
 fn small_corpus() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "3.0/small.yaml", UNION_AND_HEADER);
+    write(dir.path(), "3.0/small.yaml", UNION_AND_CONTENT_PARAMETER);
     write(
         dir.path(),
         "3.0/broken.yaml",
@@ -115,7 +115,7 @@ fn classifies_every_document_and_lists_skips_with_their_places() {
     assert_eq!(crate_name, "oas-3-0-small-yaml");
     assert_eq!(skipped.len(), 1, "{skipped:?}");
     assert!(
-        skipped[0].contains("unsupported: header parameter"),
+        skipped[0].contains("unsupported: parameter described by `content`"),
         "{skipped:?}"
     );
     assert!(
@@ -128,7 +128,7 @@ fn classifies_every_document_and_lists_skips_with_their_places() {
         skipped_operations,
         &[corpus::SkippedOperation {
             operation: "GET /things".into(),
-            reason: "header parameter".into()
+            reason: "parameter described by `content` instead of `schema`".into()
         }]
     );
     assert!(matches!(
@@ -160,7 +160,10 @@ fn classifies_every_document_and_lists_skips_with_their_places() {
         table.contains("5 document(s): 3 generated, 0 compiled, 1 not read; operations: 2 generated of 3 in the specs"),
         "{table}"
     );
-    assert!(table.contains("      1  header parameter"), "{table}");
+    assert!(
+        table.contains("      1  parameter described by `content` instead of `schema`"),
+        "{table}"
+    );
     assert!(
         table.contains("3.0/small.yaml: 1 skipped (1 operation(s))"),
         "{table}"
@@ -168,7 +171,10 @@ fn classifies_every_document_and_lists_skips_with_their_places() {
     let totals = corpus::totals(&entries);
     assert_eq!(
         totals.skips,
-        [("header parameter".to_owned(), 1)],
+        [(
+            "parameter described by `content` instead of `schema`".to_owned(),
+            1
+        )],
         "{totals:?}"
     );
     assert!(entries[1].failed() && !entries[2].failed() && !entries[4].failed());
@@ -180,7 +186,7 @@ fn strict_turns_skips_into_failures() {
     let entries = run(dir.path(), true);
     let small = entries.iter().find(|e| e.spec == "3.0/small.yaml").unwrap();
     assert!(
-        matches!(&small.status, Status::Failed { error, .. } if error.contains("error: unsupported: header parameter")),
+        matches!(&small.status, Status::Failed { error, .. } if error.contains("error: unsupported: parameter described by `content`")),
         "{small:?}"
     );
 }
