@@ -252,8 +252,6 @@ impl Binder<'_> {
 pub struct SdkModel {
     /// The model.
     pub model: Model,
-    /// Package per type key, for types whose name needed the package to disambiguate.
-    pub packages: Vec<Package>,
 }
 
 /// Builds the model. `spec` is the spec's own model (for binding names and scope);
@@ -354,7 +352,7 @@ pub fn model(extract: &Extract, spec: &Model) -> Result<SdkModel, String> {
             }
             let sdk = declared[&(pkg, name.as_str())];
             let renamed = key != *name;
-            let ty = convert_type(sdk, &key, renamed, &|n: &str| {
+            let ty = convert_type(sdk, renamed, &|n: &str| {
                 binder
                     .keys
                     .get(&(pkg.to_owned(), n.to_owned()))
@@ -426,10 +424,7 @@ pub fn model(extract: &Extract, spec: &Model) -> Result<SdkModel, String> {
             }
         }
     }
-    Ok(SdkModel {
-        model,
-        packages: extract.packages.clone(),
-    })
+    Ok(SdkModel { model })
 }
 
 /// `Conversation` for `wix.crm.inbox.v2.conversation`: the PascalCase last segment of the
@@ -556,7 +551,7 @@ fn tag_number(tags: &BTreeMap<String, serde_json::Value>, key: &str) -> Option<f
     }
 }
 
-fn convert_type(sdk: &SdkType, key: &str, renamed: bool, bind: &dyn Fn(&str) -> String) -> Type {
+fn convert_type(sdk: &SdkType, renamed: bool, bind: &dyn Fn(&str) -> String) -> Type {
     let body = if sdk.kind == "enum" {
         Body::Enum {
             values: sdk
@@ -609,7 +604,6 @@ fn convert_type(sdk: &SdkType, key: &str, renamed: bool, bind: &dyn Fn(&str) -> 
                 .collect(),
         }
     };
-    let _ = key;
     Type {
         wix_name: sdk.name.clone(),
         package: renamed.then(|| sdk.package.clone()),
