@@ -63,7 +63,101 @@ pub fn finish(spec_name: &str, pieces: &[String]) -> String {
 fn unparse(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generator produced invalid Rust: {e}"))?;
-    Ok(prettyplease::unparse(&file))
+    let text = prettyplease::unparse(&file);
+    Ok(if text.contains(OBJECT_MACRO) {
+        lay_out_objects(&text)
+    } else {
+        text
+    })
+}
+
+/// The first line of a `json_object!` invocation as prettyplease prints it.
+const OBJECT_MACRO: &str = "crate::runtime::json_object! {";
+
+/// Puts each field of a `json_object!` invocation on a line of its own. prettyplease fills
+/// macro bodies like prose, so adding one field would re-wrap the lines after it; one field
+/// per line keeps a regenerated diff to the fields that changed.
+fn lay_out_objects(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut lines = text.split_inclusive('\n');
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        if trimmed.trim_end() != OBJECT_MACRO {
+            out.push_str(line);
+            continue;
+        }
+        let indent = &line[..line.len() - trimmed.len()];
+        let mut body = String::new();
+        let mut closed = false;
+        for inner in lines.by_ref() {
+            if inner.trim_end() == format!("{indent}}}") {
+                closed = true;
+                break;
+            }
+            body.push_str(inner.trim());
+            body.push(' ');
+        }
+        out.push_str(line);
+        match object_lines(&body) {
+            Some(fields) if closed => {
+                for field in fields {
+                    out.push_str(indent);
+                    out.push_str("    ");
+                    out.push_str(&field);
+                    out.push('\n');
+                }
+            }
+            // Not the shape `emit` writes: leave prettyplease's text.
+            _ => {
+                out.push_str(indent);
+                out.push_str("    ");
+                out.push_str(body.trim_end());
+                out.push('\n');
+            }
+        }
+        if closed {
+            out.push_str(indent);
+            out.push_str("}\n");
+        }
+    }
+    out
+}
+
+/// `Name { mode field = "key", ... }` as lines: `Name {`, one line per field, `}`.
+fn object_lines(body: &str) -> Option<Vec<String>> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let tokens: TokenStream = body.parse().ok()?;
+    let mut tokens = tokens.into_iter();
+    let (Some(TokenTree::Ident(name)), Some(TokenTree::Group(group)), None) =
+        (tokens.next(), tokens.next(), tokens.next())
+    else {
+        return None;
+    };
+    if group.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    let mut fields = vec![String::new()];
+    for token in group.stream() {
+        match &token {
+            TokenTree::Punct(p) if p.as_char() == ',' => fields.push(String::new()),
+            _ => {
+                let field = fields.last_mut()?;
+                if !field.is_empty() {
+                    field.push(' ');
+                }
+                field.push_str(&token.to_string());
+            }
+        }
+    }
+    fields.retain(|f| !f.is_empty());
+    if fields.is_empty() {
+        return Some(vec![format!("{name} {{}}")]);
+    }
+    let mut out = Vec::with_capacity(fields.len() + 2);
+    out.push(format!("{name} {{"));
+    out.extend(fields.into_iter().map(|f| format!("    {f},")));
+    out.push("}".to_owned());
+    Some(out)
 }
 
 /// Puts one blank line between items (prettyplease prints them back to back).

@@ -11,6 +11,7 @@ use crate::names;
 pub(crate) fn emit_header() -> TokenStream {
     quote! {
         //! Data types of the API.
+        #[allow(unused_imports)] // a spec may use none of it
         use crate::runtime::prelude::*;
     }
 }
@@ -161,6 +162,68 @@ fn all_optional(s: &ir::Struct) -> bool {
 }
 
 fn emit_struct(
+    api: &ir::Api,
+    name: &Ident,
+    doc: TokenStream,
+    s: &ir::Struct,
+    docs: &Docs,
+) -> TokenStream {
+    // A struct with a flattened oneof group keeps serde's derives (`#[serde(flatten)]`); every
+    // other struct gets its serde impls from `runtime::json_object!`, a fraction of the code.
+    if s.fields.iter().any(|f| f.flatten) {
+        return emit_derived_struct(api, name, doc, s, docs);
+    }
+    let fields = s.fields.iter().map(|f| {
+        let field_name = ident(&f.name);
+        let fallback = format!("`{}` in the JSON object.", f.wire_name);
+        let (attrs, ty) = member(&f.value, &fallback, "", docs);
+        let ty = if f.required { ty } else { quote!(Option<#ty>) };
+        quote! {
+            #attrs
+            pub #field_name: #ty,
+        }
+    });
+    let entries = s.fields.iter().map(|f| {
+        let field_name = ident(&f.name);
+        let mode = ident(if f.required { "required" } else { "optional" });
+        let key = &f.wire_name;
+        let format = format_of(f.value.wire, &f.value.ty).map(|format| {
+            let format = ident(format);
+            quote!(as #format)
+        });
+        quote!(#mode #field_name = #key #format)
+    });
+    let default = all_optional(s).then(|| quote!(Default,));
+    let constructor = (!all_optional(s)).then(|| emit_constructor(api, name, s));
+    let allow_deprecated = s
+        .fields
+        .iter()
+        .any(|f| f.value.deprecated.is_some())
+        .then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #doc
+        #[derive(Clone, Debug, #default PartialEq)]
+        #allow_deprecated
+        pub struct #name {
+            #(#fields)*
+        }
+        #constructor
+        crate::runtime::json_object! {
+            #name { #(#entries),* }
+        }
+    }
+}
+
+/// The `json_object!` wire format of a field (`as Int64`), when not serde's default.
+fn format_of(wire: WireFormat, ty: &TypeRef) -> Option<&'static str> {
+    match with_module(wire, ty)? {
+        "crate::runtime::int64" => Some("Int64"),
+        _ => Some("LenientInt"),
+    }
+}
+
+/// A struct whose serde impls are derived: one with a flattened oneof group.
+fn emit_derived_struct(
     api: &ir::Api,
     name: &Ident,
     doc: TokenStream,

@@ -21,6 +21,7 @@ pub mod form;
 pub mod headers;
 pub mod int64;
 pub mod lenient_int;
+pub mod object;
 pub mod query;
 pub mod response;
 pub mod union;
@@ -197,6 +198,7 @@ macro_rules! open_enum {
     };
 }
 pub use crate::tagged_union;
+pub use object::json_object;
 pub use open_enum;
 
 /// Reads a string for an open enum without allocating when the input can lend it.

@@ -1,0 +1,381 @@
+//! `Serialize` and `Deserialize` for generated structs, from one compact field list.
+//!
+//! serde's derives write, for every struct, a field-identifier enum with its own visitor, a
+//! sequence visitor no JSON API needs, duplicate-field bookkeeping and, for every field with a
+//! `with` module, wrapper types in two places: about 500 lines of expanded code for a struct
+//! of ten fields. A client for a large API has thousands of structs, and the compiler
+//! type-checks and borrow-checks every one of those lines on every clean build.
+//! [`json_object!`](crate::runtime::json_object) writes one map visitor per struct instead
+//! (one `match` arm and one statement per field), with the shared parts here.
+//!
+//! Wire behaviour, the same as the derives had:
+//! - fields are written in their declared order; an optional field that is `None` is left out;
+//! - an unknown key is skipped without allocating its value;
+//! - a missing required field is serde's `missing field` error; a missing or `null` optional
+//!   field is `None`;
+//! - a key given twice keeps its last value (as `serde_json::Value` and JavaScript do; the
+//!   derives refused such objects).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+
+use super::{int64, lenient_int};
+
+/// Writes and reads a field's value: plainly ([`Plain`]) or in one of the wire formats that
+/// differ from serde's defaults ([`Int64`], [`LenientInt`]).
+pub trait Format<T> {
+    /// Writes `value`.
+    fn write<S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error>;
+    /// Reads a value.
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error>;
+}
+
+/// serde's default representation (the format of a field listed without `as`).
+pub type Plain = ();
+
+impl<T: Serialize + for<'de> Deserialize<'de>> Format<T> for () {
+    fn write<S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
+    }
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        T::deserialize(deserializer)
+    }
+}
+
+/// An `int64` written as a JSON string ([`int64`]).
+pub struct Int64;
+
+impl<T: int64::Int64Wire> Format<T> for Int64 {
+    fn write<S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+        value.write(serializer)
+    }
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        T::read(deserializer)
+    }
+}
+
+/// An integer also read from a float with no fractional part ([`lenient_int`]).
+pub struct LenientInt;
+
+impl<T: lenient_int::LenientInt + Serialize> Format<T> for LenientInt {
+    fn write<S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
+    }
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+        T::read(deserializer)
+    }
+}
+
+/// A value to write in format `F`.
+struct Write<'a, F, T>(&'a T, PhantomData<F>);
+
+impl<F: Format<T>, T> Serialize for Write<'_, F, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        F::write(self.0, serializer)
+    }
+}
+
+/// Reads a value in format `F`.
+struct Read<F, T>(PhantomData<(F, T)>);
+
+impl<'de, F: Format<T>, T> DeserializeSeed<'de> for Read<F, T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        F::read(deserializer)
+    }
+}
+
+/// Reads the value of the current key in format `F`.
+pub fn read<'de, F: Format<T>, T, A: MapAccess<'de>>(map: &mut A) -> Result<Option<T>, A::Error> {
+    map.next_value_seed(Read::<F, T>(PhantomData)).map(Some)
+}
+
+/// Skips the value of a key the struct does not have.
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<de::IgnoredAny>().map(drop)
+}
+
+/// A field that is always present.
+pub mod required {
+    use super::*;
+
+    /// Writes the field.
+    pub fn write<F: Format<T>, T, M: SerializeMap>(
+        map: &mut M,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), M::Error> {
+        map.serialize_entry(key, &Write::<F, T>(value, PhantomData))
+    }
+
+    /// The value read, or serde's `missing field` error.
+    pub fn finish<T, E: de::Error>(slot: Option<T>, key: &'static str) -> Result<T, E> {
+        slot.ok_or_else(|| E::missing_field(key))
+    }
+}
+
+/// A field that may be absent (an `Option`).
+pub mod optional {
+    use super::*;
+
+    /// Writes the field when it holds a value.
+    pub fn write<F: Format<Option<T>>, T, M: SerializeMap>(
+        map: &mut M,
+        key: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), M::Error> {
+        match value {
+            Some(_) => map.serialize_entry(key, &Write::<F, Option<T>>(value, PhantomData)),
+            None => Ok(()),
+        }
+    }
+
+    /// The value read; `None` when the key was missing or `null`.
+    pub fn finish<T, E>(slot: Option<Option<T>>, _key: &'static str) -> Result<Option<T>, E> {
+        Ok(slot.flatten())
+    }
+}
+
+/// A key of a JSON object, borrowed from the input when it can be.
+pub struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Key<'de>, E> {
+                Ok(Key(String::from_utf8_lossy(v).into_owned().into()))
+            }
+        }
+        deserializer.deserialize_identifier(Visitor)
+    }
+}
+
+/// Implements `Serialize` and `Deserialize` for a generated struct from its field list, one
+/// field per line: `required` or `optional`, the Rust field, `=`, the JSON key, and the wire
+/// format when it is not serde's default (`as Int64`, `as LenientInt`).
+///
+/// ```ignore
+/// crate::runtime::json_object! {
+///     Conversation {
+///         optional id = "id",
+///         required created_count = "createdCount" as Int64,
+///     }
+/// }
+/// ```
+#[doc(hidden)]
+#[macro_export]
+macro_rules! json_object {
+    ($name:ident {
+        $($mode:ident $field:ident = $key:literal $(as $format:ident)?),* $(,)?
+    }) => {
+        #[allow(deprecated, unused_parens)]
+        impl ::serde::Serialize for $name {
+            fn serialize<__S: ::serde::Serializer>(
+                &self,
+                serializer: __S,
+            ) -> ::std::result::Result<__S::Ok, __S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(::std::option::Option::None)?;
+                $(
+                    $crate::runtime::object::$mode::write::<
+                        ($($crate::runtime::object::$format)?), _, _
+                    >(&mut map, $key, &self.$field)?;
+                )*
+                map.end()
+            }
+        }
+
+        #[allow(deprecated, unused_parens)]
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> ::std::result::Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = $name;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: __A,
+                    ) -> ::std::result::Result<$name, __A::Error> {
+                        $(let mut $field = ::std::option::Option::None;)*
+                        while let ::std::option::Option::Some(key) =
+                            map.next_key::<$crate::runtime::object::Key<'de>>()?
+                        {
+                            match key.as_str() {
+                                $($key => {
+                                    $field = $crate::runtime::object::read::<
+                                        ($($crate::runtime::object::$format)?), _, _
+                                    >(&mut map)?
+                                })*
+                                _ => $crate::runtime::object::skip(&mut map)?,
+                            }
+                        }
+                        ::std::result::Result::Ok($name {
+                            $($field: $crate::runtime::object::$mode::finish($field, $key)?,)*
+                        })
+                    }
+                }
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
+    };
+}
+pub use json_object;
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    /// Names that would clash with the macro's own if it were not careful.
+    #[derive(Debug, Default, PartialEq)]
+    struct A {
+        map: Option<String>,
+        key: Option<i64>,
+        r#type: Option<String>,
+        deserializer: Option<bool>,
+    }
+
+    crate::runtime::json_object! {
+        A {
+            optional map = "map",
+            optional key = "key" as Int64,
+            optional r#type = "type",
+            optional deserializer = "deserializer",
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Visitor {
+        id: i64,
+        count: i32,
+        tags: Vec<String>,
+        nested: Option<Box<Visitor>>,
+    }
+
+    crate::runtime::json_object! {
+        Visitor {
+            required id = "id" as Int64,
+            required count = "count" as LenientInt,
+            required tags = "tags",
+            optional nested = "nested",
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Empty {}
+
+    crate::runtime::json_object! {
+        Empty {}
+    }
+
+    #[test]
+    fn writes_fields_in_order_and_leaves_out_none() {
+        let value = A {
+            map: Some("m".into()),
+            key: Some(7),
+            r#type: None,
+            deserializer: Some(false),
+        };
+        assert_eq!(
+            serde_json::to_string(&value).unwrap(),
+            r#"{"map":"m","key":"7","deserializer":false}"#
+        );
+        assert_eq!(serde_json::to_string(&A::default()).unwrap(), "{}");
+        assert_eq!(serde_json::to_string(&Empty {}).unwrap(), "{}");
+        assert_eq!(serde_json::to_value(&value).unwrap()["key"], json!("7"));
+    }
+
+    #[test]
+    fn reads_formats_nulls_unknown_keys_and_escaped_keys() {
+        let read: Visitor = serde_json::from_str(
+            r#"{"id":"12","count":3.0,"unknown":{"deep":[1,2]},"tags":["a"],"nested":null}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            read,
+            Visitor {
+                id: 12,
+                count: 3,
+                tags: vec!["a".into()],
+                nested: None
+            }
+        );
+        // An escaped key is owned, not borrowed, and still matches.
+        let read: A = serde_json::from_str(r#"{"ty\u0070e":"x","key":5}"#).unwrap();
+        assert_eq!(read.r#type.as_deref(), Some("x"));
+        assert_eq!(read.key, Some(5));
+        // From a `Value` (owned keys) and from a reader.
+        let from_value: Visitor =
+            serde_json::from_value(json!({"id": 1, "count": 2, "tags": [], "nested": {"id": "3", "count": 4, "tags": ["t"]}}))
+                .unwrap();
+        assert_eq!(from_value.nested.unwrap().id, 3);
+        let from_reader: A = serde_json::from_reader(&br#"{"map":"r"}"#[..]).unwrap();
+        assert_eq!(from_reader.map.as_deref(), Some("r"));
+        let _: Empty = serde_json::from_str(r#"{"anything":1}"#).unwrap();
+    }
+
+    #[test]
+    fn a_missing_required_field_is_named_and_a_repeated_key_keeps_the_last_value() {
+        let error = serde_json::from_str::<Visitor>(r#"{"id":"1","tags":[]}"#).unwrap_err();
+        assert!(
+            error.to_string().contains("missing field `count`"),
+            "{error}"
+        );
+        let error = serde_json::from_str::<Visitor>(r#"[1, 2]"#).unwrap_err();
+        assert!(error.to_string().contains("struct Visitor"), "{error}");
+        let error =
+            serde_json::from_str::<Visitor>(r#"{"id":"x","count":1,"tags":[]}"#).unwrap_err();
+        assert!(error.to_string().contains("int64"), "{error}");
+        let read: A = serde_json::from_str(r#"{"map":"first","map":"last"}"#).unwrap();
+        assert_eq!(read.map.as_deref(), Some("last"));
+    }
+
+    #[test]
+    fn round_trips() {
+        let value = Visitor {
+            id: i64::MAX,
+            count: -1,
+            tags: vec!["x".into(), "y".into()],
+            nested: Some(Box::new(Visitor {
+                id: 0,
+                count: 0,
+                tags: vec![],
+                nested: None,
+            })),
+        };
+        let text = serde_json::to_string(&value).unwrap();
+        assert_eq!(serde_json::from_str::<Visitor>(&text).unwrap(), value);
+    }
+}
