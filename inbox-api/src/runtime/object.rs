@@ -194,7 +194,7 @@ macro_rules! json_object {
     ($name:ident {
         $($mode:ident $field:ident = $key:literal $(as $format:ident)?),* $(,)?
     }) => {
-        #[allow(deprecated, unused_parens)]
+        #[allow(deprecated, unused_mut, unused_parens)]
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(
                 &self,
