@@ -374,6 +374,12 @@ pub enum ParamStyle {
     Label,
     /// Path `matrix`: `;name=value`.
     Matrix,
+    /// Described by `content` with a JSON media type (`application/json`, `*+json`): the value
+    /// as compact JSON text, percent-encoded as its location requires.
+    Json,
+    /// Described by `content` with any other media type (`text/plain`, ...): a string as it
+    /// is, any other value as its JSON form's text.
+    Text,
 }
 
 /// A request body.

@@ -81,6 +81,48 @@ paths:
           content:
             text/event-stream:
               schema: {type: object, required: [n], properties: {n: {type: integer}}}
+  /search/{sel}:
+    get:
+      operationId: search
+      parameters:
+        - name: sel
+          in: path
+          required: true
+          content:
+            application/json:
+              schema: {type: object, properties: {a: {type: integer}}}
+        - name: q
+          in: query
+          required: true
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [term]
+                properties: {term: {type: string}, tags: {type: array, items: {type: string}}}
+        - name: raw
+          in: query
+          content:
+            text/plain: {schema: {type: string}}
+        - name: X-Filter
+          in: header
+          content:
+            application/vnd.api+json: {schema: {type: object, properties: {n: {type: integer}}}}
+        - name: X-Count
+          in: header
+          required: true
+          content:
+            text/plain: {schema: {type: integer}}
+        - name: prefs
+          in: cookie
+          content:
+            application/json: {}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {ok: {type: boolean}}}
   /log:
     get:
       operationId: tailLog
@@ -157,6 +199,17 @@ async fn main() {
     while let Some(e) = log.try_next().await.unwrap() {
         println!("log: {:?}", e.data);
     }
+    // Parameters described by `content`: JSON or text, then encoded for their place.
+    let sel: SearchSel = serde_json::from_value(serde_json::json!({"a": 1})).unwrap();
+    let q: SearchQ =
+        serde_json::from_value(serde_json::json!({"term": "a b&c", "tags": ["x"]})).unwrap();
+    let filter: SearchXFilter = serde_json::from_value(serde_json::json!({"n": 2})).unwrap();
+    let options = params_wire::operations::SearchOptions::default()
+        .raw("x y")
+        .x_filter(filter)
+        .prefs(serde_json::json!({"dark": true, "size": "m"}));
+    let found = client.search(sel, q, 7, options).await.unwrap();
+    println!("searched: {found:?}");
 }
 "#;
 
@@ -307,8 +360,8 @@ fn parameters_on_the_wire_and_non_json_responses() {
     );
     let seen = seen.lock().unwrap();
     // The invalid request never reached the server.
-    assert_eq!(seen.len(), 6, "{seen:?}");
-    for head in &seen[1..] {
+    assert_eq!(seen.len(), 7, "{seen:?}");
+    for head in &seen[1..6] {
         assert!(head.contains("\r\naccept: */*\r\n"), "{head}");
     }
     let head = &seen[0];
@@ -339,4 +392,31 @@ fn parameters_on_the_wire_and_non_json_responses() {
     assert_eq!(header("user-agent"), ["wire-test/1"], "{head}");
     // The runtime's own header, not a parameter.
     assert_eq!(header("authorization"), ["tok"], "{head}");
+
+    // `content` parameters: compact JSON (or text), percent-encoded as the place requires.
+    // Same shape as `GetItemResponse`, so an alias of it.
+    assert!(
+        stdout.contains("searched: GetItemResponse { ok: Some(true) }"),
+        "{stdout}"
+    );
+    let head = &seen[6];
+    assert_eq!(
+        head.lines().next().unwrap(),
+        "GET /search/%7B%22a%22%3A1%7D?q=%7B%22term%22%3A%22a+b%26c%22%2C%22tags%22%3A%5B%22x%22%5D%7D&raw=x+y HTTP/1.1",
+        "{head}"
+    );
+    let header = |name: &str| -> Vec<&str> {
+        head.lines()
+            .filter_map(|l| l.split_once(':'))
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+            .collect()
+    };
+    assert_eq!(header("x-filter"), [r#"{"n":2}"#], "{head}");
+    assert_eq!(header("x-count"), ["7"], "{head}");
+    assert_eq!(
+        header("cookie"),
+        [r#"prefs={%22dark%22:true%2C%22size%22:%22m%22}"#],
+        "{head}"
+    );
 }

@@ -1,6 +1,7 @@
 //! How one path, query, header or cookie parameter is written into the request: OpenAPI's
 //! `style` and `explode` for lists and objects, through the runtime's `Query`, `Headers` and
-//! `path_*` helpers.
+//! `path_*` helpers; a parameter described by `content` as its media type's text
+//! (`query::content_value`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -98,10 +99,25 @@ fn path_style(style: ParamStyle) -> TokenStream {
     }
 }
 
+/// For a parameter described by `content` (style `Json` or `Text`), the expression of its
+/// value's text in that media type, read from `value` (a reference).
+fn content_text(p: &ir::Param, value: &TokenStream) -> Option<TokenStream> {
+    let json = match p.style {
+        ParamStyle::Json => true,
+        ParamStyle::Text => false,
+        _ => return None,
+    };
+    let wire = &p.wire_name;
+    Some(quote!(crate::runtime::query::content_value(#wire, #json, #value)?))
+}
+
 /// The piece of the path that a (required) path parameter becomes.
 pub(crate) fn path_piece(api: &ir::Api, p: &ir::Param) -> TokenStream {
     let pname = ident(&p.name);
     let wire = &p.wire_name;
+    if let Some(text) = content_text(p, &quote!(&#pname)) {
+        return quote!(&encode_path_segment(&#text));
+    }
     let style = path_style(p.style);
     let explode = p.explode;
     match shape(api, &p.ty) {
@@ -145,7 +161,9 @@ pub(crate) fn query_push(api: &ir::Api, p: &ir::Param) -> TokenStream {
     } else {
         quote!(value)
     };
+    let content = content_text(p, &value);
     let push = match (shape(api, &p.ty), separator) {
+        _ if content.is_some() => quote!(query.push(#wire, &#content);),
         (Shape::Value, _) => {
             let style = query_style(p.style);
             let explode = p.explode;
@@ -207,7 +225,10 @@ pub(crate) fn header_push(api: &ir::Api, p: &ir::Param) -> TokenStream {
     } else {
         quote!(value)
     };
+    let content = content_text(p, &value);
     let push = match shape(api, &p.ty) {
+        _ if content.is_some() && cookie => quote!(headers.cookie(#wire, &#content);),
+        _ if content.is_some() => quote!(headers.header(#wire, &#content);),
         Shape::Scalar if cookie => quote!(headers.cookie(#wire, #value);),
         Shape::List if cookie => quote!(headers.cookie_list(#wire, #explode, #value);),
         // A list in `simple` style is its items joined by `,`, as `Vec`'s `to_query` writes it.

@@ -127,8 +127,7 @@ fn resolve_operation<'a>(
         )
         .collect::<Vec<_>>();
     for (param, param_pointer) in all {
-        let operation_label = format!("{} {path}", method.to_ascii_uppercase());
-        match resolve_param(cx, param, &param_pointer, &type_prefix, &operation_label) {
+        match resolve_param(cx, param, &param_pointer, &type_prefix) {
             Ok(Some(p)) => {
                 params.retain(|(q, _)| !(q.wire_name == p.wire_name && q.location == p.location));
                 params.push((p, param_pointer));
@@ -356,11 +355,9 @@ fn resolve_param<'a>(
     param: &'a ReferenceOr<Parameter>,
     pointer: &str,
     type_prefix: &str,
-    operation: &str,
 ) -> Result<Option<ir::Param>, ()> {
     // Unsupported constructs are reported where the operation uses them.
     let use_site = pointer.to_owned();
-    let skipped = |what: &str| format!("{what}; operation `{operation}` is skipped");
     let (param, pointer) = match param {
         ReferenceOr::Item(p) => (p, pointer.to_owned()),
         ReferenceOr::Reference { reference } => {
@@ -434,18 +431,66 @@ fn resolve_param<'a>(
             style: openapiv3::CookieStyle::Form,
         } => (parameter_data, ParamLocation::Cookie, ir::ParamStyle::Form),
     };
-    let schema = match &data.format {
-        ParameterSchemaOrContent::Schema(schema) => schema,
-        ParameterSchemaOrContent::Content(_) => {
-            cx.unsupported(
-                &use_site,
-                skipped("parameter described by `content` instead of `schema`"),
-            );
-            return Err(());
+    let hint = format!("{type_prefix}{}", names::type_name(&data.name));
+    // OpenAPI 3.0: a parameter is described by a `schema` (written per `style`/`explode`) or
+    // by `content`, one media type whose serialization of the value is sent as it is.
+    let (schema, schema_pointer, style, explode) = match &data.format {
+        ParameterSchemaOrContent::Schema(schema) => (
+            Some(schema),
+            join(&pointer, "schema"),
+            style,
+            // OpenAPI: `explode` defaults to true for `form`, false for every other style.
+            data.explode.unwrap_or(style == ir::ParamStyle::Form),
+        ),
+        ParameterSchemaOrContent::Content(content) => {
+            let content_pointer = join(&pointer, "content");
+            let Some((media_type, media)) = content.first() else {
+                cx.lenient_error(
+                    &content_pointer,
+                    format!(
+                        "parameter `{}` has an empty `content` map; taken as text",
+                        data.name
+                    ),
+                );
+                return Ok(Some(content_param(
+                    data,
+                    location,
+                    TypeRef::Prim(ir::Prim::String),
+                    ir::ParamStyle::Text,
+                )));
+            };
+            if content.len() > 1 {
+                cx.lenient_error(
+                    &content_pointer,
+                    format!(
+                        "parameter `{}` lists {} media types in `content` (OpenAPI allows one); \
+                         `{media_type}` is used",
+                        data.name,
+                        content.len()
+                    ),
+                );
+            }
+            let media_pointer = join(&content_pointer, media_type);
+            let style = if is_json_media(media_type) {
+                ir::ParamStyle::Json
+            } else {
+                ir::ParamStyle::Text
+            };
+            match &media.schema {
+                Some(schema) => (Some(schema), join(&media_pointer, "schema"), style, false),
+                None => {
+                    // No schema: any JSON value, or text.
+                    let ty = match style {
+                        ir::ParamStyle::Json => TypeRef::Prim(ir::Prim::Json),
+                        _ => TypeRef::Prim(ir::Prim::String),
+                    };
+                    return Ok(Some(content_param(data, location, ty, style)));
+                }
+            }
         }
     };
-    let hint = format!("{type_prefix}{}", names::type_name(&data.name));
-    let lowered = lower(cx, Slot::from(schema), &join(&pointer, "schema"), &hint, 0);
+    let schema = schema.expect("every arm without a schema returned");
+    let lowered = lower(cx, Slot::from(schema), &schema_pointer, &hint, 0);
     let (doc, deprecated_schema) = match schema {
         ReferenceOr::Item(s) => (s.schema_data.description.clone(), s.schema_data.deprecated),
         ReferenceOr::Reference { .. } => (None, false),
@@ -466,9 +511,42 @@ fn resolve_param<'a>(
         limits: lowered.limits,
         deprecated,
         style,
-        // OpenAPI: `explode` defaults to true for `form`, false for every other style.
-        explode: data.explode.unwrap_or(style == ir::ParamStyle::Form),
+        explode,
     }))
+}
+
+/// A parameter described by `content` whose media type gives no schema (or no media type at
+/// all): `ty` is any JSON value or text.
+fn content_param(
+    data: &openapiv3::ParameterData,
+    location: ParamLocation,
+    ty: TypeRef,
+    style: ir::ParamStyle,
+) -> ir::Param {
+    ir::Param {
+        name: names::param_name(&data.name),
+        wire_name: data.name.clone(),
+        location,
+        doc: doc_lines(data.description.as_deref()),
+        ty,
+        required: data.required || location == ParamLocation::Path,
+        wire: ir::WireFormat::Plain,
+        limits: ir::Limits::default(),
+        deprecated: deprecation(data.deprecated.unwrap_or(false), &data.extensions),
+        style,
+        explode: false,
+    }
+}
+
+/// Whether a media type is JSON (`application/json`, `*+json`, with parameters or not).
+fn is_json_media(media_type: &str) -> bool {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
 }
 
 /// Why the runtime, not the caller, sets header `name` (lower-case), for the headers it owns.

@@ -250,6 +250,24 @@ pub fn path_value<T: serde::Serialize + ?Sized>(
     }
 }
 
+/// The value of a parameter described by `content` instead of `schema`, in that media type,
+/// before its location percent-encodes it: compact JSON when `json` (`application/json`,
+/// `*+json`); otherwise (`text/plain`, ...) a string as it is and any other value as the text
+/// of its JSON form. A value that cannot be serialized (a map with non-string keys) is
+/// [`Error::InvalidRequest`](crate::error::Error::InvalidRequest) naming the parameter.
+pub fn content_value<T: serde::Serialize + ?Sized, C>(
+    name: &str,
+    json: bool,
+    value: &T,
+) -> Result<String, crate::error::Error<C>> {
+    let invalid = |e: serde_json::Error| crate::error::Error::invalid_request(name, e.to_string());
+    if json {
+        serde_json::to_string(value).map_err(invalid)
+    } else {
+        Ok(scalar_text(&serde_json::to_value(value).map_err(invalid)?))
+    }
+}
+
 /// Path parameter styles (OpenAPI `style` of `in: path`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PathStyle {
@@ -384,6 +402,20 @@ mod tests {
                 ("o".into(), "r,1,g,2".to_owned())
             ]
         );
+    }
+
+    #[test]
+    fn content_parameters_as_json_or_text() {
+        let value = serde_json::json!({"a": [1, "x y"]});
+        let json = content_value::<_, String>("q", true, &value).unwrap();
+        assert_eq!(json, r#"{"a":[1,"x y"]}"#);
+        assert_eq!(content_value::<_, String>("q", true, "s").unwrap(), r#""s""#);
+        assert_eq!(content_value::<_, String>("q", false, "s").unwrap(), "s");
+        assert_eq!(content_value::<_, String>("q", false, &7).unwrap(), "7");
+        let mut bad = std::collections::HashMap::new();
+        bad.insert((1, 2), 3);
+        let error = content_value::<_, String>("q", true, &bad).unwrap_err();
+        assert!(error.to_string().contains("q"), "{error}");
     }
 
     #[test]
