@@ -406,6 +406,10 @@ pub enum BodyKind {
     Form(Vec<FormEncoding>),
     /// `multipart/form-data`: one part per property of the form struct.
     Multipart(Vec<FormPart>),
+    /// `multipart/form-data` whose parts the spec does not list (no schema, or one that is not
+    /// an object with properties): the caller's `body::MultipartForm` of named text and file
+    /// parts.
+    MultipartFreeForm,
     /// Bytes or a byte stream sent as they are (`application/octet-stream`, `text/*`, images).
     Raw,
 }

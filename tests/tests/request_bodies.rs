@@ -98,6 +98,24 @@ paths:
                 a: {type: string}
       responses:
         '204': {description: done}
+  /attachments:
+    post:
+      operationId: addAttachments
+      requestBody:
+        required: true
+        content:
+          multipart/form-data: {}
+      responses:
+        '204': {description: done}
+  /notes:
+    post:
+      operationId: addNotes
+      requestBody:
+        content:
+          application/form-data:
+            schema: {type: object, additionalProperties: {type: string}}
+      responses:
+        '204': {description: done}
 components:
   schemas:
     # Named like runtime items, which generated code reaches by full path.
@@ -114,7 +132,7 @@ components:
 /// printed between `=== name` and `=== end`, its chunked body (if any) decoded.
 const EXAMPLE: &str = r##"
 use bodies_client::auth::Auth;
-use bodies_client::body::{FilePart, RawBody};
+use bodies_client::body::{FilePart, MultipartForm, RawBody};
 use bodies_client::operations::*;
 use bodies_client::types::*;
 use bodies_client::Client;
@@ -245,6 +263,20 @@ async fn main() {
         .await
         .unwrap();
     show("choice-multipart", rx.recv().await.unwrap());
+
+    // Forms whose parts the spec does not list: the caller names them.
+    let free = MultipartForm::new()
+        .text("title", "Q3 report")
+        .text_with_type("meta", r#"{"pages":3}"#, "application/json")
+        .file("doc", FilePart::open(&path).await.unwrap().content_type("image/png"))
+        .file("doc", FilePart::bytes("two").file_name("b.txt"));
+    client.add_attachments(free).await.unwrap();
+    show("free-multipart", rx.recv().await.unwrap());
+    client
+        .add_notes(Some(MultipartForm::new().text("n", "1")))
+        .await
+        .unwrap();
+    show("free-memory", rx.recv().await.unwrap());
 }
 "##;
 
@@ -402,4 +434,43 @@ fn bodies_on_the_wire() {
         .unwrap()
         .starts_with("multipart/form-data; boundary="));
     assert!(body(multipart).contains("Content-Disposition: form-data; name=\"a\"\r\n\r\nv\r\n"));
+
+    // Free-form multipart (no schema; a schema without properties): the caller's parts in
+    // order, the file from disk streamed (chunked), each part with its headers.
+    let free = get("free-multipart");
+    assert!(free.starts_with("POST /attachments HTTP/1.1\r\n"), "{free}");
+    let content_type = header(free, "content-type").unwrap();
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .unwrap_or_else(|| panic!("{content_type}"));
+    assert_eq!(header(free, "transfer-encoding"), Some("chunked"));
+    let expected = [
+        "Content-Disposition: form-data; name=\"title\"\r\n\r\nQ3 report",
+        "Content-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n{\"pages\":3}",
+        "Content-Disposition: form-data; name=\"doc\"; filename=\"photo.png\"\r\nContent-Type: image/png\r\n\r\nPNG-BYTES-FROM-DISK",
+        "Content-Disposition: form-data; name=\"doc\"; filename=\"b.txt\"\r\nContent-Type: application/octet-stream\r\n\r\ntwo",
+    ];
+    let mut wanted = String::new();
+    for part in expected {
+        wanted.push_str(&format!("--{boundary}\r\n{part}\r\n"));
+    }
+    wanted.push_str(&format!("--{boundary}--\r\n"));
+    assert_eq!(body(free), wanted);
+    let memory = get("free-memory");
+    assert!(memory.starts_with("POST /notes HTTP/1.1\r\n"), "{memory}");
+    let content_type = header(memory, "content-type").unwrap();
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .unwrap_or_else(|| panic!("{content_type}"));
+    assert!(header(memory, "transfer-encoding").is_none(), "{memory}");
+    assert_eq!(
+        body(memory),
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"n\"\r\n\r\n1\r\n--{boundary}--\r\n"
+        )
+    );
+    assert_eq!(
+        header(memory, "content-length"),
+        Some(body(memory).len().to_string().as_str())
+    );
 }

@@ -43,6 +43,7 @@ pub(crate) fn variant_operations(op: &ir::Operation) -> Vec<ir::Operation> {
 pub(crate) fn argument(body: &ir::Body) -> TokenStream {
     let ty = match &body.kind {
         BodyKind::Raw => quote!(crate::body::RawBody),
+        BodyKind::MultipartFreeForm => quote!(crate::body::MultipartForm),
         _ => rust_type(&body.ty),
     };
     match (&body.kind, body.required) {
@@ -62,6 +63,7 @@ pub(crate) fn example_argument(body: &ir::Body, ty: &str) -> String {
             _ => format!("body: {ty}"),
         },
         BodyKind::Raw => "body: inbox_api::body::RawBody".to_owned(),
+        BodyKind::MultipartFreeForm => "body: inbox_api::body::MultipartForm".to_owned(),
     }
 }
 
@@ -102,6 +104,7 @@ pub(crate) fn encode(body: &ir::Body) -> TokenStream {
             };
             quote!(body.into_request(#media_type)?)
         }
+        BodyKind::MultipartFreeForm => quote!(body.into_request().await?),
         BodyKind::Multipart(parts) => {
             let pushes = parts.iter().map(|part| {
                 let field = ident(&part.name);

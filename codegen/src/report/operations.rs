@@ -330,6 +330,7 @@ pub(super) fn compare_events(cx: &mut Cx, old: &Api, new: &Api) {
 fn body_text(body: &crate::ir::Body) -> String {
     match body.kind {
         crate::ir::BodyKind::Raw => "body::RawBody".to_owned(),
+        crate::ir::BodyKind::MultipartFreeForm => "body::MultipartForm".to_owned(),
         _ => type_text(&body.ty),
     }
 }

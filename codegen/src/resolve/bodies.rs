@@ -1,6 +1,7 @@
 //! Request bodies -> `ir::Body`: JSON, `application/x-www-form-urlencoded` (the body's type,
 //! written per the media type's `encoding`), `multipart/form-data` (a form struct, one part
-//! per property, files as file parts) and raw bodies (bytes or a stream).
+//! per property, files as file parts; without listed properties the runtime's free-form
+//! `MultipartForm`) and raw bodies (bytes or a stream).
 //!
 //! An operation with several media types gets the JSON one (else the first listed) on its
 //! method and each other kind on a method named with a suffix: `_form`, `_multipart`, `_raw`.
@@ -116,16 +117,24 @@ fn resolve_media<'a>(
         MediaKind::Raw => BodyKind::Raw,
         MediaKind::Form => BodyKind::Form(form_encodings(cx, media, pointer)),
         MediaKind::Multipart => {
-            let Some(schema) = &media.schema else {
-                cx.unsupported(
-                    pointer,
-                    format!("{media_type} body without a schema (its parts are unknown); the operation is skipped"),
-                );
-                return None;
+            // Without listed parts (no schema, or not an object with properties), the caller
+            // names the parts: a free-form `body::MultipartForm`.
+            let properties = media.schema.as_ref().and_then(|schema| {
+                properties_of(cx, Slot::from(schema), &schema_pointer)
+                    .filter(|(properties, _)| !properties.is_empty())
+            });
+            let Some((properties, required)) = properties else {
+                return Some(ir::Body {
+                    // A placeholder: the method takes the runtime's `MultipartForm`.
+                    ty: TypeRef::Prim(ir::Prim::Json),
+                    required: body.required,
+                    media_type: media_type.to_owned(),
+                    kind: BodyKind::MultipartFreeForm,
+                });
             };
             let form = format!("{}Form", hint.strip_suffix("Request").unwrap_or(hint));
             let name = cx.claim(&form, &format!("{hint} multipart form"), &schema_pointer)?;
-            let parts = multipart_parts(cx, schema, media_type, media, &schema_pointer, &name)?;
+            let parts = multipart_parts(cx, properties, &required, media, &name)?;
             return Some(ir::Body {
                 ty: TypeRef::Named(name),
                 required: body.required,
@@ -179,19 +188,11 @@ fn form_encodings(cx: &mut Resolver, media: &MediaType, pointer: &str) -> Vec<ir
 /// One field per property of the form's schema; `format: binary` strings are files.
 fn multipart_parts<'a>(
     cx: &mut Resolver<'a>,
-    schema: &'a ReferenceOr<openapiv3::Schema>,
-    media_type: &str,
+    properties: Vec<super::schema::Property<'a>>,
+    required: &[String],
     media: &'a MediaType,
-    pointer: &str,
     form_name: &str,
 ) -> Option<Vec<ir::FormPart>> {
-    let Some((properties, required)) = properties_of(cx, Slot::from(schema), pointer) else {
-        cx.unsupported(
-            pointer,
-            format!("{media_type} body whose schema is not an object with properties (its parts are unknown); the operation is skipped"),
-        );
-        return None;
-    };
     let mut scope = Scope::new(Kind::Field, Policy::for_mode(cx.strict));
     let mut parts = Vec::new();
     for (wire_name, slot, property_pointer) in properties {

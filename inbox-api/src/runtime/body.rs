@@ -1,6 +1,6 @@
 //! Request bodies that are not JSON: raw bytes or byte streams ([`RawBody`], for
-//! `application/octet-stream`, `text/*`, images, ...) and the file parts of multipart forms
-//! ([`FilePart`]).
+//! `application/octet-stream`, `text/*`, images, ...), the file parts of multipart forms
+//! ([`FilePart`]) and multipart forms whose parts the spec does not list ([`MultipartForm`]).
 //!
 //! A body held in memory is sent again when a request is retried; a streamed body (from a file
 //! or a `Stream`) is read once, while it is sent, so a request carrying one is never retried.
@@ -253,5 +253,125 @@ impl From<RawBody> for FilePart {
 impl RawBody {
     pub(crate) fn take_content_type(&mut self) -> Option<String> {
         self.content_type.take()
+    }
+}
+
+/// A `multipart/form-data` body built part by part, for an operation whose spec does not list
+/// the form's parts (no schema, or one that is not an object with properties): text fields and
+/// [`FilePart`]s added by name, sent in the order added with a generated boundary. A file part
+/// read from a file or a `Stream` is read while the request is sent (never whole into memory),
+/// and then the request is not retried.
+///
+/// ```no_run
+/// use inbox_api::body::{FilePart, MultipartForm};
+/// # async fn demo() -> std::io::Result<()> {
+/// let form = MultipartForm::new()
+///     .text("title", "Quarterly report")
+///     .file("attachment", FilePart::open("report.pdf").await?)
+///     .text_with_type("meta", r#"{"pages":3}"#, "application/json");
+/// # let _ = form; Ok(()) }
+/// ```
+#[derive(Default)]
+pub struct MultipartForm {
+    parts: Vec<(String, FormValue)>,
+}
+
+/// One part of a [`MultipartForm`].
+enum FormValue {
+    /// Text, with its content type when set.
+    Text(String, Option<String>),
+    /// A file.
+    File(FilePart),
+}
+
+impl MultipartForm {
+    /// A form with no parts.
+    pub fn new() -> MultipartForm {
+        MultipartForm::default()
+    }
+
+    /// Adds a text field (a part without a content type, as browsers send form fields).
+    pub fn text(mut self, name: impl Into<String>, value: impl Into<String>) -> MultipartForm {
+        self.parts
+            .push((name.into(), FormValue::Text(value.into(), None)));
+        self
+    }
+
+    /// Adds a text part with a content type (`application/json` for a JSON part, ...).
+    pub fn text_with_type(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+        content_type: impl Into<String>,
+    ) -> MultipartForm {
+        self.parts.push((
+            name.into(),
+            FormValue::Text(value.into(), Some(content_type.into())),
+        ));
+        self
+    }
+
+    /// Adds a file part (its file name and content type are the [`FilePart`]'s; without one,
+    /// `application/octet-stream`).
+    pub fn file(mut self, name: impl Into<String>, file: FilePart) -> MultipartForm {
+        self.parts.push((name.into(), FormValue::File(file)));
+        self
+    }
+
+    /// The number of parts.
+    pub fn len(&self) -> usize {
+        self.parts.len()
+    }
+
+    /// True when no part was added.
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// The request body: the parts in the order added; read into memory when every part is in
+    /// memory already (so a retry can send it again), streamed otherwise.
+    #[doc(hidden)]
+    pub async fn into_request<C>(
+        self,
+    ) -> Result<crate::client::RequestBody, crate::error::Error<C>> {
+        let mut form = super::form::Multipart::new();
+        for (name, value) in self.parts {
+            match value {
+                FormValue::Text(text, content_type) => {
+                    form.text(name.into(), text, content_type.as_deref())
+                }
+                FormValue::File(file) => form.file(name, file, None),
+            }
+        }
+        form.into_body().await
+    }
+}
+
+impl fmt::Debug for MultipartForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Values may be personal data: the part names and kinds only.
+        let mut list = f.debug_list();
+        for (name, value) in &self.parts {
+            match value {
+                FormValue::Text(..) => list.entry(&format_args!("{name:?}: text")),
+                FormValue::File(..) => list.entry(&format_args!("{name:?}: file")),
+            };
+        }
+        list.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_free_form_shows_part_names_not_values() {
+        let form = MultipartForm::new()
+            .text("title", "secret title")
+            .file("doc", FilePart::bytes("secret bytes"));
+        assert_eq!(form.len(), 2);
+        let shown = format!("{form:?}");
+        assert_eq!(shown, r#"["title": text, "doc": file]"#);
     }
 }

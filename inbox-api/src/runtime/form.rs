@@ -2,6 +2,8 @@
 //! `multipart/form-data` from typed fields and file parts. Generated methods call these with
 //! a static table of the media type's `encoding`; nothing here is per operation.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -236,15 +238,25 @@ impl Multipart {
         match serde_json::to_value(value) {
             Ok(Value::Array(items)) => {
                 for item in &items {
-                    self.value_part(name, item, content_type);
+                    self.value_part(name.into(), item, content_type);
                 }
             }
-            Ok(value) => self.value_part(name, &value, content_type),
+            Ok(value) => self.value_part(name.into(), &value, content_type),
             Err(e) => self.fail(name, e.to_string()),
         }
     }
 
-    fn value_part(&mut self, name: &'static str, value: &Value, content_type: Option<&str>) {
+    /// Adds one text part `name` holding `text` as it is, with `content_type` when given.
+    pub(crate) fn text(
+        &mut self,
+        name: Cow<'static, str>,
+        text: String,
+        content_type: Option<&str>,
+    ) {
+        self.value_part(name, &Value::String(text), content_type);
+    }
+
+    fn value_part(&mut self, name: Cow<'static, str>, value: &Value, content_type: Option<&str>) {
         let (text, default) = match value {
             Value::Null => return,
             Value::String(s) => (s.clone(), None),
@@ -255,7 +267,7 @@ impl Multipart {
         if let Some(content_type) = content_type.or(default) {
             part = match part.mime_str(content_type) {
                 Ok(part) => part,
-                Err(_) => return self.fail(name, format!("bad content type `{content_type}`")),
+                Err(_) => return self.fail(&name, format!("bad content type `{content_type}`")),
             };
         }
         self.push(name, part);
@@ -263,7 +275,13 @@ impl Multipart {
 
     /// Adds the file part `name`; `content_type` is the spec's `encoding.contentType` for it,
     /// used unless the part sets its own (else `application/octet-stream`).
-    pub fn file(&mut self, name: &'static str, file: FilePart, content_type: Option<&'static str>) {
+    pub fn file(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        file: FilePart,
+        content_type: Option<&'static str>,
+    ) {
+        let name = name.into();
         let (mut body, file_name) = file.into_parts();
         self.in_memory &= body.in_memory();
         let content_type = body.take_content_type().unwrap_or_else(|| {
@@ -273,7 +291,7 @@ impl Multipart {
         });
         let mut part = match body.into_part().mime_str(&content_type) {
             Ok(part) => part,
-            Err(_) => return self.fail(name, format!("bad content type `{content_type}`")),
+            Err(_) => return self.fail(&name, format!("bad content type `{content_type}`")),
         };
         if let Some(file_name) = file_name {
             part = part.file_name(file_name);
@@ -293,7 +311,7 @@ impl Multipart {
         }
     }
 
-    fn push(&mut self, name: &'static str, part: reqwest::multipart::Part) {
+    fn push(&mut self, name: Cow<'static, str>, part: reqwest::multipart::Part) {
         if let Some(form) = self.form.take() {
             self.form = Some(form.part(name, part));
         }

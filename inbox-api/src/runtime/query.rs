@@ -409,7 +409,10 @@ mod tests {
         let value = serde_json::json!({"a": [1, "x y"]});
         let json = content_value::<_, String>("q", true, &value).unwrap();
         assert_eq!(json, r#"{"a":[1,"x y"]}"#);
-        assert_eq!(content_value::<_, String>("q", true, "s").unwrap(), r#""s""#);
+        assert_eq!(
+            content_value::<_, String>("q", true, "s").unwrap(),
+            r#""s""#
+        );
         assert_eq!(content_value::<_, String>("q", false, "s").unwrap(), "s");
         assert_eq!(content_value::<_, String>("q", false, &7).unwrap(), "7");
         let mut bad = std::collections::HashMap::new();

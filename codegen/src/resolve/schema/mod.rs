@@ -10,7 +10,7 @@ mod objects;
 mod shapes;
 
 pub(crate) use lowering::lower;
-pub(crate) use objects::properties_of;
+pub(crate) use objects::{properties_of, Property};
 
 use limits::*;
 use lowering::*;
