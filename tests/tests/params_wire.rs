@@ -28,6 +28,7 @@ paths:
         - {name: X-Shape, in: header, schema: {type: object, properties: {w: {type: integer}, h: {type: integer}}}}
         - {name: session, in: cookie, required: true, schema: {type: string}}
         - {name: theme, in: cookie, schema: {type: string}}
+        - {name: Cookie, in: header, schema: {type: string}}
         - name: filter
           in: query
           style: deepObject
@@ -75,6 +76,8 @@ paths:
   /events:
     get:
       operationId: watch
+      parameters:
+        - {name: Last-Event-ID, in: header, schema: {type: string}}
       responses:
         '200':
           description: typed events
@@ -160,6 +163,7 @@ async fn main() {
         .x_ids(vec![1, 2])
         .x_shape(shape)
         .theme("dark; x=1")
+        .cookie("pref=a; lang=en")
         .user_agent("wire-test/1")
         .cwes(cwes)
         .color(color)
@@ -191,10 +195,24 @@ async fn main() {
     println!("stream type: {:?}", stream.content_type());
     let chunks: Vec<bytes::Bytes> = stream.try_collect().await.unwrap();
     println!("streamed: {:?}", chunks.concat());
-    let events: Vec<_> = client.watch().await.unwrap().try_collect().await.unwrap();
+    use params_wire::operations::WatchOptions;
+    let mut watch = client.watch(WatchOptions::default()).await.unwrap();
+    let mut events = Vec::new();
+    while let Some(e) = watch.try_next().await.unwrap() {
+        events.push(e);
+    }
     for e in &events {
         println!("event: {:?} {:?} {}", e.event, e.id, e.data.n);
     }
+    // Resuming: the last event ID (set by a block without data too) and the retry hint.
+    println!("resume: {:?} {:?}", watch.last_event_id(), watch.retry());
+    let last = watch.last_event_id().unwrap().to_owned();
+    let resumed = client
+        .watch(WatchOptions::default().last_event_id(last))
+        .await
+        .unwrap();
+    let resumed: Vec<_> = resumed.try_collect().await.unwrap();
+    println!("resumed: {}", resumed.len());
     let mut log = client.tail_log().await.unwrap();
     while let Some(e) = log.try_next().await.unwrap() {
         println!("log: {:?}", e.data);
@@ -249,7 +267,7 @@ fn serve(listener: TcpListener, seen: Arc<Mutex<Vec<String>>>) {
         } else if head.starts_with("GET /events") {
             (
                 "text/event-stream",
-                b"event: tick\nid: 1\ndata: {\"n\": 1}\n\n: keep-alive\n\ndata: {\"n\":\ndata: 2}\n\n",
+                b"event: tick\nid: 1\ndata: {\"n\": 1}\n\n: keep-alive\n\ndata: {\"n\":\ndata: 2}\n\nid: 5\nretry: 3000\n\n",
             )
         } else if head.starts_with("GET /log") {
             ("text/event-stream", b"data: line one\r\n\r\ndata: two\r\r")
@@ -360,8 +378,14 @@ fn parameters_on_the_wire_and_non_json_responses() {
     );
     let seen = seen.lock().unwrap();
     // The invalid request never reached the server.
-    assert_eq!(seen.len(), 7, "{seen:?}");
-    for head in &seen[1..6] {
+    assert_eq!(seen.len(), 8, "{seen:?}");
+    let non_json = ["GET /zen", "GET /report", "GET /events", "GET /log"];
+    let non_json: Vec<&String> = seen
+        .iter()
+        .filter(|h| non_json.iter().any(|p| h.starts_with(p)))
+        .collect();
+    assert_eq!(non_json.len(), 6, "{seen:?}");
+    for head in non_json {
         assert!(head.contains("\r\naccept: */*\r\n"), "{head}");
     }
     let head = &seen[0];
@@ -383,9 +407,10 @@ fn parameters_on_the_wire_and_non_json_responses() {
     assert_eq!(header("x-request-tag"), ["tag-1"], "{head}");
     assert_eq!(header("x-ids"), ["1,2"], "{head}");
     assert_eq!(header("x-shape"), ["w,3,h,4"], "{head}");
+    // A `Cookie` header parameter and the cookie parameters share one `Cookie` header.
     assert_eq!(
         header("cookie"),
-        ["session=s3cr3t; theme=dark%3B%20x=1"],
+        ["pref=a; lang=en; session=s3cr3t; theme=dark%3B%20x=1"],
         "{head}"
     );
     // A parameter replaces the client's default of the same name.
@@ -399,7 +424,7 @@ fn parameters_on_the_wire_and_non_json_responses() {
         stdout.contains("searched: GetItemResponse { ok: Some(true) }"),
         "{stdout}"
     );
-    let head = &seen[6];
+    let head = seen.iter().find(|h| h.starts_with("GET /search")).unwrap();
     assert_eq!(
         head.lines().next().unwrap(),
         "GET /search/%7B%22a%22%3A1%7D?q=%7B%22term%22%3A%22a+b%26c%22%2C%22tags%22%3A%5B%22x%22%5D%7D&raw=x+y HTTP/1.1",
@@ -418,5 +443,26 @@ fn parameters_on_the_wire_and_non_json_responses() {
         header("cookie"),
         [r#"prefs={%22dark%22:true%2C%22size%22:%22m%22}"#],
         "{head}"
+    );
+
+    // Server-sent events resumed with `Last-Event-ID` (an ordinary header parameter).
+    assert!(
+        stdout.contains("resume: Some(\"5\") Some(3s)\nresumed: 2\n"),
+        "{stdout}"
+    );
+    let watches: Vec<&String> = seen
+        .iter()
+        .filter(|h| h.starts_with("GET /events"))
+        .collect();
+    assert_eq!(watches.len(), 2, "{seen:?}");
+    assert!(
+        !watches[0].to_ascii_lowercase().contains("last-event-id"),
+        "{}",
+        watches[0]
+    );
+    assert!(
+        watches[1].contains("\r\nlast-event-id: 5\r\n"),
+        "{}",
+        watches[1]
     );
 }

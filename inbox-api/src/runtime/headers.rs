@@ -1,8 +1,8 @@
 //! Header and cookie parameters, written as OpenAPI 3.0 says: headers in the `simple` style
 //! (`a,b`; objects `k,v,...` or, exploded, `k=v,...`), cookies in the `form` style
-//! (`name=value` pairs of one `Cookie` header). Values are checked when the request is sent: a
-//! control character is an [`Error::InvalidRequest`](crate::error::Error::InvalidRequest),
-//! never a panic.
+//! (`name=value` pairs of one `Cookie` header, which a header parameter named `Cookie` joins).
+//! Values are checked when the request is sent: a control character is an
+//! [`Error::InvalidRequest`](crate::error::Error::InvalidRequest), never a panic.
 
 use http::header::{HeaderMap, HeaderName, HeaderValue, COOKIE};
 
@@ -148,11 +148,21 @@ impl Headers {
         }
     }
 
-    /// The headers as sent, with every cookie in one `Cookie` header; an invalid name or value
-    /// is an error naming the header (never its value, which may be a secret).
+    /// The headers as sent, with every cookie in one `Cookie` header (a header parameter named
+    /// `Cookie` first, then the cookie parameters, joined by `; `, as HTTP/1.1 allows one
+    /// `Cookie` header); an invalid name or value is an error naming the header (never its
+    /// value, which may be a secret).
     pub(crate) fn to_header_map(&self) -> Result<HeaderMap, (String, String)> {
         let mut map = HeaderMap::new();
+        let mut cookies: Vec<&str> = Vec::new();
         for (name, value) in &self.headers {
+            if name.eq_ignore_ascii_case("cookie") {
+                header_value(name, value)?;
+                if !value.is_empty() {
+                    cookies.push(value);
+                }
+                continue;
+            }
             let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
                 (
                     format!("header {name}"),
@@ -161,8 +171,9 @@ impl Headers {
             })?;
             map.append(header, header_value(name, value)?);
         }
-        if !self.cookies.is_empty() {
-            let value = self.cookies.join("; ");
+        cookies.extend(self.cookies.iter().map(String::as_str));
+        if !cookies.is_empty() {
+            let value = cookies.join("; ");
             map.append(COOKIE, header_value("Cookie", &value)?);
         }
         Ok(map)
@@ -226,6 +237,22 @@ mod tests {
         assert_eq!(map["x-obj"], "a,1");
         assert_eq!(map["x-exp"], "a=1,c=2");
         assert_eq!(map[COOKIE], "session=a%20b%3Bc; ids=3,4; id=5; id=6; o=r,1");
+    }
+
+    #[test]
+    fn a_cookie_header_parameter_joins_the_cookie_parameters() {
+        let mut h = Headers::new();
+        h.cookie("session", "s1");
+        h.header("Cookie", "pref=a; lang=en");
+        let map = h.to_header_map().unwrap();
+        assert_eq!(map.get_all(COOKIE).iter().count(), 1);
+        assert_eq!(map[COOKIE], "pref=a; lang=en; session=s1");
+        let mut only = Headers::new();
+        only.header("cookie", "x=1");
+        assert_eq!(only.to_header_map().unwrap()[COOKIE], "x=1");
+        let mut bad = Headers::new();
+        bad.header("Cookie", "x=1\r\nInjected: 1");
+        assert_eq!(bad.to_header_map().unwrap_err().0, "header Cookie");
     }
 
     #[test]

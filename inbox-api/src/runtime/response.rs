@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use futures::{Stream, StreamExt};
+use futures::Stream;
 use serde::de::DeserializeOwned;
 
 use crate::client::{transport_error, Client, OperationMeta, Request};
@@ -158,21 +158,90 @@ pub struct ServerSentEvent<T> {
 
 /// The events of a `text/event-stream` response, as they arrive. An event whose data does
 /// not decode is an [`Error::Decode`] item; the stream goes on after it.
+///
+/// To resume a stream that ended or failed, an `EventSource` waits [`EventStream::retry`] and
+/// sends the ID of the last event it received in a `Last-Event-ID` header: when the operation
+/// declares that header parameter, pass [`EventStream::last_event_id`] to it.
 pub struct EventStream<T> {
-    events: Pin<Box<dyn Stream<Item = Result<ServerSentEvent<T>, Error>> + Send>>,
+    body: Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>,
+    parser: SseParser,
+    /// Event blocks parsed but not yet handed out.
+    ready: VecDeque<RawEvent>,
+    decode: fn(&str) -> Result<T, serde_json::Error>,
+    status: http::StatusCode,
+    request_id: Option<String>,
+    /// The ID of the last event block handed out (or skipped for having no data).
+    last_event_id: Option<String>,
+    /// The last `retry:` the server sent, in milliseconds.
+    retry: Option<u64>,
+}
+
+impl<T> EventStream<T> {
+    /// The last event ID the server set, as of the events returned so far (an `id:` field
+    /// carries over to later events, and counts even in a block without data, as in a
+    /// browser's `EventSource`); `None` before any, or after the server reset it with an empty
+    /// `id:`. Send it as `Last-Event-ID` to resume the stream after it.
+    pub fn last_event_id(&self) -> Option<&str> {
+        self.last_event_id.as_deref().filter(|id| !id.is_empty())
+    }
+
+    /// The reconnection time the server asked for in its last `retry:` field (as of the
+    /// events returned so far): how long to wait before resuming.
+    pub fn retry(&self) -> Option<std::time::Duration> {
+        self.retry.map(std::time::Duration::from_millis)
+    }
 }
 
 impl<T> std::fmt::Debug for EventStream<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EventStream").finish_non_exhaustive()
+        f.debug_struct("EventStream")
+            .field("last_event_id", &self.last_event_id)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
     }
 }
+
+// Nothing is pinned in place: the body is boxed, the rest plain data.
+impl<T> Unpin for EventStream<T> {}
 
 impl<T> Stream for EventStream<T> {
     type Item = Result<ServerSentEvent<T>, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.events.as_mut().poll_next(cx)
+        let this = &mut *self;
+        loop {
+            while let Some(block) = this.ready.pop_front() {
+                this.last_event_id.clone_from(&block.id);
+                if block.retry.is_some() {
+                    this.retry = block.retry;
+                }
+                if !block.dispatch {
+                    continue;
+                }
+                let item = match (this.decode)(&block.data) {
+                    Ok(data) => Ok(ServerSentEvent {
+                        event: block.event,
+                        id: block.id,
+                        retry: block.retry,
+                        data,
+                    }),
+                    Err(e) => Err(Error::Decode {
+                        status: this.status,
+                        excerpt: body_excerpt(block.data.as_bytes(), &e),
+                        source: e,
+                        request_id: this.request_id.clone(),
+                    }),
+                };
+                return Poll::Ready(Some(item));
+            }
+            match this.body.as_mut().poll_next(cx) {
+                Poll::Ready(Some(Ok(chunk))) => this.ready.extend(this.parser.feed(&chunk)),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                // An event not ended by a blank line is dropped, as the standard says.
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
     }
 }
 
@@ -204,49 +273,29 @@ pub async fn execute_event_stream<T: Send + 'static, C: From<String>>(
         Some(response) => chunks(response, raw.request_id),
         None => Box::pin(futures::stream::once(async move { Ok(raw.body) })),
     };
-    let state = (body, SseParser::default(), VecDeque::<RawEvent>::new());
-    let events = futures::stream::unfold(state, move |(mut body, mut parser, mut ready)| {
-        let request_id = request_id.clone();
-        async move {
-            loop {
-                if let Some(event) = ready.pop_front() {
-                    let item = match decode(&event.data) {
-                        Ok(data) => Ok(ServerSentEvent {
-                            event: event.event,
-                            id: event.id,
-                            retry: event.retry,
-                            data,
-                        }),
-                        Err(e) => Err(Error::Decode {
-                            status,
-                            excerpt: body_excerpt(event.data.as_bytes(), &e),
-                            source: e,
-                            request_id: request_id.clone(),
-                        }),
-                    };
-                    return Some((item, (body, parser, ready)));
-                }
-                match body.next().await {
-                    Some(Ok(chunk)) => ready.extend(parser.feed(&chunk)),
-                    Some(Err(e)) => return Some((Err(e), (body, parser, ready))),
-                    // An event not ended by a blank line is dropped, as the standard says.
-                    None => return None,
-                }
-            }
-        }
-    });
     Ok(EventStream {
-        events: Box::pin(events),
+        body,
+        parser: SseParser::default(),
+        ready: VecDeque::new(),
+        decode,
+        status,
+        request_id,
+        last_event_id: None,
+        retry: None,
     })
 }
 
-/// One event before its data is decoded.
+/// One event block (ended by a blank line) before its data is decoded.
 #[derive(Debug, Default, PartialEq)]
 struct RawEvent {
     event: Option<String>,
+    /// The last event ID buffer as the block ended (carried over from earlier blocks).
     id: Option<String>,
     retry: Option<u64>,
     data: String,
+    /// The block had `data:` lines, so it is an event; a block without them only updates
+    /// the last event ID (and the reconnection time).
+    dispatch: bool,
 }
 
 /// The `text/event-stream` format (HTML Living Standard, "server-sent events"): lines ended
@@ -259,6 +308,8 @@ struct SseParser {
     after_cr: bool,
     event: RawEvent,
     has_data: bool,
+    /// The block being read set the event ID.
+    id_set: bool,
 }
 
 impl SseParser {
@@ -284,11 +335,14 @@ impl SseParser {
 
     fn line_ended(&mut self, line: &str) -> Option<RawEvent> {
         if line.is_empty() {
-            let event = std::mem::take(&mut self.event);
-            let dispatch = std::mem::take(&mut self.has_data);
+            let mut event = std::mem::take(&mut self.event);
+            event.dispatch = std::mem::take(&mut self.has_data);
             // Like a browser's EventSource, the last event ID carries over to later events.
             self.event.id.clone_from(&event.id);
-            return dispatch.then_some(event);
+            // A block that changes nothing (a comment, a stray blank line) is not reported.
+            let changes = event.dispatch || event.retry.is_some() || self.id_set;
+            self.id_set = false;
+            return changes.then_some(event);
         }
         if line.starts_with(':') {
             return None;
@@ -306,7 +360,10 @@ impl SseParser {
                 self.has_data = true;
             }
             "event" => self.event.event = Some(value.to_owned()),
-            "id" if !value.contains('\0') => self.event.id = Some(value.to_owned()),
+            "id" if !value.contains('\0') => {
+                self.event.id = Some(value.to_owned());
+                self.id_set = true;
+            }
             "retry" => {
                 if let Ok(ms) = value.parse() {
                     self.event.retry = Some(ms);
@@ -322,9 +379,50 @@ impl SseParser {
 mod tests {
     use super::*;
 
+    #[tokio::test]
+    async fn the_last_event_id_and_retry_follow_the_events_returned() {
+        use futures::TryStreamExt;
+        let chunks = [
+            "id: a\ndata: 1\n\n",
+            "data: 2\n\nretry: 1500\nid: b\n\n",
+            "id:\ndata: 3\n\n",
+        ];
+        let body = futures::stream::iter(chunks.map(|c| Ok(Bytes::from(c))));
+        let mut events = EventStream {
+            body: Box::pin(body),
+            parser: SseParser::default(),
+            ready: VecDeque::new(),
+            decode: raw_event,
+            status: http::StatusCode::OK,
+            request_id: None,
+            last_event_id: None,
+            retry: None,
+        };
+        assert_eq!(events.last_event_id(), None);
+        let first = events.try_next().await.unwrap().unwrap();
+        assert_eq!(
+            (first.data.as_str(), events.last_event_id()),
+            ("1", Some("a"))
+        );
+        // The second chunk's id-only block is not read until the second event is returned.
+        let second = events.try_next().await.unwrap().unwrap();
+        assert_eq!(
+            (second.data.as_str(), second.id.as_deref()),
+            ("2", Some("a"))
+        );
+        assert_eq!(events.last_event_id(), Some("a"));
+        assert_eq!(events.retry(), None);
+        // An empty `id:` resets it.
+        let third = events.try_next().await.unwrap().unwrap();
+        assert_eq!(third.data, "3");
+        assert_eq!(events.last_event_id(), None);
+        assert_eq!(events.retry(), Some(std::time::Duration::from_millis(1500)));
+        assert!(events.try_next().await.unwrap().is_none());
+    }
+
     #[test]
     fn parses_event_streams_split_anywhere() {
-        let text = ": hello\r\nevent: add\ndata: {\"n\":\ndata: 1}\nid: 7\r\n\r\ndata: two\rretry: 50\r\r\ndata: lost at the end";
+        let text = ": hello\r\nevent: add\ndata: {\"n\":\ndata: 1}\nid: 7\r\n\r\ndata: two\rretry: 50\r\r\n: ping\n\nid: 8\n\ndata: lost at the end";
         // Every split point gives the same events.
         for cut in 0..text.len() {
             let mut parser = SseParser::default();
@@ -338,12 +436,21 @@ mod tests {
                         id: Some("7".into()),
                         retry: None,
                         data: "{\"n\":\n1}".into(),
+                        dispatch: true,
                     },
                     RawEvent {
                         event: None,
                         id: Some("7".into()),
                         retry: Some(50),
                         data: "two".into(),
+                        dispatch: true,
+                    },
+                    RawEvent {
+                        event: None,
+                        id: Some("8".into()),
+                        retry: None,
+                        data: String::new(),
+                        dispatch: false,
                     },
                 ],
                 "cut at {cut}"
