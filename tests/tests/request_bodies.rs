@@ -31,9 +31,12 @@ paths:
                 colors: {type: array, items: {type: string}}
                 meta: {$ref: "#/components/schemas/Meta"}
                 point: {$ref: "#/components/schemas/Meta"}
+                sizes: {type: array, items: {type: string}}
             encoding:
               colors: {style: pipeDelimited}
               meta: {style: deepObject, explode: true}
+              tags: {style: form}
+              sizes: {style: form, explode: false}
       responses:
         '204': {description: done}
   /pets/{id}/image:
@@ -210,6 +213,7 @@ async fn main() {
     form.colors = Some(vec!["red".into(), "blue".into()]);
     form.meta = Some(Meta { a: Some("1".into()), b: Some(2) });
     form.point = Some(Meta { a: Some("p".into()), b: None });
+    form.sizes = Some(vec!["s".into(), "m".into()]);
     client.update_pet_form("p1".into(), &form).await.unwrap();
     show("form", rx.recv().await.unwrap());
 
@@ -356,8 +360,9 @@ fn bodies_on_the_wire() {
             .1
     };
 
-    // urlencoded: properties in spec (field) order; `tags` exploded (default), `colors` pipe-delimited,
-    // `meta` deepObject, `point` exploded into its properties; `+` for spaces, `%XX` else.
+    // urlencoded: properties in spec (field) order; `tags` exploded (`form`'s default),
+    // `colors` pipe-delimited, `meta` deepObject, `point` exploded into its properties, `sizes`
+    // (`form` with `explode: false` written) comma-joined; `+` for spaces, `%XX` else.
     let form = get("form");
     assert!(
         form.starts_with("POST /pets/p1/form HTTP/1.1\r\n"),
@@ -369,9 +374,9 @@ fn bodies_on_the_wire() {
     );
     assert_eq!(
         body(form),
-        "name=Ada+%26+Bob&age=3&tags=x+y&tags=z&colors=red%7Cblue&meta%5Ba%5D=1&meta%5Bb%5D=2&a=p"
+        "name=Ada+%26+Bob&age=3&tags=x+y&tags=z&colors=red%7Cblue&meta%5Ba%5D=1&meta%5Bb%5D=2&a=p&sizes=s%2Cm"
     );
-    assert_eq!(header(form, "content-length"), Some("88"));
+    assert_eq!(header(form, "content-length"), Some("100"));
 
     // multipart with a file from disk and a stream: chunked; every part with its headers.
     let multipart = get("multipart");

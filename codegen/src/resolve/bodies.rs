@@ -165,12 +165,14 @@ fn form_encodings(cx: &mut Resolver, media: &MediaType, pointer: &str) -> Vec<ir
             Some(openapiv3::QueryStyle::PipeDelimited) => ir::ParamStyle::PipeDelimited,
             Some(openapiv3::QueryStyle::DeepObject) => ir::ParamStyle::DeepObject,
         };
-        // openapiv3 reads a missing `explode` as false, so `form` (where it defaults to true)
-        // is taken as exploded: a non-exploded `form` property cannot be told apart.
-        let explode = encoding.explode || style == ir::ParamStyle::Form;
+        // openapiv3 reads a missing `explode` as false, where OpenAPI's default is true for
+        // `form`: whether it was written is read from the raw document.
+        let at = join(&join(pointer, "encoding"), name);
+        let written = pointer_in(cx.raw, &join(&at, "explode")).and_then(|v| v.as_bool());
+        let explode = written.unwrap_or(encoding.explode || style == ir::ParamStyle::Form);
         if encoding.content_type.is_some() {
             cx.unsupported(
-                &join(&join(pointer, "encoding"), name),
+                &at,
                 "`contentType` of a urlencoded property (values are written as text)",
             );
         }
@@ -183,6 +185,11 @@ fn form_encodings(cx: &mut Resolver, media: &MediaType, pointer: &str) -> Vec<ir
         }
     }
     out
+}
+
+/// The value at `pointer` (`#/...`) of the raw document.
+fn pointer_in<'v>(raw: &'v serde_json::Value, pointer: &str) -> Option<&'v serde_json::Value> {
+    raw.pointer(pointer.strip_prefix('#')?)
 }
 
 /// One field per property of the form's schema; `format: binary` strings are files.

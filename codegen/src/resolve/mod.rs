@@ -68,6 +68,9 @@ fn resolve_here(loaded: &Loaded, strict: bool) -> (ir::Api, Vec<Diagnostic>) {
 /// State shared by the resolve passes.
 pub(crate) struct Resolver<'a> {
     pub(crate) doc: &'a openapiv3::OpenAPI,
+    /// The same document as JSON, for what openapiv3 does not keep (whether a key was
+    /// written at all).
+    pub(crate) raw: &'a serde_json::Value,
     /// The order in which the text lists each schema's properties.
     pub(crate) property_order: &'a crate::load::PropertyOrder,
     pub(crate) strict: bool,
@@ -92,6 +95,7 @@ impl<'a> Resolver<'a> {
     fn new(loaded: &'a Loaded, pointed: &'a BTreeMap<String, Pointed>, strict: bool) -> Self {
         Resolver {
             doc: &loaded.doc,
+            raw: &loaded.raw,
             property_order: &loaded.property_order,
             strict,
             types: BTreeMap::new(),
