@@ -436,7 +436,7 @@ fn resolve_param<'a>(
     // by `content`, one media type whose serialization of the value is sent as it is.
     let (schema, schema_pointer, style, explode) = match &data.format {
         ParameterSchemaOrContent::Schema(schema) => (
-            Some(schema),
+            schema,
             join(&pointer, "schema"),
             style,
             // OpenAPI: `explode` defaults to true for `form`, false for every other style.
@@ -477,7 +477,7 @@ fn resolve_param<'a>(
                 ir::ParamStyle::Text
             };
             match &media.schema {
-                Some(schema) => (Some(schema), join(&media_pointer, "schema"), style, false),
+                Some(schema) => (schema, join(&media_pointer, "schema"), style, false),
                 None => {
                     // No schema: any JSON value, or text.
                     let ty = match style {
@@ -489,7 +489,6 @@ fn resolve_param<'a>(
             }
         }
     };
-    let schema = schema.expect("every arm without a schema returned");
     let lowered = lower(cx, Slot::from(schema), &schema_pointer, &hint, 0);
     let (doc, deprecated_schema) = match schema {
         ReferenceOr::Item(s) => (s.schema_data.description.clone(), s.schema_data.deprecated),
