@@ -187,9 +187,24 @@ fn form_encodings(cx: &mut Resolver, media: &MediaType, pointer: &str) -> Vec<ir
     out
 }
 
-/// The value at `pointer` (`#/...`) of the raw document.
+/// The value at `pointer` (`#/...`) of the raw document, following the local `$ref`s met on
+/// the way (a path item that repeats another one is read at its own pointer).
 fn pointer_in<'v>(raw: &'v serde_json::Value, pointer: &str) -> Option<&'v serde_json::Value> {
-    raw.pointer(pointer.strip_prefix('#')?)
+    let mut node = raw;
+    let mut hops = 0;
+    for segment in pointer.strip_prefix("#/")?.split('/') {
+        let key = segment.replace("~1", "/").replace("~0", "~");
+        while node.get(&key).is_none() {
+            let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
+            hops += 1;
+            if hops > 16 {
+                return None;
+            }
+            node = raw.pointer(target)?;
+        }
+        node = node.get(&key)?;
+    }
+    Some(node)
 }
 
 /// One field per property of the form's schema; `format: binary` strings are files.
@@ -270,4 +285,24 @@ fn file_shape(cx: &Resolver, slot: Slot) -> FileShape {
         }
     }
     FileShape::NotFile
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pointer_in;
+
+    #[test]
+    fn raw_pointers_follow_local_refs() {
+        let raw = serde_json::json!({
+            "paths": {
+                "/a": {"post": {"encoding": {"x/y": {"explode": false}}}},
+                "/b": {"$ref": "#/paths/~1a"},
+            }
+        });
+        let at = "#/paths/~1b/post/encoding/x~1y/explode";
+        assert_eq!(pointer_in(&raw, at), Some(&serde_json::json!(false)));
+        assert_eq!(pointer_in(&raw, "#/paths/~1b/get"), None);
+        let cycle = serde_json::json!({"a": {"$ref": "#/a"}});
+        assert_eq!(pointer_in(&cycle, "#/a/b"), None);
+    }
 }
