@@ -90,14 +90,51 @@ impl<'de, F: Format<T>, T> DeserializeSeed<'de> for Read<F, T> {
     }
 }
 
-/// Reads the value of the current key in format `F`.
-pub fn read<'de, F: Format<T>, T, A: MapAccess<'de>>(map: &mut A) -> Result<Option<T>, A::Error> {
-    map.next_value_seed(Read::<F, T>(PhantomData)).map(Some)
+/// Reads the value of the current key in format `F` into `slot`.
+pub fn read<'de, F: Format<T>, T, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value_seed(Read::<F, T>(PhantomData))?);
+    Ok(())
 }
 
 /// Skips the value of a key the struct does not have.
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<de::IgnoredAny>().map(drop)
+}
+
+/// Writes the entries of one object, keeping the first error: a struct's serializer calls it
+/// once per field without checking each result (less code per field), then [`Writer::end`].
+pub struct Writer<M: SerializeMap> {
+    map: M,
+    error: Option<M::Error>,
+}
+
+impl<M: SerializeMap> Writer<M> {
+    /// Starts writing into `map`.
+    pub fn new(map: M) -> Self {
+        Writer { map, error: None }
+    }
+
+    fn entry<F: Format<T>, T>(&mut self, key: &'static str, value: &T) {
+        if self.error.is_none() {
+            if let Err(error) = self
+                .map
+                .serialize_entry(key, &Write::<F, T>(value, PhantomData))
+            {
+                self.error = Some(error);
+            }
+        }
+    }
+
+    /// Ends the object, or returns the first error.
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => self.map.end(),
+        }
+    }
 }
 
 /// A field that is always present.
@@ -106,11 +143,11 @@ pub mod required {
 
     /// Writes the field.
     pub fn write<F: Format<T>, T, M: SerializeMap>(
-        map: &mut M,
+        writer: &mut Writer<M>,
         key: &'static str,
         value: &T,
-    ) -> Result<(), M::Error> {
-        map.serialize_entry(key, &Write::<F, T>(value, PhantomData))
+    ) {
+        writer.entry::<F, T>(key, value);
     }
 
     /// The value read, or serde's `missing field` error.
@@ -125,13 +162,12 @@ pub mod optional {
 
     /// Writes the field when it holds a value.
     pub fn write<F: Format<Option<T>>, T, M: SerializeMap>(
-        map: &mut M,
+        writer: &mut Writer<M>,
         key: &'static str,
         value: &Option<T>,
-    ) -> Result<(), M::Error> {
-        match value {
-            Some(_) => map.serialize_entry(key, &Write::<F, Option<T>>(value, PhantomData)),
-            None => Ok(()),
+    ) {
+        if value.is_some() {
+            writer.entry::<F, Option<T>>(key, value);
         }
     }
 
@@ -200,12 +236,13 @@ macro_rules! json_object {
                 &self,
                 serializer: __S,
             ) -> ::std::result::Result<__S::Ok, __S::Error> {
-                use ::serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(::std::option::Option::None)?;
+                let mut map = $crate::runtime::object::Writer::new(
+                    serializer.serialize_map(::std::option::Option::None)?,
+                );
                 $(
                     $crate::runtime::object::$mode::write::<
                         ($($crate::runtime::object::$format)?), _, _
-                    >(&mut map, $key, &self.$field)?;
+                    >(&mut map, $key, &self.$field);
                 )*
                 map.end()
             }
@@ -234,13 +271,11 @@ macro_rules! json_object {
                             map.next_key::<$crate::runtime::object::Key<'de>>()?
                         {
                             match key.as_str() {
-                                $($key => {
-                                    $field = $crate::runtime::object::read::<
-                                        ($($crate::runtime::object::$format)?), _, _
-                                    >(&mut map)?
-                                })*
-                                _ => $crate::runtime::object::skip(&mut map)?,
-                            }
+                                $($key => $crate::runtime::object::read::<
+                                    ($($crate::runtime::object::$format)?), _, _
+                                >(&mut map, &mut $field),)*
+                                _ => $crate::runtime::object::skip(&mut map),
+                            }?;
                         }
                         ::std::result::Result::Ok($name {
                             $($field: $crate::runtime::object::$mode::finish($field, $key)?,)*
@@ -377,5 +412,24 @@ mod tests {
         };
         let text = serde_json::to_string(&value).unwrap();
         assert_eq!(serde_json::from_str::<Visitor>(&text).unwrap(), value);
+    }
+
+    #[test]
+    fn the_first_write_error_is_returned() {
+        struct Full;
+        impl std::io::Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("full"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let value = A {
+            map: Some("m".into()),
+            ..A::default()
+        };
+        let error = serde_json::to_writer(Full, &value).unwrap_err();
+        assert!(error.to_string().contains("full"), "{error}");
     }
 }
