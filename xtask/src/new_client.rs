@@ -71,6 +71,16 @@ pub fn new_client_with(
     strict: bool,
     shape: &codegen::Shape,
 ) -> Result<NewClient, String> {
+    crate::without_huge_pages(|| generate_into(spec, out, name, strict, shape))
+}
+
+fn generate_into(
+    spec: &Path,
+    out: &Path,
+    name: Option<&str>,
+    strict: bool,
+    shape: &codegen::Shape,
+) -> Result<NewClient, String> {
     let bytes =
         std::fs::read(spec).map_err(|e| format!("error: cannot read {}: {e}", spec.display()))?;
     let options = codegen::Options {

@@ -291,8 +291,13 @@ pub fn linearity(rows: &[Measured]) -> (String, bool) {
     (table(&headers, &body), linear)
 }
 
-/// The child: `bench __phases --spec PATH --runs N [--lenient]`.
+/// The child: `bench __phases --spec PATH --runs N [--lenient]`, with huge pages off like the
+/// commands it measures ([`crate::without_huge_pages`]).
 pub fn child(args: &[String]) -> Result<(), String> {
+    crate::without_huge_pages(|| child_here(args))
+}
+
+fn child_here(args: &[String]) -> Result<(), String> {
     let mut flags = Flags::new(args);
     let spec = PathBuf::from(flags.value("--spec")?.ok_or("__phases needs --spec")?);
     let runs: usize = flags
