@@ -90,3 +90,25 @@ pub(crate) fn map_in_order<T: Sync, R: Send>(
         .collect();
     (results, ran)
 }
+
+/// `side()` on a scoped thread while `main()` runs on this one (both on this one when no
+/// thread can be spawned); both results.
+pub(crate) fn beside<A: Send, B>(
+    side: impl FnOnce() -> A + Send,
+    main: impl FnOnce() -> B,
+) -> (B, A) {
+    let cell = std::sync::Mutex::new(Some(side));
+    let take = || cell.lock().ok().and_then(|mut f| f.take());
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("codegen-side".to_owned())
+            .spawn_scoped(scope, || take().map(|f| f()));
+        let b = main();
+        let a = match spawned.map(|handle| handle.join()) {
+            Ok(Ok(Some(a))) => a,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Ok(Ok(None)) | Err(_) => (take().expect("the side closure runs once"))(),
+        };
+        (b, a)
+    })
+}

@@ -48,7 +48,12 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
     // JSON documents take serde_json's much faster path; YAML (a superset) goes through
     // serde_yaml. Both report line and column.
     let (raw, mut property_order): (serde_json::Value, _) = if text.trim_start().starts_with('{') {
-        let raw = serde_json::from_str(text).map_err(|e| {
+        // The property order is a second scan of the text: on another core, beside the parse.
+        let (parsed, order) = crate::threads::beside(
+            || PropertyOrder::from_json(text),
+            || serde_json::from_str(text),
+        );
+        let raw = parsed.map_err(|e: serde_json::Error| {
             let mut d = Diagnostic::error(
                 "#",
                 format!("malformed JSON: {}", strip_location(&e.to_string())),
@@ -56,7 +61,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
             d.line_col = Some((e.line(), e.column()));
             fail(d)
         })?;
-        (raw, PropertyOrder::from_json(text))
+        (raw, order)
     } else {
         let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
             let mut d = Diagnostic::error(

@@ -72,8 +72,9 @@ impl PropertyOrder {
         out
     }
 
-    /// Records every `properties` object of a JSON document in one pass over its bytes (the
-    /// text has already been parsed, so it is valid JSON).
+    /// Records every `properties` object of a JSON document in one pass over its bytes. Runs
+    /// beside the JSON parser; on text that is not valid JSON the result is meaningless (and
+    /// unused: the parse fails) but the scan still ends without a panic.
     pub(crate) fn from_json(text: &str) -> Self {
         enum Frame {
             Object {
@@ -145,10 +146,13 @@ impl PropertyOrder {
                     if let (true, Some(Frame::Object { path_len, keys })) =
                         (expect_key, stack.last_mut())
                     {
-                        let raw = &text[start + 1..i.min(text.len())];
+                        // `get`: never a panic, even on text that is not JSON (the scan
+                        // runs beside the parser, before the text is known to be valid).
+                        let raw = text.get(start + 1..i.min(text.len())).unwrap_or("");
                         let key = if escaped {
-                            serde_json::from_str::<String>(&text[start..=i.min(text.len() - 1)])
-                                .unwrap_or_else(|_| raw.to_owned())
+                            text.get(start..=i.min(text.len() - 1))
+                                .and_then(|quoted| serde_json::from_str::<String>(quoted).ok())
+                                .unwrap_or_else(|| raw.to_owned())
                         } else {
                             raw.to_owned()
                         };
