@@ -9,31 +9,103 @@
 //! reports compare is the one before merging (see [`crate::generate`]).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 
 use crate::ir::{self, TypeKind, TypeRef};
 
 /// Merges structurally identical top-level structs and enums of `api` into aliases of the
 /// first one by name; returns how many became aliases.
+///
+/// A type's shape is its kind without docs, the types its fields name replaced by what they
+/// are aliases of. It is printed once, with those names left out ([`Skeleton`]); a round
+/// compares the skeletons and the names as merged so far, which is the same as comparing the
+/// whole shapes, without printing again.
 pub fn merge_identical(api: &mut ir::Api) -> usize {
+    merge_undoably(api).len()
+}
+
+/// The kinds [`merge_undoably`] replaced with aliases: [`Merged::undo`] puts them back.
+#[must_use = "the model stays merged unless `undo` is called"]
+pub struct Merged {
+    /// (index into `Api::types`, the kind it had).
+    replaced: Vec<(usize, TypeKind)>,
+}
+
+impl Merged {
+    /// How many types became aliases.
+    pub fn len(&self) -> usize {
+        self.replaced.len()
+    }
+
+    /// Whether no type became an alias.
+    pub fn is_empty(&self) -> bool {
+        self.replaced.is_empty()
+    }
+
+    /// Gives the merged types of `api` (the model [`merge_undoably`] merged) their kinds back.
+    pub fn undo(self, api: &mut ir::Api) {
+        for (i, kind) in self.replaced {
+            api.types[i].kind = kind;
+        }
+    }
+}
+
+/// [`merge_identical`] that keeps what it replaced, so that the model can be rendered merged
+/// and then returned to its resolved form without copying it.
+pub fn merge_undoably(api: &mut ir::Api) -> Merged {
+    let hasher = RandomState::new();
+    let skeletons: Vec<Option<Skeleton>> = api
+        .types
+        .iter()
+        .map(|def| {
+            if def.module().is_some() {
+                return None;
+            }
+            Skeleton::of(&def.kind, &hasher)
+        })
+        .collect();
+    // A type whose skeleton no other type has never merges: only the others take part.
+    let mut skeleton_count: HashMap<(u64, &str), usize> = HashMap::new();
+    for s in skeletons.iter().flatten() {
+        *skeleton_count.entry((s.hash, &s.text)).or_default() += 1;
+    }
+    let candidates: Vec<(usize, &Skeleton)> = skeletons
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((i, s.as_ref()?)))
+        .filter(|(_, s)| skeleton_count[&(s.hash, s.text.as_str())] > 1)
+        .collect();
     // name -> the name it is an alias of (only merged types are in the map).
     let mut canon: HashMap<String, String> = HashMap::new();
     // Merging only ever adds entries, so this ends; a few rounds reach the fixed point.
     for _round in 0..16 {
-        let mut first_of: HashMap<String, &str> = HashMap::new();
-        let mut next = HashMap::new();
-        for def in &api.types {
-            if def.module().is_some() || canon.contains_key(&def.name) {
+        // Shape hash -> the first type of each distinct shape with that hash.
+        let mut first_of: HashMap<u64, Vec<usize>> = HashMap::new();
+        let mut next: HashMap<String, String> = HashMap::new();
+        let merged =
+            |name: &str| -> String { canon.get(name).cloned().unwrap_or_else(|| name.to_owned()) };
+        let mut names_of: HashMap<usize, Vec<String>> = HashMap::new();
+        for &(i, skeleton) in &candidates {
+            let def = &api.types[i];
+            if canon.contains_key(&def.name) {
                 continue;
             }
-            let Some(key) = shape(&def.kind, &canon) else {
-                continue;
-            };
-            match first_of.get(&key) {
-                Some(&first) => {
-                    next.insert(def.name.clone(), first.to_owned());
+            let names: Vec<String> = skeleton.names.iter().map(|n| merged(n)).collect();
+            let hash = hasher.hash_one((skeleton.hash, &names));
+            let firsts = first_of.entry(hash).or_default();
+            let same = firsts.iter().copied().find(|&j| {
+                skeletons[j]
+                    .as_ref()
+                    .is_some_and(|other| other.text == skeleton.text)
+                    && names_of.get(&j) == Some(&names)
+            });
+            match same {
+                Some(first) => {
+                    next.insert(def.name.clone(), api.types[first].name.clone());
                 }
                 None => {
-                    first_of.insert(key, &def.name);
+                    firsts.push(i);
+                    names_of.insert(i, names);
                 }
             }
         }
@@ -42,44 +114,111 @@ pub fn merge_identical(api: &mut ir::Api) -> usize {
         }
         canon.extend(next);
     }
-    for def in &mut api.types {
+    let mut replaced = Vec::with_capacity(canon.len());
+    for (i, def) in api.types.iter_mut().enumerate() {
         if let Some(target) = canon.get(&def.name) {
-            def.kind = TypeKind::Alias(TypeRef::Named(target.clone()));
+            let alias = TypeKind::Alias(TypeRef::Named(target.clone()));
+            replaced.push((i, std::mem::replace(&mut def.kind, alias)));
         }
     }
-    canon.len()
+    Merged { replaced }
 }
 
-/// The shape of a struct or an enum as a string (docs removed, merged names replaced by the
-/// type they are aliases of); `None` for other kinds.
-fn shape(kind: &TypeKind, canon: &HashMap<String, String>) -> Option<String> {
-    let mut kind = kind.clone();
-    match &mut kind {
-        TypeKind::Struct(s) => {
-            for field in &mut s.fields {
-                field.value.doc = Default::default();
-                rename(&mut field.value.ty, canon);
+/// A struct's or an enum's shape without the names of the types its fields hold, and those
+/// names in printing order. The text prints every fact of the kind except docs (each struct
+/// is taken apart field by field without `..`, so a fact added to the model is a compile
+/// error here until it is printed), each value self-delimiting (`Debug` of strings and
+/// options), so equal texts mean equal shapes.
+struct Skeleton {
+    text: String,
+    hash: u64,
+    names: Vec<String>,
+}
+
+impl Skeleton {
+    /// `kind`'s skeleton; `None` for oneofs and aliases, which are never merged.
+    fn of(kind: &TypeKind, hasher: &RandomState) -> Option<Skeleton> {
+        use std::fmt::Write as _;
+        let mut text = String::with_capacity(256);
+        let mut names = Vec::new();
+        match kind {
+            TypeKind::Struct(ir::Struct { fields }) => {
+                text.push('S');
+                for field in fields {
+                    let ir::Field {
+                        name,
+                        wire_name,
+                        value,
+                        required,
+                        flatten,
+                    } = field;
+                    let ir::Member {
+                        doc: _,
+                        ty,
+                        wire,
+                        read_only,
+                        deprecated,
+                        limits,
+                    } = value;
+                    let _ = write!(text, "|{name:?} {wire_name:?} ");
+                    type_ref(ty, &mut text, &mut names);
+                    let _ = write!(
+                        text,
+                        " {wire:?} {read_only} {deprecated:?} {required} {flatten} "
+                    );
+                    if *limits == ir::Limits::default() {
+                        text.push('-');
+                    } else {
+                        let _ = write!(text, "{limits:?}");
+                    }
+                }
             }
-        }
-        TypeKind::Enum(e) => {
-            for variant in &mut e.variants {
-                variant.doc = Default::default();
+            TypeKind::Enum(ir::Enum { variants }) => {
+                text.push('E');
+                for variant in variants {
+                    let ir::Variant {
+                        name,
+                        wire_name,
+                        doc: _,
+                    } = variant;
+                    let _ = write!(text, "|{name:?} {wire_name:?}");
+                }
             }
+            TypeKind::OneOf(_) | TypeKind::Alias(_) => return None,
         }
-        TypeKind::OneOf(_) | TypeKind::Alias(_) => return None,
+        Some(Skeleton {
+            hash: hasher.hash_one(&text),
+            text,
+            names,
+        })
     }
-    Some(format!("{kind:?}"))
 }
 
-fn rename(ty: &mut TypeRef, canon: &HashMap<String, String>) {
+/// Prints `ty` with a `N`/`B` in place of each type name, which goes to `names`.
+fn type_ref(ty: &TypeRef, text: &mut String, names: &mut Vec<String>) {
     match ty {
-        TypeRef::Named(name) | TypeRef::Boxed(name) => {
-            if let Some(target) = canon.get(name.as_str()) {
-                name.clone_from(target);
-            }
+        TypeRef::Named(name) => {
+            text.push('N');
+            names.push(name.clone());
         }
-        TypeRef::List(inner) | TypeRef::Map(inner) => rename(inner, canon),
-        TypeRef::Prim(_) => {}
+        TypeRef::Boxed(name) => {
+            text.push('B');
+            names.push(name.clone());
+        }
+        TypeRef::List(inner) => {
+            text.push_str("L(");
+            type_ref(inner, text, names);
+            text.push(')');
+        }
+        TypeRef::Map(inner) => {
+            text.push_str("M(");
+            type_ref(inner, text, names);
+            text.push(')');
+        }
+        TypeRef::Prim(prim) => {
+            use std::fmt::Write as _;
+            let _ = write!(text, "P({prim:?})");
+        }
     }
 }
 
@@ -117,6 +256,24 @@ mod tests {
             no_error_codes: None,
             gates: None,
         }
+    }
+
+    /// What `generate` relies on: merging in place and undoing gives back the model as it
+    /// was, byte for byte.
+    #[test]
+    fn undoing_a_merge_restores_the_model() {
+        let original = api(vec![
+            enum_def("EnumA", &["open", "closed"], "a"),
+            enum_def("EnumB", &["open", "closed"], "b"),
+            struct_def("HoldsA", "EnumA"),
+            struct_def("HoldsB", "EnumB"),
+        ]);
+        let mut merged = original.clone();
+        let undo = merge_undoably(&mut merged);
+        assert_eq!(undo.len(), 2);
+        assert_ne!(merged, original);
+        undo.undo(&mut merged);
+        assert_eq!(merged, original);
     }
 
     #[test]

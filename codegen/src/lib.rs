@@ -46,26 +46,42 @@ impl Default for Shape {
 /// [`generate`] with a chosen [`Shape`]: with `tag_features` every operation and type is gated
 /// by per-tag cargo features ([`Output::features`] lists them).
 pub fn generate_with(spec: &[u8], options: &Options, shape: &Shape) -> Result<Output, Diagnostics> {
-    let mut loaded = load::parse(&options.spec_name, spec)?;
-    let (api, warnings) = resolve_loaded(&mut loaded, options)?;
-    drop(loaded); // not needed to render: freed before the biggest allocations
-                  // Identical shapes are emitted once (the rest as aliases); `api` stays the model as
-                  // resolved, which change reports compare.
-    let mut emitted = api.clone();
-    if shape.merge_identical {
-        dedup::merge_identical(&mut emitted);
-    }
-    if shape.tag_features {
-        emitted.gates = Some(features::Gates::compute(&emitted));
-    }
-    let features = emitted
+    // The raw document is freed part by part while it is deserialized (it is needed only to
+    // find the schemas `$ref`s point at outside the components, which comes first).
+    let (mut loaded, pointed) = load::parse_for_resolve(&options.spec_name, spec)?;
+    let resolved = resolve_loaded_unplaced(&mut loaded, &pointed, options);
+    drop(pointed);
+    let (mut api, mut warnings, unplaced) = resolved?;
+    // Identical shapes are emitted once (the rest as aliases): the model is merged in place
+    // for rendering and put back after, since `api` is returned as resolved (change reports
+    // compare it). Meanwhile another core gives resolve's warnings their line and column (a
+    // scan of the text) and frees the loaded document, which rendering does not need.
+    let side = move || {
+        resolve::place(&loaded.locator, &mut warnings[unplaced..]);
+        drop(loaded);
+        warnings
+    };
+    let merge = || {
+        let merged = shape
+            .merge_identical
+            .then(|| dedup::merge_undoably(&mut api));
+        if shape.tag_features {
+            api.gates = Some(features::Gates::compute(&api));
+        }
+        merged
+    };
+    let (merged, warnings) = threads::beside(side, merge);
+    let features = api
         .gates
         .as_ref()
         .map(|g| g.features.clone())
         .unwrap_or_default();
-    let files = render::render_files(&emitted, &options.spec_name, &render::plan(&emitted))
+    let files = render::render_files(&api, &options.spec_name, &render::plan(&api))
         .map_err(|e| Diagnostics::new(&options.spec_name, vec![Diagnostic::error("#", e)]))?;
-    drop(emitted);
+    api.gates = None; // as resolved
+    if let Some(merged) = merged {
+        merged.undo(&mut api);
+    }
     Ok(Output {
         api,
         files,
@@ -86,19 +102,33 @@ fn resolve_loaded(
     loaded: &mut load::Loaded,
     options: &Options,
 ) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics> {
+    let pointed = resolve::pointed_schemas(&loaded.raw);
+    let (api, mut items, unplaced) = resolve_loaded_unplaced(loaded, &pointed, options)?;
+    resolve::place(&loaded.locator, &mut items[unplaced..]);
+    Ok((api, items))
+}
+
+/// [`resolve_loaded`] with the diagnostics from `.2` on (resolve's) not yet given their line
+/// and column when the model is usable ([`resolve::place`] does it); errors are placed.
+fn resolve_loaded_unplaced(
+    loaded: &mut load::Loaded,
+    pointed: &std::collections::BTreeMap<String, resolve::Pointed>,
+    options: &Options,
+) -> Result<(ir::Api, Vec<Diagnostic>, usize), Diagnostics> {
     let mut items = std::mem::take(&mut loaded.warnings);
     if options.strict {
         for d in &mut items {
             d.severity = Severity::Error;
         }
     }
-    let (api, resolved) = resolve::resolve(loaded, options.strict);
+    let unplaced = items.len();
+    let (api, resolved) = resolve::resolve_with(loaded, pointed, options.strict);
     items.extend(resolved);
-    let diagnostics = Diagnostics::new(&options.spec_name, items);
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
+    if items.iter().any(|d| d.severity == Severity::Error) {
+        resolve::place(&loaded.locator, &mut items[unplaced..]);
+        return Err(Diagnostics::new(&options.spec_name, items));
     }
-    Ok((api, diagnostics.items))
+    Ok((api, items, unplaced))
 }
 
 /// How to generate.

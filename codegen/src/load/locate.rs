@@ -247,3 +247,29 @@ fn split_key(rest: &str) -> Option<(Cow<'_, str>, &str)> {
     };
     Some((key, value))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte-counting trim is `trim_start` for every kind of leading whitespace.
+    #[test]
+    fn indentation_trim_is_trim_start() {
+        for line in [
+            "",
+            "   ",
+            "a",
+            "    key: 1",
+            "  \tkey",
+            "\t  x",
+            "  \u{a0}x",
+            "  \u{b}x",
+            "  - a",
+            "  é",
+            "\u{2003} x",
+            "  \r",
+        ] {
+            assert_eq!(trim_indent(line), line.trim_start(), "{line:?}");
+        }
+    }
+}

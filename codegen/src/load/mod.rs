@@ -35,6 +35,28 @@ pub struct Loaded {
 /// to the 3.0 model (`load::v31`), a Swagger 2.0 one converted to it (`load::swagger2`); then every
 /// local `$ref` is made one that `resolve` follows (`load::refs`).
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
+    parse_with(file, bytes, None)
+}
+
+/// [`parse`] for `generate`, which needs less: the schemas `$ref`s point at outside the
+/// components are found first ([`crate::resolve::pointed_schemas`], returned), then each part
+/// of the raw document is freed as soon as it is deserialized, so the raw document and the
+/// typed one never both exist whole (`Loaded::raw` is `Null`).
+pub(crate) fn parse_for_resolve(
+    file: &str,
+    bytes: &[u8],
+) -> Result<(Loaded, crate::resolve::PointedSchemas), Diagnostics> {
+    let mut pointed = crate::resolve::PointedSchemas::new();
+    let loaded = parse_with(file, bytes, Some(&mut pointed))?;
+    Ok((loaded, pointed))
+}
+
+/// [`parse`], or [`parse_for_resolve`] when `pointed` is given.
+fn parse_with(
+    file: &str,
+    bytes: &[u8],
+    pointed: Option<&mut crate::resolve::PointedSchemas>,
+) -> Result<Loaded, Diagnostics> {
     let fail = |d: Diagnostic| Diagnostics::new(file, vec![d]);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let offset = e.valid_up_to();
@@ -116,11 +138,21 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Diagnostics::new(file, diagnostics));
     }
-    let doc = deserialize_in_parts(&mut raw).map_err(|failure| {
+    let keep_raw = match pointed {
+        Some(pointed) => {
+            *pointed = crate::resolve::pointed_schemas(&raw);
+            false
+        }
+        None => true,
+    };
+    let doc = deserialize_in_parts(&mut raw, keep_raw).map_err(|failure| {
         let mut d = Diagnostic::error(failure.pointer.clone(), failure.message);
         d.line_col = locator.locate(&failure.pointer);
         fail(d)
     })?;
+    if !keep_raw {
+        raw = Value::Null;
+    }
     Ok(Loaded {
         doc,
         raw,
@@ -205,26 +237,84 @@ type PartResult = Result<Parsed, Result<Failure, Failure>>;
 /// `raw` is put back together. Each part's schemas are checked first, deepest first
 /// ([`check_tree`]): openapiv3's deserializer backtracks through every level of nesting above
 /// an invalid schema, which takes exponential time in the depth. A schema error anywhere is
-/// reported before a document error; among several, the first in document order.
-fn deserialize_in_parts(raw: &mut Value) -> Result<openapiv3::OpenAPI, Failure> {
-    let mut schemas = take_object(raw.pointer_mut("/components/schemas"), |_| true);
-    let mut examples = take_object(raw.pointer_mut("/components/examples"), |_| true);
+/// reported before a document error; among several, the first in document order. Without
+/// `keep_raw`, each part's raw JSON is freed once deserialized and not put back.
+fn deserialize_in_parts(raw: &mut Value, keep_raw: bool) -> Result<openapiv3::OpenAPI, Failure> {
+    use std::sync::Mutex;
+    let schemas = take_object(raw.pointer_mut("/components/schemas"), |_| true);
+    let examples = take_object(raw.pointer_mut("/components/examples"), |_| true);
     // Only keys starting with `/` are path items (the others openapiv3 ignores or reads as
     // extensions, with the rest of the document).
-    let mut path_items = take_object(raw.get_mut("paths"), |key| key.starts_with('/'));
+    let path_items = take_object(raw.get_mut("paths"), |key| key.starts_with('/'));
+    // Each part is taken out of its cell to be deserialized and put back only if `keep_raw`.
+    type Cells = Vec<(String, Mutex<Option<Value>>)>;
+    let cells = |map: Map<String, Value>| -> Cells {
+        map.into_iter()
+            .map(|(k, v)| (k, Mutex::new(Some(v))))
+            .collect()
+    };
+    let (schemas, examples, path_items) = (cells(schemas), cells(examples), cells(path_items));
     let result = {
-        let raw: &Value = raw;
-        let mut parts = vec![Part::Rest(raw)];
-        parts.extend(examples.iter().map(|(k, v)| Part::Example(k, v)));
-        parts.extend(schemas.iter().map(|(k, v)| Part::Schema(k, v)));
-        parts.extend(path_items.iter().map(|(k, v)| Part::PathItem(k, v)));
-        let (results, _) = crate::threads::map_in_order(&parts, |&part| parse_part(part));
+        let rest: &Value = raw;
+        let mut parts: Vec<(Slot, &str, &Mutex<Option<Value>>)> = vec![(Slot::Rest, "", &NO_CELL)];
+        for (slot, list) in [
+            (Slot::Example, &examples),
+            (Slot::Schema, &schemas),
+            (Slot::PathItem, &path_items),
+        ] {
+            parts.extend(list.iter().map(|(k, cell)| (slot, k.as_str(), cell)));
+        }
+        let (results, _) = crate::threads::map_in_order(&parts, |&(slot, key, cell)| {
+            if slot == Slot::Rest {
+                return parse_part(Part::Rest(rest));
+            }
+            let taken = cell.lock().ok().and_then(|mut v| v.take());
+            let Some(value) = taken else {
+                unreachable!("each part is taken once")
+            };
+            let result = parse_part(match slot {
+                Slot::Schema => Part::Schema(key, &value),
+                Slot::Example => Part::Example(key, &value),
+                _ => Part::PathItem(key, &value),
+            });
+            if keep_raw {
+                if let Ok(mut slot) = cell.lock() {
+                    *slot = Some(value);
+                }
+            }
+            result
+        });
         assemble(results.into_iter())
     };
-    restore(raw.pointer_mut("/components/schemas"), &mut schemas);
-    restore(raw.pointer_mut("/components/examples"), &mut examples);
-    restore(raw.get_mut("paths"), &mut path_items);
+    if keep_raw {
+        let uncells = |list: Cells| -> Map<String, Value> {
+            list.into_iter()
+                .filter_map(|(k, cell)| Some((k, cell.into_inner().ok()??)))
+                .collect()
+        };
+        restore(
+            raw.pointer_mut("/components/schemas"),
+            &mut uncells(schemas),
+        );
+        restore(
+            raw.pointer_mut("/components/examples"),
+            &mut uncells(examples),
+        );
+        restore(raw.get_mut("paths"), &mut uncells(path_items));
+    }
     result
+}
+
+/// The cell of the [`Slot::Rest`] part, which is read in place.
+static NO_CELL: std::sync::Mutex<Option<Value>> = std::sync::Mutex::new(None);
+
+/// Which part of the document a [`Part`] is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Rest,
+    Schema,
+    Example,
+    PathItem,
 }
 
 /// Moves the entries of the object at `slot` whose keys pass `keep` out of it.
@@ -440,6 +530,29 @@ fn line_col_of_offset(bytes: &[u8], offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `generate`'s way of loading (raw parts freed as they are deserialized) gives the same
+    /// document as `parse`, and finds the schemas `$ref`s point at outside the components.
+    #[test]
+    fn loading_for_resolve_gives_the_same_document_without_the_raw_one() {
+        let text = r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+          "paths": {"/a": {"get": {"parameters": [{"name": "q", "in": "query",
+              "schema": {"type": "object", "properties": {"x": {"type": "string"}}}}],
+            "responses": {"200": {"description": "ok", "content": {"application/json":
+              {"schema": {"$ref": "#/paths/~1a/get/parameters/0/schema"}}}}}}}},
+          "components": {"schemas": {"B": {"type": "object", "properties":
+              {"z": {"type": "integer"}, "a": {"$ref": "#/components/schemas/B"}}}},
+            "examples": {"e": {"value": 1}}}}"##;
+        let kept = parse("t.json", text.as_bytes()).expect("loads");
+        let (freed, pointed) = parse_for_resolve("t.json", text.as_bytes()).expect("loads");
+        assert_eq!(freed.doc, kept.doc);
+        assert_eq!(freed.raw, Value::Null);
+        assert!(kept.raw.pointer("/components/schemas/B").is_some());
+        assert_eq!(
+            pointed.keys().collect::<Vec<_>>(),
+            ["#/paths/~1a/get/parameters/0/schema"]
+        );
+    }
 
     #[test]
     fn locates_nested_keys_and_sequence_items() {

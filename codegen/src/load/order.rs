@@ -202,6 +202,18 @@ fn yaml_key(key: &serde_yaml::Value) -> String {
 mod tests {
     use super::*;
 
+    /// The JSON scan runs beside the parser, before the text is known to be JSON: text that
+    /// is not JSON (cut in a string, in an escape, in a multi-byte character) ends the scan
+    /// without a panic.
+    #[test]
+    fn scanning_text_that_is_not_json_does_not_panic() {
+        let text = r#"{"properties": {"a\"b": 1, "é": {"properties": {"x\é"#;
+        for end in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let _ = PropertyOrder::from_json(&text[..end]);
+        }
+        let _ = PropertyOrder::from_json("}}]]\"\\");
+    }
+
     /// Properties are recorded in text order, in YAML and in JSON, at the pointers resolve uses.
     #[test]
     fn property_order_is_read_from_the_text() {

@@ -22,12 +22,47 @@ use crate::names::{Collision, Kind, Place, Policy, Scope};
 /// Resolves a loaded spec. Returns the model and every diagnostic (warnings, and errors when
 /// the model is not usable).
 pub fn resolve(loaded: &Loaded, strict: bool) -> (ir::Api, Vec<Diagnostic>) {
-    crate::threads::with_deep_stack(|| resolve_here(loaded, strict))
+    let (api, mut diagnostics) = resolve_unplaced(loaded, strict);
+    place(&loaded.locator, &mut diagnostics);
+    (api, diagnostics)
 }
 
-fn resolve_here(loaded: &Loaded, strict: bool) -> (ir::Api, Vec<Diagnostic>) {
+/// [`resolve`] without the line and column of each diagnostic ([`place`] adds them: one scan
+/// of the text, which `generate` does on another core while it merges types).
+pub(crate) fn resolve_unplaced(loaded: &Loaded, strict: bool) -> (ir::Api, Vec<Diagnostic>) {
     let pointed = pointed_schemas(&loaded.raw);
-    let mut cx = Resolver::new(loaded, &pointed, strict);
+    resolve_with(loaded, &pointed, strict)
+}
+
+/// [`resolve_unplaced`] with the schemas `$ref`s point at outside the components already
+/// found ([`pointed_schemas`]): the only use of `loaded.raw`, which may then be gone.
+pub(crate) fn resolve_with(
+    loaded: &Loaded,
+    pointed: &BTreeMap<String, Pointed>,
+    strict: bool,
+) -> (ir::Api, Vec<Diagnostic>) {
+    crate::threads::with_deep_stack(|| resolve_here(loaded, pointed, strict))
+}
+
+/// Gives the diagnostics that have no line and column yet theirs, in one scan of the text.
+pub(crate) fn place(locator: &crate::load::Locator, diagnostics: &mut [Diagnostic]) {
+    let unplaced: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.line_col.is_none())
+        .map(|d| d.pointer.as_str())
+        .collect();
+    let mut places = locator.locate_all(&unplaced).into_iter();
+    for d in diagnostics.iter_mut().filter(|d| d.line_col.is_none()) {
+        d.line_col = places.next().flatten();
+    }
+}
+
+fn resolve_here(
+    loaded: &Loaded,
+    pointed: &BTreeMap<String, Pointed>,
+    strict: bool,
+) -> (ir::Api, Vec<Diagnostic>) {
+    let mut cx = Resolver::new(loaded, pointed, strict);
     cx.register_components();
     cx.convert_components();
     let operations = operations::resolve_operations(&mut cx);
@@ -40,16 +75,7 @@ fn resolve_here(loaded: &Loaded, strict: bool) -> (ir::Api, Vec<Diagnostic>) {
             ),
         );
     }
-    let mut diagnostics = std::mem::take(&mut cx.diagnostics);
-    let unplaced: Vec<&str> = diagnostics
-        .iter()
-        .filter(|d| d.line_col.is_none())
-        .map(|d| d.pointer.as_str())
-        .collect();
-    let mut places = loaded.locator.locate_all(&unplaced).into_iter();
-    for d in diagnostics.iter_mut().filter(|d| d.line_col.is_none()) {
-        d.line_col = places.next().flatten();
-    }
+    let diagnostics = std::mem::take(&mut cx.diagnostics);
     let no_error_codes = cx.no_error_codes.clone().flatten();
     let mut types: Vec<ir::TypeDef> = cx.types.into_values().collect();
     types.sort_by(|a, b| a.name.cmp(&b.name));
@@ -314,8 +340,11 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// [`pointed_schemas`]: reference -> what it points at.
+pub(crate) type PointedSchemas = BTreeMap<String, Pointed>;
+
 /// What a local `$ref` outside `#/components/schemas` points at.
-enum Pointed {
+pub(crate) enum Pointed {
     /// A chain of references that ends at this component schema.
     Component(String),
     /// A schema written in place.
@@ -323,7 +352,7 @@ enum Pointed {
 }
 
 /// Every schema a local `$ref` points at outside `#/components/schemas`, by reference.
-fn pointed_schemas(raw: &serde_json::Value) -> BTreeMap<String, Pointed> {
+pub(crate) fn pointed_schemas(raw: &serde_json::Value) -> BTreeMap<String, Pointed> {
     let mut references = std::collections::BTreeSet::new();
     let mut todo = vec![raw];
     while let Some(node) = todo.pop() {
