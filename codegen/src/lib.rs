@@ -46,8 +46,9 @@ impl Default for Shape {
 /// [`generate`] with a chosen [`Shape`]: with `tag_features` every operation and type is gated
 /// by per-tag cargo features ([`Output::features`] lists them).
 pub fn generate_with(spec: &[u8], options: &Options, shape: &Shape) -> Result<Output, Diagnostics> {
-    // The raw document is freed part by part while it is deserialized (it is needed only to
-    // find the schemas `$ref`s point at outside the components, which comes first).
+    // The raw component schemas and examples are freed one by one as they are deserialized
+    // (resolve reads the raw document only under `paths` and for the schemas `$ref`s point
+    // at outside the components, which are found first).
     let (mut loaded, pointed) = load::parse_for_resolve(&options.spec_name, spec)?;
     let resolved = resolve_loaded_unplaced(&mut loaded, &pointed, options);
     drop(pointed);

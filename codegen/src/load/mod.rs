@@ -39,9 +39,10 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
 }
 
 /// [`parse`] for `generate`, which needs less: the schemas `$ref`s point at outside the
-/// components are found first ([`crate::resolve::pointed_schemas`], returned), then each part
-/// of the raw document is freed as soon as it is deserialized, so the raw document and the
-/// typed one never both exist whole (`Loaded::raw` is `Null`).
+/// components are found first ([`crate::resolve::pointed_schemas`], returned), then each
+/// component schema and example (two thirds of GitHub's spec) is freed as soon as it is
+/// deserialized, so the raw and typed documents never both exist whole. `Loaded::raw` keeps
+/// the rest, which resolve reads.
 pub(crate) fn parse_for_resolve(
     file: &str,
     bytes: &[u8],
@@ -150,9 +151,6 @@ fn parse_with(
         d.line_col = locator.locate(&failure.pointer);
         fail(d)
     })?;
-    if !keep_raw {
-        raw = Value::Null;
-    }
     Ok(Loaded {
         doc,
         raw,
@@ -238,7 +236,9 @@ type PartResult = Result<Parsed, Result<Failure, Failure>>;
 /// ([`check_tree`]): openapiv3's deserializer backtracks through every level of nesting above
 /// an invalid schema, which takes exponential time in the depth. A schema error anywhere is
 /// reported before a document error; among several, the first in document order. Without
-/// `keep_raw`, each part's raw JSON is freed once deserialized and not put back.
+/// `keep_raw`, the component schemas and examples (the bulk of a large spec) are freed once
+/// deserialized and not put back; path items always are (resolve reads a few raw facts
+/// under `paths`, which openapiv3 does not keep).
 fn deserialize_in_parts(raw: &mut Value, keep_raw: bool) -> Result<openapiv3::OpenAPI, Failure> {
     use std::sync::Mutex;
     let schemas = take_object(raw.pointer_mut("/components/schemas"), |_| true);
@@ -246,7 +246,8 @@ fn deserialize_in_parts(raw: &mut Value, keep_raw: bool) -> Result<openapiv3::Op
     // Only keys starting with `/` are path items (the others openapiv3 ignores or reads as
     // extensions, with the rest of the document).
     let path_items = take_object(raw.get_mut("paths"), |key| key.starts_with('/'));
-    // Each part is taken out of its cell to be deserialized and put back only if `keep_raw`.
+    // Each part is taken out of its cell to be deserialized and put back, component schemas
+    // and examples only if `keep_raw`.
     type Cells = Vec<(String, Mutex<Option<Value>>)>;
     let cells = |map: Map<String, Value>| -> Cells {
         map.into_iter()
@@ -277,7 +278,7 @@ fn deserialize_in_parts(raw: &mut Value, keep_raw: bool) -> Result<openapiv3::Op
                 Slot::Example => Part::Example(key, &value),
                 _ => Part::PathItem(key, &value),
             });
-            if keep_raw {
+            if keep_raw || slot == Slot::PathItem {
                 if let Ok(mut slot) = cell.lock() {
                     *slot = Some(value);
                 }
@@ -286,12 +287,12 @@ fn deserialize_in_parts(raw: &mut Value, keep_raw: bool) -> Result<openapiv3::Op
         });
         assemble(results.into_iter())
     };
+    let uncells = |list: Cells| -> Map<String, Value> {
+        list.into_iter()
+            .filter_map(|(k, cell)| Some((k, cell.into_inner().ok()??)))
+            .collect()
+    };
     if keep_raw {
-        let uncells = |list: Cells| -> Map<String, Value> {
-            list.into_iter()
-                .filter_map(|(k, cell)| Some((k, cell.into_inner().ok()??)))
-                .collect()
-        };
         restore(
             raw.pointer_mut("/components/schemas"),
             &mut uncells(schemas),
@@ -300,8 +301,8 @@ fn deserialize_in_parts(raw: &mut Value, keep_raw: bool) -> Result<openapiv3::Op
             raw.pointer_mut("/components/examples"),
             &mut uncells(examples),
         );
-        restore(raw.get_mut("paths"), &mut uncells(path_items));
     }
+    restore(raw.get_mut("paths"), &mut uncells(path_items));
     result
 }
 
@@ -531,8 +532,9 @@ fn line_col_of_offset(bytes: &[u8], offset: usize) -> (usize, usize) {
 mod tests {
     use super::*;
 
-    /// `generate`'s way of loading (raw parts freed as they are deserialized) gives the same
-    /// document as `parse`, and finds the schemas `$ref`s point at outside the components.
+    /// `generate`'s way of loading (raw component schemas and examples freed as they are
+    /// deserialized) gives the same document as `parse`, keeps the raw paths, and finds the
+    /// schemas `$ref`s point at outside the components.
     #[test]
     fn loading_for_resolve_gives_the_same_document_without_the_raw_one() {
         let text = r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
@@ -546,8 +548,11 @@ mod tests {
         let kept = parse("t.json", text.as_bytes()).expect("loads");
         let (freed, pointed) = parse_for_resolve("t.json", text.as_bytes()).expect("loads");
         assert_eq!(freed.doc, kept.doc);
-        assert_eq!(freed.raw, Value::Null);
         assert!(kept.raw.pointer("/components/schemas/B").is_some());
+        assert!(kept.raw.pointer("/components/examples/e").is_some());
+        assert_eq!(freed.raw.pointer("/components/schemas/B"), None);
+        assert_eq!(freed.raw.pointer("/components/examples/e"), None);
+        assert_eq!(freed.raw.get("paths"), kept.raw.get("paths"));
         assert_eq!(
             pointed.keys().collect::<Vec<_>>(),
             ["#/paths/~1a/get/parameters/0/schema"]

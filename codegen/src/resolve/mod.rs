@@ -35,7 +35,9 @@ pub(crate) fn resolve_unplaced(loaded: &Loaded, strict: bool) -> (ir::Api, Vec<D
 }
 
 /// [`resolve_unplaced`] with the schemas `$ref`s point at outside the components already
-/// found ([`pointed_schemas`]): the only use of `loaded.raw`, which may then be gone.
+/// found ([`pointed_schemas`]), so that `loaded.raw` needs only what resolve reads under
+/// `paths` and the components other than schemas and examples
+/// ([`crate::load::parse_for_resolve`]).
 pub(crate) fn resolve_with(
     loaded: &Loaded,
     pointed: &BTreeMap<String, Pointed>,
