@@ -9,16 +9,35 @@ pub mod report;
 pub mod scaffold;
 pub mod spec_sync;
 
-/// Runs `f` (a generator run) with transparent huge pages off for this process, then puts the
-/// previous setting back, so child processes started later (`cargo check`) are not affected.
+/// Runs `f` (a generator run) with this process's memory settings for generating, then puts
+/// the previous ones back (child processes started later, `cargo check`, are not affected):
 ///
-/// Why: the generator touches ~200 MiB of fresh memory in under a second. With THP on
-/// (`always`, the default of many distributions) each first touch of a 2 MiB region faults in
-/// a huge page that the kernel zeroes whole; on the 2-core VM of `BENCHMARKS.md` that zeroing
-/// was ~0.35 s of system time per GitHub run (`perf`: `clear_page_erms` under
-/// `do_huge_pmd_anonymous_page`), against ~0.08 s with 4 KiB pages, and the peak RSS is lower
-/// too (only touched pages count). Linux only; elsewhere `f` just runs.
-pub fn without_huge_pages<R>(f: impl FnOnce() -> R) -> R {
+/// - Transparent huge pages off. The generator touches ~200 MiB of fresh memory in under a
+///   second; with THP on (`always`, the default of many distributions) each first touch of a
+///   2 MiB region faults in a huge page that the kernel zeroes whole. On the 2-core VM of
+///   `BENCHMARKS.md` that zeroing was ~0.35 s of system time per GitHub run (`perf`:
+///   `clear_page_erms` under `do_huge_pmd_anonymous_page`), against ~0.1 s with 4 KiB pages,
+///   and the peak RSS is lower (only touched pages count). Linux only.
+/// - mimalloc returns freed memory to the system after 50 ms instead of 1 s, so the parsed
+///   spec, freed before rendering, does not count in the peak (GitHub: ~205 to ~190 MiB).
+pub fn generating<R>(f: impl FnOnce() -> R) -> R {
+    /// `mi_option_purge_delay` of mimalloc 3's `mimalloc.h` (the Rust bindings name no
+    /// constant for it): the delay in ms before freed memory is returned to the system.
+    const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    const PURGE_DELAY_MS: std::ffi::c_long = 50;
+    // SAFETY: reading and setting a mimalloc option takes and returns plain integers.
+    let purge_before = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+    // SAFETY: as above.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
+    let result = without_huge_pages(f);
+    // SAFETY: as above.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, purge_before) };
+    result
+}
+
+/// Runs `f` with transparent huge pages off for this process (see [`generating`]), then puts
+/// the previous setting back; nested calls leave it to the outermost.
+fn without_huge_pages<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_os = "linux")]
     {
         // SAFETY: PR_GET/SET_THP_DISABLE take and return plain integers and change only this

@@ -71,7 +71,7 @@ pub fn new_client_with(
     strict: bool,
     shape: &codegen::Shape,
 ) -> Result<NewClient, String> {
-    crate::without_huge_pages(|| generate_into(spec, out, name, strict, shape))
+    crate::generating(|| generate_into(spec, out, name, strict, shape))
 }
 
 fn generate_into(

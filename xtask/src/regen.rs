@@ -79,7 +79,7 @@ pub fn regen(request: &Request) -> Result<(), String> {
         spec_name: display_path(&root, &spec),
         strict: !lenient,
     };
-    let output = crate::without_huge_pages(|| codegen::generate(&bytes, &options))
+    let output = crate::generating(|| codegen::generate(&bytes, &options))
         .map_err(|d| format!("{d}\n\nregen failed; no file was written"))?;
     for warning in &output.warnings {
         eprintln!(

@@ -291,10 +291,10 @@ pub fn linearity(rows: &[Measured]) -> (String, bool) {
     (table(&headers, &body), linear)
 }
 
-/// The child: `bench __phases --spec PATH --runs N [--lenient]`, with huge pages off like the
-/// commands it measures ([`crate::without_huge_pages`]).
+/// The child: `bench __phases --spec PATH --runs N [--lenient]`, with the memory settings of the
+/// commands it measures ([`crate::generating`]).
 pub fn child(args: &[String]) -> Result<(), String> {
-    crate::without_huge_pages(|| child_here(args))
+    crate::generating(|| child_here(args))
 }
 
 fn child_here(args: &[String]) -> Result<(), String> {
