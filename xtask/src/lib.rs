@@ -111,3 +111,20 @@ impl Flags {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// A generator run has THP off and the short purge delay; the settings it found are back
+    /// after it (no other test of this binary generates, so nothing changes them meanwhile).
+    #[test]
+    fn generating_sets_and_restores_the_memory_settings() {
+        // SAFETY: reading a prctl flag and a mimalloc option: integers only.
+        let thp = || unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
+        // SAFETY: as above.
+        let purge = || unsafe { libmimalloc_sys::mi_option_get(15) };
+        let before = (thp(), purge());
+        let inside = super::generating(|| (thp(), purge()));
+        assert_eq!(inside, (1, 50));
+        assert_eq!((thp(), purge()), before);
+    }
+}
