@@ -255,6 +255,7 @@ mod tests {
             event_envelope: None,
             no_error_codes: None,
             gates: None,
+            crate_name: "inbox_api".to_owned(),
         }
     }
 

@@ -22,6 +22,8 @@ pub struct Api {
     /// Per-tag cargo feature gates of the emitted items, when the crate has them
     /// (`new-client --tag-features`); set just before emitting, never by `resolve`.
     pub gates: Option<crate::features::Gates>,
+    /// The generated crate's name in paths, for the doc examples (`inbox_api`).
+    pub crate_name: String,
 }
 
 /// One named Rust type.

@@ -26,12 +26,15 @@ pub fn generate(spec: &[u8], options: &Options) -> Result<Output, Diagnostics> {
 }
 
 /// Choices about the shape of the emitted crate that do not change the model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shape {
     /// Emit structurally identical structs and enums once ([`dedup`]); on by default.
     pub merge_identical: bool,
     /// One cargo feature per tag ([`features`]); off by default.
     pub tag_features: bool,
+    /// The crate's name as its users write it in paths (`inbox_api`): the doc examples of
+    /// operations name their types through it, and rustdoc compiles them as outside code.
+    pub crate_name: String,
 }
 
 impl Default for Shape {
@@ -39,6 +42,7 @@ impl Default for Shape {
         Shape {
             merge_identical: true,
             tag_features: false,
+            crate_name: "inbox_api".to_owned(),
         }
     }
 }
@@ -69,6 +73,7 @@ pub fn generate_with(spec: &[u8], options: &Options, shape: &Shape) -> Result<Ou
         if shape.tag_features {
             api.gates = Some(features::Gates::compute(&api));
         }
+        api.crate_name.clone_from(&shape.crate_name);
         merged
     };
     let (merged, warnings) = threads::beside(side, merge);

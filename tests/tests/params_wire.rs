@@ -297,7 +297,12 @@ fn parameters_on_the_wire_and_non_json_responses() {
         spec_name: "params.yaml".to_owned(),
         strict: false,
     };
-    let output = codegen::generate(SPEC.as_bytes(), &options).expect("generates");
+    // Named as the crate is, so the doc examples (compiled below) name it.
+    let shape = codegen::Shape {
+        crate_name: "params_wire".to_owned(),
+        ..codegen::Shape::default()
+    };
+    let output = codegen::generate_with(SPEC.as_bytes(), &options, &shape).expect("generates");
     let warnings = codegen::Diagnostics::new("params.yaml", output.warnings.clone()).to_string();
     assert!(
         warnings.contains(
@@ -375,6 +380,27 @@ fn parameters_on_the_wire_and_non_json_responses() {
     assert!(
         stdout.contains("log: \"line one\"\nlog: \"two\"\n"),
         "{stdout}"
+    );
+    // Every operation's doc example compiles against the crate as its users name it.
+    let doctests = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .current_dir(&dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("RUSTDOCFLAGS")
+        .args(["test", "--quiet", "--doc", "--target-dir"])
+        .arg(xtask::scaffold::client_crates_target_dir(&target))
+        .output()
+        .expect("cargo runs");
+    let doc_out = String::from_utf8_lossy(&doctests.stdout);
+    assert!(
+        doctests.status.success() && doc_out.contains("test result: ok"),
+        "doc examples failed:\n{doc_out}\n{}",
+        String::from_utf8_lossy(&doctests.stderr)
+    );
+    assert!(
+        !doc_out.contains(" 0 passed"),
+        "no doc example ran:\n{doc_out}"
     );
     let seen = seen.lock().unwrap();
     // The invalid request never reached the server.

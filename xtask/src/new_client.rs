@@ -87,11 +87,15 @@ fn generate_into(
         spec_name: spec.display().to_string(),
         strict,
     };
-    let output = codegen::generate_with(&bytes, &options, shape).map_err(|d| d.to_string())?;
     let name = match name {
         Some(n) => n.to_owned(),
         None => crate_name(spec),
     };
+    let shape = codegen::Shape {
+        crate_name: name.replace('-', "_"),
+        ..shape.clone()
+    };
+    let output = codegen::generate_with(&bytes, &options, &shape).map_err(|d| d.to_string())?;
     crate::scaffold::write_client_crate_with_features(
         out,
         &name,

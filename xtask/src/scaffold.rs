@@ -77,7 +77,7 @@ fn write_crate(
     features: &BTreeMap<String, Vec<String>>,
 ) -> Result<(), String> {
     let src = dir.join("src");
-    write_runtime(&src)?;
+    write_runtime(&src, &name.replace('-', "_"))?;
     let generated = src.join("generated");
     if generated.exists() {
         fs::remove_dir_all(&generated).map_err(|e| io_error("clear", &generated, e))?;
@@ -102,15 +102,36 @@ fn write_crate(
     Ok(())
 }
 
-/// Writes [`RUNTIME`] into `src/runtime/` and deletes every other file there (left by an older
-/// runtime), so the folder is exactly the runtime of this build.
-fn write_runtime(src: &Path) -> Result<(), String> {
+/// A runtime file as crate `krate` holds it: the doc examples and links of the runtime name
+/// the crate they are in (`inbox_api::body::RawBody`), and rustdoc compiles the examples as
+/// code outside it, so in another crate they name that crate. Only doc comment lines change.
+pub fn runtime_file_for(contents: &str, krate: &str) -> String {
+    if krate == "inbox_api" {
+        return contents.to_owned();
+    }
+    let renamed = format!("{krate}::");
+    let mut out = String::with_capacity(contents.len());
+    for line in contents.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("///") || trimmed.starts_with("//!") {
+            out.push_str(&line.replace("inbox_api::", &renamed));
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// Writes [`RUNTIME`] into `src/runtime/` (doc paths naming `krate`, see [`runtime_file_for`])
+/// and deletes every other file there (left by an older runtime), so the folder is exactly the
+/// runtime of this build.
+fn write_runtime(src: &Path, krate: &str) -> Result<(), String> {
     for (path, contents) in RUNTIME {
         let to = src.join(path);
         if let Some(parent) = to.parent() {
             fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
         }
-        write_if_changed(&to, contents)?;
+        write_if_changed(&to, &runtime_file_for(contents, krate))?;
     }
     let mut todo = vec![src.join("runtime")];
     while let Some(current) = todo.pop() {

@@ -87,11 +87,25 @@ fn a_crate_generated_outside_the_repository_compiles() {
     );
     let crate_dir = outside.path().join("client");
 
-    // The whole runtime folder, as it is in this checkout (the embedded copy is not stale).
+    // The whole runtime folder, as it is in this checkout (the embedded copy is not stale),
+    // its doc examples naming this crate.
+    let runtime = tree(&crate_dir.join("src/runtime"));
     assert_eq!(
-        tree(&crate_dir.join("src/runtime")),
-        tree(&workspace_root().join("inbox-api/src/runtime")),
+        runtime,
+        tree(&workspace_root().join("inbox-api/src/runtime"))
+            .into_iter()
+            .map(|(path, text)| (
+                path,
+                xtask::scaffold::runtime_file_for(&text, "outside_client")
+            ))
+            .collect::<Vec<_>>(),
         "src/runtime of the generated crate differs from inbox-api/src/runtime"
+    );
+    let bodies = &runtime.iter().find(|(p, _)| p == "body.rs").unwrap().1;
+    assert!(
+        bodies.contains("use outside_client::body::RawBody;")
+            && !bodies.contains("inbox_api::body"),
+        "doc examples of the runtime name the crate"
     );
     let manifest = fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap();
     assert!(

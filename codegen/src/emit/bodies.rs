@@ -55,15 +55,15 @@ pub(crate) fn argument(body: &ir::Body) -> TokenStream {
 }
 
 /// The body parameter of a method's example, `ty` being the body type as a user names it.
-pub(crate) fn example_argument(body: &ir::Body, ty: &str) -> String {
+pub(crate) fn example_argument(body: &ir::Body, ty: &str, krate: &str) -> String {
     match &body.kind {
         BodyKind::Json | BodyKind::Form(_) => format!("body: &{ty}"),
         BodyKind::Multipart(_) => match &body.ty {
-            ir::TypeRef::Named(name) => format!("body: inbox_api::operations::{name}"),
+            ir::TypeRef::Named(name) => format!("body: {krate}::operations::{name}"),
             _ => format!("body: {ty}"),
         },
-        BodyKind::Raw => "body: inbox_api::body::RawBody".to_owned(),
-        BodyKind::MultipartFreeForm => "body: inbox_api::body::MultipartForm".to_owned(),
+        BodyKind::Raw => format!("body: {krate}::body::RawBody"),
+        BodyKind::MultipartFreeForm => format!("body: {krate}::body::MultipartForm"),
     }
 }
 

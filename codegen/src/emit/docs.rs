@@ -67,6 +67,8 @@ const MARKER: char = '\u{1}';
 #[derive(Debug)]
 pub struct Docs {
     blocks: Option<RefCell<DocBlocks>>,
+    /// The crate's name in the examples' paths.
+    krate: String,
 }
 
 impl Docs {
@@ -74,12 +76,27 @@ impl Docs {
     pub fn placeholders() -> Self {
         Docs {
             blocks: Some(RefCell::new(DocBlocks::default())),
+            krate: "inbox_api".to_owned(),
         }
     }
 
     /// Doc blocks are written as attributes.
     pub fn attributes() -> Self {
-        Docs { blocks: None }
+        Docs {
+            blocks: None,
+            krate: "inbox_api".to_owned(),
+        }
+    }
+
+    /// Examples name the crate `krate` (as users write it in paths).
+    pub fn for_crate(mut self, krate: &str) -> Self {
+        krate.clone_into(&mut self.krate);
+        self
+    }
+
+    /// The crate's name in the examples' paths.
+    pub(crate) fn krate(&self) -> &str {
+        &self.krate
     }
 
     /// The blocks set aside (none with [`Docs::attributes`]).

@@ -182,16 +182,18 @@ fn method_doc(
     }
     let mut lines: Vec<String> = lines.iter().map(|l| super::docs::escape(l)).collect();
     // A compiled (not run) example with the arguments as the example function's parameters.
-    let mut params: Vec<String> = vec!["client: &inbox_api::Client".to_owned()];
+    let krate = docs.krate();
+    let mut params: Vec<String> = vec![format!("client: &{krate}::Client")];
     let mut call_args: Vec<String> = Vec::new();
     for p in op.params.iter().filter(|p| p.required) {
-        params.push(format!("{}: {}", p.name, example_type(&p.ty)));
+        params.push(format!("{}: {}", p.name, example_type(&p.ty, krate)));
         call_args.push(p.name.clone());
     }
     if let Some(body) = &op.body {
         params.push(super::bodies::example_argument(
             body,
-            &example_type(&body.ty),
+            &example_type(&body.ty, krate),
+            krate,
         ));
         call_args.push(if body.required {
             "body".to_owned()
@@ -200,7 +202,7 @@ fn method_doc(
         });
     }
     if let Some(options) = &op.options_type {
-        call_args.push(format!("inbox_api::operations::{options}::default()"));
+        call_args.push(format!("{krate}::operations::{options}::default()"));
     }
     lines.push(String::new());
     lines.push("```no_run".to_owned());
@@ -246,9 +248,9 @@ fn method_doc(
 }
 
 /// The type as a user names it in the example.
-fn example_type(ty: &TypeRef) -> String {
+fn example_type(ty: &TypeRef, krate: &str) -> String {
     match ty {
-        TypeRef::Named(n) | TypeRef::Boxed(n) => format!("inbox_api::types::{n}"),
+        TypeRef::Named(n) | TypeRef::Boxed(n) => format!("{krate}::types::{n}"),
         TypeRef::Prim(p) => match p {
             ir::Prim::String => "String".to_owned(),
             ir::Prim::Bool => "bool".to_owned(),
@@ -261,10 +263,10 @@ fn example_type(ty: &TypeRef) -> String {
             ir::Prim::Date => "chrono::NaiveDate".to_owned(),
             ir::Prim::Json => "serde_json::Value".to_owned(),
         },
-        TypeRef::List(inner) => format!("Vec<{}>", example_type(inner)),
+        TypeRef::List(inner) => format!("Vec<{}>", example_type(inner, krate)),
         TypeRef::Map(inner) => format!(
             "std::collections::BTreeMap<String, {}>",
-            example_type(inner)
+            example_type(inner, krate)
         ),
     }
 }

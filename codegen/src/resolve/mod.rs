@@ -89,6 +89,7 @@ fn resolve_here(
         event_envelope,
         no_error_codes,
         gates: None,
+        crate_name: "inbox_api".to_owned(),
     };
     (api, diagnostics)
 }

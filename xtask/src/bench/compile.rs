@@ -237,6 +237,7 @@ pub fn bench(cx: &Context) -> Result<String, String> {
         let shape = codegen::Shape {
             merge_identical: !cx.options.no_merge,
             tag_features: !feature_args.is_empty(),
+            ..codegen::Shape::default()
         };
         crate::new_client::new_client_with(&input.spec, &out, Some(&name), false, &shape)?;
         super::peers::standalone(&out)?;
