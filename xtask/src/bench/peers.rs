@@ -13,43 +13,140 @@ use super::{cargo_check, fmt_dur, fmt_kib, github, run_timed, table, verdict, Co
 
 /// A generator under comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Generator {
+pub(super) enum Generator {
     Ours,
     Progenitor,
     Ploidy,
+    /// openapi-generator's `rust` generator (Java), from the PyPI wheel that ships its jar.
+    OpenapiGenerator,
 }
 
+/// openapi-generator's version: the PyPI package `openapi-generator-cli` of this version
+/// carries the jar of the same version.
+const OPENAPI_GENERATOR_VERSION: &str = "7.26.0";
+
 impl Generator {
+    /// The generators `bench peers` times (openapi-generator's JVM start-up would dominate
+    /// there; `bench compile` has it).
     const ALL: [Generator; 3] = [Generator::Ours, Generator::Progenitor, Generator::Ploidy];
 
-    fn name(self) -> &'static str {
+    /// Every generator, in the order of `bench compile`'s table.
+    pub(super) const EVERY: [Generator; 4] = [
+        Generator::Ours,
+        Generator::Ploidy,
+        Generator::Progenitor,
+        Generator::OpenapiGenerator,
+    ];
+
+    pub(super) fn name(self) -> &'static str {
         match self {
             Generator::Ours => "ours (xtask new-client)",
             Generator::Progenitor => "progenitor 0.15.1",
             Generator::Ploidy => "ploidy 0.15.0",
+            Generator::OpenapiGenerator => "openapi-generator 7.26.0 (rust)",
         }
     }
 
-    fn slug(self) -> &'static str {
+    /// The short name, also what `--generators` takes.
+    pub(super) fn slug(self) -> &'static str {
         match self {
             Generator::Ours => "ours",
             Generator::Progenitor => "progenitor",
             Generator::Ploidy => "ploidy",
+            Generator::OpenapiGenerator => "openapi-generator",
         }
     }
 
     /// `(crate, version, binary)` for `cargo install`.
     fn package(self) -> Option<(&'static str, &'static str, &'static str)> {
         match self {
-            Generator::Ours => None,
+            Generator::Ours | Generator::OpenapiGenerator => None,
             Generator::Progenitor => Some(("cargo-progenitor", "0.15.1", "cargo-progenitor")),
             Generator::Ploidy => Some(("ploidy", "0.15.0", "ploidy")),
         }
     }
 }
 
+/// openapi-generator's jar in `.cache/peers/openapi-generator/`, taken from the PyPI wheel
+/// `openapi-generator-cli` (`pip download`) when missing. Maven Central, where the jar is
+/// published first, is not reachable from every machine; PyPI is.
+fn openapi_generator_jar(cx: &Context) -> Result<PathBuf, String> {
+    let dir = cx.root.join(".cache/peers/openapi-generator");
+    let jar = dir.join(format!(
+        "openapi-generator-cli-{OPENAPI_GENERATOR_VERSION}.jar"
+    ));
+    if jar.exists() {
+        return Ok(jar);
+    }
+    fs::create_dir_all(&dir).map_err(|e| format!("error: cannot create {}: {e}", dir.display()))?;
+    let wheel = dir.join(format!(
+        "openapi_generator_cli-{OPENAPI_GENERATOR_VERSION}-py3-none-any.whl"
+    ));
+    if !wheel.exists() {
+        eprintln!(
+            "bench: pip download openapi-generator-cli=={OPENAPI_GENERATOR_VERSION} (the jar, 30 MB) ..."
+        );
+        let output = Command::new("python3")
+            .args([
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary=:all:",
+                "-d",
+            ])
+            .arg(&dir)
+            .arg(format!(
+                "openapi-generator-cli=={OPENAPI_GENERATOR_VERSION}"
+            ))
+            .output()
+            .map_err(|e| {
+                format!("cannot run python3 -m pip (needed for openapi-generator): {e}")
+            })?;
+        if !output.status.success() || !wheel.exists() {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let last = stderr
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("");
+            return Err(format!(
+                "`pip download openapi-generator-cli=={OPENAPI_GENERATOR_VERSION}` failed: {last}"
+            ));
+        }
+    }
+    // A wheel is a zip file; the jar is `openapi_generator_cli/openapi-generator.jar`.
+    let output = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; open(sys.argv[3], 'wb').write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))",
+        ])
+        .arg(&wheel)
+        .arg("openapi_generator_cli/openapi-generator.jar")
+        .arg(&jar)
+        .output()
+        .map_err(|e| format!("cannot run python3 to unpack {}: {e}", wheel.display()))?;
+    if !output.status.success() || !jar.exists() {
+        let _ = fs::remove_file(&jar);
+        return Err(format!(
+            "no openapi-generator.jar in {}: {}",
+            wheel.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(jar)
+}
+
 /// The generator's program, installing it into `.cache/peers` when missing.
-fn program(cx: &Context, generator: Generator) -> Result<PathBuf, String> {
+pub(super) fn program(cx: &Context, generator: Generator) -> Result<PathBuf, String> {
+    if generator == Generator::OpenapiGenerator {
+        openapi_generator_jar(cx)?;
+        let java = Command::new("java").arg("-version").output();
+        if !java.is_ok_and(|o| o.status.success()) {
+            return Err("openapi-generator needs Java (`java` on PATH)".to_owned());
+        }
+        return Ok(PathBuf::from("java"));
+    }
     let Some((package, version, binary)) = generator.package() else {
         return std::env::current_exe().map_err(|e| format!("error: current_exe: {e}"));
     };
@@ -89,8 +186,22 @@ fn program(cx: &Context, generator: Generator) -> Result<PathBuf, String> {
 }
 
 /// The arguments that generate a crate named `name` from `spec` into `out`.
-fn arguments(generator: Generator, spec: &Path, out: &Path, name: &str) -> Vec<String> {
+pub(super) fn arguments(
+    cx: &Context,
+    generator: Generator,
+    spec: &Path,
+    out: &Path,
+    name: &str,
+) -> Vec<String> {
     let (spec, out) = (spec.display().to_string(), out.display().to_string());
+    let jar = cx
+        .root
+        .join(".cache/peers/openapi-generator")
+        .join(format!(
+            "openapi-generator-cli-{OPENAPI_GENERATOR_VERSION}.jar"
+        ))
+        .display()
+        .to_string();
     let list: Vec<&str> = match generator {
         Generator::Ours => vec!["new-client", "--spec", &spec, "--out", &out, "--name", name],
         Generator::Progenitor => vec![
@@ -105,6 +216,21 @@ fn arguments(generator: Generator, spec: &Path, out: &Path, name: &str) -> Vec<S
             "0.1.0",
         ],
         Generator::Ploidy => vec!["generate", "rust", &spec, "-o", &out, "--name", name],
+        Generator::OpenapiGenerator => vec![
+            "-jar",
+            &jar,
+            "generate",
+            "-i",
+            &spec,
+            "-g",
+            "rust",
+            "-o",
+            &out,
+            "--package-name",
+            name,
+            // It rejects specs its validator dislikes (GitHub's) unless told not to check.
+            "--skip-validate-spec",
+        ],
     };
     list.into_iter().map(str::to_owned).collect()
 }
@@ -144,7 +270,7 @@ fn generate(cx: &Context, generator: Generator, input: &Input) -> Outcome {
         let program = program(cx, generator)?;
         let out = out_dir(cx, generator, input);
         let name = format!("{}-{}", generator.slug(), input.label);
-        let args = arguments(generator, &input.json, &out, &name);
+        let args = arguments(cx, generator, &input.json, &out, &name);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let mut walls = Vec::new();
         let mut peak = None;
@@ -178,7 +304,7 @@ fn generate(cx: &Context, generator: Generator, input: &Input) -> Outcome {
 }
 
 /// The gist of a failed run: a panic's place and message, or the first error lines.
-fn failure_summary(text: &str) -> String {
+pub(super) fn failure_summary(text: &str) -> String {
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
