@@ -18,7 +18,7 @@ pub(super) enum Generator {
     Progenitor,
     Ploidy,
     /// openapi-generator's `rust` generator (Java), from the PyPI wheel that ships its jar.
-    OpenapiGenerator,
+    OpenApiTools,
 }
 
 /// openapi-generator's version: the PyPI package `openapi-generator-cli` of this version
@@ -35,7 +35,7 @@ impl Generator {
         Generator::Ours,
         Generator::Ploidy,
         Generator::Progenitor,
-        Generator::OpenapiGenerator,
+        Generator::OpenApiTools,
     ];
 
     pub(super) fn name(self) -> &'static str {
@@ -43,7 +43,7 @@ impl Generator {
             Generator::Ours => "ours (xtask new-client)",
             Generator::Progenitor => "progenitor 0.15.1",
             Generator::Ploidy => "ploidy 0.15.0",
-            Generator::OpenapiGenerator => "openapi-generator 7.26.0 (rust)",
+            Generator::OpenApiTools => "openapi-generator 7.26.0 (rust)",
         }
     }
 
@@ -53,14 +53,14 @@ impl Generator {
             Generator::Ours => "ours",
             Generator::Progenitor => "progenitor",
             Generator::Ploidy => "ploidy",
-            Generator::OpenapiGenerator => "openapi-generator",
+            Generator::OpenApiTools => "openapi-generator",
         }
     }
 
     /// `(crate, version, binary)` for `cargo install`.
     fn package(self) -> Option<(&'static str, &'static str, &'static str)> {
         match self {
-            Generator::Ours | Generator::OpenapiGenerator => None,
+            Generator::Ours | Generator::OpenApiTools => None,
             Generator::Progenitor => Some(("cargo-progenitor", "0.15.1", "cargo-progenitor")),
             Generator::Ploidy => Some(("ploidy", "0.15.0", "ploidy")),
         }
@@ -139,7 +139,7 @@ fn openapi_generator_jar(cx: &Context) -> Result<PathBuf, String> {
 
 /// The generator's program, installing it into `.cache/peers` when missing.
 pub(super) fn program(cx: &Context, generator: Generator) -> Result<PathBuf, String> {
-    if generator == Generator::OpenapiGenerator {
+    if generator == Generator::OpenApiTools {
         openapi_generator_jar(cx)?;
         let java = Command::new("java").arg("-version").output();
         if !java.is_ok_and(|o| o.status.success()) {
@@ -216,7 +216,7 @@ pub(super) fn arguments(
             "0.1.0",
         ],
         Generator::Ploidy => vec!["generate", "rust", &spec, "-o", &out, "--name", name],
-        Generator::OpenapiGenerator => vec![
+        Generator::OpenApiTools => vec![
             "-jar",
             &jar,
             "generate",
