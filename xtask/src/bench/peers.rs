@@ -228,6 +228,9 @@ pub(super) fn arguments(
             &out,
             "--package-name",
             name,
+            // Otherwise the crate's version is the spec's `info.version`, which is no semver
+            // for many specs (Stripe's `2024-04-10`): cargo refuses the manifest.
+            "--additional-properties=packageVersion=0.1.0",
             // It rejects specs its validator dislikes (GitHub's) unless told not to check.
             "--skip-validate-spec",
         ],
@@ -308,7 +311,7 @@ pub(super) fn failure_summary(text: &str) -> String {
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
-        .take_while(|l| !l.starts_with("stack backtrace"))
+        .take_while(|l| !l.to_ascii_lowercase().starts_with("stack backtrace"))
         .filter(|l| !l.is_empty() && !l.starts_with("note:") && !l.starts_with("warning"))
         .collect();
     let registry = "/.cargo/registry/src/";
