@@ -476,14 +476,34 @@ pub fn bench(cx: &Context) -> Result<String, String> {
                         row.push(secs(m.wall));
                         row.push(fmt_kib(m.peak_kib));
                     }
-                    (ok, _) => {
-                        failed = !ok;
-                        row.push(if ok {
-                            "ok (no rustc?)".to_owned()
-                        } else {
-                            format!("**failed**: {}", run.stderr_tail.replace('|', "\\|"))
-                        });
-                        row.push(String::new());
+                    (true, None) => {
+                        row.extend(["ok (no rustc of its own?)".to_owned(), String::new()]);
+                    }
+                    (false, mine) => {
+                        failed = true;
+                        let errors: Vec<&str> = run.stderr_tail.split(" / ").take(2).collect();
+                        notes.push(format!(
+                            "- {} on {label}: `cargo {subcommand}` fails: {}",
+                            generator.name(),
+                            errors.join(" / ").replace('|', "\\|")
+                        ));
+                        // rustc may have run to the end before reporting: its cost still counts.
+                        match mine {
+                            Some(m) => {
+                                row.push(format!(
+                                    "**fails** (note {}) after {}",
+                                    notes.len(),
+                                    secs(m.wall)
+                                ));
+                                row.push(fmt_kib(m.peak_kib));
+                            }
+                            None => {
+                                row.extend([
+                                    format!("**fails** (note {})", notes.len()),
+                                    String::new(),
+                                ]);
+                            }
+                        }
                     }
                 }
             }
@@ -519,7 +539,7 @@ pub fn bench(cx: &Context) -> Result<String, String> {
         out.push_str(&table(&["input", "schemas", "ops"], &input_rows));
     }
     if !notes.is_empty() {
-        out.push_str("\nGenerators that wrote no crate:\n\n");
+        out.push_str("\nNotes (generators that wrote no crate, crates that do not compile):\n\n");
         for note in &notes {
             out.push_str(note);
             out.push('\n');
