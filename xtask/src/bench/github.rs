@@ -34,6 +34,8 @@ pub fn spec(cx: &Context) -> Result<PathBuf, String> {
                 "--silent",
                 &format!("@octokit/openapi@{OCTOKIT_OPENAPI}"),
             ])
+            // npm prints the tarball's name on stdout, which is the benchmark's report.
+            .stdout(Stdio::null())
             .status()
             .map_err(|e| {
                 format!("error: cannot run npm (Node.js is needed for `bench github`): {e}")
