@@ -256,6 +256,7 @@ mod tests {
             no_error_codes: None,
             gates: None,
             crate_name: "inbox_api".to_owned(),
+            partial_eq: true,
         }
     }
 

@@ -24,6 +24,8 @@ pub struct Api {
     pub gates: Option<crate::features::Gates>,
     /// The generated crate's name in paths, for the doc examples (`inbox_api`).
     pub crate_name: String,
+    /// Data types derive `PartialEq`.
+    pub partial_eq: bool,
 }
 
 /// One named Rust type.

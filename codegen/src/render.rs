@@ -168,7 +168,9 @@ pub fn render_files(
 
 /// Emits and formats one piece (its text, to be joined with the file's other pieces).
 pub fn render_piece(api: &ir::Api, piece: Piece) -> Result<String, String> {
-    let docs = Docs::placeholders().for_crate(&api.crate_name);
+    let docs = Docs::placeholders()
+        .for_crate(&api.crate_name)
+        .with_partial_eq(api.partial_eq);
     let tokens = emit::emit_piece(api, piece, &docs);
     format::render_piece(piece, tokens, &docs.into_blocks())
 }

@@ -488,3 +488,42 @@ fn rust_fences(source: &str) -> Vec<String> {
     }
     found
 }
+
+/// `Shape::partial_eq: false` (what `new-client` does unless asked) leaves `PartialEq` off
+/// every data type, option struct and event enum, and only there: open enums keep
+/// `PartialEq, Eq, Hash` (cheap, and what `match`ing and map keys need).
+#[test]
+fn partial_eq_is_a_choice_of_the_shape() {
+    let spec = fs::read(fixtures_dir().join("oneof.yaml")).unwrap();
+    let render = |partial_eq: bool| {
+        let shape = codegen::Shape {
+            partial_eq,
+            ..codegen::Shape::default()
+        };
+        let output = codegen::generate_with(&spec, &options("oneof"), &shape).unwrap();
+        output
+            .files
+            .iter()
+            .map(|f| f.contents.clone())
+            .collect::<String>()
+    };
+    let with = render(true);
+    let without = render(false);
+    let derives = |text: &str| {
+        text.lines()
+            .filter(|l| l.trim_start().starts_with("#[derive("))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let (with, without) = (derives(&with), derives(&without));
+    assert_eq!(with.len(), without.len());
+    assert!(with.iter().filter(|d| d.contains("PartialEq")).count() > 2);
+    for (a, b) in with.iter().zip(&without) {
+        if a.contains("Eq, Hash") {
+            assert_eq!(a, b, "open enums keep their derives");
+        } else {
+            assert!(!b.contains("PartialEq"), "{b}");
+            assert_eq!(a.replace(", PartialEq", ""), *b);
+        }
+    }
+}

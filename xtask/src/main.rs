@@ -29,6 +29,8 @@ commands:
                --out DIR     where to write the crate
                --name NAME   crate name (default from the file name)
                --strict      fail on unsupported constructs instead of skipping them
+               --tag-features  one cargo feature per tag (`all` is the default feature)
+               --partial-eq  data types derive PartialEq (costs compile time; off by default)
   corpus     new-client + cargo check for every document of a corpus, as a table
                --dir DIR     documents to run (default: @readme/oas-examples, via npm pack)
                --filter STR  only documents whose path contains STR

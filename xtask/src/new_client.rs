@@ -14,10 +14,12 @@ pub struct NewClient {
     pub warnings: Vec<codegen::Diagnostic>,
 }
 
-/// `cargo xtask new-client --spec PATH --out DIR [--name NAME] [--strict] [--tag-features]`.
+/// `cargo xtask new-client --spec PATH --out DIR [--name NAME] [--strict] [--tag-features]
+/// [--partial-eq]`.
 ///
 /// `--tag-features`: one cargo feature per tag, so a user builds only the tags they call
-/// (worth it for large specs; `all` is the default feature).
+/// (worth it for large specs; `all` is the default feature). `--partial-eq`: data types
+/// derive `PartialEq` (see [`shape`]).
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut flags = Flags::new(args);
     let spec = flags
@@ -32,6 +34,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let strict = flags.switch("--strict");
     let shape = codegen::Shape {
         tag_features: flags.switch("--tag-features"),
+        partial_eq: flags.switch("--partial-eq"),
         ..codegen::Shape::default()
     };
     flags.finish()?;
@@ -60,7 +63,16 @@ pub fn new_client(
     name: Option<&str>,
     strict: bool,
 ) -> Result<NewClient, String> {
-    new_client_with(spec, out, name, strict, &codegen::Shape::default())
+    new_client_with(spec, out, name, strict, &shape())
+}
+
+/// The shape `new-client` gives a crate without options: identical types merged, no per-tag
+/// features, no `PartialEq` (`--partial-eq` adds it).
+pub fn shape() -> codegen::Shape {
+    codegen::Shape {
+        partial_eq: false,
+        ..codegen::Shape::default()
+    }
 }
 
 /// [`new_client`] with a chosen [`codegen::Shape`] (per-tag cargo features, merging).

@@ -69,6 +69,8 @@ pub struct Docs {
     blocks: Option<RefCell<DocBlocks>>,
     /// The crate's name in the examples' paths.
     krate: String,
+    /// Whether data types derive `PartialEq` ([`crate::Shape::partial_eq`]).
+    partial_eq: bool,
 }
 
 impl Docs {
@@ -77,6 +79,7 @@ impl Docs {
         Docs {
             blocks: Some(RefCell::new(DocBlocks::default())),
             krate: "inbox_api".to_owned(),
+            partial_eq: true,
         }
     }
 
@@ -85,6 +88,7 @@ impl Docs {
         Docs {
             blocks: None,
             krate: "inbox_api".to_owned(),
+            partial_eq: true,
         }
     }
 
@@ -97,6 +101,25 @@ impl Docs {
     /// The crate's name in the examples' paths.
     pub(crate) fn krate(&self) -> &str {
         &self.krate
+    }
+
+    /// Data types derive `PartialEq` (`partial_eq`) or not.
+    pub fn with_partial_eq(mut self, partial_eq: bool) -> Self {
+        self.partial_eq = partial_eq;
+        self
+    }
+
+    /// `#[derive(...)]` of `names`, `PartialEq` placed after `before_eq` when data types
+    /// derive it.
+    pub(crate) fn derives(&self, before_eq: &[&str], after_eq: &[&str]) -> TokenStream {
+        let eq = self.partial_eq.then_some("PartialEq");
+        let names = before_eq
+            .iter()
+            .copied()
+            .chain(eq)
+            .chain(after_eq.iter().copied())
+            .map(|n| proc_macro2::Ident::new(n, proc_macro2::Span::call_site()));
+        quote::quote!(#[derive(#(#names),*)])
     }
 
     /// The blocks set aside (none with [`Docs::attributes`]).

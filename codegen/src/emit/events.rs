@@ -39,6 +39,7 @@ pub(crate) fn emit_events(api: &ir::Api, docs: &Docs) -> TokenStream {
         let event_type = &e.event_type;
         quote!(#event_type => serde_json::from_value(body).map(Self::#name),)
     });
+    let derives = docs.derives(&["Clone", "Debug"], &[]);
     quote! {
         //! Webhook events of the API, keyed by Wix's event type string.
         use super::types::*;
@@ -48,7 +49,7 @@ pub(crate) fn emit_events(api: &ir::Api, docs: &Docs) -> TokenStream {
         ///
         /// An event type this version does not know is delivered as `Unrecognized` with its raw
         /// JSON, never as an error; add it to the spec and run `cargo xtask regen` to type it.
-        #[derive(Clone, Debug, PartialEq)]
+        #derives
         #[non_exhaustive]
         pub enum Event {
             #(#variants)*

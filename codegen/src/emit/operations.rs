@@ -623,9 +623,10 @@ fn emit_options_struct(op: &ir::Operation, docs: &Docs) -> Option<TokenStream> {
         " Optional parameters of `Client::{}`; build with `{}::default()` and the setters.",
         op.name, name
     );
+    let derives = docs.derives(&["Clone", "Debug", "Default"], &[]);
     Some(quote! {
         #[doc = #doc]
-        #[derive(Clone, Debug, Default, PartialEq)]
+        #derives
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

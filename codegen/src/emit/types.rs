@@ -193,7 +193,11 @@ fn emit_struct(
         });
         quote!(#mode #field_name = #key #format)
     });
-    let default = all_optional(s).then(|| quote!(Default,));
+    let derives = if all_optional(s) {
+        docs.derives(&["Clone", "Debug", "Default"], &[])
+    } else {
+        docs.derives(&["Clone", "Debug"], &[])
+    };
     let constructor = (!all_optional(s)).then(|| emit_constructor(api, name, s));
     let allow_deprecated = s
         .fields
@@ -202,7 +206,7 @@ fn emit_struct(
         .then(|| quote!(#[allow(deprecated)]));
     quote! {
         #doc
-        #[derive(Clone, Debug, #default PartialEq)]
+        #derives
         #allow_deprecated
         pub struct #name {
             #(#fields)*
@@ -275,7 +279,14 @@ fn emit_derived_struct(
             pub #field_name: #ty,
         }
     });
-    let default = all_optional(s).then(|| quote!(Default,));
+    let derives = if all_optional(s) {
+        docs.derives(
+            &["Clone", "Debug", "Default"],
+            &["Serialize", "Deserialize"],
+        )
+    } else {
+        docs.derives(&["Clone", "Debug"], &["Serialize", "Deserialize"])
+    };
     let constructor = (!all_optional(s)).then(|| emit_constructor(api, name, s));
     let allow_deprecated = s
         .fields
@@ -284,7 +295,7 @@ fn emit_derived_struct(
         .then(|| quote!(#[allow(deprecated)]));
     quote! {
         #doc
-        #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
+        #derives
         #allow_deprecated
         #rename_all
         pub struct #name {
@@ -453,7 +464,7 @@ fn emit_union(
     };
     let (derive, serde, tagged) = match property {
         None => (
-            quote!(#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]),
+            docs.derives(&["Clone", "Debug"], &["Serialize", "Deserialize"]),
             quote!(#[serde(untagged)]),
             None,
         ),
@@ -464,7 +475,7 @@ fn emit_union(
                 quote!(#variant(#(#values),*))
             });
             (
-                quote!(#[derive(Clone, Debug, PartialEq)]),
+                docs.derives(&["Clone", "Debug"], &[]),
                 TokenStream::new(),
                 Some(quote! {
                     crate::runtime::tagged_union!(#name, #property, #(#entries),*);
@@ -569,9 +580,10 @@ fn emit_keyed(
     } else {
         " A known member whose value did not decode, kept verbatim: written back as received and reported by drift detection."
     };
+    let derives = docs.derives(&["Clone", "Debug"], &[]);
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq)]
+        #derives
         #[non_exhaustive]
         #allow_deprecated
         pub enum #name {

@@ -90,6 +90,7 @@ fn resolve_here(
         no_error_codes,
         gates: None,
         crate_name: "inbox_api".to_owned(),
+        partial_eq: true,
     };
     (api, diagnostics)
 }

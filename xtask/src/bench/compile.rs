@@ -347,7 +347,7 @@ fn generate(
         let shape = codegen::Shape {
             merge_identical: !cx.options.no_merge,
             tag_features: !variant.features.is_empty(),
-            ..codegen::Shape::default()
+            ..crate::new_client::shape()
         };
         crate::new_client::new_client_with(&variant.input.spec, &out, Some(&name), false, &shape)?;
         return Ok((out, name.replace('-', "_")));

@@ -21,6 +21,8 @@ code on a copy of inbox-api's hand-written runtime. Build it with
   --out DIR     where to write the crate (created if missing)
   --name NAME   crate name (default from the file name)
   --strict      fail on unsupported constructs instead of skipping them with a warning
+  --tag-features  one cargo feature per tag of the spec (`all` is the default feature)
+  --partial-eq  data types derive PartialEq (costs compile time; off by default)
 ";
 
 fn main() -> ExitCode {
