@@ -17,7 +17,7 @@ use crate::ir::{self, TypeKind, TypeRef};
 /// first one by name; returns how many became aliases.
 ///
 /// A type's shape is its kind without docs, the types its fields name replaced by what they
-/// are aliases of. It is printed once, with those names left out ([`Skeleton`]); a round
+/// are aliases of. It is printed once, with those names left out (`Skeleton`); a round
 /// compares the skeletons and the names as merged so far, which is the same as comparing the
 /// whole shapes, without printing again.
 pub fn merge_identical(api: &mut ir::Api) -> usize {
