@@ -423,13 +423,7 @@ fn parameters_on_the_wire_and_non_json_responses() {
         "GET /items/a%2Fb?filter%5Bowner%5D%5Bid%5D=7&filter%5Bowner%5D%5Blogin%5D=octo+cat&filter%5Bstate%5D=open&cwes=79&cwes=284&color=r%2C1%2Cg%2C2&after=%7B%22id%22%3A9%7D&size=5 HTTP/1.1",
         "{head}"
     );
-    let header = |name: &str| -> Vec<&str> {
-        head.lines()
-            .filter_map(|l| l.split_once(':'))
-            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.trim())
-            .collect()
-    };
+    let header = |name: &str| header_values(head, name);
     assert_eq!(header("x-request-tag"), ["tag-1"], "{head}");
     assert_eq!(header("x-ids"), ["1,2"], "{head}");
     assert_eq!(header("x-shape"), ["w,3,h,4"], "{head}");
@@ -456,13 +450,7 @@ fn parameters_on_the_wire_and_non_json_responses() {
         "GET /search/%7B%22a%22%3A1%7D?q=%7B%22term%22%3A%22a+b%26c%22%2C%22tags%22%3A%5B%22x%22%5D%7D&raw=x+y HTTP/1.1",
         "{head}"
     );
-    let header = |name: &str| -> Vec<&str> {
-        head.lines()
-            .filter_map(|l| l.split_once(':'))
-            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.trim())
-            .collect()
-    };
+    let header = |name: &str| header_values(head, name);
     assert_eq!(header("x-filter"), [r#"{"n":2}"#], "{head}");
     assert_eq!(header("x-count"), ["7"], "{head}");
     assert_eq!(
@@ -491,4 +479,13 @@ fn parameters_on_the_wire_and_non_json_responses() {
         "{}",
         watches[1]
     );
+}
+
+/// The values of the header `name` (any case) in a request head, in order.
+fn header_values<'a>(head: &'a str, name: &str) -> Vec<&'a str> {
+    head.lines()
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim())
+        .collect()
 }

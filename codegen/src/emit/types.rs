@@ -193,17 +193,7 @@ fn emit_struct(
         });
         quote!(#mode #field_name = #key #format)
     });
-    let derives = if all_optional(s) {
-        docs.derives(&["Clone", "Debug", "Default"], &[])
-    } else {
-        docs.derives(&["Clone", "Debug"], &[])
-    };
-    let constructor = (!all_optional(s)).then(|| emit_constructor(api, name, s));
-    let allow_deprecated = s
-        .fields
-        .iter()
-        .any(|f| f.value.deprecated.is_some())
-        .then(|| quote!(#[allow(deprecated)]));
+    let (derives, constructor, allow_deprecated) = struct_parts(api, name, s, docs, &[]);
     quote! {
         #doc
         #derives
@@ -216,6 +206,29 @@ fn emit_struct(
             #name { #(#entries),* }
         }
     }
+}
+
+/// A struct's derives (`Default` when nothing is required, then `after_eq`), its `new`
+/// constructor (when something is), and `#[allow(deprecated)]` when a field is deprecated.
+fn struct_parts(
+    api: &ir::Api,
+    name: &Ident,
+    s: &ir::Struct,
+    docs: &Docs,
+    after_eq: &[&str],
+) -> (TokenStream, Option<TokenStream>, Option<TokenStream>) {
+    let derives = if all_optional(s) {
+        docs.derives(&["Clone", "Debug", "Default"], after_eq)
+    } else {
+        docs.derives(&["Clone", "Debug"], after_eq)
+    };
+    let constructor = (!all_optional(s)).then(|| emit_constructor(api, name, s));
+    let allow_deprecated = s
+        .fields
+        .iter()
+        .any(|f| f.value.deprecated.is_some())
+        .then(|| quote!(#[allow(deprecated)]));
+    (derives, constructor, allow_deprecated)
 }
 
 /// The `json_object!` wire format of a field (`as Int64`), when not serde's default.
@@ -279,20 +292,8 @@ fn emit_derived_struct(
             pub #field_name: #ty,
         }
     });
-    let derives = if all_optional(s) {
-        docs.derives(
-            &["Clone", "Debug", "Default"],
-            &["Serialize", "Deserialize"],
-        )
-    } else {
-        docs.derives(&["Clone", "Debug"], &["Serialize", "Deserialize"])
-    };
-    let constructor = (!all_optional(s)).then(|| emit_constructor(api, name, s));
-    let allow_deprecated = s
-        .fields
-        .iter()
-        .any(|f| f.value.deprecated.is_some())
-        .then(|| quote!(#[allow(deprecated)]));
+    let (derives, constructor, allow_deprecated) =
+        struct_parts(api, name, s, docs, &["Serialize", "Deserialize"]);
     quote! {
         #doc
         #derives
