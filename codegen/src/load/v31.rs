@@ -17,8 +17,10 @@
 //!
 //! Keywords with no 3.0 form (`prefixItems`, `if`/`then`/`else`, `dependentSchemas`,
 //! `unevaluatedProperties`, ...) are dropped with a warning naming their place. Top-level
-//! `webhooks` (requests the API sends, not operations a client calls) are dropped with one
-//! warning per webhook; `mutualTLS` security schemes (which 3.0 cannot describe) likewise.
+//! `webhooks` (requests the API sends, not operations a client calls) are not operations: each
+//! webhook's JSON request body becomes a component schema (`newPet` -> `newPetWebhook`), so
+//! the client has a type to decode deliveries with, and one warning per webhook names it;
+//! `mutualTLS` security schemes (which 3.0 cannot describe) are dropped with a warning.
 
 use serde_json::{json, Map, Value};
 
@@ -76,16 +78,91 @@ fn warn(warnings: &mut Vec<Diagnostic>, pointer: &str, what: String) {
     warnings.push(d);
 }
 
+/// The JSON request bodies of webhooks, as (webhook, component key, schema): a webhook's
+/// payload becomes a data type (`newPet` -> `newPetWebhook`; with bodies on several methods,
+/// `newPetPostWebhook`, ...), so deliveries can be decoded. A body that is only a `$ref` to a
+/// component needs no copy (that type exists); the copy is a `$ref` then, naming the same type
+/// under the webhook's name.
+fn webhook_payloads(hooks: &Map<String, Value>) -> Vec<(String, String, Value)> {
+    const METHODS: &[&str] = &[
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let mut out = Vec::new();
+    for (name, item) in hooks.iter().filter(|(k, _)| !k.starts_with("x-")) {
+        let bodies: Vec<(&str, &Value)> = METHODS
+            .iter()
+            .filter_map(|m| {
+                let content = item
+                    .get(*m)?
+                    .get("requestBody")?
+                    .get("content")?
+                    .as_object()?;
+                let json = content
+                    .iter()
+                    .find(|(media, _)| {
+                        let media = media.split(';').next().unwrap_or("").trim();
+                        media == "application/json" || media.ends_with("+json")
+                    })
+                    .map(|(_, v)| v)?;
+                Some((*m, json.get("schema")?))
+            })
+            .collect();
+        for (method, schema) in &bodies {
+            let key = if bodies.len() == 1 {
+                format!("{name}Webhook")
+            } else {
+                let mut method = method.to_string();
+                method[..1].make_ascii_uppercase();
+                format!("{name}{method}Webhook")
+            };
+            out.push((name.clone(), key, (*schema).clone()));
+        }
+    }
+    out
+}
+
 /// Lowers the 3.1 document `doc` to the 3.0 model in place; what cannot be lowered is named
 /// in `warnings`.
 pub(crate) fn lower(doc: &mut Value, warnings: &mut Vec<Diagnostic>) {
     let Value::Object(top) = doc else { return };
     if let Some(Value::Object(hooks)) = top.remove("webhooks") {
+        let payloads = webhook_payloads(&hooks);
+        let schemas = top
+            .entry("components")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .map(|c| c.entry("schemas").or_insert_with(|| json!({})));
+        let mut named = Vec::new();
+        if let Some(Value::Object(schemas)) = schemas {
+            for (hook, key, schema) in payloads {
+                let mut name = key.clone();
+                let mut n = 2;
+                while schemas.contains_key(&name) {
+                    name = format!("{key}{n}");
+                    n += 1;
+                }
+                schemas.insert(name.clone(), schema);
+                named.push((hook, name));
+            }
+        }
         for name in hooks.keys().filter(|k| !k.starts_with("x-")) {
+            let types: Vec<String> = named
+                .iter()
+                .filter(|(hook, _)| hook == name)
+                .map(|(_, key)| format!("`#/components/schemas/{key}`"))
+                .collect();
+            let payload = if types.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; its JSON body is generated as the type of {}, to decode deliveries with",
+                    types.join(" and ")
+                )
+            };
             warn(
                 warnings,
                 &join("#/webhooks", name),
-                format!("webhook `{name}` (a request the API sends to you, not one a client sends) is not generated"),
+                format!("webhook `{name}` (a request the API sends to you, not one a client sends) is not an operation{payload}"),
             );
         }
     }
@@ -496,6 +573,49 @@ mod tests {
             w[0].pointer,
             "#/components/schemas/S/properties/odd/contentEncoding"
         );
+    }
+
+    #[test]
+    fn webhook_payloads_become_component_schemas() {
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "webhooks": {
+                "newPet": {"post": {"requestBody": {"content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"id": {"type": ["integer", "null"]}}
+                }}}}}},
+                "petGone": {
+                    "post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}},
+                    "put": {"requestBody": {"content": {"application/cloudevents+json": {"schema": {"type": "string"}}}}}
+                },
+                "ping": {"post": {}}
+            },
+            "components": {"schemas": {"Pet": {"type": "object"}, "newPetWebhook": {"type": "string"}}}
+        });
+        let mut warnings = Vec::new();
+        lower(&mut doc, &mut warnings);
+        let schemas = &doc["components"]["schemas"];
+        // The name was taken: the next free one; the body was lowered like any schema.
+        assert_eq!(
+            schemas["newPetWebhook2"],
+            json!({"type": "object", "properties": {"id": {"type": "integer", "nullable": true}}})
+        );
+        assert_eq!(
+            schemas["petGonePostWebhook"],
+            json!({"$ref": "#/components/schemas/Pet"})
+        );
+        assert_eq!(schemas["petGonePutWebhook"], json!({"type": "string"}));
+        let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(
+            messages[0].contains("`#/components/schemas/newPetWebhook2`"),
+            "{}",
+            messages[0]
+        );
+        assert!(
+            messages[1].contains("petGonePostWebhook`")
+                && messages[1].contains("petGonePutWebhook`")
+        );
+        assert!(!messages[2].contains("components"), "{}", messages[2]);
     }
 
     #[test]
