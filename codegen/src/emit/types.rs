@@ -107,17 +107,23 @@ fn rust_type_at(ty: &TypeRef, prefix: &str) -> TokenStream {
     }
 }
 
-/// The runtime module that (de)serializes a non-default wire format, when one applies.
-fn with_module(wire: WireFormat, ty: &TypeRef) -> Option<&'static str> {
+/// A non-default wire format that applies to `ty`, as (the runtime module that
+/// (de)serializes it, its `json_object!` name).
+fn wire_format(wire: WireFormat, ty: &TypeRef) -> Option<(&'static str, &'static str)> {
     let integer = |t: &TypeRef| matches!(t, TypeRef::Prim(Prim::I32 | Prim::I64));
     let applies =
         integer(ty) || matches!(ty, TypeRef::List(inner) | TypeRef::Map(inner) if integer(inner));
     match wire {
         WireFormat::Plain => None,
-        WireFormat::Int64String if applies => Some("crate::runtime::int64"),
-        WireFormat::LenientInt if applies => Some("crate::runtime::lenient_int"),
+        WireFormat::Int64String if applies => Some(("crate::runtime::int64", "Int64")),
+        WireFormat::LenientInt if applies => Some(("crate::runtime::lenient_int", "LenientInt")),
         _ => None,
     }
+}
+
+/// The runtime module that (de)serializes a non-default wire format, when one applies.
+fn with_module(wire: WireFormat, ty: &TypeRef) -> Option<&'static str> {
+    wire_format(wire, ty).map(|(module, _)| module)
 }
 
 fn emit_type(api: &ir::Api, type_def: &ir::TypeDef, docs: &Docs) -> TokenStream {
@@ -187,7 +193,7 @@ fn emit_struct(
         let field_name = ident(&f.name);
         let mode = ident(if f.required { "required" } else { "optional" });
         let key = &f.wire_name;
-        let format = format_of(f.value.wire, &f.value.ty).map(|format| {
+        let format = wire_format(f.value.wire, &f.value.ty).map(|(_, format)| {
             let format = ident(format);
             quote!(as #format)
         });
@@ -229,14 +235,6 @@ fn struct_parts(
         .any(|f| f.value.deprecated.is_some())
         .then(|| quote!(#[allow(deprecated)]));
     (derives, constructor, allow_deprecated)
-}
-
-/// The `json_object!` wire format of a field (`as Int64`), when not serde's default.
-fn format_of(wire: WireFormat, ty: &TypeRef) -> Option<&'static str> {
-    match with_module(wire, ty)? {
-        "crate::runtime::int64" => Some("Int64"),
-        _ => Some("LenientInt"),
-    }
 }
 
 /// A struct whose serde impls are derived: one with a flattened oneof group.

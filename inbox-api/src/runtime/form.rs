@@ -190,18 +190,13 @@ fn scalar_text(value: &Value) -> Option<String> {
 /// Appends `text` percent-encoded as `application/x-www-form-urlencoded` does (the WHATWG
 /// URL standard's serializer): alphanumerics and `*-._` kept, space as `+`, the rest `%XX`.
 fn urlencode_into(out: &mut String, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &byte in text.as_bytes() {
         match byte {
             b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
                 out.push(byte as char)
             }
             b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(HEX[usize::from(byte >> 4)] as char);
-                out.push(HEX[usize::from(byte & 15)] as char);
-            }
+            _ => super::push_percent_escape(out, byte),
         }
     }
 }

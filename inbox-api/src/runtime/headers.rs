@@ -198,7 +198,6 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue, (String, String)
 /// Percent-encodes what RFC 6265 does not allow in a cookie value (controls, space, `"`, `,`,
 /// `;`, `\`, `%` and non-ASCII), so a value cannot end its cookie or start another.
 fn cookie_octets(value: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let allowed =
         |b: u8| (0x21..=0x7E).contains(&b) && !matches!(b, b'"' | b',' | b';' | b'\\' | b'%');
     let mut out = String::with_capacity(value.len());
@@ -206,9 +205,7 @@ fn cookie_octets(value: &str) -> String {
         if allowed(byte) {
             out.push(char::from(byte));
         } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0xF)]));
+            super::push_percent_escape(&mut out, byte);
         }
     }
     out

@@ -201,6 +201,15 @@ pub use crate::tagged_union;
 pub use object::json_object;
 pub use open_enum;
 
+/// Appends `byte` as `%XX` (upper-case hex), the escape of every percent-encoding the
+/// runtime writes (path segments, form bodies, cookie values).
+pub(crate) fn push_percent_escape(out: &mut String, byte: u8) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push('%');
+    out.push(char::from(HEX[usize::from(byte >> 4)]));
+    out.push(char::from(HEX[usize::from(byte & 0xF)]));
+}
+
 /// Reads a string for an open enum without allocating when the input can lend it.
 pub fn deserialize_enum_str<'de, D: serde::Deserializer<'de>>(
     deserializer: D,

@@ -12,7 +12,6 @@ use crate::error::{BuildError, Error};
 /// A segment that is empty, `.` or `..` is rejected when the request is sent
 /// ([`Error::InvalidRequest`]), because it would address a different resource.
 pub fn encode_path_segment(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let unreserved =
         |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~');
     if s.bytes().all(unreserved) {
@@ -24,9 +23,7 @@ pub fn encode_path_segment(s: &str) -> String {
         if unreserved(byte) {
             out.push(char::from(byte));
         } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0xF)]));
+            crate::runtime::push_percent_escape(&mut out, byte);
         }
     }
     out
