@@ -1022,3 +1022,33 @@ fn undecodable_known_oneof_member_is_kept_raw() {
         serde_json::from_value(serde_json::json!({ "memberId": member })).unwrap();
     assert_eq!(known.id, Some(participant_id::Id::MemberId(member)));
 }
+
+#[test]
+fn fixture_untagged_unions_take_the_first_alternative_that_fits() {
+    use inbox_api_tests::fixtures::unions::types::{Id, Shelter, ShelterIdsItem, ShelterOwner};
+    let shelter: Shelter = exact(&json!({
+        "ids": ["a", ["b", "c"], 7],
+        "owner": {"fullName": "Ada"},
+    }));
+    assert_eq!(
+        shelter.ids.as_deref(),
+        Some(
+            &[
+                ShelterIdsItem::String("a".into()),
+                ShelterIdsItem::StringList(vec!["b".into(), "c".into()]),
+                ShelterIdsItem::Unrecognized(json!(7)),
+            ][..]
+        )
+    );
+    let Some(ShelterOwner::Person(person)) = &shelter.owner else {
+        panic!("{:?}", shelter.owner)
+    };
+    assert_eq!(person.full_name.as_deref(), Some("Ada"));
+    // An integral float is an integer to `LenientInt`; a string is the next alternative.
+    assert_eq!(
+        serde_json::from_value::<Id>(json!(12.0)).unwrap(),
+        Id::Integer(12)
+    );
+    let id: Id = exact(&json!("12"));
+    assert_eq!(id, Id::String("12".into()));
+}

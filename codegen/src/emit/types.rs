@@ -425,8 +425,9 @@ fn emit_oneof(
     }
 }
 
-/// A `oneOf`/`anyOf` union: untagged (serde tries the alternatives in order) or tagged by a
-/// discriminator property (`tagged_union!`), both with a catch-all for what fits nothing.
+/// A `oneOf`/`anyOf` union: untagged (`untagged_union!` tries the alternatives in order) or
+/// tagged by a discriminator property (`tagged_union!`), both with a catch-all for what fits
+/// nothing.
 fn emit_union(
     name: &Ident,
     doc: TokenStream,
@@ -444,14 +445,8 @@ fn emit_union(
             _ => format!("The value as `{}`.", example_name(&a.value.ty)),
         };
         let (attrs, ty) = member(&a.value, &fallback, "", docs);
-        let with = match property {
-            None => with_module(a.value.wire, &a.value.ty)
-                .map(|module| quote!(#[serde(with = #module)])),
-            Some(_) => None,
-        };
         quote! {
             #attrs
-            #with
             #variant(#ty),
         }
     });
@@ -461,38 +456,42 @@ fn emit_union(
         ),
         None => " A value that fits none of the alternatives, kept verbatim.".to_owned(),
     };
-    let (derive, serde, tagged) = match property {
-        None => (
-            docs.derives(&["Clone", "Debug"], &["Serialize", "Deserialize"]),
-            quote!(#[serde(untagged)]),
-            None,
-        ),
+    let derive = docs.derives(&["Clone", "Debug"], &[]);
+    let serde = match property {
+        None => {
+            let entries = o.arms.iter().map(|a| {
+                let variant = ident(&a.name);
+                let format = wire_format(a.value.wire, &a.value.ty).map(|(_, format)| {
+                    let format = ident(format);
+                    quote!(as #format)
+                });
+                quote!(#variant #format)
+            });
+            quote! {
+                crate::runtime::untagged_union!(#name, #(#entries),*);
+            }
+        }
         Some(property) => {
             let entries = o.arms.iter().map(|a| {
                 let variant = ident(&a.name);
                 let values = &a.tag_values;
                 quote!(#variant(#(#values),*))
             });
-            (
-                docs.derives(&["Clone", "Debug"], &[]),
-                TokenStream::new(),
-                Some(quote! {
-                    crate::runtime::tagged_union!(#name, #property, #(#entries),*);
-                }),
-            )
+            quote! {
+                crate::runtime::tagged_union!(#name, #property, #(#entries),*);
+            }
         }
     };
     quote! {
         #doc
         #derive
-        #serde
         #[non_exhaustive]
         pub enum #name {
             #(#arms)*
             #[doc = #catch_all]
             Unrecognized(Value),
         }
-        #tagged
+        #serde
     }
 }
 

@@ -198,6 +198,7 @@ macro_rules! open_enum {
     };
 }
 pub use crate::tagged_union;
+pub use crate::untagged_union;
 pub use object::json_object;
 pub use open_enum;
 

@@ -26,11 +26,19 @@ use serde::{Deserialize, Serialize};
 
 use super::{int64, lenient_int};
 
-/// Writes and reads a field's value: plainly ([`Plain`]) or in one of the wire formats that
-/// differ from serde's defaults ([`Int64`], [`LenientInt`]).
+/// Writes a field's value: plainly ([`Plain`]) or in one of the wire formats that differ from
+/// serde's defaults ([`Int64`], [`LenientInt`]).
+///
+/// Writing and reading are separate traits so that each direction asks only for what it needs
+/// (`T: Serialize` to write, `T: Deserialize` to read): fewer obligations for the compiler to
+/// prove per field, and a type that is only ever sent needs no `Deserialize`.
 pub trait Format<T> {
     /// Writes `value`.
     fn write<S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error>;
+}
+
+/// Reads a field's value in a format (see [`Format`]).
+pub trait ReadFormat<T> {
     /// Reads a value.
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error>;
 }
@@ -38,10 +46,13 @@ pub trait Format<T> {
 /// serde's default representation (the format of a field listed without `as`).
 pub type Plain = ();
 
-impl<T: Serialize + for<'de> Deserialize<'de>> Format<T> for () {
+impl<T: Serialize> Format<T> for () {
     fn write<S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
         value.serialize(serializer)
     }
+}
+
+impl<T: for<'de> Deserialize<'de>> ReadFormat<T> for () {
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
         T::deserialize(deserializer)
     }
@@ -54,6 +65,9 @@ impl<T: int64::Int64Wire> Format<T> for Int64 {
     fn write<S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
         value.write(serializer)
     }
+}
+
+impl<T: int64::Int64Wire> ReadFormat<T> for Int64 {
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
         T::read(deserializer)
     }
@@ -62,10 +76,13 @@ impl<T: int64::Int64Wire> Format<T> for Int64 {
 /// An integer also read from a float with no fractional part ([`lenient_int`]).
 pub struct LenientInt;
 
-impl<T: lenient_int::LenientInt + Serialize> Format<T> for LenientInt {
+impl<T: Serialize> Format<T> for LenientInt {
     fn write<S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
         value.serialize(serializer)
     }
+}
+
+impl<T: lenient_int::LenientInt> ReadFormat<T> for LenientInt {
     fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
         T::read(deserializer)
     }
@@ -83,7 +100,7 @@ impl<F: Format<T>, T> Serialize for Write<'_, F, T> {
 /// Reads a value in format `F`.
 struct Read<F, T>(PhantomData<(F, T)>);
 
-impl<'de, F: Format<T>, T> DeserializeSeed<'de> for Read<F, T> {
+impl<'de, F: ReadFormat<T>, T> DeserializeSeed<'de> for Read<F, T> {
     type Value = T;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
         F::read(deserializer)
@@ -91,7 +108,7 @@ impl<'de, F: Format<T>, T> DeserializeSeed<'de> for Read<F, T> {
 }
 
 /// Reads the value of the current key in format `F` into `slot`.
-pub fn read<'de, F: Format<T>, T, A: MapAccess<'de>>(
+pub fn read<'de, F: ReadFormat<T>, T, A: MapAccess<'de>>(
     map: &mut A,
     slot: &mut Option<T>,
 ) -> Result<(), A::Error> {

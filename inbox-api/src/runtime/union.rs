@@ -1,8 +1,14 @@
-//! `oneOf`/`anyOf` unions told apart by a discriminator property: the serde plumbing of
-//! `tagged_union!`. Untagged unions need none (they derive `#[serde(untagged)]`).
+//! The serde plumbing of generated `oneOf`/`anyOf` unions: [`tagged_union!`] for unions told
+//! apart by a discriminator property, [`untagged_union!`] for unions whose alternatives are
+//! tried in order.
+//!
+//! [`tagged_union!`]: crate::runtime::tagged_union
+//! [`untagged_union!`]: crate::runtime::untagged_union
 
 use serde::{de, Serialize, Serializer};
 use serde_json::Value;
+
+use super::object::{Format, ReadFormat};
 
 /// Serializes `value` with `property` set to `tag` unless `value` already sets it.
 pub fn serialize_tagged<T: Serialize, S: Serializer>(
@@ -22,6 +28,20 @@ pub fn serialize_tagged<T: Serialize, S: Serializer>(
 /// Decodes one alternative from the JSON already read.
 pub fn from_value<T: serde::de::DeserializeOwned, E: de::Error>(value: Value) -> Result<T, E> {
     serde_json::from_value(value).map_err(E::custom)
+}
+
+/// Decodes `value` as one alternative of an untagged union, read in format `F`; `None` when it
+/// does not fit (the union then tries its next alternative).
+pub fn try_alternative<F: ReadFormat<T>, T>(value: &Value) -> Option<T> {
+    F::read(value).ok()
+}
+
+/// Writes one alternative of a union in format `F`.
+pub fn write_alternative<F: Format<T>, T, S: Serializer>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    F::write(value, serializer)
 }
 
 /// The discriminator value of `value`, when it has a string one.
@@ -70,6 +90,54 @@ macro_rules! tagged_union {
                     }
                     None => Ok(Self::Unrecognized(value)),
                 }
+            }
+        }
+    };
+}
+
+/// Implements `Serialize` and `Deserialize` for a generated union whose alternatives are tried
+/// in the order listed, with an `Unrecognized(Value)` catch-all:
+/// `untagged_union!(Icon, String, File, Count as LenientInt);` (`as` names a wire format of
+/// [`object`](crate::runtime::object), as in `json_object!`).
+///
+/// Decoding reads the JSON value once, then decodes it as each alternative in turn; the first
+/// that fits wins, and a value that fits none is kept verbatim in `Unrecognized`, so decoding
+/// never fails. Writing writes the alternative held (`Unrecognized` as received). serde's
+/// `#[serde(untagged)]` derive behaves the same on JSON with several times the code per union.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! untagged_union {
+    ($name:ident $(, $variant:ident $(as $format:ident)?)* $(,)?) => {
+        #[allow(deprecated, unused_parens)]
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    $(Self::$variant(value) => $crate::runtime::union::write_alternative::<
+                        ($($crate::runtime::object::$format)?), _, _
+                    >(value, serializer),)*
+                    Self::Unrecognized(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        #[allow(deprecated, unused_parens)]
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                let value: $crate::runtime::prelude::Value =
+                    ::serde::Deserialize::deserialize(deserializer)?;
+                $(if let ::std::option::Option::Some(alternative) =
+                    $crate::runtime::union::try_alternative::<
+                        ($($crate::runtime::object::$format)?), _
+                    >(&value)
+                {
+                    return ::std::result::Result::Ok(Self::$variant(alternative));
+                })*
+                ::std::result::Result::Ok(Self::Unrecognized(value))
             }
         }
     };
@@ -139,5 +207,51 @@ mod tests {
         }));
         let json = serde_json::to_string(&dog).unwrap();
         assert_eq!(serde_json::from_str::<Pet>(&json).unwrap(), dog);
+    }
+
+    #[derive(Clone, Debug, PartialEq)]
+    enum Icon {
+        Count(i64),
+        Big(i64),
+        Name(String),
+        Cat(Box<Cat>),
+        Unrecognized(serde_json::Value),
+    }
+
+    crate::runtime::untagged_union!(Icon, Count as LenientInt, Big as Int64, Name, Cat);
+
+    #[test]
+    fn untagged_tries_alternatives_in_order_and_keeps_what_fits_none() {
+        let read = |json: &str| serde_json::from_str::<Icon>(json).unwrap();
+        assert_eq!(read("7"), Icon::Count(7));
+        // LenientInt takes an integral float; the Int64 alternative would take the string.
+        assert_eq!(read("7.0"), Icon::Count(7));
+        assert_eq!(read(r#""12""#), Icon::Big(12));
+        assert_eq!(read(r#""file_1""#), Icon::Name("file_1".into()));
+        assert_eq!(
+            read(r#"{"lives": 9}"#),
+            Icon::Cat(Box::new(Cat {
+                pet_type: None,
+                lives: 9
+            }))
+        );
+        assert_eq!(
+            read(r#"{"lives": "many"}"#),
+            Icon::Unrecognized(serde_json::json!({"lives": "many"}))
+        );
+        assert_eq!(read("[1]"), Icon::Unrecognized(serde_json::json!([1])));
+    }
+
+    #[test]
+    fn untagged_writes_the_alternative_held_in_its_format() {
+        let write = |icon: &Icon| serde_json::to_string(icon).unwrap();
+        assert_eq!(write(&Icon::Count(3)), "3");
+        assert_eq!(write(&Icon::Big(12)), r#""12""#);
+        assert_eq!(write(&Icon::Name("a".into())), r#""a""#);
+        let kept = Icon::Unrecognized(serde_json::json!({"shape": "round"}));
+        assert_eq!(write(&kept), r#"{"shape":"round"}"#);
+        for icon in [Icon::Count(3), Icon::Big(12), kept] {
+            assert_eq!(serde_json::from_str::<Icon>(&write(&icon)).unwrap(), icon);
+        }
     }
 }
