@@ -234,6 +234,44 @@ fn item_name(item: &syn::Item) -> Option<String> {
     }
 }
 
+/// The types only ever sent: reached from an operation's parameters or request bodies and
+/// from no response, page, error or event (through fields, arms and aliases). A type nothing
+/// reaches is not in the set (it may be used either way).
+pub fn sent_only(api: &ir::Api) -> BTreeSet<String> {
+    let by_name: HashMap<&str, &ir::TypeDef> =
+        api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut sent: BTreeSet<&str> = BTreeSet::new();
+    let mut received: BTreeSet<&str> = BTreeSet::new();
+    fn reach<'a>(
+        by_name: &HashMap<&'a str, &'a ir::TypeDef>,
+        debug: &str,
+        into: &mut BTreeSet<&'a str>,
+    ) {
+        for name in named_types(debug) {
+            into.extend(closure(by_name, name));
+        }
+    }
+    for op in &api.operations {
+        let sent_debug = format!("{:?} {:?} {:?}", op.params, op.body, op.body_variants);
+        reach(&by_name, &sent_debug, &mut sent);
+        // Everything else the operation names is read from responses (the response, pages,
+        // error codes), read from its debug form so that no field is missed.
+        let mut rest = op.clone();
+        rest.params.clear();
+        rest.body = None;
+        rest.body_variants.clear();
+        reach(&by_name, &format!("{rest:?}"), &mut received);
+    }
+    reach(
+        &by_name,
+        &format!("{:?} {:?}", api.events, api.event_envelope),
+        &mut received,
+    );
+    sent.difference(&received)
+        .map(|&name| name.to_owned())
+        .collect()
+}
+
 /// The names inside `Named("...")` and `Boxed("...")` of a model's debug text.
 fn named_types(debug: &str) -> BTreeSet<&str> {
     let mut out = BTreeSet::new();

@@ -123,15 +123,22 @@ fn lay_out_objects(text: &str) -> String {
     out
 }
 
-/// `Name { mode field = "key", ... }` as lines: `Name {`, one line per field, `}`.
+/// `[sent] Name { mode field = "key", ... }` as lines: `[sent] Name {`, one line per field, `}`.
 fn object_lines(body: &str) -> Option<Vec<String>> {
     use proc_macro2::{Delimiter, TokenTree};
     let tokens: TokenStream = body.parse().ok()?;
-    let mut tokens = tokens.into_iter();
+    let mut tokens = tokens.into_iter().peekable();
+    // `sent Name { ... }` (a type only ever sent) or `Name { ... }`.
+    let sent =
+        matches!(tokens.peek(), Some(TokenTree::Ident(i)) if i == "sent").then(|| tokens.next());
     let (Some(TokenTree::Ident(name)), Some(TokenTree::Group(group)), None) =
         (tokens.next(), tokens.next(), tokens.next())
     else {
         return None;
+    };
+    let name = match sent {
+        Some(_) => format!("sent {name}"),
+        None => name.to_string(),
     };
     if group.delimiter() != Delimiter::Brace {
         return None;

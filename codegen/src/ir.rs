@@ -26,6 +26,11 @@ pub struct Api {
     pub crate_name: String,
     /// Data types derive `PartialEq`.
     pub partial_eq: bool,
+    /// Types only ever sent (reached from request bodies and parameters, never from a
+    /// response or an event), which implement `Deserialize` only with the generated crate's
+    /// `decode-requests` feature ([`crate::Shape::decode_requests`] off); set just before
+    /// emitting, never by `resolve`.
+    pub sent_only: std::collections::BTreeSet<String>,
 }
 
 /// One named Rust type.

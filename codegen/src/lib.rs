@@ -39,6 +39,11 @@ pub struct Shape {
     /// crate: 5 % of `cargo check`'s peak memory, 3 % of its time); `new-client` leaves it out
     /// unless asked (`--partial-eq`).
     pub partial_eq: bool,
+    /// Types that are only ever sent implement `Deserialize` too (on by default). Off, they
+    /// implement it only with the generated crate's `decode-requests` cargo feature
+    /// ([`features::sent_only`]): a client never reads its own requests, and on a large spec
+    /// those impls are a large share of the build (Stripe's request bodies: ~half the types).
+    pub decode_requests: bool,
 }
 
 impl Default for Shape {
@@ -48,6 +53,7 @@ impl Default for Shape {
             tag_features: false,
             crate_name: "inbox_api".to_owned(),
             partial_eq: true,
+            decode_requests: true,
         }
     }
 }
@@ -80,6 +86,9 @@ pub fn generate_with(spec: &[u8], options: &Options, shape: &Shape) -> Result<Ou
         }
         api.crate_name.clone_from(&shape.crate_name);
         api.partial_eq = shape.partial_eq;
+        if !shape.decode_requests {
+            api.sent_only = features::sent_only(&api);
+        }
         merged
     };
     let (merged, warnings) = threads::beside(side, merge);
@@ -91,6 +100,7 @@ pub fn generate_with(spec: &[u8], options: &Options, shape: &Shape) -> Result<Ou
     let files = render::render_files(&api, &options.spec_name, &render::plan(&api))
         .map_err(|e| Diagnostics::new(&options.spec_name, vec![Diagnostic::error("#", e)]))?;
     api.gates = None; // as resolved
+    api.sent_only.clear();
     if let Some(merged) = merged {
         merged.undo(&mut api);
     }

@@ -1,7 +1,8 @@
-//! `new-client --tag-features`: each tag's cargo feature compiles on its own, and so do
-//! `all` (the default) and no feature at all, on the Inbox spec (two tags, `messages` and
-//! `conversations`, and webhook events whose types are always compiled). A sample on GitHub's
-//! spec is `cargo xtask bench compile --inputs github` (BENCHMARKS.md).
+//! Cargo features of the crates `new-client` writes. `--tag-features`: each tag's feature
+//! compiles on its own, and so do `all` (the default) and no feature at all, on the Inbox spec
+//! (two tags, `messages` and `conversations`, and webhook events whose types are always
+//! compiled); a sample on GitHub's spec is `cargo xtask bench compile --inputs github`
+//! (BENCHMARKS.md). `decode-requests`: `Deserialize` of the types only ever sent.
 
 use std::path::{Path, PathBuf};
 
@@ -59,4 +60,63 @@ fn each_tag_feature_compiles_alone_and_gates_its_operations() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// `new-client`'s default shape: types only ever sent implement `Deserialize` only with the
+/// crate's `decode-requests` feature; everything compiles either way, and a caller decoding a
+/// request type compiles exactly when the feature is on.
+#[test]
+fn decode_requests_feature_gives_sent_types_deserialize() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("decode-requests-inbox");
+    let made = xtask::new_client::new_client_with(
+        &root().join("spec/inbox-v2.yaml"),
+        &dir,
+        Some("inbox-sent-client"),
+        true,
+        &xtask::new_client::shape(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(made.warnings.is_empty(), "{:?}", made.warnings);
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("Cargo.toml");
+    assert!(manifest.contains("\ndecode-requests = []\n"), "{manifest}");
+    let types = std::fs::read_to_string(dir.join("src/generated/types.rs")).expect("types.rs");
+    // A request body is only sent; a response is received, so it always decodes.
+    assert!(
+        types.contains("    sent SendMessageRequest {\n"),
+        "SendMessageRequest is not marked as only sent"
+    );
+    // Sent inside the request and received in responses: both.
+    for received in ["SendMessageResponse", "Message"] {
+        assert!(
+            types.contains(&format!("\n    {received} {{\n")),
+            "{received} is marked as only sent"
+        );
+    }
+
+    let examples = dir.join("examples");
+    std::fs::create_dir_all(&examples).unwrap();
+    std::fs::write(
+        examples.join("decode_request.rs"),
+        "fn main() {\n    let decoded: Result<inbox_sent_client::types::SendMessageRequest, _> =\n        \
+         serde_json::from_str(\"{}\");\n    assert!(decoded.is_err());\n}\n",
+    )
+    .unwrap();
+    let target = inbox_api_tests::crates::target_dir(env!("CARGO_TARGET_TMPDIR"));
+    let check = |args: &[&str]| inbox_api_tests::crates::check(&dir, &target, args);
+    check(&["--lib"]).unwrap_or_else(|e| panic!("cargo check --lib:\n{e}"));
+    check(&["--lib", "--features", "decode-requests"])
+        .unwrap_or_else(|e| panic!("cargo check --lib --features decode-requests:\n{e}"));
+    check(&[
+        "--example",
+        "decode_request",
+        "--features",
+        "decode-requests",
+    ])
+    .unwrap_or_else(|e| panic!("decoding a request type with the feature:\n{e}"));
+    let without = check(&["--example", "decode_request"])
+        .expect_err("a request type decodes without the `decode-requests` feature");
+    assert!(
+        without.contains("Deserialize"),
+        "expected a missing `Deserialize` impl:\n{without}"
+    );
 }

@@ -35,7 +35,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let shape = codegen::Shape {
         tag_features: flags.switch("--tag-features"),
         partial_eq: flags.switch("--partial-eq"),
-        ..codegen::Shape::default()
+        ..shape()
     };
     flags.finish()?;
     let result = new_client_with(&spec, &out, name.as_deref(), strict, &shape)?;
@@ -67,10 +67,12 @@ pub fn new_client(
 }
 
 /// The shape `new-client` gives a crate without options: identical types merged, no per-tag
-/// features, no `PartialEq` (`--partial-eq` adds it).
+/// features, no `PartialEq` (`--partial-eq` adds it), and `Deserialize` of types only ever
+/// sent behind the crate's `decode-requests` cargo feature.
 pub fn shape() -> codegen::Shape {
     codegen::Shape {
         partial_eq: false,
+        decode_requests: false,
         ..codegen::Shape::default()
     }
 }

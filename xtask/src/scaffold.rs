@@ -19,6 +19,10 @@ pub const RUNTIME: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/runtime
 const WORKSPACE_MANIFEST: &str = include_str!("../../Cargo.toml");
 /// inbox-api's manifest: its non-optional dependencies are the runtime's.
 const RUNTIME_MANIFEST: &str = include_str!("../../inbox-api/Cargo.toml");
+/// The cargo feature that gives types only ever sent their `Deserialize` impls
+/// ([`codegen::Shape::decode_requests`]).
+pub const DECODE_REQUESTS: &str = "decode-requests";
+
 /// The workspace's lock file, written into standalone crates and corpus workspaces.
 pub const CARGO_LOCK: &str = include_str!("../../Cargo.lock");
 
@@ -162,20 +166,26 @@ fn write_if_changed(path: &Path, contents: &str) -> Result<(), String> {
     fs::write(path, contents).map_err(|e| io_error("write", path, e))
 }
 
-/// The `[features]` table of a crate with per-tag features (empty without).
+/// The `[features]` table: `decode-requests`, and the per-tag features when there are any.
 fn features_table(features: &BTreeMap<String, Vec<String>>) -> String {
+    let mut table = format!(
+        "\n[features]\n# Types the client only sends (request bodies, parameters) implement\n\
+         # `Deserialize` too (they always implement `Serialize`). Off by default: a client never\n\
+         # reads its own requests, and those impls cost every build.\n\
+         {DECODE_REQUESTS} = []\n"
+    );
     if features.is_empty() {
-        return String::new();
+        return table;
     }
     let quoted: Vec<String> = features.keys().map(|f| format!("\"{f}\"")).collect();
-    let mut table = format!(
-        "\n# One feature per tag of the spec: a tag's operations, and the types they use, are\n\
+    table.push_str(&format!(
+        "# One feature per tag of the spec: a tag's operations, and the types they use, are\n\
          # compiled only when its feature is on. `all` is every tag (and the types no operation\n\
          # uses); it is the default. Build one tag alone with\n\
          # `default-features = false, features = [\"TAG\"]`.\n\
-         [features]\ndefault = [\"all\"]\nall = [{}]\n",
+         default = [\"all\"]\nall = [{}]\n",
         quoted.join(", ")
-    );
+    ));
     for (feature, tags) in features {
         let tags: Vec<String> = tags.iter().map(|t| format!("`{t}`")).collect();
         table.push_str(&format!("# tag {}\n{feature} = []\n", tags.join(", ")));
@@ -190,7 +200,7 @@ fn lib_rs(
     features: &BTreeMap<String, Vec<String>>,
 ) -> String {
     let title = title.replace('\n', " ");
-    let features = if features.is_empty() {
+    let mut features = if features.is_empty() {
         String::new()
     } else {
         let list: Vec<String> = features.keys().map(|f| format!("`{f}`")).collect();
@@ -202,6 +212,10 @@ fn lib_rs(
             list.join(", ")
         )
     };
+    features.push_str(&format!(
+        "//!\n//! Types the client only sends (request bodies, parameters) implement `Serialize`; with\n\
+         //! the `{DECODE_REQUESTS}` feature they implement `Deserialize` too.\n"
+    ));
     let events = if has_events {
         "\n/// Webhook event payloads, keyed by event type.\npub mod events {\n    pub use crate::generated::events::*;\n}\n"
     } else {

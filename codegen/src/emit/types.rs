@@ -137,10 +137,11 @@ fn emit_type(api: &ir::Api, type_def: &ir::TypeDef, docs: &Docs) -> TokenStream 
         },
     );
     let name = ident(type_def.name.rsplit("::").next().unwrap_or(&type_def.name));
+    let sent = api.sent_only.contains(&type_def.name);
     match &type_def.kind {
-        TypeKind::Struct(s) => emit_struct(api, &name, doc, s, docs),
+        TypeKind::Struct(s) => emit_struct(api, &name, doc, s, sent, docs),
         TypeKind::Enum(e) => emit_enum(&name, doc, e, docs),
-        TypeKind::OneOf(o) => emit_oneof(&name, doc, o, &type_def.name, docs),
+        TypeKind::OneOf(o) => emit_oneof(&name, doc, o, &type_def.name, sent, docs),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty);
             quote! {
@@ -167,17 +168,24 @@ fn all_optional(s: &ir::Struct) -> bool {
     s.fields.iter().all(|f| !f.required)
 }
 
+/// The leading `sent` of a serde macro call for a type only ever sent: its `Deserialize` is
+/// compiled only with the crate's `decode-requests` feature.
+fn sent_marker(sent: bool) -> Option<TokenStream> {
+    sent.then(|| quote!(sent))
+}
+
 fn emit_struct(
     api: &ir::Api,
     name: &Ident,
     doc: TokenStream,
     s: &ir::Struct,
+    sent: bool,
     docs: &Docs,
 ) -> TokenStream {
     // A struct with a flattened oneof group keeps serde's derives (`#[serde(flatten)]`); every
     // other struct gets its serde impls from `runtime::json_object!`, a fraction of the code.
     if s.fields.iter().any(|f| f.flatten) {
-        return emit_derived_struct(api, name, doc, s, docs);
+        return emit_derived_struct(api, name, doc, s, sent, docs);
     }
     let fields = s.fields.iter().map(|f| {
         let field_name = ident(&f.name);
@@ -200,6 +208,7 @@ fn emit_struct(
         quote!(#mode #field_name = #key #format)
     });
     let (derives, constructor, allow_deprecated) = struct_parts(api, name, s, docs, &[]);
+    let sent = sent_marker(sent);
     quote! {
         #doc
         #derives
@@ -209,7 +218,7 @@ fn emit_struct(
         }
         #constructor
         crate::runtime::json_object! {
-            #name { #(#entries),* }
+            #sent #name { #(#entries),* }
         }
     }
 }
@@ -243,6 +252,7 @@ fn emit_derived_struct(
     name: &Ident,
     doc: TokenStream,
     s: &ir::Struct,
+    sent: bool,
     docs: &Docs,
 ) -> TokenStream {
     let camel = s
@@ -290,11 +300,17 @@ fn emit_derived_struct(
             pub #field_name: #ty,
         }
     });
-    let (derives, constructor, allow_deprecated) =
-        struct_parts(api, name, s, docs, &["Serialize", "Deserialize"]);
+    let (derives, constructor, allow_deprecated) = if sent {
+        struct_parts(api, name, s, docs, &["Serialize"])
+    } else {
+        struct_parts(api, name, s, docs, &["Serialize", "Deserialize"])
+    };
+    let decode_requests =
+        sent.then(|| quote!(#[cfg_attr(feature = "decode-requests", derive(Deserialize))]));
     quote! {
         #doc
         #derives
+        #decode_requests
         #allow_deprecated
         #rename_all
         pub struct #name {
@@ -414,14 +430,15 @@ fn emit_oneof(
     doc: TokenStream,
     o: &ir::OneOf,
     drift_name: &str,
+    sent: bool,
     docs: &Docs,
 ) -> TokenStream {
     match &o.repr {
         ir::OneOfRepr::Keyed { takes_unknown_keys } => {
             emit_keyed(name, doc, o, drift_name, *takes_unknown_keys, docs)
         }
-        ir::OneOfRepr::Untagged => emit_union(name, doc, o, None, docs),
-        ir::OneOfRepr::Tagged { property } => emit_union(name, doc, o, Some(property), docs),
+        ir::OneOfRepr::Untagged => emit_union(name, doc, o, None, sent, docs),
+        ir::OneOfRepr::Tagged { property } => emit_union(name, doc, o, Some(property), sent, docs),
     }
 }
 
@@ -433,8 +450,10 @@ fn emit_union(
     doc: TokenStream,
     o: &ir::OneOf,
     property: Option<&String>,
+    sent: bool,
     docs: &Docs,
 ) -> TokenStream {
+    let sent = sent_marker(sent);
     let arms = o.arms.iter().map(|a| {
         let variant = ident(&a.name);
         let fallback = match (property, a.tag_values.as_slice()) {
@@ -468,7 +487,7 @@ fn emit_union(
                 quote!(#variant #format)
             });
             quote! {
-                crate::runtime::untagged_union!(#name, #(#entries),*);
+                crate::runtime::untagged_union!(#sent #name, #(#entries),*);
             }
         }
         Some(property) => {
@@ -478,7 +497,7 @@ fn emit_union(
                 quote!(#variant(#(#values),*))
             });
             quote! {
-                crate::runtime::tagged_union!(#name, #property, #(#entries),*);
+                crate::runtime::tagged_union!(#sent #name, #property, #(#entries),*);
             }
         }
     };

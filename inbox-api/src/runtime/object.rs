@@ -231,7 +231,9 @@ impl<'de> Deserialize<'de> for Key<'de> {
 
 /// Implements `Serialize` and `Deserialize` for a generated struct from its field list, one
 /// field per line: `required` or `optional`, the Rust field, `=`, the JSON key, and the wire
-/// format when it is not serde's default (`as Int64`, `as LenientInt`).
+/// format when it is not serde's default (`as Int64`, `as LenientInt`). A leading `sent` marks
+/// a type only ever sent: its `Deserialize` is compiled only with the crate's `decode-requests`
+/// feature.
 ///
 /// ```ignore
 /// crate::runtime::json_object! {
@@ -244,7 +246,16 @@ impl<'de> Deserialize<'de> for Key<'de> {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! json_object {
-    ($name:ident {
+    (sent $name:ident { $($fields:tt)* }) => {
+        $crate::json_object!(@write $name { $($fields)* });
+        #[cfg(feature = "decode-requests")]
+        $crate::json_object!(@read $name { $($fields)* });
+    };
+    ($name:ident { $($fields:tt)* }) => {
+        $crate::json_object!(@write $name { $($fields)* });
+        $crate::json_object!(@read $name { $($fields)* });
+    };
+    (@write $name:ident {
         $($mode:ident $field:ident = $key:literal $(as $format:ident)?),* $(,)?
     }) => {
         #[allow(deprecated, unused_mut, unused_parens)]
@@ -265,6 +276,10 @@ macro_rules! json_object {
             }
         }
 
+    };
+    (@read $name:ident {
+        $($mode:ident $field:ident = $key:literal $(as $format:ident)?),* $(,)?
+    }) => {
         #[allow(deprecated, unused_parens)]
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(

@@ -54,12 +54,20 @@ pub fn tag_of<'v>(value: &'v Value, property: &str) -> Option<&'v str> {
 /// `tagged_union!(Pet, "petType", Cat("cat", "Cat"), Dog("dog"));` (the first value of each
 /// list is written when the alternative does not set the property itself).
 ///
+/// A leading `sent` marks a union only ever sent: its `Deserialize` is compiled only with the
+/// crate's `decode-requests` feature (the same for [`untagged_union!`]).
+///
 /// Decoding never fails on an unknown or missing discriminator: the value lands in
 /// `Unrecognized` and an unknown one is noted for the client's drift report.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! tagged_union {
-    ($name:ident, $property:literal, $($variant:ident($first:literal $(, $more:literal)*)),* $(,)?) => {
+    (sent $name:ident $($rest:tt)*) => {
+        $crate::tagged_union!(@write $name $($rest)*);
+        #[cfg(feature = "decode-requests")]
+        $crate::tagged_union!(@read $name $($rest)*);
+    };
+    (@write $name:ident, $property:literal, $($variant:ident($first:literal $(, $more:literal)*)),* $(,)?) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(
                 &self,
@@ -74,6 +82,8 @@ macro_rules! tagged_union {
             }
         }
 
+    };
+    (@read $name:ident, $property:literal, $($variant:ident($first:literal $(, $more:literal)*)),* $(,)?) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
@@ -93,6 +103,10 @@ macro_rules! tagged_union {
             }
         }
     };
+    ($name:ident $($rest:tt)*) => {
+        $crate::tagged_union!(@write $name $($rest)*);
+        $crate::tagged_union!(@read $name $($rest)*);
+    };
 }
 
 /// Implements `Serialize` and `Deserialize` for a generated union whose alternatives are tried
@@ -107,7 +121,12 @@ macro_rules! tagged_union {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! untagged_union {
-    ($name:ident $(, $variant:ident $(as $format:ident)?)* $(,)?) => {
+    (sent $name:ident $($rest:tt)*) => {
+        $crate::untagged_union!(@write $name $($rest)*);
+        #[cfg(feature = "decode-requests")]
+        $crate::untagged_union!(@read $name $($rest)*);
+    };
+    (@write $name:ident $(, $variant:ident $(as $format:ident)?)* $(,)?) => {
         #[allow(deprecated, unused_parens)]
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(
@@ -123,6 +142,8 @@ macro_rules! untagged_union {
             }
         }
 
+    };
+    (@read $name:ident $(, $variant:ident $(as $format:ident)?)* $(,)?) => {
         #[allow(deprecated, unused_parens)]
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -140,6 +161,10 @@ macro_rules! untagged_union {
                 ::std::result::Result::Ok(Self::Unrecognized(value))
             }
         }
+    };
+    ($name:ident $($rest:tt)*) => {
+        $crate::untagged_union!(@write $name $($rest)*);
+        $crate::untagged_union!(@read $name $($rest)*);
     };
 }
 
