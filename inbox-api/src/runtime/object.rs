@@ -187,11 +187,6 @@ pub mod optional {
             writer.entry::<F, Option<T>>(key, value);
         }
     }
-
-    /// The value read; `None` when the key was missing or `null`.
-    pub fn finish<T, E>(slot: Option<Option<T>>, _key: &'static str) -> Result<Option<T>, E> {
-        Ok(slot.flatten())
-    }
 }
 
 /// A key of a JSON object, borrowed from the input when it can be.
@@ -255,6 +250,14 @@ macro_rules! json_object {
         $crate::json_object!(@write $name { $($fields)* });
         $crate::json_object!(@read $name { $($fields)* });
     };
+    // A required field's value or the `missing field` error; an optional field's value, with
+    // no `?` (each `?` is a branch and an early exit the compiler checks, per field).
+    (@finish required $field:ident $key:literal) => {
+        $crate::runtime::object::required::finish($field, $key)?
+    };
+    (@finish optional $field:ident $key:literal) => {
+        $field.flatten()
+    };
     (@write $name:ident {
         $($mode:ident $field:ident = $key:literal $(as $format:ident)?),* $(,)?
     }) => {
@@ -310,7 +313,7 @@ macro_rules! json_object {
                             }?;
                         }
                         ::std::result::Result::Ok($name {
-                            $($field: $crate::runtime::object::$mode::finish($field, $key)?,)*
+                            $($field: $crate::json_object!(@finish $mode $field $key),)*
                         })
                     }
                 }
