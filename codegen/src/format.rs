@@ -123,7 +123,8 @@ fn lay_out_objects(text: &str) -> String {
     out
 }
 
-/// `[sent] Name { mode field = "key", ... }` as lines: `[sent] Name {`, one line per field, `}`.
+/// `[sent] Name { mode field = "key", ... } keep extra` as lines: `[sent] Name {`, one line per
+/// field, `} keep extra`.
 fn object_lines(body: &str) -> Option<Vec<String>> {
     use proc_macro2::{Delimiter, TokenTree};
     let tokens: TokenStream = body.parse().ok()?;
@@ -131,10 +132,18 @@ fn object_lines(body: &str) -> Option<Vec<String>> {
     // `sent Name { ... }` (a type only ever sent) or `Name { ... }`.
     let sent =
         matches!(tokens.peek(), Some(TokenTree::Ident(i)) if i == "sent").then(|| tokens.next());
-    let (Some(TokenTree::Ident(name)), Some(TokenTree::Group(group)), None) =
-        (tokens.next(), tokens.next(), tokens.next())
+    let (Some(TokenTree::Ident(name)), Some(TokenTree::Group(group))) =
+        (tokens.next(), tokens.next())
     else {
         return None;
+    };
+    // `keep extra`: the field of the keys the struct does not list.
+    let keep = match (tokens.next(), tokens.next(), tokens.next()) {
+        (None, _, _) => String::new(),
+        (Some(TokenTree::Ident(keep)), Some(TokenTree::Ident(extra)), None) if keep == "keep" => {
+            format!(" keep {extra}")
+        }
+        _ => return None,
     };
     let name = match sent {
         Some(_) => format!("sent {name}"),
@@ -158,12 +167,12 @@ fn object_lines(body: &str) -> Option<Vec<String>> {
     }
     fields.retain(|f| !f.is_empty());
     if fields.is_empty() {
-        return Some(vec![format!("{name} {{}}")]);
+        return Some(vec![format!("{name} {{}}{keep}")]);
     }
     let mut out = Vec::with_capacity(fields.len() + 2);
     out.push(format!("{name} {{"));
     out.extend(fields.into_iter().map(|f| format!("    {f},")));
-    out.push("}".to_owned());
+    out.push(format!("}}{keep}"));
     Some(out)
 }
 

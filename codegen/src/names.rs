@@ -199,6 +199,20 @@ pub fn serde_camel_case(field: &str) -> String {
     out
 }
 
+/// The name of a struct's map of the fields the spec does not list: `extra`, unless a listed
+/// field already has that name (then `extra_fields`, `extra_fields_`, ...).
+pub fn extra_field<'a>(fields: impl Iterator<Item = &'a str> + Clone) -> String {
+    let mut name = "extra".to_owned();
+    while fields.clone().any(|f| f == name) {
+        name = if name == "extra" {
+            "extra_fields".to_owned()
+        } else {
+            name + "_"
+        };
+    }
+    name
+}
+
 /// The field name without a raw-identifier prefix, as serde sees it.
 pub fn unraw(field: &str) -> &str {
     field.strip_prefix("r#").unwrap_or(field)

@@ -45,6 +45,7 @@ impl MessageContent {
         MessageContent {
             payload: Some(message_content::Payload::Basic(BasicMessagePayload {
                 items: Some(items),
+                ..BasicMessagePayload::default()
             })),
             ..MessageContent::default()
         }

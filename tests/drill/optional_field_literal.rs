@@ -6,6 +6,7 @@ fn main() {
         text: Some("Email".to_owned()),
         icon_url: None,
         badge_visibility: Some(BadgeVisibility::Business),
+        extra: Default::default(),
     };
     println!("{badge:?}");
 }

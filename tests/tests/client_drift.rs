@@ -169,6 +169,7 @@ fn basic(items: Vec<basic_message_data::Data>) -> MessageContent {
                     .map(|data| BasicMessageData { data: Some(data) })
                     .collect(),
             ),
+            ..Default::default()
         })),
         ..MessageContent::default()
     }
@@ -321,6 +322,16 @@ async fn novelty_in_listed_messages_is_decoded_and_reported_once() {
         Some(BadgeVisibility::Unrecognized("EVERYONE".into()))
     );
     assert_eq!(badge.text.as_deref(), Some("Bot"));
+    // A field this version does not list is kept, visible, and written back as received.
+    assert_eq!(
+        messages[1].extra.get("reactions"),
+        Some(&json!([{ "emoji": "👍", "count": 2 }]))
+    );
+    assert_eq!(
+        serde_json::to_value(&messages[1]).unwrap()["reactions"],
+        json!([{ "emoji": "👍", "count": 2 }])
+    );
+    assert!(messages[0].extra.is_empty());
     assert_eq!(
         messages[32].direction,
         MessageDirection::Unrecognized("SYSTEM_TO_BOTH".into())

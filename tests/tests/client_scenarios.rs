@@ -104,6 +104,7 @@ fn text_message(text: &str) -> Message {
     Message::new(
         content(message_content::Payload::Basic(BasicMessagePayload {
             items: Some(vec![text_item(text)]),
+            extra: Default::default(),
         })),
         MessageVisibility::BusinessAndParticipant,
         MessageDirection::BusinessToParticipant,
@@ -344,6 +345,7 @@ fn message_cases() -> Vec<(&'static str, SendMessageRequest, Value)> {
             items: Some(vec![BasicMessageData {
                 data: Some(basic_message_data::Data::Image(image.clone())),
             }]),
+            extra: Default::default(),
         })),
         MessageVisibility::BusinessAndParticipant,
         MessageDirection::BusinessToParticipant,
@@ -376,6 +378,7 @@ fn message_cases() -> Vec<(&'static str, SendMessageRequest, Value)> {
             items: Some(vec![BasicMessageData {
                 data: Some(basic_message_data::Data::File(file.clone())),
             }]),
+            extra: Default::default(),
         })),
         MessageVisibility::BusinessAndParticipant,
         MessageDirection::BusinessToParticipant,
@@ -409,6 +412,7 @@ fn message_cases() -> Vec<(&'static str, SendMessageRequest, Value)> {
         image_url: Some("https://example.com/room4.jpg".into()),
         orientation: Some(Orientation::Landscape),
         buttons: Some(vec![open, cancel]),
+        extra: Default::default(),
     };
     let message = Message::new(
         content(message_content::Payload::Template(template)),
@@ -467,10 +471,12 @@ fn message_cases() -> Vec<(&'static str, SendMessageRequest, Value)> {
             FormField {
                 name: Some("Name".into()),
                 value: Some("Alex".into()),
+                extra: Default::default(),
             },
             FormField {
                 name: Some("Email".into()),
                 value: Some("alex@example.com".into()),
+                extra: Default::default(),
             },
         ]),
         media: Some(vec![
@@ -481,6 +487,7 @@ fn message_cases() -> Vec<(&'static str, SendMessageRequest, Value)> {
                 media: Some(media_item::Media::File(file)),
             },
         ]),
+        extra: Default::default(),
     };
     let message = Message::new(
         content(message_content::Payload::Form(form)),

@@ -458,6 +458,7 @@ fn send_requests(conversation_id: Uuid) -> Vec<(&'static str, SendMessageRequest
     let mut message = to_participant(content(
         message_content::Payload::Basic(BasicMessagePayload {
             items: Some(vec![text("Hey!")]),
+            extra: Default::default(),
         }),
         "Hey!",
     ));
@@ -467,6 +468,7 @@ fn send_requests(conversation_id: Uuid) -> Vec<(&'static str, SendMessageRequest
         icon_url: Some(
             "https://wixmp-9127dea18607b759d29e6784.wixmp.com/badges/mailSmallFlat.png".to_owned(),
         ),
+        extra: Default::default(),
     }]);
     message.silent = Some(false);
     message.target_channels = Some(vec![ChannelType::Email]);
@@ -487,6 +489,7 @@ fn send_requests(conversation_id: Uuid) -> Vec<(&'static str, SendMessageRequest
                 text("Thanks for booking your spa day with us!"),
                 text("We've emailed your invoice."),
             ]),
+            extra: Default::default(),
         }),
         "Thanks for booking your spa day with us!",
     ));
@@ -500,6 +503,7 @@ fn send_requests(conversation_id: Uuid) -> Vec<(&'static str, SendMessageRequest
             items: Some(vec![BasicMessageData {
                 data: Some(basic_message_data::Data::File(file())),
             }]),
+            extra: Default::default(),
         }),
         "Your invoice",
     ));
@@ -535,6 +539,7 @@ fn send_requests(conversation_id: Uuid) -> Vec<(&'static str, SendMessageRequest
                         ..Button::new("Change appointment".to_owned())
                     },
                 ]),
+                extra: Default::default(),
             }),
             "Your spa day is booked",
         )
@@ -566,6 +571,7 @@ fn send_requests(conversation_id: Uuid) -> Vec<(&'static str, SendMessageRequest
     let field = |name: &str, value: &str| FormField {
         name: Some(name.to_owned()),
         value: Some(value.to_owned()),
+        extra: Default::default(),
     };
     let form = FormMessagePayload {
         title: Some("New Spa Appointment".to_owned()),
@@ -584,6 +590,7 @@ fn send_requests(conversation_id: Uuid) -> Vec<(&'static str, SendMessageRequest
                 media: Some(media_item::Media::File(file())),
             },
         ]),
+        extra: Default::default(),
     };
     let message = Message::new(
         content(

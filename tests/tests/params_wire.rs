@@ -346,7 +346,7 @@ fn parameters_on_the_wire_and_non_json_responses() {
         String::from_utf8_lossy(&run.stderr)
     );
     assert!(
-        stdout.contains("decoded: GetItemResponse { ok: Some(true) }"),
+        stdout.contains("decoded: GetItemResponse { ok: Some(true), extra: {} }"),
         "{stdout}"
     );
     assert!(
@@ -441,7 +441,7 @@ fn parameters_on_the_wire_and_non_json_responses() {
     // `content` parameters: compact JSON (or text), percent-encoded as the place requires.
     // Same shape as `GetItemResponse`, so an alias of it.
     assert!(
-        stdout.contains("searched: GetItemResponse { ok: Some(true) }"),
+        stdout.contains("searched: GetItemResponse { ok: Some(true), extra: {} }"),
         "{stdout}"
     );
     let head = seen.iter().find(|h| h.starts_with("GET /search")).unwrap();

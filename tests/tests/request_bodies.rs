@@ -211,8 +211,8 @@ async fn main() {
     form.age = Some(3);
     form.tags = Some(vec!["x y".into(), "z".into()]);
     form.colors = Some(vec!["red".into(), "blue".into()]);
-    form.meta = Some(Meta { a: Some("1".into()), b: Some(2) });
-    form.point = Some(Meta { a: Some("p".into()), b: None });
+    form.meta = Some(Meta { a: Some("1".into()), b: Some(2), ..Default::default() });
+    form.point = Some(Meta { a: Some("p".into()), b: None, ..Default::default() });
     form.sizes = Some(vec!["s".into(), "m".into()]);
     client.update_pet_form("p1".into(), &form).await.unwrap();
     show("form", rx.recv().await.unwrap());
@@ -222,7 +222,7 @@ async fn main() {
     let upload = UploadImageForm::new(FilePart::open(&path).await.unwrap())
         .note("hello".into())
         .count(7)
-        .meta(Meta { a: Some("m".into()), b: None })
+        .meta(Meta { a: Some("m".into()), b: None, ..Default::default() })
         .extra(vec![
             FilePart::bytes("first").file_name("a.txt").content_type("text/plain"),
             FilePart::stream(futures::stream::iter(vec![
@@ -252,7 +252,7 @@ async fn main() {
     client.import_csv(None).await.unwrap();
     show("csv-none", rx.recv().await.unwrap());
 
-    let meta = Meta { a: Some("j".into()), b: Some(1) };
+    let meta = Meta { a: Some("j".into()), b: Some(1), ..Default::default() };
     client.create_pet(&meta).await.unwrap();
     show("choice-json", rx.recv().await.unwrap());
     client.create_pet_form(&meta).await.unwrap();

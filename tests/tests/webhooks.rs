@@ -211,6 +211,7 @@ fn message_sent_to_business_expected() -> InboxEvent {
                         "You are very welcome.".into(),
                     )),
                 }]),
+                extra: Default::default(),
             })),
             preview_text: Some("You are very welcome.".into()),
             ..MessageContent::default()
@@ -323,6 +324,7 @@ fn message_sent_to_participant_expected() -> InboxEvent {
             Event::MessageSentToParticipant(MessageSentToParticipant {
                 conversation_id: Some(uuid("5f65164f-b373-3cb9-be2e-f1fdc00c86a9")),
                 message: Some(message),
+                extra: Default::default(),
             }),
         )
     }
@@ -365,6 +367,7 @@ fn button_interacted_expected() -> InboxEvent {
                     contact_id: Some(uuid("890a3816-85b4-44ab-9085-524972a850ef")),
                     ..IdentificationData::default()
                 }),
+                extra: Default::default(),
             }),
         )
     }
@@ -400,6 +403,7 @@ fn conversations_merged_expected() -> InboxEvent {
             Event::ConversationsMerged(ConversationsMerged {
                 old_conversation_ids: Some(vec!["5f65164f-b373-3cb9-be2e-f1fdc00c86a9".into()]),
                 target_conversation_id: Some(uuid("0b6d3f6e-8a4f-3c4a-9d2e-7e1b2c3d4e5f")),
+                extra: Default::default(),
             }),
         )
     }
@@ -427,6 +431,7 @@ fn expected_envelope(event_type: &str, event: Event) -> InboxEvent {
             account_id: Some(uuid(ACCOUNT_ID)),
             parent_account_id: None,
             site_id: Some(uuid(SITE_ID)),
+            extra: Default::default(),
         }),
         event,
         issued_at: None,

@@ -378,13 +378,16 @@ mod tests {
 
     #[test]
     fn features_table_has_default_all_and_one_feature_per_tag() {
-        assert_eq!(features_table(&BTreeMap::new()), "");
+        let plain = features_table(&BTreeMap::new());
+        assert!(plain.contains("[features]\n"), "{plain}");
+        assert!(plain.ends_with("\ndecode-requests = []\n"), "{plain}");
+        assert!(!plain.contains("default = "), "{plain}");
         let mut features = BTreeMap::new();
         features.insert("code-scanning".to_owned(), vec!["code scanning".to_owned()]);
         features.insert("repos".to_owned(), vec!["repos".to_owned()]);
         let table = features_table(&features);
-        assert!(table
-            .contains("[features]\ndefault = [\"all\"]\nall = [\"code-scanning\", \"repos\"]\n"));
+        assert!(table.contains("\ndefault = [\"all\"]\nall = [\"code-scanning\", \"repos\"]\n"));
+        assert_eq!(table.matches("[features]").count(), 1, "{table}");
         assert!(table.contains("# tag `code scanning`\ncode-scanning = []\n"));
     }
 }

@@ -207,7 +207,19 @@ fn emit_struct(
         });
         quote!(#mode #field_name = #key #format)
     });
-    let (derives, constructor, allow_deprecated) = struct_parts(api, name, s, docs, &[]);
+    let extra = ident(&names::extra_field(
+        s.fields.iter().map(|f| f.name.as_str()),
+    ));
+    let extra_doc = doc_attrs(
+        docs,
+        &[
+            "Fields the spec does not list (added to the API after this client was generated), \
+             kept as received and written back after the listed ones."
+                .to_owned(),
+        ],
+    );
+    let (derives, constructor, allow_deprecated) =
+        struct_parts(api, name, s, Some(&extra), docs, &[]);
     let sent = sent_marker(sent);
     quote! {
         #doc
@@ -215,10 +227,12 @@ fn emit_struct(
         #allow_deprecated
         pub struct #name {
             #(#fields)*
+            #extra_doc
+            pub #extra: BTreeMap<String, Value>,
         }
         #constructor
         crate::runtime::json_object! {
-            #sent #name { #(#entries),* }
+            #sent #name { #(#entries),* } keep #extra
         }
     }
 }
@@ -229,6 +243,7 @@ fn struct_parts(
     api: &ir::Api,
     name: &Ident,
     s: &ir::Struct,
+    extra: Option<&Ident>,
     docs: &Docs,
     after_eq: &[&str],
 ) -> (TokenStream, Option<TokenStream>, Option<TokenStream>) {
@@ -237,7 +252,7 @@ fn struct_parts(
     } else {
         docs.derives(&["Clone", "Debug"], after_eq)
     };
-    let constructor = (!all_optional(s)).then(|| emit_constructor(api, name, s));
+    let constructor = (!all_optional(s)).then(|| emit_constructor(api, name, s, extra));
     let allow_deprecated = s
         .fields
         .iter()
@@ -301,9 +316,9 @@ fn emit_derived_struct(
         }
     });
     let (derives, constructor, allow_deprecated) = if sent {
-        struct_parts(api, name, s, docs, &["Serialize"])
+        struct_parts(api, name, s, None, docs, &["Serialize"])
     } else {
-        struct_parts(api, name, s, docs, &["Serialize", "Deserialize"])
+        struct_parts(api, name, s, None, docs, &["Serialize", "Deserialize"])
     };
     let decode_requests =
         sent.then(|| quote!(#[cfg_attr(feature = "decode-requests", derive(Deserialize))]));
@@ -320,21 +335,30 @@ fn emit_derived_struct(
     }
 }
 
-fn emit_constructor(_api: &ir::Api, name: &Ident, s: &ir::Struct) -> TokenStream {
+fn emit_constructor(
+    _api: &ir::Api,
+    name: &Ident,
+    s: &ir::Struct,
+    extra: Option<&Ident>,
+) -> TokenStream {
     let required: Vec<&ir::Field> = s.fields.iter().filter(|f| f.required).collect();
     let args = required.iter().map(|f| {
         let n = ident(&f.name);
         let ty = rust_type(&f.value.ty);
         quote!(#n: #ty)
     });
-    let inits = s.fields.iter().map(|f| {
-        let n = ident(&f.name);
-        if f.required {
-            quote!(#n)
-        } else {
-            quote!(#n: None)
-        }
-    });
+    let inits = s
+        .fields
+        .iter()
+        .map(|f| {
+            let n = ident(&f.name);
+            if f.required {
+                quote!(#n)
+            } else {
+                quote!(#n: None)
+            }
+        })
+        .chain(extra.map(|extra| quote!(#extra: BTreeMap::new())));
     let listed: Vec<String> = required
         .iter()
         .map(|f| format!("`{}`", names::unraw(&f.name)))

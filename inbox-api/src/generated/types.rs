@@ -19,6 +19,8 @@ pub struct AccountInfo {
     ///
     /// Format: `uuid`.
     pub site_id: Option<Uuid>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
@@ -26,7 +28,7 @@ crate::runtime::json_object! {
         optional account_id = "accountId",
         optional parent_account_id = "parentAccountId",
         optional site_id = "siteId",
-    }
+    } keep extra
 }
 
 /// Body variant used by every Inbox event. Over REST webhooks the payload arrives as the object `body`; the protobuf-derived SDK type instead names a string `bodyAsJson` holding the same payload serialized. Read `body` and fall back to parsing `bodyAsJson`. Which payload schema applies is given by the event type (x-wix-events).
@@ -36,13 +38,15 @@ pub struct ActionEvent {
     pub body: Option<BTreeMap<String, Value>>,
     /// The same payload as a JSON-encoded string (protobuf form); decode it with the schema the event type names.
     pub body_as_json: Option<String>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     ActionEvent {
         optional body = "body",
         optional body_as_json = "bodyAsJson",
-    }
+    } keep extra
 }
 
 /// Business-rule failure reported by the method, identified by a machine-readable code.
@@ -54,6 +58,8 @@ pub struct ApplicationError {
     pub description: Option<String>,
     /// Extra structured information about the failure; shape depends on the code.
     pub data: Option<BTreeMap<String, Value>>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
@@ -61,7 +67,7 @@ crate::runtime::json_object! {
         optional code = "code",
         optional description = "description",
         optional data = "data",
-    }
+    } keep extra
 }
 
 /// Small icon plus label shown next to a message, e.g. naming the sending app or flagging an automatic reply.
@@ -75,6 +81,8 @@ pub struct Badge {
     pub icon_url: Option<String>,
     /// Whether the participant sees the badge too, or only site collaborators. Ignored by the Chat widget.
     pub badge_visibility: Option<BadgeVisibility>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
@@ -82,7 +90,7 @@ crate::runtime::json_object! {
         optional text = "text",
         optional icon_url = "iconUrl",
         optional badge_visibility = "badgeVisibility",
-    }
+    } keep extra
 }
 
 /// Who can see a message badge.
@@ -138,12 +146,14 @@ pub struct BasicMessagePayload {
     ///
     /// Min items: 1.
     pub items: Option<Vec<BasicMessageData>>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     BasicMessagePayload {
         optional items = "items",
-    }
+    } keep extra
 }
 
 /// Call-to-action button of a template or system message. Either opens a URL or triggers the Button Interacted webhook.
@@ -159,6 +169,8 @@ pub struct Button {
     pub launch_url: Option<String>,
     /// When set, clicking the button fires the Button Interacted event carrying these values.
     pub postback_properties: Option<PostbackProperties>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 impl Button {
@@ -168,6 +180,7 @@ impl Button {
             label,
             launch_url: None,
             postback_properties: None,
+            extra: BTreeMap::new(),
         }
     }
 }
@@ -177,7 +190,7 @@ crate::runtime::json_object! {
         required label = "label",
         optional launch_url = "launchUrl",
         optional postback_properties = "postbackProperties",
-    }
+    } keep extra
 }
 
 /// Payload of the Button Interacted event, sent when someone clicks a postback button.
@@ -195,6 +208,8 @@ pub struct ButtonInteracted {
     pub interaction_id: Option<String>,
     /// Who clicked; often only contactId is present.
     pub interacted_by: Option<IdentificationData>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
@@ -203,7 +218,7 @@ crate::runtime::json_object! {
         optional app_id = "appId",
         optional interaction_id = "interactionId",
         optional interacted_by = "interactedBy",
-    }
+    } keep extra
 }
 
 /// Communication channel over which a message travels or a participant can be reached.
@@ -335,6 +350,8 @@ pub struct Conversation {
     pub business_display_data: Option<ConversationDisplayData>,
     /// Name and avatar shown for the participant.
     pub participant_display_data: Option<ConversationDisplayData>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
@@ -344,7 +361,7 @@ crate::runtime::json_object! {
         optional channels = "channels",
         optional business_display_data = "businessDisplayData",
         optional participant_display_data = "participantDisplayData",
-    }
+    } keep extra
 }
 
 /// How one side of a conversation is presented (display name and avatar).
@@ -358,13 +375,15 @@ pub struct ConversationDisplayData {
     ///
     /// Format: `uri`. Read-only: set by Wix and ignored when sent.
     pub image_url: Option<String>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     ConversationDisplayData {
         optional name = "name",
         optional image_url = "imageUrl",
-    }
+    } keep extra
 }
 
 /// Identity of a conversation's participant. Wix calls this type IdentificationData in the conversations package (see x-wix-type-name), but its shape differs from the messages package's IdentificationData (no wixUserId or appId), so the spec gives it a distinct name. At most one of anonymousVisitorId and memberId is set; the read-only contactId may appear alone or next to either.
@@ -390,13 +409,15 @@ pub struct ConversationsMerged {
     ///
     /// Format: `uuid`.
     pub target_conversation_id: Option<Uuid>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     ConversationsMerged {
         optional old_conversation_ids = "oldConversationIds",
         optional target_conversation_id = "targetConversationId",
-    }
+    } keep extra
 }
 
 /// Cursor-based paging input. For listMessages it is sent as the query parameters paging.limit and paging.cursor.
@@ -410,13 +431,15 @@ pub struct CursorPaging {
     ///
     /// Max length: 16000.
     pub cursor: Option<String>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     CursorPaging {
         optional limit = "limit" as LenientInt,
         optional cursor = "cursor",
-    }
+    } keep extra
 }
 
 /// Opaque tokens that lead to neighbouring result pages.
@@ -430,13 +453,15 @@ pub struct Cursors {
     ///
     /// Max length: 16000.
     pub prev: Option<String>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     Cursors {
         optional next = "next",
         optional prev = "prev",
-    }
+    } keep extra
 }
 
 /// Decoded content of MessageEnvelope.data: the event itself. Exactly one body variant is set; every Inbox event uses actionEvent. Over REST the created/updated/deleted variants carry objects (entity, currentEntity, deletedEntity) while the SDK's protobuf form names JSON-string fields (entityAsJson, ...); both are listed.
@@ -489,6 +514,8 @@ pub struct EntityCreatedEvent {
     pub entity_as_json: Option<String>,
     /// Present when the entity came back from the trash bin rather than being newly made.
     pub restore_info: Option<RestoreInfo>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
@@ -496,7 +523,7 @@ crate::runtime::json_object! {
         optional entity = "entity",
         optional entity_as_json = "entityAsJson",
         optional restore_info = "restoreInfo",
-    }
+    } keep extra
 }
 
 /// Body variant for entity deletion. Inbox events do not use it.
@@ -506,13 +533,15 @@ pub struct EntityDeletedEvent {
     pub deleted_entity: Option<BTreeMap<String, Value>>,
     /// The removed entity as a JSON-encoded string (protobuf form).
     pub deleted_entity_as_json: Option<String>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     EntityDeletedEvent {
         optional deleted_entity = "deletedEntity",
         optional deleted_entity_as_json = "deletedEntityAsJson",
-    }
+    } keep extra
 }
 
 /// Body variant for entity updates. Inbox events do not use it.
@@ -524,6 +553,8 @@ pub struct EntityUpdatedEvent {
     pub current_entity_as_json: Option<String>,
     /// Changed fields, when Wix includes them (REST webhook form; shape not verified).
     pub modified_fields: Option<BTreeMap<String, Value>>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
@@ -531,7 +562,7 @@ crate::runtime::json_object! {
         optional current_entity = "currentEntity",
         optional current_entity_as_json = "currentEntityAsJson",
         optional modified_fields = "modifiedFields",
-    }
+    } keep extra
 }
 
 /// Structured part of an error; holds either an application error or a validation error, told apart by which key is present.
@@ -555,6 +586,8 @@ pub struct FieldViolation {
     pub rule_name: Option<String>,
     /// Rule-specific extra information.
     pub data: Option<BTreeMap<String, Value>>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
@@ -564,7 +597,7 @@ crate::runtime::json_object! {
         optional violated_rule = "violatedRule",
         optional rule_name = "ruleName",
         optional data = "data",
-    }
+    } keep extra
 }
 
 /// File attached to a message, stored in Wix Media or at an external address.
@@ -590,6 +623,8 @@ pub struct FileMessage {
     ///
     /// Format: `date-time`. Read-only: set by Wix and ignored when sent.
     pub url_expiration: Option<Timestamp>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
@@ -599,7 +634,7 @@ crate::runtime::json_object! {
         optional filename = "filename",
         optional mime_type = "mimeType",
         optional url_expiration = "urlExpiration",
-    }
+    } keep extra
 }
 
 /// One label/value pair of a submitted form.
@@ -613,13 +648,15 @@ pub struct FormField {
     ///
     /// Max length: 8192.
     pub value: Option<String>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     FormField {
         optional name = "name",
         optional value = "value",
-    }
+    } keep extra
 }
 
 /// Submitted form data. Usually sent with direction PARTICIPANT_TO_BUSINESS and visibility BUSINESS so that only collaborators see it.
@@ -641,6 +678,8 @@ pub struct FormMessagePayload {
     ///
     /// Max items: 15.
     pub media: Option<Vec<MediaItem>>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
@@ -649,7 +688,7 @@ crate::runtime::json_object! {
         optional description = "description",
         optional fields = "fields",
         optional media = "media",
-    }
+    } keep extra
 }
 
 /// Wix's request type for getConversation. On the wire its only field is the path parameter conversationId; the schema is kept so x-wix-request-schema can name it.
@@ -659,19 +698,24 @@ pub struct GetConversationRequest {
     ///
     /// Format: `uuid`.
     pub conversation_id: Uuid,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 impl GetConversationRequest {
     /// A value with the required `conversation_id` set and every optional field empty.
     pub fn new(conversation_id: Uuid) -> Self {
-        Self { conversation_id }
+        Self {
+            conversation_id,
+            extra: BTreeMap::new(),
+        }
     }
 }
 
 crate::runtime::json_object! {
     GetConversationRequest {
         required conversation_id = "conversationId",
-    }
+    } keep extra
 }
 
 /// Response body of getConversation.
@@ -679,12 +723,14 @@ crate::runtime::json_object! {
 pub struct GetConversationResponse {
     /// The requested conversation.
     pub conversation: Option<Conversation>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     GetConversationResponse {
         optional conversation = "conversation",
-    }
+    } keep extra
 }
 
 /// Request body of getOrCreateConversation.
@@ -692,19 +738,24 @@ crate::runtime::json_object! {
 pub struct GetOrCreateConversationRequest {
     /// The visitor, contact or member whose conversation is wanted. Wix requires it from third-party apps.
     pub participant_id: ParticipantId,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 impl GetOrCreateConversationRequest {
     /// A value with the required `participant_id` set and every optional field empty.
     pub fn new(participant_id: ParticipantId) -> Self {
-        Self { participant_id }
+        Self {
+            participant_id,
+            extra: BTreeMap::new(),
+        }
     }
 }
 
 crate::runtime::json_object! {
     GetOrCreateConversationRequest {
         required participant_id = "participantId",
-    }
+    } keep extra
 }
 
 /// Response body of getOrCreateConversation.
@@ -714,13 +765,15 @@ pub struct GetOrCreateConversationResponse {
     pub conversation: Option<Conversation>,
     /// True when this call created the conversation, false when it existed already.
     pub new_conversation: Option<bool>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     GetOrCreateConversationResponse {
         optional conversation = "conversation",
         optional new_conversation = "newConversation",
-    }
+    } keep extra
 }
 
 /// Identity of whoever sent a message or clicked a button (messages package flavour). At most one of anonymousVisitorId, memberId, wixUserId and appId is set; the read-only contactId may accompany it or appear on its own.
@@ -764,6 +817,8 @@ pub struct ImageMessage {
     ///
     /// Format: `date-time`. Read-only: set by Wix and ignored when sent.
     pub url_expiration: Option<Timestamp>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
@@ -774,7 +829,7 @@ crate::runtime::json_object! {
         optional width = "width" as LenientInt,
         optional height = "height" as LenientInt,
         optional url_expiration = "urlExpiration",
-    }
+    } keep extra
 }
 
 /// Tells which app interaction (for example a button click) produced a message, when one did.
@@ -786,13 +841,15 @@ pub struct InteractionInfo {
     pub app_id: Option<Uuid>,
     /// Interaction identifier defined by that app.
     pub interaction_id: Option<String>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     InteractionInfo {
         optional app_id = "appId",
         optional interaction_id = "interactionId",
-    }
+    } keep extra
 }
 
 /// Wix's request type for listMessages. It has no body: its fields travel as query parameters, nested ones with literal dotted names (paging.limit, paging.cursor, sorting.fieldName, sorting.order). Only named by x-wix-request-schema.
@@ -808,6 +865,8 @@ pub struct ListMessagesRequest {
     pub paging: Option<CursorPaging>,
     /// Sort order; only the message sequence can be used as the sort field.
     pub sorting: Option<Sorting>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 impl ListMessagesRequest {
@@ -818,6 +877,7 @@ impl ListMessagesRequest {
             visibility,
             paging: None,
             sorting: None,
+            extra: BTreeMap::new(),
         }
     }
 }
@@ -828,7 +888,7 @@ crate::runtime::json_object! {
         required visibility = "visibility",
         optional paging = "paging",
         optional sorting = "sorting",
-    }
+    } keep extra
 }
 
 /// Response body of listMessages.
@@ -838,13 +898,15 @@ pub struct ListMessagesResponse {
     pub messages: Option<Vec<Message>>,
     /// Page size and cursors for moving to other pages.
     pub paging_metadata: Option<PagingMetadataV2>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     ListMessagesResponse {
         optional messages = "messages",
         optional paging_metadata = "pagingMetadata",
-    }
+    } keep extra
 }
 
 /// One attachment of a form message; exactly one of image or file.
@@ -909,6 +971,8 @@ pub struct Message {
     pub source_channel_id: Option<String>,
     /// When true, sending does not bump the unread counter or the conversation summary in the Inbox list.
     pub silent: Option<bool>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 impl Message {
@@ -934,6 +998,7 @@ impl Message {
             target_channel_ids: None,
             source_channel_id: None,
             silent: None,
+            extra: BTreeMap::new(),
         }
     }
 }
@@ -954,7 +1019,7 @@ crate::runtime::json_object! {
         optional target_channel_ids = "targetChannelIds",
         optional source_channel_id = "sourceChannelId",
         optional silent = "silent",
-    }
+    } keep extra
 }
 
 /// Payload of a message: exactly one of basic, template, minimal, form or system, plus optional previewText and title next to it.
@@ -1034,6 +1099,8 @@ pub struct MessageEnvelope {
     pub data: Option<String>,
     /// Account and site of the event (a plain object, not a string); may be missing.
     pub account_info: Option<AccountInfo>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
@@ -1043,7 +1110,7 @@ crate::runtime::json_object! {
         optional identity = "identity",
         optional data = "data",
         optional account_info = "accountInfo",
-    }
+    } keep extra
 }
 
 /// Payload of the Message Sent To Business event, sent when a visitor, contact or member writes to the business.
@@ -1057,6 +1124,8 @@ pub struct MessageSentToBusiness {
     pub message: Option<Message>,
     /// Present when an app interaction, such as a button click, produced the message.
     pub interaction_info: Option<InteractionInfo>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
@@ -1064,7 +1133,7 @@ crate::runtime::json_object! {
         optional conversation_id = "conversationId",
         optional message = "message",
         optional interaction_info = "interactionInfo",
-    }
+    } keep extra
 }
 
 /// Payload of the Message Sent To Participant event, sent when the business writes to a visitor, contact or member.
@@ -1076,13 +1145,15 @@ pub struct MessageSentToParticipant {
     pub conversation_id: Option<Uuid>,
     /// The message that was sent.
     pub message: Option<Message>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     MessageSentToParticipant {
         optional conversation_id = "conversationId",
         optional message = "message",
-    }
+    } keep extra
 }
 
 /// Who can see a message; also the filter of listMessages.
@@ -1138,6 +1209,8 @@ pub struct MinimalMessagePayload {
     ///
     /// Format: `uri`. Max length: 2000.
     pub url: Option<String>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 impl MinimalMessagePayload {
@@ -1147,6 +1220,7 @@ impl MinimalMessagePayload {
             text,
             icon_url: None,
             url: None,
+            extra: BTreeMap::new(),
         }
     }
 }
@@ -1156,7 +1230,7 @@ crate::runtime::json_object! {
         required text = "text",
         optional icon_url = "iconUrl",
         optional url = "url",
-    }
+    } keep extra
 }
 
 /// Layout of a template card.
@@ -1254,6 +1328,8 @@ pub struct PagingMetadataV2 {
     pub too_many_to_count: Option<bool>,
     /// Tokens for the next and previous pages (cursor paging).
     pub cursors: Option<Cursors>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
@@ -1263,7 +1339,7 @@ crate::runtime::json_object! {
         optional total = "total" as LenientInt,
         optional too_many_to_count = "tooManyToCount",
         optional cursors = "cursors",
-    }
+    } keep extra
 }
 
 /// Identifies the participant for getOrCreateConversation; send exactly one of the three IDs.
@@ -1285,13 +1361,15 @@ pub struct PostbackProperties {
     ///
     /// Min length: 1. Max length: 256.
     pub interaction_id: Option<String>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     PostbackProperties {
         optional app_id = "appId",
         optional interaction_id = "interactionId",
-    }
+    } keep extra
 }
 
 /// Details of a restore from the trash bin.
@@ -1301,12 +1379,14 @@ pub struct RestoreInfo {
     ///
     /// Format: `date-time`.
     pub deleted_date: Option<Timestamp>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     RestoreInfo {
         optional deleted_date = "deletedDate",
-    }
+    } keep extra
 }
 
 /// Request body of sendMessage.
@@ -1328,6 +1408,8 @@ pub struct SendMessageRequest {
     pub silent: Option<bool>,
     /// Identity to record as the sender; CALLER when omitted.
     pub send_as: Option<OverrideSenderOptions>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 impl SendMessageRequest {
@@ -1340,6 +1422,7 @@ impl SendMessageRequest {
             send_notifications: None,
             silent: None,
             send_as: None,
+            extra: BTreeMap::new(),
         }
     }
 }
@@ -1351,7 +1434,7 @@ crate::runtime::json_object! {
         optional send_notifications = "sendNotifications",
         optional silent = "silent",
         optional send_as = "sendAs",
-    }
+    } keep extra
 }
 
 /// Response body of sendMessage.
@@ -1359,12 +1442,14 @@ crate::runtime::json_object! {
 pub struct SendMessageResponse {
     /// The stored message including server-assigned fields.
     pub message: Option<Message>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     SendMessageResponse {
         optional message = "message",
-    }
+    } keep extra
 }
 
 /// Ascending or descending sort.
@@ -1410,13 +1495,15 @@ pub struct Sorting {
     pub field_name: Option<String>,
     /// Direction of the sort.
     pub order: Option<SortOrder>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     Sorting {
         optional field_name = "fieldName",
         optional order = "order",
-    }
+    } keep extra
 }
 
 /// Message generated by Wix itself. Callers should not send it, but it can appear when reading.
@@ -1434,6 +1521,8 @@ pub struct SystemMessagePayload {
     ///
     /// Format: `uri`. Max length: 2000.
     pub image_url: Option<String>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
@@ -1441,7 +1530,7 @@ crate::runtime::json_object! {
         optional text = "text",
         optional buttons = "buttons",
         optional image_url = "imageUrl",
-    }
+    } keep extra
 }
 
 /// Card-style message with an optional picture, a title, lines of text and buttons.
@@ -1463,6 +1552,8 @@ pub struct TemplateMessagePayload {
     ///
     /// Format: `uri`. Max length: 2000.
     pub image_url: Option<String>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
@@ -1472,7 +1563,7 @@ crate::runtime::json_object! {
         optional orientation = "orientation",
         optional text_lines = "textLines",
         optional image_url = "imageUrl",
-    }
+    } keep extra
 }
 
 /// Input validation failure, listing every field that broke a rule.
@@ -1480,12 +1571,14 @@ crate::runtime::json_object! {
 pub struct ValidationError {
     /// One entry per broken rule.
     pub field_violations: Option<Vec<FieldViolation>>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     ValidationError {
         optional field_violations = "fieldViolations",
-    }
+    } keep extra
 }
 
 /// Kind of identity that caused a webhook event.
@@ -1555,13 +1648,15 @@ pub struct WixError {
     pub message: Option<String>,
     /// Structured error information.
     pub details: Option<ErrorDetails>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
 }
 
 crate::runtime::json_object! {
     WixError {
         optional message = "message",
         optional details = "details",
-    }
+    } keep extra
 }
 
 /// The oneof groups of `BasicMessageData`.

@@ -367,7 +367,7 @@ impl Client {
         let value = decoded.map_err(|e| decode_error(raw, e))?;
         let known = drift
             .sample(op.operation_id)
-            .then(|| serde_json::to_value(&value));
+            .then(|| drift::without_extra(|| serde_json::to_value(&value)));
         if known.is_some() || !notes.is_empty() {
             check_drift(
                 drift,

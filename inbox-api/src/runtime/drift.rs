@@ -1,12 +1,14 @@
 //! Drift detection: noticing when Wix sends what this client version does not know.
 //!
 //! Inbox v2 is a Developer Preview, so fields and enum values get added. Decoding tolerates
-//! them (unknown fields are skipped, open enums keep unknown values); this module reports them
+//! them (structs keep unknown fields in `extra`, open enums keep unknown values); this module reports them
 //! so that someone knows to regenerate the client:
 //!
-//! - **unknown fields**: after a response decodes into `T`, `T` is serialized again and compared
-//!   with the JSON received; an object key that was received but did not survive the round trip
-//!   is a field `T` does not model. Keys whose value is `null`, `[]` or `{}` carry no data and
+//! - **unknown fields**: a generated struct keeps the fields it does not list in its `extra` map
+//!   (so the caller sees them and they are written back); to find them, after a response
+//!   decodes into `T`, `T` is serialized again without those maps and compared with the JSON
+//!   received; an object key that was received but did not survive that round trip is a field
+//!   `T` does not model. Keys whose value is `null`, `[]` or `{}` carry no data and
 //!   are not reported (they are indistinguishable from omitted optional fields). This check is
 //!   exact (it sees below `#[serde(flatten)]` one-of fields too) but costs about two extra JSON
 //!   passes per response, so by default it runs on a sample of the responses; see below.
@@ -54,7 +56,7 @@
 //! `tracing::warn!(target: "inbox_api::drift")`. Values of unknown fields are never recorded or
 //! logged (they may be personal data); unknown enum values are.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -164,6 +166,27 @@ pub(crate) struct Note {
 thread_local! {
     /// `Some` while [`collect_notes`] runs on this thread.
     static NOTES: RefCell<Option<Vec<Note>>> = const { RefCell::new(None) };
+    /// Set while [`without_extra`] runs on this thread.
+    static OMIT_EXTRA: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `serialize` with the fields generated structs keep beyond those the spec lists (their
+/// `extra` maps) left out, so that the unknown-field check sees what the types model.
+pub(crate) fn without_extra<R>(serialize: impl FnOnce() -> R) -> R {
+    /// Restores the flag even if `serialize` panics.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            OMIT_EXTRA.with(|omit| omit.set(self.0));
+        }
+    }
+    let _restore = Restore(OMIT_EXTRA.with(|omit| omit.replace(true)));
+    serialize()
+}
+
+/// Whether [`without_extra`] runs on this thread (read by generated structs' serializers).
+pub(crate) fn omitting_extra() -> bool {
+    OMIT_EXTRA.with(Cell::get)
 }
 
 fn note(kind: NoteKind, type_name: &'static str, value: &str) {

@@ -17,6 +17,7 @@
 //!   derives refused such objects).
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -24,7 +25,9 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use super::{int64, lenient_int};
+use serde_json::Value;
+
+use super::{drift, int64, lenient_int};
 
 /// Writes a field's value: plainly ([`Plain`]) or in one of the wire formats that differ from
 /// serde's defaults ([`Int64`], [`LenientInt`]).
@@ -116,9 +119,17 @@ pub fn read<'de, F: ReadFormat<T>, T, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// Skips the value of a key the struct does not have.
-pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<de::IgnoredAny>().map(drop)
+/// Keeps the value of a key the struct does not list in `extra` (the struct's map of fields the
+/// spec does not list): a field the API added after this client was generated stays visible
+/// and is written back.
+pub fn keep<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    key: Key<'de>,
+    extra: &mut BTreeMap<String, Value>,
+) -> Result<(), A::Error> {
+    let value = map.next_value::<Value>()?;
+    extra.insert(key.0.into_owned(), value);
+    Ok(())
 }
 
 /// Writes the entries of one object, keeping the first error: a struct's serializer calls it
@@ -141,6 +152,22 @@ impl<M: SerializeMap> Writer<M> {
                 .serialize_entry(key, &Write::<F, T>(value, PhantomData))
             {
                 self.error = Some(error);
+            }
+        }
+    }
+
+    /// Writes the fields of `extra` after the listed ones, except a key the struct lists
+    /// (`listed`: the struct's own field is written instead). Skipped while drift detection
+    /// serializes a response again to find fields the types do not list.
+    pub fn extra(&mut self, extra: &BTreeMap<String, Value>, listed: &[&str]) {
+        if extra.is_empty() || drift::omitting_extra() {
+            return;
+        }
+        for (key, value) in extra {
+            if self.error.is_none() && !listed.contains(&key.as_str()) {
+                if let Err(error) = self.map.serialize_entry(key, value) {
+                    self.error = Some(error);
+                }
             }
         }
     }
@@ -241,14 +268,14 @@ impl<'de> Deserialize<'de> for Key<'de> {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! json_object {
-    (sent $name:ident { $($fields:tt)* }) => {
-        $crate::json_object!(@write $name { $($fields)* });
+    (sent $name:ident { $($fields:tt)* } keep $extra:ident) => {
+        $crate::json_object!(@write $name { $($fields)* } keep $extra);
         #[cfg(feature = "decode-requests")]
-        $crate::json_object!(@read $name { $($fields)* });
+        $crate::json_object!(@read $name { $($fields)* } keep $extra);
     };
-    ($name:ident { $($fields:tt)* }) => {
-        $crate::json_object!(@write $name { $($fields)* });
-        $crate::json_object!(@read $name { $($fields)* });
+    ($name:ident { $($fields:tt)* } keep $extra:ident) => {
+        $crate::json_object!(@write $name { $($fields)* } keep $extra);
+        $crate::json_object!(@read $name { $($fields)* } keep $extra);
     };
     // A required field's value or the `missing field` error; an optional field's value, with
     // no `?` (each `?` is a branch and an early exit the compiler checks, per field).
@@ -260,7 +287,7 @@ macro_rules! json_object {
     };
     (@write $name:ident {
         $($mode:ident $field:ident = $key:literal $(as $format:ident)?),* $(,)?
-    }) => {
+    } keep $extra:ident) => {
         #[allow(deprecated, unused_mut, unused_parens)]
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(
@@ -275,6 +302,7 @@ macro_rules! json_object {
                         ($($crate::runtime::object::$format)?), _, _
                     >(&mut map, $key, &self.$field);
                 )*
+                map.extra(&self.$extra, &[$($key),*]);
                 map.end()
             }
         }
@@ -282,7 +310,7 @@ macro_rules! json_object {
     };
     (@read $name:ident {
         $($mode:ident $field:ident = $key:literal $(as $format:ident)?),* $(,)?
-    }) => {
+    } keep $extra:ident) => {
         #[allow(deprecated, unused_parens)]
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -302,6 +330,7 @@ macro_rules! json_object {
                         mut map: __A,
                     ) -> ::std::result::Result<$name, __A::Error> {
                         $(let mut $field = ::std::option::Option::None;)*
+                        let mut $extra = ::std::collections::BTreeMap::new();
                         while let ::std::option::Option::Some(key) =
                             map.next_key::<$crate::runtime::object::Key<'de>>()?
                         {
@@ -309,11 +338,12 @@ macro_rules! json_object {
                                 $($key => $crate::runtime::object::read::<
                                     ($($crate::runtime::object::$format)?), _, _
                                 >(&mut map, &mut $field),)*
-                                _ => $crate::runtime::object::skip(&mut map),
+                                _ => $crate::runtime::object::keep(&mut map, key, &mut $extra),
                             }?;
                         }
                         ::std::result::Result::Ok($name {
                             $($field: $crate::json_object!(@finish $mode $field $key),)*
+                            $extra,
                         })
                     }
                 }
@@ -326,7 +356,9 @@ pub use json_object;
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    use serde_json::{json, Value};
 
     /// Names that would clash with the macro's own if it were not careful.
     #[derive(Debug, Default, PartialEq)]
@@ -335,6 +367,7 @@ mod tests {
         key: Option<i64>,
         r#type: Option<String>,
         deserializer: Option<bool>,
+        extra: BTreeMap<String, Value>,
     }
 
     crate::runtime::json_object! {
@@ -343,15 +376,16 @@ mod tests {
             optional key = "key" as Int64,
             optional r#type = "type",
             optional deserializer = "deserializer",
-        }
+        } keep extra
     }
 
-    #[derive(Debug, PartialEq)]
+    #[derive(Clone, Debug, PartialEq)]
     struct Visitor {
         id: i64,
         count: i32,
         tags: Vec<String>,
         nested: Option<Box<Visitor>>,
+        more: BTreeMap<String, Value>,
     }
 
     crate::runtime::json_object! {
@@ -360,14 +394,16 @@ mod tests {
             required count = "count" as LenientInt,
             required tags = "tags",
             optional nested = "nested",
-        }
+        } keep more
     }
 
     #[derive(Debug, PartialEq)]
-    struct Empty {}
+    struct Empty {
+        extra: BTreeMap<String, Value>,
+    }
 
     crate::runtime::json_object! {
-        Empty {}
+        Empty {} keep extra
     }
 
     #[test]
@@ -377,13 +413,20 @@ mod tests {
             key: Some(7),
             r#type: None,
             deserializer: Some(false),
+            extra: BTreeMap::new(),
         };
         assert_eq!(
             serde_json::to_string(&value).unwrap(),
             r#"{"map":"m","key":"7","deserializer":false}"#
         );
         assert_eq!(serde_json::to_string(&A::default()).unwrap(), "{}");
-        assert_eq!(serde_json::to_string(&Empty {}).unwrap(), "{}");
+        assert_eq!(
+            serde_json::to_string(&Empty {
+                extra: BTreeMap::new()
+            })
+            .unwrap(),
+            "{}"
+        );
         assert_eq!(serde_json::to_value(&value).unwrap()["key"], json!("7"));
     }
 
@@ -399,7 +442,8 @@ mod tests {
                 id: 12,
                 count: 3,
                 tags: vec!["a".into()],
-                nested: None
+                nested: None,
+                more: BTreeMap::from([("unknown".to_owned(), json!({"deep": [1, 2]}))]),
             }
         );
         // An escaped key is owned, not borrowed, and still matches.
@@ -413,7 +457,8 @@ mod tests {
         assert_eq!(from_value.nested.unwrap().id, 3);
         let from_reader: A = serde_json::from_reader(&br#"{"map":"r"}"#[..]).unwrap();
         assert_eq!(from_reader.map.as_deref(), Some("r"));
-        let _: Empty = serde_json::from_str(r#"{"anything":1}"#).unwrap();
+        let empty: Empty = serde_json::from_str(r#"{"anything":1}"#).unwrap();
+        assert_eq!(empty.extra["anything"], json!(1));
     }
 
     #[test]
@@ -443,10 +488,40 @@ mod tests {
                 count: 0,
                 tags: vec![],
                 nested: None,
+                more: BTreeMap::new(),
             })),
+            more: BTreeMap::from([("added".to_owned(), json!({"later": true}))]),
         };
         let text = serde_json::to_string(&value).unwrap();
         assert_eq!(serde_json::from_str::<Visitor>(&text).unwrap(), value);
+    }
+
+    #[test]
+    fn unknown_fields_are_kept_and_written_back_after_the_listed_ones() {
+        let text = r#"{"zeta":[1,{"b":null}],"id":"5","count":1,"tags":[],"alpha":"a"}"#;
+        let read: Visitor = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            read.more,
+            BTreeMap::from([
+                ("alpha".to_owned(), json!("a")),
+                ("zeta".to_owned(), json!([1, {"b": null}])),
+            ])
+        );
+        assert_eq!(
+            serde_json::to_string(&read).unwrap(),
+            r#"{"id":"5","count":1,"tags":[],"alpha":"a","zeta":[1,{"b":null}]}"#
+        );
+        // A key the struct lists is written from its field, never twice.
+        let mut shadowed = read.clone();
+        shadowed.more.insert("id".to_owned(), json!("999"));
+        assert_eq!(
+            serde_json::to_value(&shadowed).unwrap(),
+            serde_json::to_value(&read).unwrap()
+        );
+        // Drift detection's round trip leaves them out.
+        let known = crate::runtime::drift::without_extra(|| serde_json::to_value(&read).unwrap());
+        assert_eq!(known, json!({"id": "5", "count": 1, "tags": []}));
+        assert_eq!(serde_json::to_value(&read).unwrap()["alpha"], json!("a"));
     }
 
     #[test]
