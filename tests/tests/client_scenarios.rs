@@ -1083,6 +1083,71 @@ async fn documented_limits_are_checked_before_sending() {
     assert_eq!(server.requests().len(), requests_before + 2);
 }
 
+/// Operation methods are plain `fn`s returning the runtime's `Call`: it is `Send`, so it runs
+/// on the worker threads of a multi-threaded runtime, both spawned itself (with a `'static`
+/// client) and held across an `.await` inside a spawned task; nothing is sent before it is
+/// awaited, and an argument error is the awaited output.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_are_send_and_run_on_spawned_tasks() {
+    let (server, client) = start().await;
+    let conversation_id = contact_conversation(&client).await;
+    let requests_before = server.requests().len();
+
+    // Built but dropped unawaited: nothing on the wire.
+    let call = client.get_conversation(conversation_id);
+    assert!(format!("{call:?}").contains("pending"), "{call:?}");
+    drop(call);
+    assert_eq!(server.requests().len(), requests_before);
+
+    // The `Call` itself is the task.
+    let client: &'static Client = Box::leak(Box::new(client));
+    let call: inbox_api::Call<'static, _, GetConversationErrorCode> =
+        client.get_conversation(conversation_id);
+    let fetched = tokio::spawn(call).await.expect("task").expect("fetched");
+    assert_eq!(
+        fetched.conversation.and_then(|c| c.id),
+        Some(conversation_id)
+    );
+
+    // Held across awaits inside a task; and the paged stream too.
+    let task_client = client.clone();
+    let sent = tokio::spawn(async move {
+        let call = task_client.send_message(&SendMessageRequest::new(
+            conversation_id,
+            text_message("from a task"),
+        ));
+        tokio::task::yield_now().await;
+        let sent = call.await;
+        let all: Result<Vec<Message>, _> = task_client
+            .list_messages_stream(
+                conversation_id,
+                MessageVisibility::Business,
+                ListMessagesOptions::default(),
+            )
+            .try_collect()
+            .await;
+        (sent, all)
+    });
+    let (sent, all) = sent.await.expect("task");
+    assert!(sent.expect("sent").message.is_some());
+    assert_eq!(texts(&all.expect("listed")), ["from a task"]);
+
+    // An argument outside its limits: the spawned call's output, and nothing was sent.
+    let requests_before = server.requests().len();
+    let call = client.list_messages(
+        conversation_id,
+        MessageVisibility::Business,
+        ListMessagesOptions::default().paging_limit(101),
+    );
+    assert!(format!("{call:?}").contains("failed"), "{call:?}");
+    let error = tokio::spawn(call).await.expect("task").unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidRequest { field_path, .. } if field_path == "paging.limit"),
+        "{error:?}"
+    );
+    assert_eq!(server.requests().len(), requests_before);
+}
+
 #[tokio::test]
 async fn a_503_burst_on_a_get_is_retried() {
     let (server, client) = start().await;
