@@ -8,6 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::direct::{self, Segment};
 use crate::emit::DocBlocks;
 use crate::render::Piece;
 
@@ -39,7 +40,17 @@ pub fn render_piece(piece: Piece, tokens: TokenStream, docs: &DocBlocks) -> Resu
                 .ok_or_else(|| format!("unexpected impl block layout: {wrapped:.80}"))?;
             Ok(space_items(&docs.expand(inner.to_owned())))
         }
-        Piece::Items(_) | Piece::Range(..) => Ok(space_items(&docs.expand(unparse(tokens)?))),
+        Piece::Items(_) | Piece::Range(..) => {
+            // The commonest items are printed from their tokens, the rest by prettyplease.
+            let mut text = String::new();
+            for segment in direct::split(tokens) {
+                match segment {
+                    Segment::Text(direct) => text.push_str(&direct),
+                    Segment::Tokens(tokens) => text.push_str(&unparse(tokens)?),
+                }
+            }
+            Ok(space_items(&docs.expand(text)))
+        }
     }
 }
 
@@ -60,7 +71,7 @@ pub fn finish(spec_name: &str, pieces: &[String]) -> String {
     out
 }
 
-fn unparse(tokens: TokenStream) -> Result<String, String> {
+pub(crate) fn unparse(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generator produced invalid Rust: {e}"))?;
     let text = prettyplease::unparse(&file);

@@ -7,6 +7,7 @@
 
 pub mod dedup;
 pub mod diagnostics;
+mod direct;
 pub mod emit;
 pub mod features;
 pub mod format;
