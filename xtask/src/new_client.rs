@@ -110,17 +110,21 @@ fn generate_into(
         ..shape.clone()
     };
     let output = codegen::generate_with(&bytes, &options, &shape).map_err(|d| d.to_string())?;
-    crate::scaffold::write_client_crate_with_features(
-        out,
-        &name,
-        &output.api.title,
-        &output.files,
-        &output.features,
-    )?;
-    Ok(NewClient {
-        name,
-        warnings: output.warnings,
-    })
+    drop(bytes);
+    let codegen::Output {
+        api,
+        files,
+        warnings,
+        features,
+    } = output;
+    // The model (a large tree of small allocations) is freed on another core while the files
+    // are written.
+    let title = api.title.clone();
+    std::thread::scope(|scope| {
+        scope.spawn(move || drop(api));
+        crate::scaffold::write_client_crate_with_features(out, &name, &title, &files, &features)
+    })?;
+    Ok(NewClient { name, warnings })
 }
 
 /// A crate name from the spec's file name: `petstore-expanded.yaml` -> `petstore-expanded-client`.
