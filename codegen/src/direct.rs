@@ -366,19 +366,105 @@ fn structure_fields(body: &Group, out: &mut String) -> Option<()> {
         let start = out.len();
         write!(out, "    pub {name}: ").ok()?;
         k += 3;
-        let generic = path_type(&trees, &mut k, out)?;
+        let ty = type_tree(&trees, &mut k)?;
         if !matches!(trees.get(k), Some(TokenTree::Punct(p)) if p.as_char() == ',') {
             return None;
         }
         k += 1;
-        out.push(',');
-        // Only generic arguments give prettyplease a place to break the line.
-        if generic && out.len() - start > MARGIN {
-            return None;
-        }
-        out.push('\n');
+        let column = out.len() - start;
+        ty.print(4, column, 1, out);
+        out.push_str(",\n");
     }
     Some(())
+}
+
+/// A path type with generic arguments that are such types (`Option<Vec<a::B>>`).
+struct Type {
+    /// The path (`a::B`).
+    path: String,
+    /// The generic arguments.
+    args: Vec<Type>,
+}
+
+impl Type {
+    /// Its length on one line.
+    fn flat_len(&self) -> usize {
+        self.path.len()
+            + if self.args.is_empty() {
+                0
+            } else {
+                self.args.iter().map(|a| a.flat_len() + 2).sum::<usize>()
+            }
+    }
+
+    fn print_flat(&self, out: &mut String) {
+        out.push_str(&self.path);
+        if !self.args.is_empty() {
+            out.push('<');
+            for (i, arg) in self.args.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                arg.print_flat(out);
+            }
+            out.push('>');
+        }
+    }
+
+    /// Prints the type as prettyplease does starting at `column` of a line indented by
+    /// `indent`, followed by `trailing` characters before the next place to break: on one
+    /// line when it fits within the margin, else each generic argument on a line of its own.
+    fn print(&self, indent: usize, column: usize, trailing: usize, out: &mut String) {
+        if self.args.is_empty() || column + self.flat_len() + trailing <= MARGIN {
+            self.print_flat(out);
+            return;
+        }
+        out.push_str(&self.path);
+        out.push_str("<\n");
+        let inner = indent + 4;
+        for (i, arg) in self.args.iter().enumerate() {
+            let last = i + 1 == self.args.len();
+            out.extend(std::iter::repeat_n(' ', inner));
+            // A comma follows each argument; only that of the last one is printed only when
+            // the line breaks, so it does not count in whether the argument fits.
+            arg.print(inner, inner, usize::from(!last), out);
+            out.push_str(",\n");
+        }
+        out.extend(std::iter::repeat_n(' ', indent));
+        out.push('>');
+    }
+}
+
+/// The [`Type`] at `k` of `trees`.
+fn type_tree(trees: &[TokenTree], k: &mut usize) -> Option<Type> {
+    let TokenTree::Ident(first) = trees.get(*k)? else {
+        return None;
+    };
+    let mut path = first.to_string();
+    *k += 1;
+    while trees.len() >= *k + 3 && is_path_sep(&trees[*k..*k + 2]) {
+        let TokenTree::Ident(segment) = &trees[*k + 2] else {
+            return None;
+        };
+        write!(path, "::{segment}").ok()?;
+        *k += 3;
+    }
+    let mut args = Vec::new();
+    if matches!(trees.get(*k), Some(TokenTree::Punct(p)) if p.as_char() == '<') {
+        *k += 1;
+        loop {
+            args.push(type_tree(trees, k)?);
+            match trees.get(*k)? {
+                TokenTree::Punct(p) if p.as_char() == ',' => *k += 1,
+                TokenTree::Punct(p) if p.as_char() == '>' => {
+                    *k += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    Some(Type { path, args })
 }
 
 /// The variants of an enum (`attrs Name,` or `attrs Name(Type),` each) and the line break
@@ -754,6 +840,9 @@ mod tests {
             let cases = [
                 quote!(pub struct S { pub field: Option<#ty>, }),
                 quote!(pub struct S { pub field: #ty, }),
+                quote!(pub struct S { pub field: Option<Vec<#ty>>, pub b: BTreeMap<String, Vec<#ty>>, }),
+                quote!(pub struct S { pub field_with_a_long_name: Option<BTreeMap<String, Vec<#ty>>>, }),
+                quote!(pub struct S { pub f: Option<BTreeMap<#ty, Vec<#ty>>>, pub g: Vec<Option<a::#ty>>, }),
                 quote!(pub type S = Vec<#ty>;),
                 quote!(pub type S = #ty;),
                 quote!(impl S { pub fn new(a: #ty, b: Vec<String>) -> Self { Self { a, b } } }),
@@ -792,7 +881,7 @@ mod tests {
                 declined += usize::from(text.is_none());
             }
         }
-        assert!(printed > 300 && declined > 20, "{printed} {declined}");
+        assert!(printed > 450 && declined > 20, "{printed} {declined}");
     }
 
     /// A constructor's struct literal is on one line up to prettyplease's width for it.
