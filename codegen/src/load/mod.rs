@@ -70,39 +70,41 @@ fn parse_with(
     })?;
     // JSON documents take serde_json's much faster path; YAML (a superset) goes through
     // serde_yaml. Both report line and column.
-    let (raw, mut property_order): (serde_json::Value, _) = if text.trim_start().starts_with('{') {
-        // The property order is a second scan of the text: on another core, beside the parse.
-        let (parsed, order) = crate::threads::beside(
-            || PropertyOrder::from_json(text),
-            || serde_json::from_str(text),
-        );
-        let raw = parsed.map_err(|e: serde_json::Error| {
-            let mut d = Diagnostic::error(
-                "#",
-                format!("malformed JSON: {}", strip_location(&e.to_string())),
+    let (raw, mut property_order, locator): (serde_json::Value, _, _) =
+        if text.trim_start().starts_with('{') {
+            // The property order is a second scan of the text, and the locator a copy of it: on
+            // another core, beside the parse.
+            let (parsed, (order, locator)) = crate::threads::beside(
+                || (PropertyOrder::from_json(text), Locator::new(text)),
+                || serde_json::from_str(text),
             );
-            d.line_col = Some((e.line(), e.column()));
-            fail(d)
-        })?;
-        (raw, order)
-    } else {
-        let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-            let mut d = Diagnostic::error(
-                "#",
-                format!("malformed YAML/JSON: {}", strip_location(&e.to_string())),
-            );
-            d.line_col = e.location().map(|l| (l.line(), l.column()));
-            fail(d)
-        })?;
-        let raw = serde_json::to_value(&value).map_err(|e| {
-            fail(Diagnostic::error(
-                "#",
-                format!("spec is not representable as JSON: {e}"),
-            ))
-        })?;
-        (raw, PropertyOrder::from_yaml(&value))
-    };
-    let mut locator = Locator::new(text);
+            let raw = parsed.map_err(|e: serde_json::Error| {
+                let mut d = Diagnostic::error(
+                    "#",
+                    format!("malformed JSON: {}", strip_location(&e.to_string())),
+                );
+                d.line_col = Some((e.line(), e.column()));
+                fail(d)
+            })?;
+            (raw, order, locator)
+        } else {
+            let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+                let mut d = Diagnostic::error(
+                    "#",
+                    format!("malformed YAML/JSON: {}", strip_location(&e.to_string())),
+                );
+                d.line_col = e.location().map(|l| (l.line(), l.column()));
+                fail(d)
+            })?;
+            let raw = serde_json::to_value(&value).map_err(|e| {
+                fail(Diagnostic::error(
+                    "#",
+                    format!("spec is not representable as JSON: {e}"),
+                ))
+            })?;
+            (raw, PropertyOrder::from_yaml(&value), Locator::new(text))
+        };
+    let mut locator = locator;
     let mut raw = raw;
     let mut diagnostics = Vec::new();
     match Version::of(&raw) {
@@ -126,7 +128,21 @@ fn parse_with(
             return Err(fail(d));
         }
     }
-    refs::normalize(&mut raw, &mut diagnostics);
+    // With `pointed`, the schemas that references point at are found on another core while
+    // the references are checked (both only read the document); again after normalizing when
+    // that changed a reference.
+    let (edits, early_pointed) = match pointed {
+        Some(_) => {
+            let (edits, found) = crate::threads::beside(
+                || crate::resolve::pointed_schemas(&raw),
+                || refs::edits(&raw, &mut diagnostics),
+            );
+            (edits, Some(found))
+        }
+        None => (refs::edits(&raw, &mut diagnostics), None),
+    };
+    let normal = edits.is_empty();
+    refs::apply_edits(&mut raw, edits);
     let unplaced: Vec<&str> = diagnostics
         .iter()
         .filter(|d| d.line_col.is_none())
@@ -141,7 +157,10 @@ fn parse_with(
     }
     let keep_raw = match pointed {
         Some(pointed) => {
-            *pointed = crate::resolve::pointed_schemas(&raw);
+            *pointed = match early_pointed {
+                Some(found) if normal => found,
+                _ => crate::resolve::pointed_schemas(&raw),
+            };
             false
         }
         None => true,

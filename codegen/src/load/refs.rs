@@ -28,9 +28,31 @@ use crate::diagnostics::Diagnostic;
 const MAX_NESTING: usize = 16;
 
 /// Makes every local `$ref` of `doc` one that `resolve` follows (see the module docs).
+#[cfg(test)]
 pub(crate) fn normalize(doc: &mut Value, diagnostics: &mut Vec<Diagnostic>) {
-    let edits = collect(doc, doc, Kind::Document, "#", 0, diagnostics);
-    apply(doc, edits);
+    let edits = edits(doc, diagnostics);
+    apply_edits(doc, edits);
+}
+
+/// What [`normalize`] changes in `doc`, found without changing it (so that another pass can
+/// read the document meanwhile); [`apply_edits`] makes the changes.
+pub(crate) fn edits(doc: &Value, diagnostics: &mut Vec<Diagnostic>) -> Edits {
+    Edits(collect(doc, doc, Kind::Document, "#", 0, diagnostics))
+}
+
+/// Makes the changes found by [`edits`].
+pub(crate) fn apply_edits(doc: &mut Value, edits: Edits) {
+    apply(doc, edits.0);
+}
+
+/// The changes that normalize a document's references ([`edits`]).
+pub(crate) struct Edits(Vec<Edit>);
+
+impl Edits {
+    /// Whether the document is normal already.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// One change to the walked node: at `at` (a pointer relative to it, without `#`), set the
