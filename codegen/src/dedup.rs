@@ -9,7 +9,7 @@
 //! reports compare is the one before merging (see [`crate::generate`]).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use crate::ir::{self, TypeKind, TypeRef};
 
@@ -50,10 +50,47 @@ impl Merged {
     }
 }
 
+/// The hasher of the skeletons and names (the std default, SipHash, was a quarter of the
+/// pass on GitHub's spec): a multiply-rotate over 8-byte words, like rustc's FxHash. Not
+/// resistant to crafted collisions, which would only make the pass slower; results never
+/// depend on hash order (maps are only looked up; equal hashes are compared in full).
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut hash = self.0;
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let word = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+            hash = (hash.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for &byte in words.remainder() {
+            hash = (hash.rotate_left(5) ^ u64::from(byte)).wrapping_mul(K);
+        }
+        self.0 = hash;
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Fast = BuildHasherDefault<FastHasher>;
+
 /// [`merge_identical`] that keeps what it replaced, so that the model can be rendered merged
 /// and then returned to its resolved form without copying it.
 pub fn merge_undoably(api: &mut ir::Api) -> Merged {
-    let hasher = RandomState::new();
+    let hasher = Fast::default();
     let skeletons: Vec<Option<Skeleton>> = api
         .types
         .iter()
@@ -65,7 +102,7 @@ pub fn merge_undoably(api: &mut ir::Api) -> Merged {
         })
         .collect();
     // A type whose skeleton no other type has never merges: only the others take part.
-    let mut skeleton_count: HashMap<(u64, &str), usize> = HashMap::new();
+    let mut skeleton_count: HashMap<(u64, &str), usize, Fast> = HashMap::default();
     for s in skeletons.iter().flatten() {
         *skeleton_count.entry((s.hash, &s.text)).or_default() += 1;
     }
@@ -76,15 +113,15 @@ pub fn merge_undoably(api: &mut ir::Api) -> Merged {
         .filter(|(_, s)| skeleton_count[&(s.hash, s.text.as_str())] > 1)
         .collect();
     // name -> the name it is an alias of (only merged types are in the map).
-    let mut canon: HashMap<String, String> = HashMap::new();
+    let mut canon: HashMap<String, String, Fast> = HashMap::default();
     // Merging only ever adds entries, so this ends; a few rounds reach the fixed point.
     for _round in 0..16 {
         // Shape hash -> the first type of each distinct shape with that hash.
-        let mut first_of: HashMap<u64, Vec<usize>> = HashMap::new();
-        let mut next: HashMap<String, String> = HashMap::new();
+        let mut first_of: HashMap<u64, Vec<usize>, Fast> = HashMap::default();
+        let mut next: HashMap<String, String, Fast> = HashMap::default();
         let merged =
             |name: &str| -> String { canon.get(name).cloned().unwrap_or_else(|| name.to_owned()) };
-        let mut names_of: HashMap<usize, Vec<String>> = HashMap::new();
+        let mut names_of: HashMap<usize, Vec<String>, Fast> = HashMap::default();
         for &(i, skeleton) in &candidates {
             let def = &api.types[i];
             if canon.contains_key(&def.name) {
@@ -137,7 +174,7 @@ struct Skeleton {
 
 impl Skeleton {
     /// `kind`'s skeleton; `None` for oneofs and aliases, which are never merged.
-    fn of(kind: &TypeKind, hasher: &RandomState) -> Option<Skeleton> {
+    fn of(kind: &TypeKind, hasher: &Fast) -> Option<Skeleton> {
         use std::fmt::Write as _;
         let mut text = String::with_capacity(256);
         let mut names = Vec::new();
