@@ -83,6 +83,18 @@ fn ascii_words(spec_name: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Whether `name` is lowercase ASCII words and digits joined by single underscores, not
+/// starting with a digit (`html_url`, `per_page2`): heck's snake case of it is itself.
+fn is_plain_snake_case(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes.first().is_some_and(u8::is_ascii_lowercase)
+        && bytes.last() != Some(&b'_')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'_')
+        && !name.contains("__")
+}
+
 /// Rust type name for a spec name: `getOrCreate_conversation` -> `GetOrCreateConversation`.
 pub fn type_name(spec_name: &str) -> String {
     let mut name = ascii_words(spec_name).to_upper_camel_case();
@@ -128,7 +140,12 @@ pub fn variant_name(wire: &str) -> String {
 
 /// Rust field, method or parameter name: `createdDate` -> `created_date`, `type` -> `r#type`.
 pub fn field_name(spec_name: &str) -> String {
-    let mut name = ascii_words(spec_name).to_snake_case();
+    let mut name = if is_plain_snake_case(spec_name) {
+        // What heck would return (most properties of a large spec are written so).
+        spec_name.to_owned()
+    } else {
+        ascii_words(spec_name).to_snake_case()
+    };
     if name.is_empty() {
         name = "unnamed".to_owned();
     }
@@ -418,6 +435,31 @@ impl Scope {
 
 #[cfg(test)]
 mod tests {
+    /// The shortcut for names already in snake case agrees with heck on every name of that
+    /// form up to 5 characters from a small alphabet (digits and underscores included).
+    #[test]
+    fn plain_snake_case_is_what_heck_gives() {
+        use heck::ToSnakeCase;
+        let alphabet = ['a', 'b', 'z', '0', '9', '_'];
+        let mut names = vec![String::new()];
+        let mut checked = 0;
+        for _ in 0..5 {
+            names = names
+                .iter()
+                .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
+                .collect();
+            for name in &names {
+                if is_plain_snake_case(name) {
+                    assert_eq!(name.to_snake_case(), *name);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+        assert!(!is_plain_snake_case("9a") && !is_plain_snake_case("a__b"));
+        assert!(!is_plain_snake_case("_a") && !is_plain_snake_case("aB"));
+    }
+
     use super::*;
 
     #[test]
