@@ -73,6 +73,9 @@ pub fn generate_with(spec: &[u8], options: &Options, shape: &Shape) -> Result<Ou
     // for rendering and put back after, since `api` is returned as resolved (change reports
     // compare it). Meanwhile another core gives resolve's warnings their line and column (a
     // scan of the text) and frees the loaded document, which rendering does not need.
+    // Freeing the typed document is the longer half of the side's work: the raw one is freed
+    // here after merging, which balances the two cores.
+    let raw = std::mem::take(&mut loaded.raw);
     let side = move || {
         resolve::place(&loaded.locator, &mut warnings[unplaced..]);
         drop(loaded);
@@ -82,6 +85,7 @@ pub fn generate_with(spec: &[u8], options: &Options, shape: &Shape) -> Result<Ou
         let merged = shape
             .merge_identical
             .then(|| dedup::merge_undoably(&mut api));
+        drop(raw);
         if shape.tag_features {
             api.gates = Some(features::Gates::compute(&api));
         }
