@@ -590,6 +590,30 @@ fn impl_functions(body: &Group, out: &mut String) -> Option<()> {
                 match_arms(arms, out)?;
                 out.push_str("        }\n");
             }
+            // A setter: `self.field = Some(value); self`.
+            [TokenTree::Ident(self1), TokenTree::Punct(dot), TokenTree::Ident(field), TokenTree::Punct(eq), TokenTree::Ident(some), TokenTree::Group(value), TokenTree::Punct(semi), TokenTree::Ident(self2)]
+                if self1 == "self"
+                    && dot.as_char() == '.'
+                    && eq.as_char() == '='
+                    && eq.spacing() == Spacing::Alone
+                    && some == "Some"
+                    && value.delimiter() == Delimiter::Parenthesis
+                    && semi.as_char() == ';'
+                    && self2 == "self" =>
+            {
+                let start = out.len();
+                write!(out, "        self.{field} = ").ok()?;
+                let mut v = 4;
+                simple_expr(&body, &mut v, out)?;
+                if v != 6 {
+                    return None;
+                }
+                out.push(';');
+                if out.len() - start > MARGIN {
+                    return None;
+                }
+                out.push_str("\n        self\n");
+            }
             _ => return None,
         }
         out.push_str("    }\n");
@@ -612,6 +636,12 @@ fn signature(name: &proc_macro2::Ident, args: &Group, ret: &str, out: &mut Strin
                 list.push(("&self".to_owned(), false));
                 a += 2;
             }
+            (Some(TokenTree::Ident(mut_)), Some(TokenTree::Ident(self_)), _)
+                if mut_ == "mut" && self_ == "self" =>
+            {
+                list.push(("mut self".to_owned(), false));
+                a += 2;
+            }
             (Some(TokenTree::Ident(name)), Some(TokenTree::Punct(colon)), Some(next))
                 if colon.as_char() == ':' && colon.spacing() == Spacing::Alone =>
             {
@@ -619,6 +649,9 @@ fn signature(name: &proc_macro2::Ident, args: &Group, ret: &str, out: &mut Strin
                 a += 2;
                 if matches!(next, TokenTree::Punct(amp) if amp.as_char() == '&') {
                     arg.push('&');
+                    a += 1;
+                } else if matches!(next, TokenTree::Ident(kw) if kw == "impl") {
+                    arg.push_str("impl ");
                     a += 1;
                 }
                 let generic = path_type(&args, &mut a, &mut arg)?;
@@ -868,6 +901,19 @@ mod tests {
                     }
                 },
                 quote!(crate::runtime::open_enum!(#ty);),
+                quote! {
+                    impl S {
+                        /// Sets it.
+                        pub fn #ty(mut self, value: impl Into<String>) -> Self {
+                            self.#ty = Some(value.into());
+                            self
+                        }
+                        pub fn b(mut self, value: Vec<#ty>) -> Self {
+                            self.b = Some(value);
+                            self
+                        }
+                    }
+                },
             ];
             for case in &cases {
                 let text = direct(case);
