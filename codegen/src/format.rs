@@ -4,7 +4,7 @@
 //! on its own, so formatting the items of a file in pieces and concatenating the text gives
 //! the same bytes as formatting the whole file at once, and the pieces can be formatted in
 //! parallel. Within a piece, the commonest items are printed from their tokens
-//! ([`crate::direct`]) and only the others are parsed by syn for prettyplease.
+//! (`direct.rs`) and only the others are parsed by syn for prettyplease.
 
 use proc_macro2::TokenStream;
 use quote::quote;
