@@ -34,8 +34,8 @@ pub(crate) fn normalize(doc: &mut Value, diagnostics: &mut Vec<Diagnostic>) {
     apply_edits(doc, edits);
 }
 
-/// What normalizing the references changes in `doc`, found without changing it (so that another pass can
-/// read the document meanwhile); [`apply_edits`] makes the changes.
+/// What normalizing the references changes in `doc`, found without changing it (so that
+/// another pass can read the document meanwhile); [`apply_edits`] makes the changes.
 pub(crate) fn edits(doc: &Value, diagnostics: &mut Vec<Diagnostic>) -> Edits {
     Edits(collect(doc, doc, Kind::Document, "#", 0, diagnostics))
 }
