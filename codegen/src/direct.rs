@@ -799,12 +799,18 @@ fn simple_expr(trees: &[TokenTree], k: &mut usize, out: &mut String) -> Option<(
     Some(())
 }
 
-/// `crate::runtime::json_object! { Name { mode field = "key", ... } }` with one field per
-/// line, as `crate::format` lays out what prettyplease prints for it.
+/// `crate::runtime::json_object! { [sent] Name { mode field = "key", ... } }` with one field
+/// per line, as `crate::format` lays out what prettyplease prints for it.
 fn json_object(body: &Group, out: &mut String) -> Option<()> {
     let trees: Vec<TokenTree> = body.stream().into_iter().collect();
-    let [TokenTree::Ident(name), TokenTree::Group(group)] = trees.as_slice() else {
-        return None;
+    let (name, group) = match trees.as_slice() {
+        [TokenTree::Ident(name), TokenTree::Group(group)] => (name.to_string(), group),
+        [TokenTree::Ident(sent), TokenTree::Ident(name), TokenTree::Group(group)]
+            if sent == "sent" =>
+        {
+            (format!("sent {name}"), group)
+        }
+        _ => return None,
     };
     if group.delimiter() != Delimiter::Brace {
         return None;
@@ -972,6 +978,9 @@ mod tests {
                 }
                 crate::runtime::json_object! {
                     E {}
+                }
+                crate::runtime::json_object! {
+                    sent S { optional b = "b" }
                 }
                 pub struct E {}
             };
