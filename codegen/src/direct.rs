@@ -799,10 +799,19 @@ fn simple_expr(trees: &[TokenTree], k: &mut usize, out: &mut String) -> Option<(
     Some(())
 }
 
-/// `crate::runtime::json_object! { [sent] Name { mode field = "key", ... } }` with one field
+/// `crate::runtime::json_object! { [sent] Name { mode field = "key", ... } [keep extra] }` with one field
 /// per line, as `crate::format` lays out what prettyplease prints for it.
 fn json_object(body: &Group, out: &mut String) -> Option<()> {
-    let trees: Vec<TokenTree> = body.stream().into_iter().collect();
+    let mut trees: Vec<TokenTree> = body.stream().into_iter().collect();
+    // `keep extra`: the field of the keys the struct does not list.
+    let keep = match trees.as_slice() {
+        [.., TokenTree::Ident(keep), TokenTree::Ident(extra)] if keep == "keep" => {
+            let keep = format!(" keep {extra}");
+            trees.truncate(trees.len() - 2);
+            keep
+        }
+        _ => String::new(),
+    };
     let (name, group) = match trees.as_slice() {
         [TokenTree::Ident(name), TokenTree::Group(group)] => (name.to_string(), group),
         [TokenTree::Ident(sent), TokenTree::Ident(name), TokenTree::Group(group)]
@@ -832,13 +841,13 @@ fn json_object(body: &Group, out: &mut String) -> Option<()> {
     fields.retain(|f| !f.is_empty());
     out.push_str("crate::runtime::json_object! {\n");
     if fields.is_empty() {
-        writeln!(out, "    {name} {{}}").ok()?;
+        writeln!(out, "    {name} {{}}{keep}").ok()?;
     } else {
         writeln!(out, "    {name} {{").ok()?;
         for field in fields {
             writeln!(out, "        {field},").ok()?;
         }
-        out.push_str("    }\n");
+        writeln!(out, "    }}{keep}").ok()?;
     }
     out.push_str("}\n");
     Some(())
@@ -981,6 +990,12 @@ mod tests {
                 }
                 crate::runtime::json_object! {
                     sent S { optional b = "b" }
+                }
+                crate::runtime::json_object! {
+                    sent S { optional b = "b" } keep extra
+                }
+                crate::runtime::json_object! {
+                    E {} keep extra_fields
                 }
                 pub struct E {}
             };
