@@ -226,8 +226,10 @@ fn item_name(item: &syn::Item) -> Option<String> {
             syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
             _ => None,
         },
+        // `json_object! { [sent] Name ... }`, `untagged_union!([sent] Name, ...)`: the first
+        // identifier after the optional `sent` marker.
         syn::Item::Macro(i) => i.mac.tokens.clone().into_iter().find_map(|t| match t {
-            proc_macro2::TokenTree::Ident(id) => Some(id.to_string()),
+            proc_macro2::TokenTree::Ident(id) if id != "sent" => Some(id.to_string()),
             _ => None,
         }),
         _ => None,

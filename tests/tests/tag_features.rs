@@ -27,9 +27,10 @@ fn each_tag_feature_compiles_alone_and_gates_its_operations() {
         &dir,
         Some("inbox-tagged-client"),
         true,
+        // `new-client`'s shape: request-only types carry the `sent` marker, gated too.
         &codegen::Shape {
             tag_features: true,
-            ..codegen::Shape::default()
+            ..xtask::new_client::shape()
         },
     )
     .unwrap_or_else(|e| panic!("{e}"));
