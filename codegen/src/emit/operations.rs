@@ -472,9 +472,8 @@ fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs, variant: Variant)
         (Some(_), _) => (quote!(json), None),
         (None, _) => (quote!(empty), None),
     };
-    // The checks and encoding. When a step can fail, its `?` ends in `request`: a closure
-    // called at once, so the method itself stays a plain `fn` and the only `async` code is the
-    // runtime's.
+    // The checks and encoding, whose `?` ends in `request`: a closure called at once, so the
+    // method itself stays a plain `fn` and the only `async` code is the runtime's.
     let build = quote! {
         #silence
         #(#checks)*
@@ -482,19 +481,13 @@ fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs, variant: Variant)
         #query
         #headers
         #body
+        Ok(#parts)
     };
-    let request = if build.to_string().contains('?') {
-        quote! {
-            let request = (move || -> Result<_, Error<#code>> {
-                #build
-                Ok(#parts)
-            })();
-        }
+    let fallible = build.to_string().contains('?');
+    let request = if fallible {
+        quote!(let request = (move || -> Result<_, Error<#code>> { #build })();)
     } else {
-        quote! {
-            #build
-            let request = Ok(#parts);
-        }
+        quote!(let request: Result<_, Error<#code>> = { #build };)
     };
     quote! {
         #doc

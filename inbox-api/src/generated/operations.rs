@@ -36,14 +36,16 @@ impl Client {
             path_template: "/inbox/v2/conversations/{conversationId}",
             idempotent: true,
         };
-        let path = [
-            "/inbox/v2/conversations/",
-            &encode_path_segment(&conversation_id.to_query()),
-        ]
-            .concat();
-        let query = Vec::new();
-        let body = None;
-        let request = Ok(RequestParts { path, query, body });
+        let request: Result<_, Error<GetConversationErrorCode>> = {
+            let path = [
+                "/inbox/v2/conversations/",
+                &encode_path_segment(&conversation_id.to_query()),
+            ]
+                .concat();
+            let query = Vec::new();
+            let body = None;
+            Ok(RequestParts { path, query, body })
+        };
         crate::runtime::call::Call::json(self, &OPERATION, request)
     }
 

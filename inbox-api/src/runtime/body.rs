@@ -332,7 +332,9 @@ impl MultipartForm {
     /// sent if every part is in memory already (so a retry can send it again), streamed
     /// otherwise.
     #[doc(hidden)]
-    pub fn into_request<C>(self) -> Result<crate::client::RequestBody, crate::error::Error<C>> {
+    pub fn into_request<C>(
+        self,
+    ) -> Result<crate::client::RequestBody, crate::error::Error<C>> {
         let mut form = super::form::Multipart::new();
         for (name, value) in self.parts {
             match value {

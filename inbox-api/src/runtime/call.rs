@@ -100,6 +100,14 @@ impl<'a, T, C> Call<'a, T, C> {
         };
         Call { state }
     }
+
+    /// A call that gives `error` when awaited, sending nothing.
+    #[doc(hidden)]
+    pub fn failed(error: Error<C>) -> Self {
+        Call {
+            state: State::Failed(error),
+        }
+    }
 }
 
 impl<'a, T, C> Call<'a, T, C>

@@ -4,9 +4,8 @@
 //! [`RequestParts`], and does everything that does not depend on the spec: URL building, auth
 //! headers, timeouts, retries, the response size limit, the content-type check, error envelope
 //! decoding, drift detection and tracing. Almost all of it lives in non-generic functions, so
-//! each generated method adds only a JSON decode to the binary. Generated methods reach it
-//! through [`Call`](crate::runtime::call::Call), which holds its future. This module must not
-//! know any Inbox type or path; those come from the generated code.
+//! each generated method adds only a JSON decode to the binary. This module must not know any
+//! Inbox type or path; those come from the generated code.
 //!
 //! One file per concern: this one holds the `Client` and decoding; `builder` the
 //! [`ClientBuilder`], `send` the attempt and retry loop, `url` URL building and `body` the
@@ -324,9 +323,8 @@ impl Client {
         }
     }
 
-    /// Sends one operation's request and decodes the JSON response into `T`. Started by
-    /// [`Call::json`](crate::runtime::call::Call::json) for the generated operation methods;
-    /// `C` is the operation's error code type.
+    /// Sends one operation's request and decodes the JSON response into `T`. Called by the
+    /// generated operation methods; `C` is the operation's error code type.
     #[doc(hidden)]
     pub async fn execute<T, C>(
         &self,

@@ -48,10 +48,13 @@ pub mod operation {
     pub use super::query::{
         path_list, path_object, path_scalar, path_value, PathStyle, Query, QueryStyle, QueryValue,
     };
-    pub use super::response::{json_event, raw_event};
+    pub use super::response::{
+        execute_binary, execute_byte_stream, execute_event_stream, execute_text, json_event,
+        raw_event,
+    };
     pub use super::validate::{Limits, Rule, TypeRules};
-    pub use super::{check_param, json_body};
-    pub use crate::client::{encode_path_segment, Client, OperationMeta, RequestParts};
+    pub use super::{check_param, execute_empty, json_body};
+    pub use crate::client::{encode_path_segment, Client, OperationMeta, Request, RequestParts};
     pub use crate::error::Error;
     pub use crate::paging::paginate;
     pub use futures::Stream;
