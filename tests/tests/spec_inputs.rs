@@ -183,7 +183,7 @@ fn refs_into_paths_other_schemas_and_percent_encoded_fragments_are_followed() {
         .expect("operations.rs")
         .contents;
     assert!(
-        operations.contains("pub fn list_tokens("),
+        operations.contains("pub async fn list_tokens"),
         "{operations}"
     );
 }

@@ -104,7 +104,7 @@ pub(crate) fn encode(body: &ir::Body) -> TokenStream {
             };
             quote!(body.into_request(#media_type)?)
         }
-        BodyKind::MultipartFreeForm => quote!(body.into_request()?),
+        BodyKind::MultipartFreeForm => quote!(body.into_request().await?),
         BodyKind::Multipart(parts) => {
             let pushes = parts.iter().map(|part| {
                 let field = ident(&part.name);
@@ -134,7 +134,7 @@ pub(crate) fn encode(body: &ir::Body) -> TokenStream {
                 {
                     let mut form = crate::runtime::form::Multipart::new();
                     #(#pushes)*
-                    form.into_request()?
+                    form.into_body().await?
                 }
             }
         }

@@ -1,7 +1,6 @@
 //! `ir::Operation`s -> `operations.rs`: one `Client` method per operation (plus a `Stream`
-//! method for cursor-paged ones), option structs and typed error codes. Methods are plain
-//! `fn`s: they only check the arguments and build a request, and return the runtime's `Call`
-//! future, which sends it when awaited (no `async fn`, so no state machine per operation).
+//! method for cursor-paged ones), option structs and typed error codes. Method bodies only
+//! build a request; the runtime sends it.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -322,19 +321,19 @@ fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs, variant: Variant)
     let code = code_type(op);
     let (returns, example) = match (&op.response_media, variant) {
         (_, Variant::ByteStream) => (
-            "Awaiting the returned `Call` sends the request and gives the body as a `Stream` of bytes as they arrive, with no size limit, and its content type.".to_owned(),
+            "Returns the body as a `Stream` of bytes as they arrive, with no size limit, and its content type.".to_owned(),
             Example::AwaitedStream,
         ),
         (ir::ResponseMedia::Binary { stream_method }, Variant::Main) => (
-            format!("Awaiting the returned `Call` sends the request and gives the body's bytes and content type, read whole within the client's response size limit (`{stream_method}` streams it instead)."),
+            format!("Returns the body's bytes and content type, read whole within the client's response size limit (`{stream_method}` streams it instead)."),
             Example::Value,
         ),
-        (ir::ResponseMedia::Text, _) => ("Awaiting the returned `Call` sends the request and gives the body as text.".to_owned(), Example::Value),
+        (ir::ResponseMedia::Text, _) => ("Returns the body as text.".to_owned(), Example::Value),
         (ir::ResponseMedia::EventStream, _) => (
-            "Awaiting the returned `Call` sends the request and gives a `Stream` of the server-sent events as they arrive.".to_owned(),
+            "Returns a `Stream` of the server-sent events as they arrive.".to_owned(),
             Example::AwaitedStream,
         ),
-        (ir::ResponseMedia::Json, _) => ("Awaiting the returned `Call` sends the request and gives the decoded response.".to_owned(), Example::Value),
+        (ir::ResponseMedia::Json, _) => ("Returns the decoded response.".to_owned(), Example::Value),
     };
     let doc = method_doc(op, method_name, &returns, example, docs);
     let deprecated = op.deprecated.as_ref().map(|d| {
@@ -460,47 +459,43 @@ fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs, variant: Variant)
             !p.required && (p.location != ParamLocation::Path || has_value_limits(&p.limits))
         });
     let silence = uses_options.then(|| quote!(let _ = &options;));
-    // The runtime's future for the response kind; it gives the error when `request` is one.
-    let (start, decode) = match (&op.response, &op.response_media) {
-        _ if variant == Variant::ByteStream => (quote!(byte_stream), None),
-        (_, ir::ResponseMedia::Text) => (quote!(text), None),
-        (_, ir::ResponseMedia::Binary { .. }) => (quote!(binary), None),
-        (Some(_), ir::ResponseMedia::EventStream) => {
-            (quote!(event_stream), Some(quote!(, json_event)))
+    let execute = match (&op.response, &op.response_media) {
+        _ if variant == Variant::ByteStream => {
+            quote!(execute_byte_stream(self, &OPERATION, #parts).await)
         }
-        (None, ir::ResponseMedia::EventStream) => (quote!(event_stream), Some(quote!(, raw_event))),
-        (Some(_), _) => (quote!(json), None),
-        (None, _) => (quote!(empty), None),
-    };
-    // The checks and encoding, whose `?` ends in `request`: a closure called at once, so the
-    // method itself stays a plain `fn` and the only `async` code is the runtime's.
-    let build = quote! {
-        #silence
-        #(#checks)*
-        #path
-        #query
-        #headers
-        #body
-        Ok(#parts)
-    };
-    let fallible = build.to_string().contains('?');
-    let request = if fallible {
-        quote!(let request = (move || -> Result<_, Error<#code>> { #build })();)
-    } else {
-        quote!(let request: Result<_, Error<#code>> = { #build };)
+        (_, ir::ResponseMedia::Text) => quote!(execute_text(self, &OPERATION, #parts).await),
+        (_, ir::ResponseMedia::Binary { .. }) => {
+            quote!(execute_binary(self, &OPERATION, #parts).await)
+        }
+        (Some(_), ir::ResponseMedia::EventStream) => {
+            quote!(execute_event_stream(self, &OPERATION, #parts, json_event).await)
+        }
+        (None, ir::ResponseMedia::EventStream) => {
+            quote!(execute_event_stream(self, &OPERATION, #parts, raw_event).await)
+        }
+        (Some(_), _) => quote!(
+            self.execute(&OPERATION, #parts)
+                .await
+        ),
+        (None, _) => quote!(execute_empty(self, &OPERATION, #parts).await),
     };
     quote! {
         #doc
         #deprecated
-        pub fn #name(&self, #(#args),*) -> crate::runtime::call::Call<'_, #response, #code> {
+        pub async fn #name(&self, #(#args),*) -> Result<#response, Error<#code>> {
             static OPERATION: OperationMeta = OperationMeta {
                 operation_id: #operation_id,
                 method: Method::#method,
                 path_template: #path_template,
                 idempotent: #idempotent,
             };
-            #request
-            crate::runtime::call::Call::#start(self, &OPERATION, request #decode)
+            #silence
+            #(#checks)*
+            #path
+            #query
+            #headers
+            #body
+            #execute
         }
     }
 }

@@ -11,7 +11,7 @@ impl Client {
     ///
     /// Fetches one conversation by its ID. When only the participant's visitor, contact or member ID is known, call getOrCreateConversation instead. The REST body wraps the conversation in a `conversation` field.
     ///
-    /// `GET /inbox/v2/conversations/{conversationId}` (operation `getConversation`). Awaiting the returned `Call` sends the request and gives the decoded response.
+    /// `GET /inbox/v2/conversations/{conversationId}` (operation `getConversation`). Returns the decoded response.
     ///
     /// Documented application errors: `NOT_OWNED_BY_BUSINESS`, `CONVERSATION_NOT_FOUND`.
     ///
@@ -22,38 +22,31 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_conversation(
+    pub async fn get_conversation(
         &self,
         conversation_id: Uuid,
-    ) -> crate::runtime::call::Call<
-        '_,
-        GetConversationResponse,
-        GetConversationErrorCode,
-    > {
+    ) -> Result<GetConversationResponse, Error<GetConversationErrorCode>> {
         static OPERATION: OperationMeta = OperationMeta {
             operation_id: "getConversation",
             method: Method::GET,
             path_template: "/inbox/v2/conversations/{conversationId}",
             idempotent: true,
         };
-        let request: Result<_, Error<GetConversationErrorCode>> = {
-            let path = [
-                "/inbox/v2/conversations/",
-                &encode_path_segment(&conversation_id.to_query()),
-            ]
-                .concat();
-            let query = Vec::new();
-            let body = None;
-            Ok(RequestParts { path, query, body })
-        };
-        crate::runtime::call::Call::json(self, &OPERATION, request)
+        let path = [
+            "/inbox/v2/conversations/",
+            &encode_path_segment(&conversation_id.to_query()),
+        ]
+            .concat();
+        let query = Vec::new();
+        let body = None;
+        self.execute(&OPERATION, RequestParts { path, query, body }).await
     }
 
     /// Get or create the conversation for a participant
     ///
     /// Returns the conversation with the given visitor, contact or member, creating it first when none exists (there is at most one conversation per participant). Because Wix replaces a conversation with a new one when the participant's identity type changes, call this with the participant's current ID before sending rather than caching conversation IDs. No method-specific error codes are declared.
     ///
-    /// `POST /inbox/v2/conversations` (operation `getOrCreateConversation`). Awaiting the returned `Call` sends the request and gives the decoded response.
+    /// `POST /inbox/v2/conversations` (operation `getOrCreateConversation`). Returns the decoded response.
     ///
     /// ```no_run
     /// # async fn example(client: &inbox_api::Client, body: &inbox_api::types::GetOrCreateConversationRequest) -> Result<(), Box<dyn std::error::Error>> {
@@ -62,30 +55,27 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_or_create_conversation(
+    pub async fn get_or_create_conversation(
         &self,
         body: &GetOrCreateConversationRequest,
-    ) -> crate::runtime::call::Call<'_, GetOrCreateConversationResponse, NoErrorCode> {
+    ) -> Result<GetOrCreateConversationResponse, Error<NoErrorCode>> {
         static OPERATION: OperationMeta = OperationMeta {
             operation_id: "getOrCreateConversation",
             method: Method::POST,
             path_template: "/inbox/v2/conversations",
             idempotent: false,
         };
-        let request = (move || -> Result<_, Error<NoErrorCode>> {
-            let path = "/inbox/v2/conversations".to_owned();
-            let query = Vec::new();
-            let body = Some(json_body(body, "GetOrCreateConversationRequest", RULES)?);
-            Ok(RequestParts { path, query, body })
-        })();
-        crate::runtime::call::Call::json(self, &OPERATION, request)
+        let path = "/inbox/v2/conversations".to_owned();
+        let query = Vec::new();
+        let body = Some(json_body(body, "GetOrCreateConversationRequest", RULES)?);
+        self.execute(&OPERATION, RequestParts { path, query, body }).await
     }
 
     /// List the messages of a conversation
     ///
     /// Returns one page of the messages in a conversation, 30 per page unless paging.limit says otherwise (at most 100). Without sorting the newest message comes first (sorted by sequence, descending). When more messages exist the response carries pagingMetadata.cursors.next; pass it back as paging.cursor, keeping visibility and sorting unchanged, to get the following page. Nested request fields are sent as literal dotted query parameter names (paging.limit, sorting.order, ...).
     ///
-    /// `GET /inbox/v2/messages` (operation `listMessages`). Awaiting the returned `Call` sends the request and gives the decoded response.
+    /// `GET /inbox/v2/messages` (operation `listMessages`). Returns the decoded response.
     ///
     /// Documented application errors: `NO_INBOX_INSTANCE`, `NOT_JOINED_CHATROOM`, `CONVERSATION_NOT_FOUND`, `INBOX_INSTANCE_NOT_FOUND`.
     ///
@@ -96,52 +86,49 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_messages(
+    pub async fn list_messages(
         &self,
         conversation_id: Uuid,
         visibility: MessageVisibility,
         options: ListMessagesOptions,
-    ) -> crate::runtime::call::Call<'_, ListMessagesResponse, ListMessagesErrorCode> {
+    ) -> Result<ListMessagesResponse, Error<ListMessagesErrorCode>> {
         static OPERATION: OperationMeta = OperationMeta {
             operation_id: "listMessages",
             method: Method::GET,
             path_template: "/inbox/v2/messages",
             idempotent: true,
         };
-        let request = (move || -> Result<_, Error<ListMessagesErrorCode>> {
-            if let Some(value) = &options.paging_limit {
-                check_param(
-                    "paging.limit",
-                    value,
-                    Limits::NONE.minimum(0.0).maximum(100.0),
-                )?;
-            }
-            if let Some(value) = &options.paging_cursor {
-                check_param("paging.cursor", value, Limits::NONE.max_length(16000))?;
-            }
-            if let Some(value) = &options.sorting_field_name {
-                check_param("sorting.fieldName", value, Limits::NONE.max_length(512))?;
-            }
-            let path = "/inbox/v2/messages".to_owned();
-            let mut query = Query::new();
-            query.push("conversationId", &conversation_id);
-            query.push("visibility", &visibility);
-            query.push_opt("paging.limit", options.paging_limit.as_ref());
-            query.push_opt("paging.cursor", options.paging_cursor.as_ref());
-            query.push_opt("sorting.fieldName", options.sorting_field_name.as_ref());
-            query.push_opt("sorting.order", options.sorting_order.as_ref());
-            let query = query.into_pairs();
-            let body = None;
-            Ok(RequestParts { path, query, body })
-        })();
-        crate::runtime::call::Call::json(self, &OPERATION, request)
+        if let Some(value) = &options.paging_limit {
+            check_param(
+                "paging.limit",
+                value,
+                Limits::NONE.minimum(0.0).maximum(100.0),
+            )?;
+        }
+        if let Some(value) = &options.paging_cursor {
+            check_param("paging.cursor", value, Limits::NONE.max_length(16000))?;
+        }
+        if let Some(value) = &options.sorting_field_name {
+            check_param("sorting.fieldName", value, Limits::NONE.max_length(512))?;
+        }
+        let path = "/inbox/v2/messages".to_owned();
+        let mut query = Query::new();
+        query.push("conversationId", &conversation_id);
+        query.push("visibility", &visibility);
+        query.push_opt("paging.limit", options.paging_limit.as_ref());
+        query.push_opt("paging.cursor", options.paging_cursor.as_ref());
+        query.push_opt("sorting.fieldName", options.sorting_field_name.as_ref());
+        query.push_opt("sorting.order", options.sorting_order.as_ref());
+        let query = query.into_pairs();
+        let body = None;
+        self.execute(&OPERATION, RequestParts { path, query, body }).await
     }
 
     /// Send a message
     ///
     /// Adds a message to a conversation, either from the business to the participant or from the participant to the business. Put exactly one payload (basic, template, minimal or form) in message.content; visibility and direction are required by the documentation. Server-assigned fields (id, sender, appId, sequence, createdDate) are filled in by Wix and returned in the response.
     ///
-    /// `POST /inbox/v2/messages` (operation `sendMessage`). Awaiting the returned `Call` sends the request and gives the decoded response.
+    /// `POST /inbox/v2/messages` (operation `sendMessage`). Returns the decoded response.
     ///
     /// Documented application errors: `IDENTITY_DOES_NOT_MATCH`, `INBOX_INSTANCE_NOT_FOUND`, `INVALID_MEDIA_URL`.
     ///
@@ -152,23 +139,20 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn send_message(
+    pub async fn send_message(
         &self,
         body: &SendMessageRequest,
-    ) -> crate::runtime::call::Call<'_, SendMessageResponse, SendMessageErrorCode> {
+    ) -> Result<SendMessageResponse, Error<SendMessageErrorCode>> {
         static OPERATION: OperationMeta = OperationMeta {
             operation_id: "sendMessage",
             method: Method::POST,
             path_template: "/inbox/v2/messages",
             idempotent: false,
         };
-        let request = (move || -> Result<_, Error<SendMessageErrorCode>> {
-            let path = "/inbox/v2/messages".to_owned();
-            let query = Vec::new();
-            let body = Some(json_body(body, "SendMessageRequest", RULES)?);
-            Ok(RequestParts { path, query, body })
-        })();
-        crate::runtime::call::Call::json(self, &OPERATION, request)
+        let path = "/inbox/v2/messages".to_owned();
+        let query = Vec::new();
+        let body = Some(json_body(body, "SendMessageRequest", RULES)?);
+        self.execute(&OPERATION, RequestParts { path, query, body }).await
     }
 
     /// List the messages of a conversation

@@ -328,11 +328,10 @@ impl MultipartForm {
         self.parts.is_empty()
     }
 
-    /// The request body: the parts in the order added; read into memory when the request is
-    /// sent if every part is in memory already (so a retry can send it again), streamed
-    /// otherwise.
+    /// The request body: the parts in the order added; read into memory when every part is in
+    /// memory already (so a retry can send it again), streamed otherwise.
     #[doc(hidden)]
-    pub fn into_request<C>(
+    pub async fn into_request<C>(
         self,
     ) -> Result<crate::client::RequestBody, crate::error::Error<C>> {
         let mut form = super::form::Multipart::new();
@@ -344,7 +343,7 @@ impl MultipartForm {
                 FormValue::File(file) => form.file(name, file, None),
             }
         }
-        form.into_request()
+        form.into_body().await
     }
 }
 

@@ -91,9 +91,6 @@ pub enum RequestBody {
         /// Its length when known (a file): sent as `Content-Length`, else the body is chunked.
         length: Option<u64>,
     },
-    /// A `multipart/form-data` form, encoded when the request is sent (read into memory when
-    /// every part is in memory, so a retry can send it again; streamed otherwise).
-    Multipart(super::form::Multipart),
 }
 
 impl RequestBody {
@@ -102,7 +99,7 @@ impl RequestBody {
         match self {
             RequestBody::Json(bytes) => Some(bytes.len()),
             RequestBody::Bytes { bytes, .. } => Some(bytes.len()),
-            RequestBody::Stream { .. } | RequestBody::Multipart(_) => None,
+            RequestBody::Stream { .. } => None,
         }
     }
 }

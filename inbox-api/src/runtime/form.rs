@@ -318,18 +318,9 @@ impl Multipart {
         }
     }
 
-    /// The request body: this form, encoded when the request is sent
-    /// ([`RequestBody::Multipart`]), or the error of a field that did not encode.
-    pub fn into_request<C>(self) -> Result<RequestBody, Error<C>> {
-        match &self.error {
-            Some((name, reason)) => Err(Error::invalid_request(name.clone(), reason.clone())),
-            None => Ok(RequestBody::Multipart(self)),
-        }
-    }
-
-    /// The encoded body: read into memory when every part is in memory already (so a retry
+    /// The request body: read into memory when every part is in memory already (so a retry
     /// can send it again), streamed otherwise.
-    pub(crate) async fn into_body<C>(self) -> Result<RequestBody, Error<C>> {
+    pub async fn into_body<C>(self) -> Result<RequestBody, Error<C>> {
         if let Some((name, reason)) = self.error {
             return Err(Error::invalid_request(name, reason));
         }

@@ -10,7 +10,6 @@
 
 pub mod auth;
 pub mod body;
-pub mod call;
 pub mod client;
 pub mod drift;
 pub mod error;
@@ -32,7 +31,6 @@ pub mod validate;
 /// root (`pub use runtime::public::*;`), where users and the runtime itself name them
 /// (`crate::client::Client`, `crate::error::Error`).
 pub mod public {
-    pub use super::call::Call;
     pub use super::client::{Client, ClientBuilder};
     pub use super::error::{ApiError, Error};
     pub use super::response::{Binary, ByteStream, EventStream, ServerSentEvent};
@@ -40,9 +38,8 @@ pub mod public {
 }
 
 /// What generated operation methods use. Bodies other than JSON are encoded through full
-/// paths (`crate::runtime::form::form_body`, `crate::body::RawBody`), and the returned
-/// `crate::runtime::call::Call` is named by its path too, not through this glob, so a spec's
-/// own type named `Multipart`, `RawBody` or `Call` cannot clash with them.
+/// paths (`crate::runtime::form::form_body`, `crate::body::RawBody`), not through this glob,
+/// so a spec's own type named `Multipart` or `RawBody` cannot clash with them.
 pub mod operation {
     pub use super::headers::Headers;
     pub use super::query::{
@@ -54,7 +51,7 @@ pub mod operation {
     };
     pub use super::validate::{Limits, Rule, TypeRules};
     pub use super::{check_param, execute_empty, json_body};
-    pub use crate::client::{encode_path_segment, Client, OperationMeta, Request, RequestParts};
+    pub use crate::client::{encode_path_segment, Client, OperationMeta, RequestParts};
     pub use crate::error::Error;
     pub use crate::paging::paginate;
     pub use futures::Stream;

@@ -37,12 +37,6 @@ impl Client {
             any_content_type,
             streamed,
         } = req;
-        // A multipart form is encoded now (reading its in-memory parts takes a future), before
-        // anything else, as the generated method would have.
-        let body = match req.body.take() {
-            Some(RequestBody::Multipart(form)) => Some(form.into_body().await?),
-            body => body,
-        };
         // The first attempt takes this URL; a retry (rare) builds it again rather than every
         // call paying for a copy.
         crate::paging::note_operation(op.operation_id);
@@ -58,7 +52,7 @@ impl Client {
             extra.insert(ACCEPT, HeaderValue::from_static("*/*"));
         }
         // A body in memory is sent again by each attempt; a streamed one only by the first.
-        let (mut body, mut stream) = match body {
+        let (mut body, mut stream) = match req.body.take() {
             None => (None, None),
             Some(RequestBody::Json(bytes)) => (
                 Some((
@@ -76,9 +70,6 @@ impl Client {
                 body,
                 length,
             }) => (None, Some((content_type, body, length))),
-            Some(RequestBody::Multipart(_)) => {
-                unreachable!("the form was encoded above")
-            }
         };
         let body_streamed = stream.is_some();
         let span = tracing::Span::current();
