@@ -802,52 +802,10 @@ fn simple_expr(trees: &[TokenTree], k: &mut usize, out: &mut String) -> Option<(
 /// `crate::runtime::json_object! { [sent] Name { mode field = "key", ... } [keep extra] }` with one field
 /// per line, as `crate::format` lays out what prettyplease prints for it.
 fn json_object(body: &Group, out: &mut String) -> Option<()> {
-    let mut trees: Vec<TokenTree> = body.stream().into_iter().collect();
-    // `keep extra`: the field of the keys the struct does not list.
-    let keep = match trees.as_slice() {
-        [.., TokenTree::Ident(keep), TokenTree::Ident(extra)] if keep == "keep" => {
-            let keep = format!(" keep {extra}");
-            trees.truncate(trees.len() - 2);
-            keep
-        }
-        _ => String::new(),
-    };
-    let (name, group) = match trees.as_slice() {
-        [TokenTree::Ident(name), TokenTree::Group(group)] => (name.to_string(), group),
-        [TokenTree::Ident(sent), TokenTree::Ident(name), TokenTree::Group(group)]
-            if sent == "sent" =>
-        {
-            (format!("sent {name}"), group)
-        }
-        _ => return None,
-    };
-    if group.delimiter() != Delimiter::Brace {
-        return None;
-    }
-    let mut fields = vec![String::new()];
-    for token in group.stream() {
-        match &token {
-            TokenTree::Punct(p) if p.as_char() == ',' => fields.push(String::new()),
-            TokenTree::Group(_) => return None,
-            _ => {
-                let field = fields.last_mut()?;
-                if !field.is_empty() {
-                    field.push(' ');
-                }
-                write!(field, "{token}").ok()?;
-            }
-        }
-    }
-    fields.retain(|f| !f.is_empty());
+    let lines = crate::format::object_lines_of(body.stream())?;
     out.push_str("crate::runtime::json_object! {\n");
-    if fields.is_empty() {
-        writeln!(out, "    {name} {{}}{keep}").ok()?;
-    } else {
-        writeln!(out, "    {name} {{").ok()?;
-        for field in fields {
-            writeln!(out, "        {field},").ok()?;
-        }
-        writeln!(out, "    }}{keep}").ok()?;
+    for line in lines {
+        writeln!(out, "    {line}").ok()?;
     }
     out.push_str("}\n");
     Some(())

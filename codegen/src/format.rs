@@ -138,8 +138,13 @@ fn lay_out_objects(text: &str) -> String {
 /// `[sent] Name { mode field = "key", ... } keep extra` as lines: `[sent] Name {`, one line per
 /// field, `} keep extra`.
 fn object_lines(body: &str) -> Option<Vec<String>> {
+    object_lines_of(body.parse().ok()?)
+}
+
+/// [`object_lines`] of the macro's tokens (also `crate::direct`'s printing of the call, which
+/// must equal this layout of prettyplease's text).
+pub(crate) fn object_lines_of(tokens: TokenStream) -> Option<Vec<String>> {
     use proc_macro2::{Delimiter, TokenTree};
-    let tokens: TokenStream = body.parse().ok()?;
     let mut tokens = tokens.into_iter().peekable();
     // `sent Name { ... }` (a type only ever sent) or `Name { ... }`.
     let sent =
