@@ -143,15 +143,7 @@ fn parse_with(
     };
     let normal = edits.is_empty();
     refs::apply_edits(&mut raw, edits);
-    let unplaced: Vec<&str> = diagnostics
-        .iter()
-        .filter(|d| d.line_col.is_none())
-        .map(|d| d.pointer.as_str())
-        .collect();
-    let mut places = locator.locate_all(&unplaced).into_iter();
-    for d in diagnostics.iter_mut().filter(|d| d.line_col.is_none()) {
-        d.line_col = places.next().flatten();
-    }
+    crate::resolve::place(&locator, &mut diagnostics);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Diagnostics::new(file, diagnostics));
     }
