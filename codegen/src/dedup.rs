@@ -292,7 +292,7 @@ mod tests {
             event_envelope: None,
             no_error_codes: None,
             gates: None,
-            sent_only: Default::default(),
+            one_way: Default::default(),
             crate_name: "inbox_api".to_owned(),
             partial_eq: true,
         }

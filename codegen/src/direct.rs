@@ -799,7 +799,7 @@ fn simple_expr(trees: &[TokenTree], k: &mut usize, out: &mut String) -> Option<(
     Some(())
 }
 
-/// `crate::runtime::json_object! { [sent] Name { mode field = "key", ... } [keep extra] }` with one field
+/// `crate::runtime::json_object! { [sent|received] Name { mode field = "key", ... } [keep extra] }` with one field
 /// per line, as `crate::format` lays out what prettyplease prints for it.
 fn json_object(body: &Group, out: &mut String) -> Option<()> {
     let lines = crate::format::object_lines_of(body.stream())?;
@@ -951,6 +951,9 @@ mod tests {
                 }
                 crate::runtime::json_object! {
                     sent S { optional b = "b" } keep extra
+                }
+                crate::runtime::json_object! {
+                    received S { optional b = "b" } keep extra
                 }
                 crate::runtime::json_object! {
                     E {} keep extra_fields

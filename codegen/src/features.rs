@@ -226,20 +226,32 @@ fn item_name(item: &syn::Item) -> Option<String> {
             syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
             _ => None,
         },
-        // `json_object! { [sent] Name ... }`, `untagged_union!([sent] Name, ...)`: the first
-        // identifier after the optional `sent` marker.
+        // `json_object! { [sent|received] Name ... }`, `untagged_union!([sent] Name, ...)`:
+        // the first identifier after the optional direction marker.
         syn::Item::Macro(i) => i.mac.tokens.clone().into_iter().find_map(|t| match t {
-            proc_macro2::TokenTree::Ident(id) if id != "sent" => Some(id.to_string()),
+            proc_macro2::TokenTree::Ident(id) if id != "sent" && id != "received" => {
+                Some(id.to_string())
+            }
             _ => None,
         }),
         _ => None,
     }
 }
 
-/// The types only ever sent: reached from an operation's parameters or request bodies and
-/// from no response, page, error or event (through fields, arms and aliases). A type nothing
-/// reaches is not in the set (it may be used either way).
-pub fn sent_only(api: &ir::Api) -> BTreeSet<String> {
+/// The types that travel one way only, by the operations and events that reach them
+/// (through fields, arms and aliases). A type no operation or event reaches is in neither set
+/// (it may be used either way), nor is anything it reaches.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OneWay {
+    /// Reached from an operation's parameters or request bodies and from no response, page,
+    /// error or event.
+    pub sent: BTreeSet<String>,
+    /// Reached from responses, pages, errors or events and from no parameter or request body.
+    pub received: BTreeSet<String>,
+}
+
+/// Which types travel only one way (see [`OneWay`]).
+pub fn one_way(api: &ir::Api) -> OneWay {
     let by_name: HashMap<&str, &ir::TypeDef> =
         api.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let mut sent: BTreeSet<&str> = BTreeSet::new();
@@ -269,9 +281,28 @@ pub fn sent_only(api: &ir::Api) -> BTreeSet<String> {
         &format!("{:?} {:?}", api.events, api.event_envelope),
         &mut received,
     );
-    sent.difference(&received)
-        .map(|&name| name.to_owned())
-        .collect()
+    // A type no operation or event reaches gets both impls, and so does everything it reaches.
+    // Aliases have no impls of their own (and identical types merged into one are left as
+    // aliases nothing names).
+    let unreached: Vec<&str> = api
+        .types
+        .iter()
+        .filter(|t| !matches!(t.kind, TypeKind::Alias(_)))
+        .map(|t| t.name.as_str())
+        .filter(|name| !sent.contains(name) && !received.contains(name))
+        .collect();
+    for name in unreached {
+        let reached = closure(&by_name, name);
+        sent.extend(reached.iter().copied());
+        received.extend(reached);
+    }
+    let only = |a: &BTreeSet<&str>, b: &BTreeSet<&str>| {
+        a.difference(b).map(|&name| name.to_owned()).collect()
+    };
+    OneWay {
+        sent: only(&sent, &received),
+        received: only(&received, &sent),
+    }
 }
 
 /// The names inside `Named("...")` and `Boxed("...")` of a model's debug text.

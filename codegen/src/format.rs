@@ -135,8 +135,9 @@ fn lay_out_objects(text: &str) -> String {
     out
 }
 
-/// `[sent] Name { mode field = "key", ... } keep extra` as lines: `[sent] Name {`, one line per
-/// field, `} keep extra`.
+/// `[sent|received] Name { mode field = "key", ... } [flatten { group = "a" | "b", ... }]
+/// keep extra` as lines: `Name {`, one line per field, `} flatten {`, one line per group,
+/// `} keep extra`.
 fn object_lines(body: &str) -> Option<Vec<String>> {
     object_lines_of(body.parse().ok()?)
 }
@@ -145,14 +146,50 @@ fn object_lines(body: &str) -> Option<Vec<String>> {
 /// must equal this layout of prettyplease's text).
 pub(crate) fn object_lines_of(tokens: TokenStream) -> Option<Vec<String>> {
     use proc_macro2::{Delimiter, TokenTree};
+    /// The comma-separated entries of a `{ ... }` group, each as one line of text.
+    fn entries(group: &proc_macro2::Group) -> Option<Vec<String>> {
+        if group.delimiter() != Delimiter::Brace {
+            return None;
+        }
+        let mut entries = vec![String::new()];
+        for token in group.stream() {
+            match &token {
+                TokenTree::Punct(p) if p.as_char() == ',' => entries.push(String::new()),
+                _ => {
+                    let entry = entries.last_mut()?;
+                    if !entry.is_empty() {
+                        entry.push(' ');
+                    }
+                    entry.push_str(&token.to_string());
+                }
+            }
+        }
+        entries.retain(|f| !f.is_empty());
+        Some(entries)
+    }
     let mut tokens = tokens.into_iter().peekable();
-    // `sent Name { ... }` (a type only ever sent) or `Name { ... }`.
-    let sent =
-        matches!(tokens.peek(), Some(TokenTree::Ident(i)) if i == "sent").then(|| tokens.next());
+    // `sent Name { ... }` (a type only ever sent), `received Name { ... }` (only ever
+    // received) or `Name { ... }`.
+    let way = match tokens.peek() {
+        Some(TokenTree::Ident(i)) if i == "sent" || i == "received" => tokens.next(),
+        _ => None,
+    };
     let (Some(TokenTree::Ident(name)), Some(TokenTree::Group(group))) =
         (tokens.next(), tokens.next())
     else {
         return None;
+    };
+    let fields = entries(&group)?;
+    // `flatten { ... }`: the struct's oneof groups.
+    let groups = match tokens.peek() {
+        Some(TokenTree::Ident(i)) if i == "flatten" => {
+            tokens.next();
+            match tokens.next() {
+                Some(TokenTree::Group(group)) => Some(entries(&group)?),
+                _ => return None,
+            }
+        }
+        _ => None,
     };
     // `keep extra`: the field of the keys the struct does not list.
     let keep = match (tokens.next(), tokens.next(), tokens.next()) {
@@ -162,34 +199,29 @@ pub(crate) fn object_lines_of(tokens: TokenStream) -> Option<Vec<String>> {
         }
         _ => return None,
     };
-    let name = match sent {
-        Some(_) => format!("sent {name}"),
+    let name = match way {
+        Some(way) => format!("{way} {name}"),
         None => name.to_string(),
     };
-    if group.delimiter() != Delimiter::Brace {
-        return None;
-    }
-    let mut fields = vec![String::new()];
-    for token in group.stream() {
-        match &token {
-            TokenTree::Punct(p) if p.as_char() == ',' => fields.push(String::new()),
-            _ => {
-                let field = fields.last_mut()?;
-                if !field.is_empty() {
-                    field.push(' ');
-                }
-                field.push_str(&token.to_string());
-            }
+    let mut out = Vec::with_capacity(fields.len() + 3);
+    let mut open = format!("{name} {{");
+    for (section, next) in [(Some(fields), "flatten {"), (groups, "")] {
+        let Some(section) = section else { continue };
+        if section.is_empty() {
+            open.push('}');
+        } else {
+            out.push(open);
+            out.extend(section.into_iter().map(|f| format!("    {f},")));
+            open = "}".to_owned();
+        }
+        if !next.is_empty() {
+            open.push(' ');
+            open.push_str(next);
         }
     }
-    fields.retain(|f| !f.is_empty());
-    if fields.is_empty() {
-        return Some(vec![format!("{name} {{}}{keep}")]);
-    }
-    let mut out = Vec::with_capacity(fields.len() + 2);
-    out.push(format!("{name} {{"));
-    out.extend(fields.into_iter().map(|f| format!("    {f},")));
-    out.push(format!("}}{keep}"));
+    // `open` now ends the last section: `}`, or the whole `Name {}` when nothing came before.
+    let open = open.strip_suffix(" flatten {").unwrap_or(&open).to_owned();
+    out.push(format!("{open}{keep}"));
     Some(out)
 }
 

@@ -26,11 +26,12 @@ pub struct Api {
     pub crate_name: String,
     /// Data types derive `PartialEq`.
     pub partial_eq: bool,
-    /// Types only ever sent (reached from request bodies and parameters, never from a
-    /// response or an event), which implement `Deserialize` only with the generated crate's
-    /// `decode-requests` feature ([`crate::Shape::decode_requests`] off); set just before
-    /// emitting, never by `resolve`.
-    pub sent_only: std::collections::BTreeSet<String>,
+    /// Types that travel one way only. Those only ever sent implement `Deserialize` only with
+    /// the generated crate's `decode-requests` feature ([`crate::Shape::decode_requests`]
+    /// off); those only ever received implement `Serialize` only with its `encode-responses`
+    /// feature ([`crate::Shape::encode_responses`] off). Set just before emitting, never by
+    /// `resolve`; empty when both impls are always emitted.
+    pub one_way: crate::features::OneWay,
 }
 
 /// One named Rust type.
@@ -89,7 +90,7 @@ pub struct Field {
     pub value: Member,
     /// Present in every valid value: the Rust field is not an `Option`.
     pub required: bool,
-    /// A oneof group whose keys live in this object (the field is `#[serde(flatten)]`).
+    /// A oneof group whose keys live in this object (`flatten { .. }` in `json_object!`).
     pub flatten: bool,
 }
 

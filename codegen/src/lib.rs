@@ -42,9 +42,15 @@ pub struct Shape {
     pub partial_eq: bool,
     /// Types that are only ever sent implement `Deserialize` too (on by default). Off, they
     /// implement it only with the generated crate's `decode-requests` cargo feature
-    /// ([`features::sent_only`]): a client never reads its own requests, and on a large spec
+    /// ([`features::one_way`]): a client never reads its own requests, and on a large spec
     /// those impls are a large share of the build (Stripe's request bodies: ~half the types).
     pub decode_requests: bool,
+    /// Types that are only ever received (responses, errors, events) implement `Serialize` too
+    /// (on by default). Off, they implement it only with the generated crate's
+    /// `encode-responses` cargo feature ([`features::one_way`]): a client never sends what it
+    /// received unless its user re-serializes it, and those impls are a large share of a large
+    /// spec's build.
+    pub encode_responses: bool,
 }
 
 impl Default for Shape {
@@ -55,6 +61,7 @@ impl Default for Shape {
             crate_name: "inbox_api".to_owned(),
             partial_eq: true,
             decode_requests: true,
+            encode_responses: true,
         }
     }
 }
@@ -91,8 +98,15 @@ pub fn generate_with(spec: &[u8], options: &Options, shape: &Shape) -> Result<Ou
         }
         api.crate_name.clone_from(&shape.crate_name);
         api.partial_eq = shape.partial_eq;
-        if !shape.decode_requests {
-            api.sent_only = features::sent_only(&api);
+        if !(shape.decode_requests && shape.encode_responses) {
+            let mut one_way = features::one_way(&api);
+            if shape.decode_requests {
+                one_way.sent.clear();
+            }
+            if shape.encode_responses {
+                one_way.received.clear();
+            }
+            api.one_way = one_way;
         }
         merged
     };
@@ -105,7 +119,7 @@ pub fn generate_with(spec: &[u8], options: &Options, shape: &Shape) -> Result<Ou
     let files = render::render_files(&api, &options.spec_name, &render::plan(&api))
         .map_err(|e| Diagnostics::new(&options.spec_name, vec![Diagnostic::error("#", e)]))?;
     api.gates = None; // as resolved
-    api.sent_only.clear();
+    api.one_way = Default::default();
     if let Some(merged) = merged {
         merged.undo(&mut api);
     }

@@ -68,7 +68,10 @@ impl MessageContent {
 
 impl From<basic_message_data::Data> for BasicMessageData {
     fn from(data: basic_message_data::Data) -> Self {
-        BasicMessageData { data: Some(data) }
+        BasicMessageData {
+            data: Some(data),
+            ..Default::default()
+        }
     }
 }
 
@@ -107,6 +110,7 @@ impl ParticipantId {
     pub fn contact(id: uuid::Uuid) -> Self {
         ParticipantId {
             id: Some(participant_id::Id::ContactId(id)),
+            ..Default::default()
         }
     }
 
@@ -114,6 +118,7 @@ impl ParticipantId {
     pub fn member(id: uuid::Uuid) -> Self {
         ParticipantId {
             id: Some(participant_id::Id::MemberId(id)),
+            ..Default::default()
         }
     }
 
@@ -121,6 +126,7 @@ impl ParticipantId {
     pub fn anonymous_visitor(id: uuid::Uuid) -> Self {
         ParticipantId {
             id: Some(participant_id::Id::AnonymousVisitorId(id)),
+            ..Default::default()
         }
     }
 }

@@ -7,17 +7,18 @@
 //! pagination, drift detection) is hand-written.
 //!
 //! Decoding is tolerant: an enum value, a field or an event that Wix adds tomorrow decodes
-//! (enums keep it in an `Unrecognized` variant) and is recorded in [`Client::drift_report`].
+//! (enums keep it in an `Unrecognized` variant, structs in their `extra` map) and is recorded in
+//! [`Client::drift_report`].
 //!
 //! ```no_run
-//! use inbox_api::types::{GetOrCreateConversationRequest, ParticipantId, participant_id};
+//! use inbox_api::types::{GetOrCreateConversationRequest, ParticipantId};
 //! use inbox_api::{auth::Auth, Client};
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::builder()
 //!     .auth(Auth::api_key_for_site(std::env::var("WIX_API_KEY")?, std::env::var("WIX_SITE_ID")?))
 //!     .build()?;
-//! let participant = ParticipantId { id: Some(participant_id::Id::ContactId(uuid::Uuid::nil())) };
+//! let participant = ParticipantId::contact(uuid::Uuid::nil());
 //! let created = client
 //!     .get_or_create_conversation(&GetOrCreateConversationRequest::new(participant))
 //!     .await?;

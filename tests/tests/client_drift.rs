@@ -152,6 +152,7 @@ async fn conversation_of(client: &Client, id: participant_id::Id) -> Uuid {
     client
         .get_or_create_conversation(&GetOrCreateConversationRequest::new(ParticipantId {
             id: Some(id),
+            ..Default::default()
         }))
         .await
         .expect("get-or-create succeeds")
@@ -163,12 +164,7 @@ async fn conversation_of(client: &Client, id: participant_id::Id) -> Uuid {
 fn basic(items: Vec<basic_message_data::Data>) -> MessageContent {
     MessageContent {
         payload: Some(message_content::Payload::Basic(BasicMessagePayload {
-            items: Some(
-                items
-                    .into_iter()
-                    .map(|data| BasicMessageData { data: Some(data) })
-                    .collect(),
-            ),
+            items: Some(items.into_iter().map(BasicMessageData::from).collect()),
             ..Default::default()
         })),
         ..MessageContent::default()
@@ -354,7 +350,7 @@ async fn novelty_in_listed_messages_is_decoded_and_reported_once() {
         ),
         item(
             DriftKind::UnknownField,
-            "ListMessagesResponse",
+            "Message",
             "messages[1].reactions",
             None,
         ),
@@ -487,19 +483,19 @@ async fn novelty_in_replaced_responses_is_decoded_and_reported_once() {
         ),
         item(
             DriftKind::UnknownField,
-            "GetConversationResponse",
+            "Conversation",
             "conversation.labels",
             None,
         ),
         item(
             DriftKind::UnknownField,
-            "GetConversationResponse",
+            "ConversationIdentificationData",
             "conversation.participant.phoneId",
             None,
         ),
         item(
             DriftKind::UnknownField,
-            "SendMessageResponse",
+            "Message",
             "message.reactions",
             None,
         ),
@@ -513,7 +509,7 @@ async fn novelty_in_replaced_responses_is_decoded_and_reported_once() {
     let report = client.drift_report();
     assert_eq!(summary(&report), expected, "{report:#?}");
     for item in &report {
-        let operation = if item.type_name == "GetConversationResponse" {
+        let operation = if item.json_path.starts_with("conversation.") {
             "getConversation"
         } else {
             "sendMessage"
@@ -596,7 +592,7 @@ async fn get_conversations(
 fn labels_item() -> (String, String, String, Option<String>) {
     item(
         DriftKind::UnknownField,
-        "GetConversationResponse",
+        "Conversation",
         "conversation.labels",
         None,
     )

@@ -73,7 +73,10 @@ async fn start() -> (InboxServer, Client) {
 }
 
 fn participant(id: participant_id::Id) -> GetOrCreateConversationRequest {
-    GetOrCreateConversationRequest::new(ParticipantId { id: Some(id) })
+    GetOrCreateConversationRequest::new(ParticipantId {
+        id: Some(id),
+        extra: Default::default(),
+    })
 }
 
 /// The conversation of `CONTACT`, created through the generated method.
@@ -90,6 +93,7 @@ async fn contact_conversation(client: &Client) -> Uuid {
 fn text_item(text: &str) -> BasicMessageData {
     BasicMessageData {
         data: Some(basic_message_data::Data::Text(text.to_owned())),
+        extra: Default::default(),
     }
 }
 
@@ -120,6 +124,7 @@ fn texts(messages: &[Message]) -> Vec<String> {
                 match basic.items.as_deref().unwrap_or_default() {
                     [BasicMessageData {
                         data: Some(basic_message_data::Data::Text(text)),
+                        ..
                     }] => text.clone(),
                     other => panic!("expected one text item, got {other:?}"),
                 }
@@ -344,6 +349,7 @@ fn message_cases() -> Vec<(&'static str, SendMessageRequest, Value)> {
         content(message_content::Payload::Basic(BasicMessagePayload {
             items: Some(vec![BasicMessageData {
                 data: Some(basic_message_data::Data::Image(image.clone())),
+                extra: Default::default(),
             }]),
             extra: Default::default(),
         })),
@@ -377,6 +383,7 @@ fn message_cases() -> Vec<(&'static str, SendMessageRequest, Value)> {
         content(message_content::Payload::Basic(BasicMessagePayload {
             items: Some(vec![BasicMessageData {
                 data: Some(basic_message_data::Data::File(file.clone())),
+                extra: Default::default(),
             }]),
             extra: Default::default(),
         })),
@@ -482,9 +489,11 @@ fn message_cases() -> Vec<(&'static str, SendMessageRequest, Value)> {
         media: Some(vec![
             MediaItem {
                 media: Some(media_item::Media::Image(image)),
+                extra: Default::default(),
             },
             MediaItem {
                 media: Some(media_item::Media::File(file)),
+                extra: Default::default(),
             },
         ]),
         extra: Default::default(),

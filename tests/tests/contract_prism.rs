@@ -407,6 +407,7 @@ fn oauth_client(base_url: &str) -> Client {
 fn text(value: &str) -> BasicMessageData {
     BasicMessageData {
         data: Some(basic_message_data::Data::Text(value.to_owned())),
+        extra: Default::default(),
     }
 }
 
@@ -485,6 +486,7 @@ fn send_requests(conversation_id: Uuid) -> Vec<(&'static str, SendMessageRequest
             items: Some(vec![
                 BasicMessageData {
                     data: Some(basic_message_data::Data::Image(image())),
+                    extra: Default::default(),
                 },
                 text("Thanks for booking your spa day with us!"),
                 text("We've emailed your invoice."),
@@ -502,6 +504,7 @@ fn send_requests(conversation_id: Uuid) -> Vec<(&'static str, SendMessageRequest
         message_content::Payload::Basic(BasicMessagePayload {
             items: Some(vec![BasicMessageData {
                 data: Some(basic_message_data::Data::File(file())),
+                extra: Default::default(),
             }]),
             extra: Default::default(),
         }),
@@ -585,9 +588,11 @@ fn send_requests(conversation_id: Uuid) -> Vec<(&'static str, SendMessageRequest
         media: Some(vec![
             MediaItem {
                 media: Some(media_item::Media::Image(image())),
+                extra: Default::default(),
             },
             MediaItem {
                 media: Some(media_item::Media::File(file())),
+                extra: Default::default(),
             },
         ]),
         extra: Default::default(),
@@ -649,7 +654,10 @@ fn participants() -> Vec<(&'static str, participant_id::Id)> {
 }
 
 fn get_or_create(id: participant_id::Id) -> GetOrCreateConversationRequest {
-    GetOrCreateConversationRequest::new(ParticipantId { id: Some(id) })
+    GetOrCreateConversationRequest::new(ParticipantId {
+        id: Some(id),
+        extra: Default::default(),
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -705,30 +705,43 @@ async fn path_parameters_cannot_escape_their_segment() {
 }
 
 mod drift {
+    use std::collections::BTreeMap;
+
     use super::*;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    /// A tiny stand-in for generated types.
-    #[derive(Debug, Serialize, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    /// A tiny stand-in for generated types, with their serde impls (which keep and note
+    /// unknown fields).
+    #[derive(Debug)]
     struct GetConversationResponse {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         conversation: Option<Conversation>,
+        extra: BTreeMap<String, Value>,
     }
 
-    #[derive(Debug, Serialize, Deserialize)]
-    #[serde(rename_all = "camelCase")]
+    inbox_api::json_object! {
+        GetConversationResponse {
+            optional conversation = "conversation",
+        } keep extra
+    }
+
+    #[derive(Debug)]
     struct Conversation {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         id: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         participant: Option<Value>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         channels: Option<Vec<ChannelType>>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         business_display_data: Option<Value>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         participant_display_data: Option<Value>,
+        extra: BTreeMap<String, Value>,
+    }
+
+    inbox_api::json_object! {
+        Conversation {
+            optional id = "id",
+            optional participant = "participant",
+            optional channels = "channels",
+            optional business_display_data = "businessDisplayData",
+            optional participant_display_data = "participantDisplayData",
+        } keep extra
     }
 
     /// An open enum, as the generator emits them: unknown values are kept and noted.
@@ -823,9 +836,16 @@ mod drift {
                     "conversation.channels[1]",
                     Some("PIGEON")
                 ),
+                // A key with no data is still one the type does not list.
                 (
                     DriftKind::UnknownField,
-                    "GetConversationResponse",
+                    "Conversation",
+                    "conversation.archived",
+                    None
+                ),
+                (
+                    DriftKind::UnknownField,
+                    "Conversation",
                     "conversation.mood",
                     None
                 ),

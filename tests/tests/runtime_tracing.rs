@@ -295,10 +295,15 @@ async fn no_secret_appears_in_logs_or_error_texts() {
 
 #[tokio::test]
 async fn each_distinct_drift_item_is_warned_once() {
-    #[derive(serde::Serialize, serde::Deserialize)]
+    /// A stand-in for a generated type, which keeps and notes unknown fields.
     struct Response {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         conversation: Option<Value>,
+        extra: std::collections::BTreeMap<String, Value>,
+    }
+    inbox_api::json_object! {
+        Response {
+            optional conversation = "conversation",
+        } keep extra
     }
     let (captured, _guard) = capture();
     let (server, conversation) = start().await;

@@ -64,10 +64,11 @@ fn each_tag_feature_compiles_alone_and_gates_its_operations() {
 }
 
 /// `new-client`'s default shape: types only ever sent implement `Deserialize` only with the
-/// crate's `decode-requests` feature; everything compiles either way, and a caller decoding a
-/// request type compiles exactly when the feature is on.
+/// crate's `decode-requests` feature, and types only ever received implement `Serialize` only
+/// with its `encode-responses` feature; everything compiles either way, and a caller decoding a
+/// request type (encoding a response type) compiles exactly when the feature is on.
 #[test]
-fn decode_requests_feature_gives_sent_types_deserialize() {
+fn one_way_features_give_types_their_other_direction() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("decode-requests-inbox");
     let made = xtask::new_client::new_client_with(
         &root().join("spec/inbox-v2.yaml"),
@@ -80,19 +81,23 @@ fn decode_requests_feature_gives_sent_types_deserialize() {
     assert!(made.warnings.is_empty(), "{:?}", made.warnings);
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("Cargo.toml");
     assert!(manifest.contains("\ndecode-requests = []\n"), "{manifest}");
+    assert!(manifest.contains("\nencode-responses = []\n"), "{manifest}");
     let types = std::fs::read_to_string(dir.join("src/generated/types.rs")).expect("types.rs");
     // A request body is only sent; a response is received, so it always decodes.
     assert!(
         types.contains("    sent SendMessageRequest {\n"),
         "SendMessageRequest is not marked as only sent"
     );
+    // A response is only received: it always decodes.
+    assert!(
+        types.contains("    received SendMessageResponse {\n"),
+        "SendMessageResponse is not marked as only received"
+    );
     // Sent inside the request and received in responses: both.
-    for received in ["SendMessageResponse", "Message"] {
-        assert!(
-            types.contains(&format!("\n    {received} {{\n")),
-            "{received} is marked as only sent"
-        );
-    }
+    assert!(
+        types.contains("\n    Message {\n"),
+        "Message is marked as travelling one way"
+    );
 
     let examples = dir.join("examples");
     std::fs::create_dir_all(&examples).unwrap();
@@ -102,11 +107,18 @@ fn decode_requests_feature_gives_sent_types_deserialize() {
          serde_json::from_str(\"{}\");\n    assert!(decoded.is_err());\n}\n",
     )
     .unwrap();
+    std::fs::write(
+        examples.join("encode_response.rs"),
+        "fn main() {\n    let response = inbox_sent_client::types::SendMessageResponse::default();\n    \
+         assert_eq!(serde_json::to_string(&response).unwrap(), \"{}\");\n}\n",
+    )
+    .unwrap();
     let target = inbox_api_tests::crates::target_dir(env!("CARGO_TARGET_TMPDIR"));
     let check = |args: &[&str]| inbox_api_tests::crates::check(&dir, &target, args);
     check(&["--lib"]).unwrap_or_else(|e| panic!("cargo check --lib:\n{e}"));
-    check(&["--lib", "--features", "decode-requests"])
-        .unwrap_or_else(|e| panic!("cargo check --lib --features decode-requests:\n{e}"));
+    check(&["--lib", "--features", "decode-requests,encode-responses"]).unwrap_or_else(|e| {
+        panic!("cargo check --lib --features decode-requests,encode-responses:\n{e}")
+    });
     check(&[
         "--example",
         "decode_request",
@@ -119,5 +131,18 @@ fn decode_requests_feature_gives_sent_types_deserialize() {
     assert!(
         without.contains("Deserialize"),
         "expected a missing `Deserialize` impl:\n{without}"
+    );
+    check(&[
+        "--example",
+        "encode_response",
+        "--features",
+        "encode-responses",
+    ])
+    .unwrap_or_else(|e| panic!("encoding a response type with the feature:\n{e}"));
+    let without = check(&["--example", "encode_response"])
+        .expect_err("a response type encodes without the `encode-responses` feature");
+    assert!(
+        without.contains("Serialize"),
+        "expected a missing `Serialize` impl:\n{without}"
     );
 }

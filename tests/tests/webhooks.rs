@@ -210,6 +210,7 @@ fn message_sent_to_business_expected() -> InboxEvent {
                     data: Some(basic_message_data::Data::Text(
                         "You are very welcome.".into(),
                     )),
+                    extra: Default::default(),
                 }]),
                 extra: Default::default(),
             })),
@@ -426,6 +427,7 @@ fn expected_envelope(event_type: &str, event: Event) -> InboxEvent {
         identity: Some(WebhooksIdentificationData {
             id: Some(webhooks_identification_data::Id::AppId(uuid(APP_ID))),
             identity_type: Some(WebhookIdentityType::App),
+            extra: Default::default(),
         }),
         account_info: Some(AccountInfo {
             account_id: Some(uuid(ACCOUNT_ID)),
@@ -556,6 +558,7 @@ fn identity_and_account_info_are_optional_and_identity_may_be_an_object() {
         Some(WebhooksIdentificationData {
             id: Some(webhooks_identification_data::Id::MemberId(uuid(ACCOUNT_ID))),
             identity_type: Some(WebhookIdentityType::Member),
+            extra: Default::default(),
         })
     );
 }
@@ -1184,10 +1187,19 @@ fn a_malformed_one_of_member_is_kept_raw_not_dropped() {
         event["actionEvent"]["body"]["message"]["content"]["basic"] = json!(CANARY);
     });
     let event = verifier().verify_untimed(token.as_bytes()).unwrap();
-    let id = event.identity.unwrap().id.expect("the member is kept");
+    let identity = event.identity.unwrap();
     assert_eq!(
-        serde_json::to_value(&id).unwrap(),
-        json!({ "appId": CANARY })
+        identity.id,
+        Some(webhooks_identification_data::Id::Unrecognized {
+            key: "appId".into(),
+            value: json!(CANARY),
+        }),
+        "the member is kept"
+    );
+    // And written back as received.
+    assert_eq!(
+        serde_json::to_value(&identity).unwrap(),
+        json!({ "appId": CANARY, "identityType": "APP" })
     );
     let Event::MessageSentToBusiness(sent) = event.event else {
         panic!("unexpected {:?}", event.event)

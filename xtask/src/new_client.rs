@@ -67,12 +67,14 @@ pub fn new_client(
 }
 
 /// The shape `new-client` gives a crate without options: identical types merged, no per-tag
-/// features, no `PartialEq` (`--partial-eq` adds it), and `Deserialize` of types only ever
-/// sent behind the crate's `decode-requests` cargo feature.
+/// features, no `PartialEq` (`--partial-eq` adds it), `Deserialize` of types only ever sent
+/// behind the crate's `decode-requests` cargo feature, and `Serialize` of types only ever
+/// received behind its `encode-responses` feature.
 pub fn shape() -> codegen::Shape {
     codegen::Shape {
         partial_eq: false,
         decode_requests: false,
+        encode_responses: false,
         ..codegen::Shape::default()
     }
 }

@@ -22,6 +22,9 @@ const RUNTIME_MANIFEST: &str = include_str!("../../inbox-api/Cargo.toml");
 /// The cargo feature that gives types only ever sent their `Deserialize` impls
 /// ([`codegen::Shape::decode_requests`]).
 pub const DECODE_REQUESTS: &str = "decode-requests";
+/// The cargo feature that gives types only ever received their `Serialize` impls
+/// ([`codegen::Shape::encode_responses`]).
+pub const ENCODE_RESPONSES: &str = "encode-responses";
 
 /// The workspace's lock file, written into standalone crates and corpus workspaces.
 pub const CARGO_LOCK: &str = include_str!("../../Cargo.lock");
@@ -166,13 +169,18 @@ fn write_if_changed(path: &Path, contents: &str) -> Result<(), String> {
     fs::write(path, contents).map_err(|e| io_error("write", path, e))
 }
 
-/// The `[features]` table: `decode-requests`, and the per-tag features when there are any.
+/// The `[features]` table: `decode-requests`, `encode-responses`, and the per-tag features when
+/// there are any.
 fn features_table(features: &BTreeMap<String, Vec<String>>) -> String {
     let mut table = format!(
         "\n[features]\n# Types the client only sends (request bodies, parameters) implement\n\
          # `Deserialize` too (they always implement `Serialize`). Off by default: a client never\n\
          # reads its own requests, and those impls cost every build.\n\
-         {DECODE_REQUESTS} = []\n"
+         {DECODE_REQUESTS} = []\n\
+         # Types the client only receives (responses, errors, events) implement `Serialize` too\n\
+         # (they always implement `Deserialize`). Off by default: turn it on to store or forward\n\
+         # what the API returned as JSON.\n\
+         {ENCODE_RESPONSES} = []\n"
     );
     if features.is_empty() {
         return table;
@@ -214,7 +222,10 @@ fn lib_rs(
     };
     features.push_str(&format!(
         "//!\n//! Types the client only sends (request bodies, parameters) implement `Serialize`; with\n\
-         //! the `{DECODE_REQUESTS}` feature they implement `Deserialize` too.\n"
+         //! the `{DECODE_REQUESTS}` feature they implement `Deserialize` too. Types it only\n\
+         //! receives (responses, errors, events) implement `Deserialize`; with the\n\
+         //! `{ENCODE_RESPONSES}` feature they implement `Serialize` too (to store or forward them\n\
+         //! as JSON). Fields the spec does not list are kept either way (each struct's `extra`).\n"
     ));
     let events = if has_events {
         "\n/// Webhook event payloads, keyed by event type.\npub mod events {\n    pub use crate::generated::events::*;\n}\n"
@@ -380,7 +391,8 @@ mod tests {
     fn features_table_has_default_all_and_one_feature_per_tag() {
         let plain = features_table(&BTreeMap::new());
         assert!(plain.contains("[features]\n"), "{plain}");
-        assert!(plain.ends_with("\ndecode-requests = []\n"), "{plain}");
+        assert!(plain.contains("\ndecode-requests = []\n"), "{plain}");
+        assert!(plain.ends_with("\nencode-responses = []\n"), "{plain}");
         assert!(!plain.contains("default = "), "{plain}");
         let mut features = BTreeMap::new();
         features.insert("code-scanning".to_owned(), vec!["code scanning".to_owned()]);

@@ -259,7 +259,7 @@ pub(crate) fn facts(limits: &ir::Limits, read_only: bool) -> Option<String> {
         }
     }
     if read_only {
-        parts.push("Read-only: set by Wix and ignored when sent.".to_owned());
+        parts.push("Read-only: set by the server and ignored when sent.".to_owned());
     }
     (!parts.is_empty()).then(|| parts.join(" "))
 }
@@ -274,7 +274,7 @@ fn number(v: f64) -> String {
 
 /// The note of a `#[deprecated]` attribute.
 pub(crate) fn deprecation_note(d: &ir::Deprecation) -> String {
-    let mut note = String::from("deprecated by Wix");
+    let mut note = String::from("deprecated by the API");
     if let Some(replacement) = &d.replaced_by {
         note.push_str(&format!("; use `{replacement}` instead"));
     }

@@ -107,23 +107,18 @@ fn rust_type_at(ty: &TypeRef, prefix: &str) -> TokenStream {
     }
 }
 
-/// A non-default wire format that applies to `ty`, as (the runtime module that
-/// (de)serializes it, its `json_object!` name).
-fn wire_format(wire: WireFormat, ty: &TypeRef) -> Option<(&'static str, &'static str)> {
+/// The `runtime::object` wire format (`Int64`, `LenientInt`) that applies to `ty`, when it is
+/// not serde's default.
+fn wire_format(wire: WireFormat, ty: &TypeRef) -> Option<&'static str> {
     let integer = |t: &TypeRef| matches!(t, TypeRef::Prim(Prim::I32 | Prim::I64));
     let applies =
         integer(ty) || matches!(ty, TypeRef::List(inner) | TypeRef::Map(inner) if integer(inner));
     match wire {
         WireFormat::Plain => None,
-        WireFormat::Int64String if applies => Some(("crate::runtime::int64", "Int64")),
-        WireFormat::LenientInt if applies => Some(("crate::runtime::lenient_int", "LenientInt")),
+        WireFormat::Int64String if applies => Some("Int64"),
+        WireFormat::LenientInt if applies => Some("LenientInt"),
         _ => None,
     }
-}
-
-/// The runtime module that (de)serializes a non-default wire format, when one applies.
-fn with_module(wire: WireFormat, ty: &TypeRef) -> Option<&'static str> {
-    wire_format(wire, ty).map(|(module, _)| module)
 }
 
 fn emit_type(api: &ir::Api, type_def: &ir::TypeDef, docs: &Docs) -> TokenStream {
@@ -137,11 +132,11 @@ fn emit_type(api: &ir::Api, type_def: &ir::TypeDef, docs: &Docs) -> TokenStream 
         },
     );
     let name = ident(type_def.name.rsplit("::").next().unwrap_or(&type_def.name));
-    let sent = api.sent_only.contains(&type_def.name);
+    let way = Way::of(api, &type_def.name);
     match &type_def.kind {
-        TypeKind::Struct(s) => emit_struct(api, &name, doc, s, sent, docs),
+        TypeKind::Struct(s) => emit_struct(api, &name, doc, s, way, docs),
         TypeKind::Enum(e) => emit_enum(&name, doc, e, docs),
-        TypeKind::OneOf(o) => emit_oneof(&name, doc, o, &type_def.name, sent, docs),
+        TypeKind::OneOf(o) => emit_oneof(&name, doc, o, &type_def.name, way, docs),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty);
             quote! {
@@ -168,10 +163,37 @@ fn all_optional(s: &ir::Struct) -> bool {
     s.fields.iter().all(|f| !f.required)
 }
 
-/// The leading `sent` of a serde macro call for a type only ever sent: its `Deserialize` is
-/// compiled only with the crate's `decode-requests` feature.
-fn sent_marker(sent: bool) -> Option<TokenStream> {
-    sent.then(|| quote!(sent))
+/// Which serde impls a type always has ([`ir::Api::one_way`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Way {
+    /// Both.
+    Both,
+    /// Only ever sent: `Deserialize` only with the crate's `decode-requests` feature.
+    Sent,
+    /// Only ever received: `Serialize` only with the crate's `encode-responses` feature.
+    Received,
+}
+
+impl Way {
+    fn of(api: &ir::Api, name: &str) -> Way {
+        if api.one_way.sent.contains(name) {
+            Way::Sent
+        } else if api.one_way.received.contains(name) {
+            Way::Received
+        } else {
+            Way::Both
+        }
+    }
+
+    /// The leading `sent` or `received` of a serde macro call, which puts the other
+    /// direction's impl behind its feature.
+    fn marker(self) -> Option<TokenStream> {
+        match self {
+            Way::Both => None,
+            Way::Sent => Some(quote!(sent)),
+            Way::Received => Some(quote!(received)),
+        }
+    }
 }
 
 fn emit_struct(
@@ -179,14 +201,9 @@ fn emit_struct(
     name: &Ident,
     doc: TokenStream,
     s: &ir::Struct,
-    sent: bool,
+    way: Way,
     docs: &Docs,
 ) -> TokenStream {
-    // A struct with a flattened oneof group keeps serde's derives (`#[serde(flatten)]`); every
-    // other struct gets its serde impls from `runtime::json_object!`, a fraction of the code.
-    if s.fields.iter().any(|f| f.flatten) {
-        return emit_derived_struct(api, name, doc, s, sent, docs);
-    }
     let fields = s.fields.iter().map(|f| {
         let field_name = ident(&f.name);
         let fallback = format!("`{}` in the JSON object.", f.wire_name);
@@ -197,11 +214,11 @@ fn emit_struct(
             pub #field_name: #ty,
         }
     });
-    let entries = s.fields.iter().map(|f| {
+    let entries = s.fields.iter().filter(|f| !f.flatten).map(|f| {
         let field_name = ident(&f.name);
         let mode = ident(if f.required { "required" } else { "optional" });
         let key = &f.wire_name;
-        let format = wire_format(f.value.wire, &f.value.ty).map(|(_, format)| {
+        let format = wire_format(f.value.wire, &f.value.ty).map(|format| {
             let format = ident(format);
             quote!(as #format)
         });
@@ -218,9 +235,21 @@ fn emit_struct(
                 .to_owned(),
         ],
     );
+    // Oneof groups: the field and its members' keys (`flatten { data = "text" | "image" }`).
+    let groups: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .filter(|f| f.flatten)
+        .map(|f| {
+            let field_name = ident(&f.name);
+            let keys = group_keys(api, &f.value.ty);
+            quote!(#field_name = #(#keys)|*)
+        })
+        .collect();
+    let flatten = (!groups.is_empty()).then(|| quote!(flatten { #(#groups),* }));
     let (derives, constructor, allow_deprecated) =
         struct_parts(api, name, s, Some(&extra), docs, &[]);
-    let sent = sent_marker(sent);
+    let way = way.marker();
     quote! {
         #doc
         #derives
@@ -232,7 +261,7 @@ fn emit_struct(
         }
         #constructor
         crate::runtime::json_object! {
-            #sent #name { #(#entries),* } keep #extra
+            #way #name { #(#entries),* } #flatten keep #extra
         }
     }
 }
@@ -261,78 +290,19 @@ fn struct_parts(
     (derives, constructor, allow_deprecated)
 }
 
-/// A struct whose serde impls are derived: one with a flattened oneof group.
-fn emit_derived_struct(
-    api: &ir::Api,
-    name: &Ident,
-    doc: TokenStream,
-    s: &ir::Struct,
-    sent: bool,
-    docs: &Docs,
-) -> TokenStream {
-    let camel = s
-        .fields
-        .iter()
-        .filter(|f| !f.flatten)
-        .all(|f| names::serde_camel_case(&f.name) == f.wire_name);
-    let rename_all = (camel
-        && s.fields
-            .iter()
-            .any(|f| !f.flatten && names::unraw(&f.name) != f.wire_name))
-    .then(|| quote!(#[serde(rename_all = "camelCase")]));
-    let fields = s.fields.iter().map(|f| {
-        let field_name = ident(&f.name);
-        let fallback = format!("`{}` in the JSON object.", f.wire_name);
-        let (attrs, ty) = member(&f.value, &fallback, "", docs);
-        let ty = if f.required { ty } else { quote!(Option<#ty>) };
-        let mut serde_args: Vec<TokenStream> = Vec::new();
-        if f.flatten {
-            serde_args.push(quote!(flatten));
-        } else {
-            let serde_name = if rename_all.is_some() {
-                names::serde_camel_case(&f.name)
-            } else {
-                names::unraw(&f.name).to_owned()
-            };
-            if serde_name != f.wire_name {
-                let wire = &f.wire_name;
-                serde_args.push(quote!(rename = #wire));
-            }
-            if let Some(module) = with_module(f.value.wire, &f.value.ty) {
-                if !f.required {
-                    serde_args.push(quote!(default));
-                }
-                serde_args.push(quote!(with = #module));
-            }
-            if !f.required {
-                serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
-            }
-        }
-        let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
-        quote! {
-            #attrs
-            #serde
-            pub #field_name: #ty,
-        }
-    });
-    let (derives, constructor, allow_deprecated) = if sent {
-        struct_parts(api, name, s, None, docs, &["Serialize"])
-    } else {
-        struct_parts(api, name, s, None, docs, &["Serialize", "Deserialize"])
+/// The members' keys of the oneof group `ty` (a keyed oneof type), in the spec's order.
+fn group_keys<'a>(api: &'a ir::Api, ty: &TypeRef) -> Vec<&'a str> {
+    let (TypeRef::Named(name) | TypeRef::Boxed(name)) = ty else {
+        return Vec::new();
     };
-    let decode_requests =
-        sent.then(|| quote!(#[cfg_attr(feature = "decode-requests", derive(Deserialize))]));
-    quote! {
-        #doc
-        #derives
-        #decode_requests
-        #allow_deprecated
-        #rename_all
-        pub struct #name {
-            #(#fields)*
-        }
-        #constructor
-    }
+    api.types
+        .iter()
+        .find(|t| &t.name == name)
+        .map(|t| match &t.kind {
+            TypeKind::OneOf(o) => o.arms.iter().map(|a| a.wire_name.as_str()).collect(),
+            _ => Vec::new(),
+        })
+        .unwrap_or_default()
 }
 
 fn emit_constructor(
@@ -431,7 +401,7 @@ pub(crate) fn emit_enum(name: &Ident, doc: TokenStream, e: &ir::Enum, docs: &Doc
         }
 
         impl #name {
-            /// The value as Wix writes it.
+            /// The value as the API writes it.
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#as_str)*
@@ -439,7 +409,7 @@ pub(crate) fn emit_enum(name: &Ident, doc: TokenStream, e: &ir::Enum, docs: &Doc
                 }
             }
 
-            /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
+            /// Reads a value as the API writes it; an unknown one is kept in `Unrecognized`.
             pub fn from_wire(value: &str) -> Self {
                 #from_wire_body
             }
@@ -454,15 +424,15 @@ fn emit_oneof(
     doc: TokenStream,
     o: &ir::OneOf,
     drift_name: &str,
-    sent: bool,
+    way: Way,
     docs: &Docs,
 ) -> TokenStream {
     match &o.repr {
         ir::OneOfRepr::Keyed { takes_unknown_keys } => {
             emit_keyed(name, doc, o, drift_name, *takes_unknown_keys, docs)
         }
-        ir::OneOfRepr::Untagged => emit_union(name, doc, o, None, sent, docs),
-        ir::OneOfRepr::Tagged { property } => emit_union(name, doc, o, Some(property), sent, docs),
+        ir::OneOfRepr::Untagged => emit_union(name, doc, o, None, way, docs),
+        ir::OneOfRepr::Tagged { property } => emit_union(name, doc, o, Some(property), way, docs),
     }
 }
 
@@ -474,10 +444,10 @@ fn emit_union(
     doc: TokenStream,
     o: &ir::OneOf,
     property: Option<&String>,
-    sent: bool,
+    way: Way,
     docs: &Docs,
 ) -> TokenStream {
-    let sent = sent_marker(sent);
+    let way = way.marker();
     let arms = o.arms.iter().map(|a| {
         let variant = ident(&a.name);
         let fallback = match (property, a.tag_values.as_slice()) {
@@ -504,14 +474,14 @@ fn emit_union(
         None => {
             let entries = o.arms.iter().map(|a| {
                 let variant = ident(&a.name);
-                let format = wire_format(a.value.wire, &a.value.ty).map(|(_, format)| {
+                let format = wire_format(a.value.wire, &a.value.ty).map(|format| {
                     let format = ident(format);
                     quote!(as #format)
                 });
                 quote!(#variant #format)
             });
             quote! {
-                crate::runtime::untagged_union!(#sent #name, #(#entries),*);
+                crate::runtime::untagged_union!(#way #name, #(#entries),*);
             }
         }
         Some(property) => {
@@ -521,7 +491,7 @@ fn emit_union(
                 quote!(#variant(#(#values),*))
             });
             quote! {
-                crate::runtime::tagged_union!(#sent #name, #property, #(#entries),*);
+                crate::runtime::tagged_union!(#way #name, #property, #(#entries),*);
             }
         }
     };
@@ -548,8 +518,8 @@ fn example_name(ty: &TypeRef) -> String {
     }
 }
 
-/// An `x-oneof` group: the alternatives are keys of the parent object, which the group reads
-/// from the keys its struct leaves over (`#[serde(flatten)]`). An unknown member, and a known
+/// An `x-oneof` group: the alternatives are keys of the parent object, which the struct's
+/// `json_object!` hands to the group (`runtime::object::Group`). An unknown member, and a known
 /// one whose value does not decode, are kept in `Unrecognized` and written back as received.
 fn emit_keyed(
     name: &Ident,
@@ -568,49 +538,31 @@ fn emit_keyed(
             #variant(#ty),
         }
     });
+    let format = |a: &ir::OneOfArm| match wire_format(a.value.wire, &a.value.ty) {
+        Some(format) => {
+            let format = ident(format);
+            quote!(crate::runtime::object::#format)
+        }
+        None => quote!(()),
+    };
     let writes = o.arms.iter().map(|a| {
         let variant = ident(&a.name);
         let key = &a.wire_name;
-        match with_module(a.value.wire, &a.value.ty) {
-            None => quote!(Self::#variant(value) => map.serialize_entry(#key, value)?,),
-            Some(module) => {
-                let module: syn::Path = syn::parse_str(module).expect("a module path");
-                quote! {
-                    Self::#variant(value) => {
-                        let value = #module::serialize(value, serde_json::value::Serializer)
-                            .map_err(serde::ser::Error::custom)?;
-                        map.serialize_entry(#key, &value)?
-                    }
-                }
-            }
-        }
+        let format = format(a);
+        quote!(Self::#variant(value) => writer.entry::<#format, _>(#key, value),)
     });
     let reads = o.arms.iter().map(|a| {
         let variant = ident(&a.name);
         let key = &a.wire_name;
-        let decode = match with_module(a.value.wire, &a.value.ty) {
-            None => quote!(serde_json::from_value(value.clone())),
-            Some(module) => {
-                let module: syn::Path = syn::parse_str(module).expect("a module path");
-                quote!(#module::deserialize(value.clone()))
-            }
-        };
+        let format = format(a);
         quote! {
-            if let Some(value) = entries.remove(#key) {
-                return Ok(match #decode {
-                    Ok(decoded) => Self::#variant(decoded),
-                    Err(_) => Self::unrecognized(#key.to_owned(), value),
-                });
-            }
+            #key => match crate::runtime::object::decode::<#format, _>(&value) {
+                Some(decoded) => Self::#variant(decoded),
+                None => Self::unrecognized(key, value),
+            },
         }
     });
-    let unknown = takes_unknown_keys.then(|| {
-        quote! {
-            if let Some((key, value)) = entries.into_iter().next() {
-                return Ok(Self::unrecognized(key, value));
-            }
-        }
-    });
+    let keys = o.arms.iter().map(|a| &a.wire_name);
     let allow_deprecated = o
         .arms
         .iter()
@@ -646,29 +598,25 @@ fn emit_keyed(
         }
 
         #allow_deprecated
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(Some(1))?;
+        impl crate::runtime::object::Group for #name {
+            const KEYS: &'static [&'static str] = &[#(#keys),*];
+            const TAKES_UNKNOWN_KEYS: bool = #takes_unknown_keys;
+
+            fn member(key: String, value: Value) -> Self {
+                match key.as_str() {
+                    #(#reads)*
+                    _ => Self::unrecognized(key, value),
+                }
+            }
+
+            fn write<M: serde::ser::SerializeMap>(
+                &self,
+                writer: &mut crate::runtime::object::Writer<M>,
+            ) {
                 match self {
                     #(#writes)*
-                    Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+                    Self::Unrecognized { key, value } => writer.unlisted(key, value),
                 }
-                map.end()
-            }
-        }
-
-        #allow_deprecated
-        impl<'de> Deserialize<'de> for #name {
-            /// Reads the group from the keys its struct leaves over: the first member present
-            /// (in spec order), else nothing (an error, which `Option` under
-            /// `#[serde(flatten)]` turns into `None`).
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
-                entries.retain(|_, value| !value.is_null());
-                #(#reads)*
-                #unknown
-                Err(serde::de::Error::custom("no member of the group is present"))
             }
         }
     }

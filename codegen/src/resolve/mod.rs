@@ -89,7 +89,7 @@ fn resolve_here(
         event_envelope,
         no_error_codes,
         gates: None,
-        sent_only: Default::default(),
+        one_way: Default::default(),
         crate_name: "inbox_api".to_owned(),
         partial_eq: true,
     };

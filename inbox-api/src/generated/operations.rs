@@ -262,14 +262,14 @@ pub enum NoErrorCode {
 }
 
 impl NoErrorCode {
-    /// The value as Wix writes it.
+    /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unrecognized(value) => value,
         }
     }
 
-    /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
+    /// Reads a value as the API writes it; an unknown one is kept in `Unrecognized`.
     pub fn from_wire(value: &str) -> Self {
         Self::Unrecognized(value.to_owned())
     }
@@ -294,7 +294,7 @@ pub enum GetConversationErrorCode {
 }
 
 impl GetConversationErrorCode {
-    /// The value as Wix writes it.
+    /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotOwnedByBusiness => "NOT_OWNED_BY_BUSINESS",
@@ -303,7 +303,7 @@ impl GetConversationErrorCode {
         }
     }
 
-    /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
+    /// Reads a value as the API writes it; an unknown one is kept in `Unrecognized`.
     pub fn from_wire(value: &str) -> Self {
         match value {
             "NOT_OWNED_BY_BUSINESS" => Self::NotOwnedByBusiness,
@@ -338,7 +338,7 @@ pub enum ListMessagesErrorCode {
 }
 
 impl ListMessagesErrorCode {
-    /// The value as Wix writes it.
+    /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoInboxInstance => "NO_INBOX_INSTANCE",
@@ -349,7 +349,7 @@ impl ListMessagesErrorCode {
         }
     }
 
-    /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
+    /// Reads a value as the API writes it; an unknown one is kept in `Unrecognized`.
     pub fn from_wire(value: &str) -> Self {
         match value {
             "NO_INBOX_INSTANCE" => Self::NoInboxInstance,
@@ -383,7 +383,7 @@ pub enum SendMessageErrorCode {
 }
 
 impl SendMessageErrorCode {
-    /// The value as Wix writes it.
+    /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::IdentityDoesNotMatch => "IDENTITY_DOES_NOT_MATCH",
@@ -393,7 +393,7 @@ impl SendMessageErrorCode {
         }
     }
 
-    /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
+    /// Reads a value as the API writes it; an unknown one is kept in `Unrecognized`.
     pub fn from_wire(value: &str) -> Self {
         match value {
             "IDENTITY_DOES_NOT_MATCH" => Self::IdentityDoesNotMatch,

@@ -108,7 +108,7 @@ pub enum BadgeVisibility {
 }
 
 impl BadgeVisibility {
-    /// The value as Wix writes it.
+    /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownBadgeVisibility => "UNKNOWN_BADGE_VISIBILITY",
@@ -118,7 +118,7 @@ impl BadgeVisibility {
         }
     }
 
-    /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
+    /// Reads a value as the API writes it; an unknown one is kept in `Unrecognized`.
     pub fn from_wire(value: &str) -> Self {
         match value {
             "UNKNOWN_BADGE_VISIBILITY" => Self::UnknownBadgeVisibility,
@@ -132,11 +132,18 @@ impl BadgeVisibility {
 crate::runtime::open_enum!(BadgeVisibility);
 
 /// One bubble of a basic message; carries exactly one of text, image or file.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BasicMessageData {
     /// At most one of `text`, `image`, `file` is present in the JSON object.
-    #[serde(flatten)]
     pub data: Option<basic_message_data::Data>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
+}
+
+crate::runtime::json_object! {
+    BasicMessageData {} flatten {
+        data = "text" | "image" | "file",
+    } keep extra
 }
 
 /// Ordinary chat message made of one or more text, image or file items.
@@ -244,7 +251,7 @@ pub enum ChannelType {
 }
 
 impl ChannelType {
-    /// The value as Wix writes it.
+    /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownChannelType => "UNKNOWN_CHANNEL_TYPE",
@@ -258,7 +265,7 @@ impl ChannelType {
         }
     }
 
-    /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
+    /// Reads a value as the API writes it; an unknown one is kept in `Unrecognized`.
     pub fn from_wire(value: &str) -> Self {
         match value {
             "UNKNOWN_CHANNEL_TYPE" => Self::UnknownChannelType,
@@ -298,7 +305,7 @@ pub enum ContentType {
 }
 
 impl ContentType {
-    /// The value as Wix writes it.
+    /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownContent => "UNKNOWN_CONTENT",
@@ -312,7 +319,7 @@ impl ContentType {
         }
     }
 
-    /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
+    /// Reads a value as the API writes it; an unknown one is kept in `Unrecognized`.
     pub fn from_wire(value: &str) -> Self {
         match value {
             "UNKNOWN_CONTENT" => Self::UnknownContent,
@@ -335,16 +342,16 @@ crate::runtime::open_enum!(ContentType);
 pub struct Conversation {
     /// Conversation GUID, assigned by Wix. Changes when Wix merges the conversation into a new one.
     ///
-    /// Format: `uuid`. Read-only: set by Wix and ignored when sent.
+    /// Format: `uuid`. Read-only: set by the server and ignored when sent.
     pub id: Option<Uuid>,
     /// The visitor, contact or member on the other side of the conversation.
     ///
-    /// Read-only: set by Wix and ignored when sent.
+    /// Read-only: set by the server and ignored when sent.
     pub participant: Option<ConversationIdentificationData>,
     /// Channels through which the participant can currently be reached. Deprecated in favour of the ListConversationChannels method, which has no public REST route.
     ///
-    /// Read-only: set by Wix and ignored when sent.
-    #[deprecated(note = "deprecated by Wix; to be removed on 2026-06-30")]
+    /// Read-only: set by the server and ignored when sent.
+    #[deprecated(note = "deprecated by the API; to be removed on 2026-06-30")]
     pub channels: Option<Vec<ChannelType>>,
     /// Name and avatar shown for the business.
     pub business_display_data: Option<ConversationDisplayData>,
@@ -369,11 +376,11 @@ crate::runtime::json_object! {
 pub struct ConversationDisplayData {
     /// Name to display.
     ///
-    /// Read-only: set by Wix and ignored when sent.
+    /// Read-only: set by the server and ignored when sent.
     pub name: Option<String>,
     /// Absolute URL of the avatar image.
     ///
-    /// Format: `uri`. Read-only: set by Wix and ignored when sent.
+    /// Format: `uri`. Read-only: set by the server and ignored when sent.
     pub image_url: Option<String>,
     /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
     pub extra: BTreeMap<String, Value>,
@@ -387,17 +394,24 @@ crate::runtime::json_object! {
 }
 
 /// Identity of a conversation's participant. Wix calls this type IdentificationData in the conversations package (see x-wix-type-name), but its shape differs from the messages package's IdentificationData (no wixUserId or appId), so the spec gives it a distinct name. At most one of anonymousVisitorId and memberId is set; the read-only contactId may appear alone or next to either.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConversationIdentificationData {
     /// At most one of `anonymousVisitorId`, `memberId` is present in the JSON object.
-    #[serde(flatten)]
     pub id: Option<conversation_identification_data::Id>,
     /// Contact record of the participant, filled in by Wix when one exists.
     ///
-    /// Format: `uuid`. Read-only: set by Wix and ignored when sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Format: `uuid`. Read-only: set by the server and ignored when sent.
     pub contact_id: Option<Uuid>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
+}
+
+crate::runtime::json_object! {
+    ConversationIdentificationData {
+        optional contact_id = "contactId",
+    } flatten {
+        id = "anonymousVisitorId" | "memberId",
+    } keep extra
 }
 
 /// Payload of the Conversations Merged event: older conversations were folded into a new one (for example when a visitor became a contact, or contacts were merged). Messages of all of them are kept, in time order, in the target conversation.
@@ -465,44 +479,47 @@ crate::runtime::json_object! {
 }
 
 /// Decoded content of MessageEnvelope.data: the event itself. Exactly one body variant is set; every Inbox event uses actionEvent. Over REST the created/updated/deleted variants carry objects (entity, currentEntity, deletedEntity) while the SDK's protobuf form names JSON-string fields (entityAsJson, ...); both are listed.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DomainEvent {
     /// At most one of `createdEvent`, `updatedEvent`, `deletedEvent`, `actionEvent` is present in the JSON object.
-    #[serde(flatten)]
     pub body: Option<domain_event::Body>,
     /// Unique ID of this event delivery; use it to drop duplicates. Not the entity's ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fully qualified name of the entity type, e.g. wix.crm.inbox.v2.message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_fqdn: Option<String>,
     /// Short action name, e.g. message_sent_to_business; the event type is entityFqdn + '_' + slug.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// ID of the affected entity (the message ID for message events, a conversation ID for conversations_merged).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// When the event happened, UTC; may carry microseconds.
     ///
     /// Format: `date-time`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_time: Option<Timestamp>,
     /// True when a privacy request (such as GDPR erasure) caused the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub triggered_by_anonymize_request: Option<bool>,
     /// Action that led to this event, when Wix reports one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub originated_from: Option<String>,
     /// Per-entity increasing counter (int64 carried as a decimal string); skip events older than the last one processed.
     ///
     /// Format: `int64`.
-    #[serde(
-        default,
-        with = "crate::runtime::int64",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub entity_event_sequence: Option<i64>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
+}
+
+crate::runtime::json_object! {
+    DomainEvent {
+        optional id = "id",
+        optional entity_fqdn = "entityFqdn",
+        optional slug = "slug",
+        optional entity_id = "entityId",
+        optional event_time = "eventTime",
+        optional triggered_by_anonymize_request = "triggeredByAnonymizeRequest",
+        optional originated_from = "originatedFrom",
+        optional entity_event_sequence = "entityEventSequence" as Int64,
+    } flatten {
+        body = "createdEvent" | "updatedEvent" | "deletedEvent" | "actionEvent",
+    } keep extra
 }
 
 /// Body variant for entity creation. Inbox events do not use it; modelled so DomainEvent decodes fully.
@@ -566,11 +583,18 @@ crate::runtime::json_object! {
 }
 
 /// Structured part of an error; holds either an application error or a validation error, told apart by which key is present.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ErrorDetails {
     /// At most one of `applicationError`, `validationError` is present in the JSON object.
-    #[serde(flatten)]
     pub kind: Option<error_details::Kind>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
+}
+
+crate::runtime::json_object! {
+    ErrorDetails {} flatten {
+        kind = "applicationError" | "validationError",
+    } keep extra
 }
 
 /// One failed validation rule on one request field.
@@ -621,7 +645,7 @@ pub struct FileMessage {
     pub mime_type: Option<String>,
     /// Moment after which url no longer works.
     ///
-    /// Format: `date-time`. Read-only: set by Wix and ignored when sent.
+    /// Format: `date-time`. Read-only: set by the server and ignored when sent.
     pub url_expiration: Option<Timestamp>,
     /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
     pub extra: BTreeMap<String, Value>,
@@ -777,17 +801,24 @@ crate::runtime::json_object! {
 }
 
 /// Identity of whoever sent a message or clicked a button (messages package flavour). At most one of anonymousVisitorId, memberId, wixUserId and appId is set; the read-only contactId may accompany it or appear on its own.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdentificationData {
     /// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is present in the JSON object.
-    #[serde(flatten)]
     pub id: Option<identification_data::Id>,
     /// Contact record of the person, filled in by Wix when one exists.
     ///
-    /// Format: `uuid`. Read-only: set by Wix and ignored when sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Format: `uuid`. Read-only: set by the server and ignored when sent.
     pub contact_id: Option<Uuid>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
+}
+
+crate::runtime::json_object! {
+    IdentificationData {
+        optional contact_id = "contactId",
+    } flatten {
+        id = "anonymousVisitorId" | "memberId" | "wixUserId" | "appId",
+    } keep extra
 }
 
 /// Image shown in a message, stored in Wix Media or at an external address.
@@ -815,7 +846,7 @@ pub struct ImageMessage {
     pub height: Option<i32>,
     /// Moment after which url no longer works.
     ///
-    /// Format: `date-time`. Read-only: set by Wix and ignored when sent.
+    /// Format: `date-time`. Read-only: set by the server and ignored when sent.
     pub url_expiration: Option<Timestamp>,
     /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
     pub extra: BTreeMap<String, Value>,
@@ -910,11 +941,18 @@ crate::runtime::json_object! {
 }
 
 /// One attachment of a form message; exactly one of image or file.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MediaItem {
     /// At most one of `image`, `file` is present in the JSON object.
-    #[serde(flatten)]
     pub media: Option<media_item::Media>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
+}
+
+crate::runtime::json_object! {
+    MediaItem {} flatten {
+        media = "image" | "file",
+    } keep extra
 }
 
 /// A single message of a conversation, sent either by the business to the participant or the other way round. content, visibility and direction must be given when sending; the read-only fields are assigned by Wix.
@@ -923,13 +961,13 @@ pub struct MediaItem {
 pub struct Message {
     /// Message identifier. A decimal digit string (not a GUID), usually equal to sequence.
     ///
-    /// Read-only: set by Wix and ignored when sent.
+    /// Read-only: set by the server and ignored when sent.
     pub id: Option<String>,
     /// What the message says or shows.
     pub content: MessageContent,
     /// Who the message is attributed to. Defaults to the caller's identity (an app's appId for third-party apps); sendAs on sendMessage can pick the participant instead.
     ///
-    /// Read-only: set by Wix and ignored when sent.
+    /// Read-only: set by the server and ignored when sent.
     pub sender: Option<IdentificationData>,
     /// Optional badge describing the message's origin; only one is supported.
     ///
@@ -937,29 +975,29 @@ pub struct Message {
     pub badges: Option<Vec<Badge>>,
     /// Channel to deliver the message on; only one channel is supported.
     #[deprecated(
-        note = "deprecated by Wix; use `targetChannelIds` instead; to be removed on 2026-06-30"
+        note = "deprecated by the API; use `targetChannelIds` instead; to be removed on 2026-06-30"
     )]
     pub target_channels: Option<Vec<ChannelType>>,
     /// Channel the message came in on.
     #[deprecated(
-        note = "deprecated by Wix; use `sourceChannelId` instead; to be removed on 2026-06-30"
+        note = "deprecated by the API; use `sourceChannelId` instead; to be removed on 2026-06-30"
     )]
     pub source_channel: Option<ChannelType>,
     /// App that sent the message; missing for messages typed in the Chat widget.
     ///
-    /// Format: `uuid`. Read-only: set by Wix and ignored when sent.
+    /// Format: `uuid`. Read-only: set by the server and ignored when sent.
     pub app_id: Option<Uuid>,
     /// Whether the participant can see the message or only collaborators can.
     pub visibility: MessageVisibility,
     /// Ordering key (int64 as a decimal string); orders messages more precisely than createdDate.
     ///
-    /// Format: `int64`. Read-only: set by Wix and ignored when sent.
+    /// Format: `int64`. Read-only: set by the server and ignored when sent.
     pub sequence: Option<i64>,
     /// Whether the business or the participant is the author.
     pub direction: MessageDirection,
     /// When the message was sent. Set by Wix (the SDK does not tag it read-only; treated as server-assigned here).
     ///
-    /// Format: `date-time`. Read-only: set by Wix and ignored when sent.
+    /// Format: `date-time`. Read-only: set by the server and ignored when sent.
     pub created_date: Option<Timestamp>,
     /// IDs of the channels to deliver the message on.
     ///
@@ -1023,25 +1061,32 @@ crate::runtime::json_object! {
 }
 
 /// Payload of a message: exactly one of basic, template, minimal, form or system, plus optional previewText and title next to it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MessageContent {
     /// At most one of `basic`, `template`, `minimal`, `form`, `system` is present in the JSON object.
-    #[serde(flatten)]
     pub payload: Option<message_content::Payload>,
     /// Short summary shown for the conversation in the Inbox message list.
     ///
     /// Max length: 256.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text: Option<String>,
     /// Title of the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Kind of payload present. Seen in 2023 event examples but absent from the SDK 1.0.41 types, so it may not be returned any more (unverified).
     ///
-    /// Read-only: set by Wix and ignored when sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and ignored when sent.
     pub content_type: Option<ContentType>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
+}
+
+crate::runtime::json_object! {
+    MessageContent {
+        optional preview_text = "previewText",
+        optional title = "title",
+        optional content_type = "contentType",
+    } flatten {
+        payload = "basic" | "template" | "minimal" | "form" | "system",
+    } keep extra
 }
 
 /// Which side wrote a message.
@@ -1059,7 +1104,7 @@ pub enum MessageDirection {
 }
 
 impl MessageDirection {
-    /// The value as Wix writes it.
+    /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownDirection => "UNKNOWN_DIRECTION",
@@ -1069,7 +1114,7 @@ impl MessageDirection {
         }
     }
 
-    /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
+    /// Reads a value as the API writes it; an unknown one is kept in `Unrecognized`.
     pub fn from_wire(value: &str) -> Self {
         match value {
             "UNKNOWN_DIRECTION" => Self::UnknownDirection,
@@ -1171,7 +1216,7 @@ pub enum MessageVisibility {
 }
 
 impl MessageVisibility {
-    /// The value as Wix writes it.
+    /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownVisibility => "UNKNOWN_VISIBILITY",
@@ -1181,7 +1226,7 @@ impl MessageVisibility {
         }
     }
 
-    /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
+    /// Reads a value as the API writes it; an unknown one is kept in `Unrecognized`.
     pub fn from_wire(value: &str) -> Self {
         match value {
             "UNKNOWN_VISIBILITY" => Self::UnknownVisibility,
@@ -1248,7 +1293,7 @@ pub enum Orientation {
 }
 
 impl Orientation {
-    /// The value as Wix writes it.
+    /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::UnknownOrientation => "UNKNOWN_ORIENTATION",
@@ -1258,7 +1303,7 @@ impl Orientation {
         }
     }
 
-    /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
+    /// Reads a value as the API writes it; an unknown one is kept in `Unrecognized`.
     pub fn from_wire(value: &str) -> Self {
         match value {
             "UNKNOWN_ORIENTATION" => Self::UnknownOrientation,
@@ -1286,7 +1331,7 @@ pub enum OverrideSenderOptions {
 }
 
 impl OverrideSenderOptions {
-    /// The value as Wix writes it.
+    /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Caller => "CALLER",
@@ -1296,7 +1341,7 @@ impl OverrideSenderOptions {
         }
     }
 
-    /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
+    /// Reads a value as the API writes it; an unknown one is kept in `Unrecognized`.
     pub fn from_wire(value: &str) -> Self {
         match value {
             "CALLER" => Self::Caller,
@@ -1343,11 +1388,18 @@ crate::runtime::json_object! {
 }
 
 /// Identifies the participant for getOrCreateConversation; send exactly one of the three IDs.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ParticipantId {
     /// At most one of `contactId`, `anonymousVisitorId`, `memberId` is present in the JSON object.
-    #[serde(flatten)]
     pub id: Option<participant_id::Id>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
+}
+
+crate::runtime::json_object! {
+    ParticipantId {} flatten {
+        id = "contactId" | "anonymousVisitorId" | "memberId",
+    } keep extra
 }
 
 /// Values handed to the Button Interacted event when a postback button is clicked.
@@ -1355,7 +1407,7 @@ pub struct ParticipantId {
 pub struct PostbackProperties {
     /// App that owns the button; filled in by Wix with the calling app's ID.
     ///
-    /// Format: `uuid`. Read-only: set by Wix and ignored when sent.
+    /// Format: `uuid`. Read-only: set by the server and ignored when sent.
     pub app_id: Option<Uuid>,
     /// Your own identifier for the interaction, echoed back in the event.
     ///
@@ -1403,7 +1455,7 @@ pub struct SendMessageRequest {
     pub send_notifications: Option<bool>,
     /// When true, the unread counter and conversation summary are left unchanged. Use message.silent instead.
     #[deprecated(
-        note = "deprecated by Wix; use `message.silent` instead; to be removed on 2026-06-01"
+        note = "deprecated by the API; use `message.silent` instead; to be removed on 2026-06-01"
     )]
     pub silent: Option<bool>,
     /// Identity to record as the sender; CALLER when omitted.
@@ -1465,7 +1517,7 @@ pub enum SortOrder {
 }
 
 impl SortOrder {
-    /// The value as Wix writes it.
+    /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asc => "ASC",
@@ -1474,7 +1526,7 @@ impl SortOrder {
         }
     }
 
-    /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
+    /// Reads a value as the API writes it; an unknown one is kept in `Unrecognized`.
     pub fn from_wire(value: &str) -> Self {
         match value {
             "ASC" => Self::Asc,
@@ -1600,7 +1652,7 @@ pub enum WebhookIdentityType {
 }
 
 impl WebhookIdentityType {
-    /// The value as Wix writes it.
+    /// The value as the API writes it.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "UNKNOWN",
@@ -1612,7 +1664,7 @@ impl WebhookIdentityType {
         }
     }
 
-    /// Reads a value as Wix writes it; an unknown one is kept in `Unrecognized`.
+    /// Reads a value as the API writes it; an unknown one is kept in `Unrecognized`.
     pub fn from_wire(value: &str) -> Self {
         match value {
             "UNKNOWN" => Self::Unknown,
@@ -1628,17 +1680,24 @@ impl WebhookIdentityType {
 crate::runtime::open_enum!(WebhookIdentityType);
 
 /// Decoded content of MessageEnvelope.identity. At most one of the four IDs is set, matching identityType.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct WebhooksIdentificationData {
     /// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is present in the JSON object.
-    #[serde(flatten)]
     pub id: Option<webhooks_identification_data::Id>,
     /// Which kind of identity this is, and so which ID field is set.
     ///
-    /// Read-only: set by Wix and ignored when sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Read-only: set by the server and ignored when sent.
     pub identity_type: Option<WebhookIdentityType>,
+    /// Fields the spec does not list (added to the API after this client was generated), kept as received and written back after the listed ones.
+    pub extra: BTreeMap<String, Value>,
+}
+
+crate::runtime::json_object! {
+    WebhooksIdentificationData {
+        optional identity_type = "identityType",
+    } flatten {
+        id = "anonymousVisitorId" | "memberId" | "wixUserId" | "appId",
+    } keep extra
 }
 
 /// JSON body of Wix error responses (4xx). 5xx responses may have no body at all, and a body without details is possible; the HTTP status is then the only information.
@@ -1693,60 +1752,43 @@ pub mod basic_message_data {
         }
     }
 
-    impl Serialize for Data {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap;
-            let mut map = serializer.serialize_map(Some(1))?;
-            match self {
-                Self::Text(value) => map.serialize_entry("text", value)?,
-                Self::Image(value) => map.serialize_entry("image", value)?,
-                Self::File(value) => map.serialize_entry("file", value)?,
-                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+    impl crate::runtime::object::Group for Data {
+        const KEYS: &'static [&'static str] = &["text", "image", "file"];
+        const TAKES_UNKNOWN_KEYS: bool = true;
+        fn member(key: String, value: Value) -> Self {
+            match key.as_str() {
+                "text" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::Text(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "image" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::Image(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "file" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::File(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                _ => Self::unrecognized(key, value),
             }
-            map.end()
         }
-    }
 
-    impl<'de> Deserialize<'de> for Data {
-        /// Reads the group from the keys its struct leaves over: the first member present
-        /// (in spec order), else nothing (an error, which `Option` under
-        /// `#[serde(flatten)]` turns into `None`).
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
-            entries.retain(|_, value| !value.is_null());
-            if let Some(value) = entries.remove("text") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::Text(decoded),
-                        Err(_) => Self::unrecognized("text".to_owned(), value),
-                    },
-                );
+        fn write<M: serde::ser::SerializeMap>(
+            &self,
+            writer: &mut crate::runtime::object::Writer<M>,
+        ) {
+            match self {
+                Self::Text(value) => writer.entry::<(), _>("text", value),
+                Self::Image(value) => writer.entry::<(), _>("image", value),
+                Self::File(value) => writer.entry::<(), _>("file", value),
+                Self::Unrecognized { key, value } => writer.unlisted(key, value),
             }
-            if let Some(value) = entries.remove("image") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::Image(decoded),
-                        Err(_) => Self::unrecognized("image".to_owned(), value),
-                    },
-                );
-            }
-            if let Some(value) = entries.remove("file") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::File(decoded),
-                        Err(_) => Self::unrecognized("file".to_owned(), value),
-                    },
-                );
-            }
-            if let Some((key, value)) = entries.into_iter().next() {
-                return Ok(Self::unrecognized(key, value));
-            }
-            Err(serde::de::Error::custom("no member of the group is present"))
         }
     }
 }
@@ -1785,55 +1827,38 @@ pub mod conversation_identification_data {
         }
     }
 
-    impl Serialize for Id {
-        fn serialize<S: serde::Serializer>(
+    impl crate::runtime::object::Group for Id {
+        const KEYS: &'static [&'static str] = &["anonymousVisitorId", "memberId"];
+        const TAKES_UNKNOWN_KEYS: bool = true;
+        fn member(key: String, value: Value) -> Self {
+            match key.as_str() {
+                "anonymousVisitorId" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::AnonymousVisitorId(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "memberId" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::MemberId(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                _ => Self::unrecognized(key, value),
+            }
+        }
+
+        fn write<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap;
-            let mut map = serializer.serialize_map(Some(1))?;
+            writer: &mut crate::runtime::object::Writer<M>,
+        ) {
             match self {
                 Self::AnonymousVisitorId(value) => {
-                    map.serialize_entry("anonymousVisitorId", value)?
+                    writer.entry::<(), _>("anonymousVisitorId", value)
                 }
-                Self::MemberId(value) => map.serialize_entry("memberId", value)?,
-                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+                Self::MemberId(value) => writer.entry::<(), _>("memberId", value),
+                Self::Unrecognized { key, value } => writer.unlisted(key, value),
             }
-            map.end()
-        }
-    }
-
-    impl<'de> Deserialize<'de> for Id {
-        /// Reads the group from the keys its struct leaves over: the first member present
-        /// (in spec order), else nothing (an error, which `Option` under
-        /// `#[serde(flatten)]` turns into `None`).
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
-            entries.retain(|_, value| !value.is_null());
-            if let Some(value) = entries.remove("anonymousVisitorId") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::AnonymousVisitorId(decoded),
-                        Err(_) => {
-                            Self::unrecognized("anonymousVisitorId".to_owned(), value)
-                        }
-                    },
-                );
-            }
-            if let Some(value) = entries.remove("memberId") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::MemberId(decoded),
-                        Err(_) => Self::unrecognized("memberId".to_owned(), value),
-                    },
-                );
-            }
-            if let Some((key, value)) = entries.into_iter().next() {
-                return Ok(Self::unrecognized(key, value));
-            }
-            Err(serde::de::Error::custom("no member of the group is present"))
         }
     }
 }
@@ -1869,69 +1894,55 @@ pub mod domain_event {
         }
     }
 
-    impl Serialize for Body {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap;
-            let mut map = serializer.serialize_map(Some(1))?;
-            match self {
-                Self::CreatedEvent(value) => map.serialize_entry("createdEvent", value)?,
-                Self::UpdatedEvent(value) => map.serialize_entry("updatedEvent", value)?,
-                Self::DeletedEvent(value) => map.serialize_entry("deletedEvent", value)?,
-                Self::ActionEvent(value) => map.serialize_entry("actionEvent", value)?,
-                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+    impl crate::runtime::object::Group for Body {
+        const KEYS: &'static [&'static str] = &[
+            "createdEvent",
+            "updatedEvent",
+            "deletedEvent",
+            "actionEvent",
+        ];
+        const TAKES_UNKNOWN_KEYS: bool = true;
+        fn member(key: String, value: Value) -> Self {
+            match key.as_str() {
+                "createdEvent" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::CreatedEvent(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "updatedEvent" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::UpdatedEvent(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "deletedEvent" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::DeletedEvent(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "actionEvent" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::ActionEvent(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                _ => Self::unrecognized(key, value),
             }
-            map.end()
         }
-    }
 
-    impl<'de> Deserialize<'de> for Body {
-        /// Reads the group from the keys its struct leaves over: the first member present
-        /// (in spec order), else nothing (an error, which `Option` under
-        /// `#[serde(flatten)]` turns into `None`).
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
-            entries.retain(|_, value| !value.is_null());
-            if let Some(value) = entries.remove("createdEvent") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::CreatedEvent(decoded),
-                        Err(_) => Self::unrecognized("createdEvent".to_owned(), value),
-                    },
-                );
+        fn write<M: serde::ser::SerializeMap>(
+            &self,
+            writer: &mut crate::runtime::object::Writer<M>,
+        ) {
+            match self {
+                Self::CreatedEvent(value) => writer.entry::<(), _>("createdEvent", value),
+                Self::UpdatedEvent(value) => writer.entry::<(), _>("updatedEvent", value),
+                Self::DeletedEvent(value) => writer.entry::<(), _>("deletedEvent", value),
+                Self::ActionEvent(value) => writer.entry::<(), _>("actionEvent", value),
+                Self::Unrecognized { key, value } => writer.unlisted(key, value),
             }
-            if let Some(value) = entries.remove("updatedEvent") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::UpdatedEvent(decoded),
-                        Err(_) => Self::unrecognized("updatedEvent".to_owned(), value),
-                    },
-                );
-            }
-            if let Some(value) = entries.remove("deletedEvent") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::DeletedEvent(decoded),
-                        Err(_) => Self::unrecognized("deletedEvent".to_owned(), value),
-                    },
-                );
-            }
-            if let Some(value) = entries.remove("actionEvent") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::ActionEvent(decoded),
-                        Err(_) => Self::unrecognized("actionEvent".to_owned(), value),
-                    },
-                );
-            }
-            if let Some((key, value)) = entries.into_iter().next() {
-                return Ok(Self::unrecognized(key, value));
-            }
-            Err(serde::de::Error::custom("no member of the group is present"))
         }
     }
 }
@@ -1963,57 +1974,40 @@ pub mod error_details {
         }
     }
 
-    impl Serialize for Kind {
-        fn serialize<S: serde::Serializer>(
+    impl crate::runtime::object::Group for Kind {
+        const KEYS: &'static [&'static str] = &["applicationError", "validationError"];
+        const TAKES_UNKNOWN_KEYS: bool = true;
+        fn member(key: String, value: Value) -> Self {
+            match key.as_str() {
+                "applicationError" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::ApplicationError(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "validationError" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::ValidationError(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                _ => Self::unrecognized(key, value),
+            }
+        }
+
+        fn write<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap;
-            let mut map = serializer.serialize_map(Some(1))?;
+            writer: &mut crate::runtime::object::Writer<M>,
+        ) {
             match self {
                 Self::ApplicationError(value) => {
-                    map.serialize_entry("applicationError", value)?
+                    writer.entry::<(), _>("applicationError", value)
                 }
                 Self::ValidationError(value) => {
-                    map.serialize_entry("validationError", value)?
+                    writer.entry::<(), _>("validationError", value)
                 }
-                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+                Self::Unrecognized { key, value } => writer.unlisted(key, value),
             }
-            map.end()
-        }
-    }
-
-    impl<'de> Deserialize<'de> for Kind {
-        /// Reads the group from the keys its struct leaves over: the first member present
-        /// (in spec order), else nothing (an error, which `Option` under
-        /// `#[serde(flatten)]` turns into `None`).
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
-            entries.retain(|_, value| !value.is_null());
-            if let Some(value) = entries.remove("applicationError") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::ApplicationError(decoded),
-                        Err(_) => {
-                            Self::unrecognized("applicationError".to_owned(), value)
-                        }
-                    },
-                );
-            }
-            if let Some(value) = entries.remove("validationError") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::ValidationError(decoded),
-                        Err(_) => Self::unrecognized("validationError".to_owned(), value),
-                    },
-                );
-            }
-            if let Some((key, value)) = entries.into_iter().next() {
-                return Ok(Self::unrecognized(key, value));
-            }
-            Err(serde::de::Error::custom("no member of the group is present"))
         }
     }
 }
@@ -2060,73 +2054,57 @@ pub mod identification_data {
         }
     }
 
-    impl Serialize for Id {
-        fn serialize<S: serde::Serializer>(
+    impl crate::runtime::object::Group for Id {
+        const KEYS: &'static [&'static str] = &[
+            "anonymousVisitorId",
+            "memberId",
+            "wixUserId",
+            "appId",
+        ];
+        const TAKES_UNKNOWN_KEYS: bool = true;
+        fn member(key: String, value: Value) -> Self {
+            match key.as_str() {
+                "anonymousVisitorId" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::AnonymousVisitorId(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "memberId" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::MemberId(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "wixUserId" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::WixUserId(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "appId" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::AppId(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                _ => Self::unrecognized(key, value),
+            }
+        }
+
+        fn write<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap;
-            let mut map = serializer.serialize_map(Some(1))?;
+            writer: &mut crate::runtime::object::Writer<M>,
+        ) {
             match self {
                 Self::AnonymousVisitorId(value) => {
-                    map.serialize_entry("anonymousVisitorId", value)?
+                    writer.entry::<(), _>("anonymousVisitorId", value)
                 }
-                Self::MemberId(value) => map.serialize_entry("memberId", value)?,
-                Self::WixUserId(value) => map.serialize_entry("wixUserId", value)?,
-                Self::AppId(value) => map.serialize_entry("appId", value)?,
-                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+                Self::MemberId(value) => writer.entry::<(), _>("memberId", value),
+                Self::WixUserId(value) => writer.entry::<(), _>("wixUserId", value),
+                Self::AppId(value) => writer.entry::<(), _>("appId", value),
+                Self::Unrecognized { key, value } => writer.unlisted(key, value),
             }
-            map.end()
-        }
-    }
-
-    impl<'de> Deserialize<'de> for Id {
-        /// Reads the group from the keys its struct leaves over: the first member present
-        /// (in spec order), else nothing (an error, which `Option` under
-        /// `#[serde(flatten)]` turns into `None`).
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
-            entries.retain(|_, value| !value.is_null());
-            if let Some(value) = entries.remove("anonymousVisitorId") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::AnonymousVisitorId(decoded),
-                        Err(_) => {
-                            Self::unrecognized("anonymousVisitorId".to_owned(), value)
-                        }
-                    },
-                );
-            }
-            if let Some(value) = entries.remove("memberId") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::MemberId(decoded),
-                        Err(_) => Self::unrecognized("memberId".to_owned(), value),
-                    },
-                );
-            }
-            if let Some(value) = entries.remove("wixUserId") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::WixUserId(decoded),
-                        Err(_) => Self::unrecognized("wixUserId".to_owned(), value),
-                    },
-                );
-            }
-            if let Some(value) = entries.remove("appId") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::AppId(decoded),
-                        Err(_) => Self::unrecognized("appId".to_owned(), value),
-                    },
-                );
-            }
-            if let Some((key, value)) = entries.into_iter().next() {
-                return Ok(Self::unrecognized(key, value));
-            }
-            Err(serde::de::Error::custom("no member of the group is present"))
         }
     }
 }
@@ -2158,51 +2136,36 @@ pub mod media_item {
         }
     }
 
-    impl Serialize for Media {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap;
-            let mut map = serializer.serialize_map(Some(1))?;
-            match self {
-                Self::Image(value) => map.serialize_entry("image", value)?,
-                Self::File(value) => map.serialize_entry("file", value)?,
-                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+    impl crate::runtime::object::Group for Media {
+        const KEYS: &'static [&'static str] = &["image", "file"];
+        const TAKES_UNKNOWN_KEYS: bool = true;
+        fn member(key: String, value: Value) -> Self {
+            match key.as_str() {
+                "image" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::Image(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "file" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::File(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                _ => Self::unrecognized(key, value),
             }
-            map.end()
         }
-    }
 
-    impl<'de> Deserialize<'de> for Media {
-        /// Reads the group from the keys its struct leaves over: the first member present
-        /// (in spec order), else nothing (an error, which `Option` under
-        /// `#[serde(flatten)]` turns into `None`).
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
-            entries.retain(|_, value| !value.is_null());
-            if let Some(value) = entries.remove("image") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::Image(decoded),
-                        Err(_) => Self::unrecognized("image".to_owned(), value),
-                    },
-                );
+        fn write<M: serde::ser::SerializeMap>(
+            &self,
+            writer: &mut crate::runtime::object::Writer<M>,
+        ) {
+            match self {
+                Self::Image(value) => writer.entry::<(), _>("image", value),
+                Self::File(value) => writer.entry::<(), _>("file", value),
+                Self::Unrecognized { key, value } => writer.unlisted(key, value),
             }
-            if let Some(value) = entries.remove("file") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::File(decoded),
-                        Err(_) => Self::unrecognized("file".to_owned(), value),
-                    },
-                );
-            }
-            if let Some((key, value)) = entries.into_iter().next() {
-                return Ok(Self::unrecognized(key, value));
-            }
-            Err(serde::de::Error::custom("no member of the group is present"))
         }
     }
 }
@@ -2243,78 +2206,63 @@ pub mod message_content {
         }
     }
 
-    impl Serialize for Payload {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap;
-            let mut map = serializer.serialize_map(Some(1))?;
-            match self {
-                Self::Basic(value) => map.serialize_entry("basic", value)?,
-                Self::Template(value) => map.serialize_entry("template", value)?,
-                Self::Minimal(value) => map.serialize_entry("minimal", value)?,
-                Self::Form(value) => map.serialize_entry("form", value)?,
-                Self::System(value) => map.serialize_entry("system", value)?,
-                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+    impl crate::runtime::object::Group for Payload {
+        const KEYS: &'static [&'static str] = &[
+            "basic",
+            "template",
+            "minimal",
+            "form",
+            "system",
+        ];
+        const TAKES_UNKNOWN_KEYS: bool = true;
+        fn member(key: String, value: Value) -> Self {
+            match key.as_str() {
+                "basic" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::Basic(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "template" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::Template(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "minimal" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::Minimal(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "form" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::Form(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "system" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::System(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                _ => Self::unrecognized(key, value),
             }
-            map.end()
         }
-    }
 
-    impl<'de> Deserialize<'de> for Payload {
-        /// Reads the group from the keys its struct leaves over: the first member present
-        /// (in spec order), else nothing (an error, which `Option` under
-        /// `#[serde(flatten)]` turns into `None`).
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
-            entries.retain(|_, value| !value.is_null());
-            if let Some(value) = entries.remove("basic") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::Basic(decoded),
-                        Err(_) => Self::unrecognized("basic".to_owned(), value),
-                    },
-                );
+        fn write<M: serde::ser::SerializeMap>(
+            &self,
+            writer: &mut crate::runtime::object::Writer<M>,
+        ) {
+            match self {
+                Self::Basic(value) => writer.entry::<(), _>("basic", value),
+                Self::Template(value) => writer.entry::<(), _>("template", value),
+                Self::Minimal(value) => writer.entry::<(), _>("minimal", value),
+                Self::Form(value) => writer.entry::<(), _>("form", value),
+                Self::System(value) => writer.entry::<(), _>("system", value),
+                Self::Unrecognized { key, value } => writer.unlisted(key, value),
             }
-            if let Some(value) = entries.remove("template") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::Template(decoded),
-                        Err(_) => Self::unrecognized("template".to_owned(), value),
-                    },
-                );
-            }
-            if let Some(value) = entries.remove("minimal") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::Minimal(decoded),
-                        Err(_) => Self::unrecognized("minimal".to_owned(), value),
-                    },
-                );
-            }
-            if let Some(value) = entries.remove("form") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::Form(decoded),
-                        Err(_) => Self::unrecognized("form".to_owned(), value),
-                    },
-                );
-            }
-            if let Some(value) = entries.remove("system") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::System(decoded),
-                        Err(_) => Self::unrecognized("system".to_owned(), value),
-                    },
-                );
-            }
-            if let Some((key, value)) = entries.into_iter().next() {
-                return Ok(Self::unrecognized(key, value));
-            }
-            Err(serde::de::Error::custom("no member of the group is present"))
         }
     }
 }
@@ -2354,64 +2302,49 @@ pub mod participant_id {
         }
     }
 
-    impl Serialize for Id {
-        fn serialize<S: serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap;
-            let mut map = serializer.serialize_map(Some(1))?;
-            match self {
-                Self::ContactId(value) => map.serialize_entry("contactId", value)?,
-                Self::AnonymousVisitorId(value) => {
-                    map.serialize_entry("anonymousVisitorId", value)?
+    impl crate::runtime::object::Group for Id {
+        const KEYS: &'static [&'static str] = &[
+            "contactId",
+            "anonymousVisitorId",
+            "memberId",
+        ];
+        const TAKES_UNKNOWN_KEYS: bool = true;
+        fn member(key: String, value: Value) -> Self {
+            match key.as_str() {
+                "contactId" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::ContactId(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
                 }
-                Self::MemberId(value) => map.serialize_entry("memberId", value)?,
-                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+                "anonymousVisitorId" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::AnonymousVisitorId(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "memberId" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::MemberId(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                _ => Self::unrecognized(key, value),
             }
-            map.end()
         }
-    }
 
-    impl<'de> Deserialize<'de> for Id {
-        /// Reads the group from the keys its struct leaves over: the first member present
-        /// (in spec order), else nothing (an error, which `Option` under
-        /// `#[serde(flatten)]` turns into `None`).
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
-            entries.retain(|_, value| !value.is_null());
-            if let Some(value) = entries.remove("contactId") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::ContactId(decoded),
-                        Err(_) => Self::unrecognized("contactId".to_owned(), value),
-                    },
-                );
+        fn write<M: serde::ser::SerializeMap>(
+            &self,
+            writer: &mut crate::runtime::object::Writer<M>,
+        ) {
+            match self {
+                Self::ContactId(value) => writer.entry::<(), _>("contactId", value),
+                Self::AnonymousVisitorId(value) => {
+                    writer.entry::<(), _>("anonymousVisitorId", value)
+                }
+                Self::MemberId(value) => writer.entry::<(), _>("memberId", value),
+                Self::Unrecognized { key, value } => writer.unlisted(key, value),
             }
-            if let Some(value) = entries.remove("anonymousVisitorId") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::AnonymousVisitorId(decoded),
-                        Err(_) => {
-                            Self::unrecognized("anonymousVisitorId".to_owned(), value)
-                        }
-                    },
-                );
-            }
-            if let Some(value) = entries.remove("memberId") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::MemberId(decoded),
-                        Err(_) => Self::unrecognized("memberId".to_owned(), value),
-                    },
-                );
-            }
-            if let Some((key, value)) = entries.into_iter().next() {
-                return Ok(Self::unrecognized(key, value));
-            }
-            Err(serde::de::Error::custom("no member of the group is present"))
         }
     }
 }
@@ -2458,73 +2391,57 @@ pub mod webhooks_identification_data {
         }
     }
 
-    impl Serialize for Id {
-        fn serialize<S: serde::Serializer>(
+    impl crate::runtime::object::Group for Id {
+        const KEYS: &'static [&'static str] = &[
+            "anonymousVisitorId",
+            "memberId",
+            "wixUserId",
+            "appId",
+        ];
+        const TAKES_UNKNOWN_KEYS: bool = true;
+        fn member(key: String, value: Value) -> Self {
+            match key.as_str() {
+                "anonymousVisitorId" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::AnonymousVisitorId(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "memberId" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::MemberId(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "wixUserId" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::WixUserId(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                "appId" => {
+                    match crate::runtime::object::decode::<(), _>(&value) {
+                        Some(decoded) => Self::AppId(decoded),
+                        None => Self::unrecognized(key, value),
+                    }
+                }
+                _ => Self::unrecognized(key, value),
+            }
+        }
+
+        fn write<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap;
-            let mut map = serializer.serialize_map(Some(1))?;
+            writer: &mut crate::runtime::object::Writer<M>,
+        ) {
             match self {
                 Self::AnonymousVisitorId(value) => {
-                    map.serialize_entry("anonymousVisitorId", value)?
+                    writer.entry::<(), _>("anonymousVisitorId", value)
                 }
-                Self::MemberId(value) => map.serialize_entry("memberId", value)?,
-                Self::WixUserId(value) => map.serialize_entry("wixUserId", value)?,
-                Self::AppId(value) => map.serialize_entry("appId", value)?,
-                Self::Unrecognized { key, value } => map.serialize_entry(key, value)?,
+                Self::MemberId(value) => writer.entry::<(), _>("memberId", value),
+                Self::WixUserId(value) => writer.entry::<(), _>("wixUserId", value),
+                Self::AppId(value) => writer.entry::<(), _>("appId", value),
+                Self::Unrecognized { key, value } => writer.unlisted(key, value),
             }
-            map.end()
-        }
-    }
-
-    impl<'de> Deserialize<'de> for Id {
-        /// Reads the group from the keys its struct leaves over: the first member present
-        /// (in spec order), else nothing (an error, which `Option` under
-        /// `#[serde(flatten)]` turns into `None`).
-        fn deserialize<D: serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> Result<Self, D::Error> {
-            let mut entries = BTreeMap::<String, Value>::deserialize(deserializer)?;
-            entries.retain(|_, value| !value.is_null());
-            if let Some(value) = entries.remove("anonymousVisitorId") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::AnonymousVisitorId(decoded),
-                        Err(_) => {
-                            Self::unrecognized("anonymousVisitorId".to_owned(), value)
-                        }
-                    },
-                );
-            }
-            if let Some(value) = entries.remove("memberId") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::MemberId(decoded),
-                        Err(_) => Self::unrecognized("memberId".to_owned(), value),
-                    },
-                );
-            }
-            if let Some(value) = entries.remove("wixUserId") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::WixUserId(decoded),
-                        Err(_) => Self::unrecognized("wixUserId".to_owned(), value),
-                    },
-                );
-            }
-            if let Some(value) = entries.remove("appId") {
-                return Ok(
-                    match serde_json::from_value(value.clone()) {
-                        Ok(decoded) => Self::AppId(decoded),
-                        Err(_) => Self::unrecognized("appId".to_owned(), value),
-                    },
-                );
-            }
-            if let Some((key, value)) = entries.into_iter().next() {
-                return Ok(Self::unrecognized(key, value));
-            }
-            Err(serde::de::Error::custom("no member of the group is present"))
         }
     }
 }

@@ -21,7 +21,6 @@ use http::header::{HeaderMap, ACCEPT, USER_AGENT};
 use http::StatusCode;
 use reqwest::Url;
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use tracing::field::Empty;
 use tracing::Instrument;
 
@@ -329,7 +328,7 @@ impl Client {
         req: impl Into<Request>,
     ) -> Result<T, Error<C>>
     where
-        T: DeserializeOwned + Serialize,
+        T: DeserializeOwned,
         C: From<String>,
     {
         let req = req.into();
@@ -353,9 +352,8 @@ impl Client {
         self.send(op, req.into()).instrument(request_span(op)).await
     }
 
-    /// The generic part of decoding: parse `T` (collecting enum notes) and, for the responses
-    /// that get the unknown-field check, serialize it back.
-    fn decode<T: DeserializeOwned + Serialize>(
+    /// The generic part of decoding: parse `T`, collecting what its types note as unknown.
+    fn decode<T: DeserializeOwned>(
         &self,
         op: &'static OperationMeta,
         raw: &RawResponse,
@@ -363,20 +361,13 @@ impl Client {
         let Some(drift) = &self.inner.drift else {
             return serde_json::from_slice(&raw.body).map_err(|e| decode_error(raw, e));
         };
-        let (decoded, notes) = drift::collect_notes(|| serde_json::from_slice::<T>(&raw.body));
+        let (decoded, mut notes) = drift::collect_notes(|| serde_json::from_slice::<T>(&raw.body));
         let value = decoded.map_err(|e| decode_error(raw, e))?;
-        let known = drift
-            .sample(op.operation_id)
-            .then(|| drift::without_extra(|| serde_json::to_value(&value)));
-        if known.is_some() || !notes.is_empty() {
-            check_drift(
-                drift,
-                op,
-                &raw.body,
-                known,
-                std::any::type_name::<T>(),
-                &notes,
-            );
+        if !drift.sample(op.operation_id) {
+            notes.retain(|note| !note.is_field());
+        }
+        if !notes.is_empty() {
+            check_drift(drift, op, &raw.body, &notes);
         }
         Ok(value)
     }
@@ -396,35 +387,13 @@ fn request_span(op: &'static OperationMeta) -> tracing::Span {
     )
 }
 
-/// The non-generic part of drift detection. `known` is the decoded value serialized again,
-/// for a response that gets the unknown-field check, and `None` for one that does not (then
-/// only the `notes` are located and reported).
-fn check_drift(
-    drift: &DriftStore,
-    op: &'static OperationMeta,
-    body: &[u8],
-    known: Option<Result<serde_json::Value, serde_json::Error>>,
-    type_name: &str,
-    notes: &[Note],
-) {
-    let known = match known.transpose() {
-        Ok(known) => known,
-        Err(e) => {
-            tracing::debug!(error = %e, "unknown-field check skipped: the decoded value does not serialize");
-            None
-        }
-    };
-    if known.is_none() && notes.is_empty() {
-        return;
-    }
-    // The body decoded into `T` a moment ago, so it is valid JSON.
+/// The non-generic part of drift detection: locates the `notes` taken while decoding `body`.
+fn check_drift(drift: &DriftStore, op: &'static OperationMeta, body: &[u8], notes: &[Note]) {
+    // The body decoded a moment ago, so it is valid JSON.
     let Ok(received) = serde_json::from_slice::<serde_json::Value>(body) else {
         return;
     };
-    drift.record(
-        op.operation_id,
-        drift::detect(&received, known.as_ref(), type_name, notes),
-    );
+    drift.record(op.operation_id, drift::detect(&received, notes));
 }
 
 fn decode_error(raw: &RawResponse, error: serde_json::Error) -> Error<String> {

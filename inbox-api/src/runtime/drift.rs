@@ -4,14 +4,13 @@
 //! them (structs keep unknown fields in `extra`, open enums keep unknown values); this module reports them
 //! so that someone knows to regenerate the client:
 //!
-//! - **unknown fields**: a generated struct keeps the fields it does not list in its `extra` map
-//!   (so the caller sees them and they are written back); to find them, after a response
-//!   decodes into `T`, `T` is serialized again without those maps and compared with the JSON
-//!   received; an object key that was received but did not survive that round trip is a field
-//!   `T` does not model. Keys whose value is `null`, `[]` or `{}` carry no data and
-//!   are not reported (they are indistinguishable from omitted optional fields). This check is
-//!   exact (it sees below `#[serde(flatten)]` one-of fields too) but costs about two extra JSON
-//!   passes per response, so by default it runs on a sample of the responses; see below.
+//! - **unknown fields**: a generated struct keeps the keys it does not list in its `extra` map
+//!   (so the caller sees them and they are written back) and, once it has decoded, calls
+//!   [`note_unknown_fields`] with them. The client locates each noted key in the JSON it
+//!   received: at the objects that hold the key and no key the struct neither lists nor noted
+//!   (so a key the struct lacks is not reported where another type, which lists it, has it).
+//!   Noting costs nothing while every key is known; locating parses the body once more, so by
+//!   default it is done for a sample of the responses; see below.
 //! - **unknown enum values**: generated open enums call [`note_unknown_enum_value`] when they
 //!   keep a value verbatim; the client collects these notes around decoding (a thread-local
 //!   collector, enabled only for the synchronous decode call) and locates the value in the JSON.
@@ -23,7 +22,10 @@
 //!   path, as [`DriftKind::UnknownOneOfKey`] instead of an unknown field. Like enum values,
 //!   noted keys are reported from every response.
 //!
-//! # How often the unknown-field check runs
+//! Notes are taken only from values that end up in the decoded response: what an alternative
+//! of an untagged union noted is forgotten when that alternative does not fit.
+//!
+//! # How often unknown fields are located
 //!
 //! [`ClientBuilder::drift_detection`](crate::client::ClientBuilder::drift_detection) chooses
 //! a [`DriftDetection`] mode:
@@ -42,21 +44,17 @@
 //! client receives (all checked, 16 per operation) find it at once, and a field that ships
 //! while a process runs is found within [`SAMPLE_EVERY`] responses of the operation. Novelty in
 //! only a fraction `p` of the responses is found after about `SAMPLE_EVERY / p` of them.
-//! On the other side, the check is expensive. On the client thread of `cargo xtask bench
-//! client` (instructions counted with callgrind, which other load does not disturb), one check
-//! of a page of 50 messages costs about 1.7 million instructions, 2.3 times the whole call
-//! without it (0.73 million, about as much as a hand-written reqwest call), and one check of a
-//! conversation about 21,000, a quarter of its call. One check in 256 adds under 1% to a
-//! page's cost (one in 64 would add about 3.7%, leaving next to nothing of the benchmark's 5%
-//! budget for the rest of the client). The first 16 checks are paid once per operation and
-//! client. Collecting enum notes and counting responses cost under 0.5%.
+//! A response with no unknown field costs nothing extra in any mode; one with unknown fields
+//! costs a second parse of its body (into a `serde_json::Value`) and a walk of it, each time
+//! it is checked. Once Wix ships a field, every response carries it, so the default checks
+//! one response in [`SAMPLE_EVERY`] rather than every one.
 //!
 //! Findings are deduplicated (array indices do not count), bounded, kept in the
 //! [`Client`](crate::client::Client) and logged once each with
 //! `tracing::warn!(target: "inbox_api::drift")`. Values of unknown fields are never recorded or
 //! logged (they may be personal data); unknown enum values are.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -80,8 +78,8 @@ pub const SAMPLE_EVERY: u64 = 256;
 /// [`ClientBuilder::drift_detection`](crate::client::ClientBuilder::drift_detection).
 ///
 /// Whenever detection is on, unknown enum values (and noted one-of keys) are reported from
-/// every response; the modes differ in how often the round-trip check for unknown fields runs.
-/// See the [module documentation](self) for what that check costs and why the default samples.
+/// every response; the modes differ in how often unknown fields are located and reported.
+/// See the [module documentation](self) for what that costs and why the default samples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum DriftDetection {
@@ -91,9 +89,8 @@ pub enum DriftDetection {
     /// [`SAMPLE_FIRST`] responses of each operation, then from one in every [`SAMPLE_EVERY`].
     #[default]
     Sampled,
-    /// Unknown enum values and unknown fields from every response. Exact, but the unknown-field
-    /// check costs about two extra JSON passes per response (more than doubling the client's
-    /// CPU time for a page of messages).
+    /// Unknown enum values and unknown fields from every response. A response that carries
+    /// unknown fields then costs a second parse of its body each time.
     EveryResponse,
 }
 
@@ -119,14 +116,14 @@ pub enum DriftKind {
 pub struct DriftItem {
     /// What kind of unknown thing was received.
     pub kind: DriftKind,
-    /// For enum values and one-of keys, the Rust type that noted it (`MessageDirection`); for
-    /// unknown fields, the decoded response type (`ListMessagesResponse`), the root of
-    /// `json_path`.
+    /// The Rust type that noted it: the open enum (`MessageDirection`), the one-of group, or
+    /// the struct that does not list the field (`Message`).
     pub type_name: String,
     /// Where it was first seen, e.g. `messages[3].content.carousel`; empty if the noted value
     /// could not be located in the response.
     pub json_path: String,
-    /// The unknown enum value or one-of key; `None` for unknown fields.
+    /// The unknown enum value or one-of key; `None` for unknown fields (the key is the last
+    /// segment of `json_path`; values of unknown fields are never recorded).
     pub value: Option<String>,
     /// The operation whose response first showed it, e.g. `listMessages`.
     pub operation_id: &'static str,
@@ -138,6 +135,37 @@ pub struct DriftItem {
 /// decoding (e.g. when a caller deserializes a type by hand) this does nothing.
 pub fn note_unknown_enum_value(type_name: &'static str, value: &str) {
     note(NoteKind::EnumValue, type_name, value);
+}
+
+/// Records that the struct `type_name`, whose JSON keys are `listed`, kept the keys of `extra`
+/// (keys it does not list) in its map of unknown fields.
+///
+/// Called by the `Deserialize` impls of generated structs once they have decoded; a no-op
+/// outside response decoding, and when `extra` is empty.
+#[inline]
+pub fn note_unknown_fields(
+    type_name: &'static str,
+    listed: &'static [&'static str],
+    extra: &std::collections::BTreeMap<String, Value>,
+) {
+    if !extra.is_empty() {
+        note_fields(type_name, listed, extra);
+    }
+}
+
+#[cold]
+fn note_fields(
+    type_name: &'static str,
+    listed: &'static [&'static str],
+    extra: &std::collections::BTreeMap<String, Value>,
+) {
+    NOTES.with(|notes| {
+        if let Some(notes) = notes.borrow_mut().as_mut() {
+            for key in extra.keys() {
+                push_note(notes, NoteKind::Field(listed), type_name, key);
+            }
+        }
+    });
 }
 
 /// Records that the oneof group `type_name` kept the member `key` verbatim: a key it does not
@@ -153,6 +181,8 @@ pub fn note_unknown_oneof_key(type_name: &'static str, key: &str) {
 pub(crate) enum NoteKind {
     EnumValue,
     OneOfKey,
+    /// An unknown field of a struct whose keys are these.
+    Field(&'static [&'static str]),
 }
 
 /// A call to one of the `note_*` functions during decoding.
@@ -160,50 +190,57 @@ pub(crate) enum NoteKind {
 pub(crate) struct Note {
     kind: NoteKind,
     type_name: &'static str,
+    /// The enum value, one-of key or field key.
     value: String,
+}
+
+impl Note {
+    /// Whether this note is about an unknown field (reported only from sampled responses).
+    pub(crate) fn is_field(&self) -> bool {
+        matches!(self.kind, NoteKind::Field(_))
+    }
 }
 
 thread_local! {
     /// `Some` while [`collect_notes`] runs on this thread.
     static NOTES: RefCell<Option<Vec<Note>>> = const { RefCell::new(None) };
-    /// Set while [`without_extra`] runs on this thread.
-    static OMIT_EXTRA: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Runs `serialize` with the fields generated structs keep beyond those the spec lists (their
-/// `extra` maps) left out, so that the unknown-field check sees what the types model.
-pub(crate) fn without_extra<R>(serialize: impl FnOnce() -> R) -> R {
-    /// Restores the flag even if `serialize` panics.
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            OMIT_EXTRA.with(|omit| omit.set(self.0));
-        }
-    }
-    let _restore = Restore(OMIT_EXTRA.with(|omit| omit.replace(true)));
-    serialize()
-}
-
-/// Whether [`without_extra`] runs on this thread (read by generated structs' serializers).
-pub(crate) fn omitting_extra() -> bool {
-    OMIT_EXTRA.with(Cell::get)
 }
 
 fn note(kind: NoteKind, type_name: &'static str, value: &str) {
     NOTES.with(|notes| {
         if let Some(notes) = notes.borrow_mut().as_mut() {
-            let seen = notes
-                .iter()
-                .any(|n| n.kind == kind && n.type_name == type_name && n.value == value);
-            if !seen && notes.len() < MAX_NOTES {
-                notes.push(Note {
-                    kind,
-                    type_name,
-                    value: value.to_owned(),
-                });
-            }
+            push_note(notes, kind, type_name, value);
         }
     });
+}
+
+fn push_note(notes: &mut Vec<Note>, kind: NoteKind, type_name: &'static str, value: &str) {
+    let seen = notes
+        .iter()
+        .any(|n| n.kind == kind && n.type_name == type_name && n.value == value);
+    if !seen && notes.len() < MAX_NOTES {
+        notes.push(Note {
+            kind,
+            type_name,
+            value: value.to_owned(),
+        });
+    }
+}
+
+/// Runs `decode`, one attempt among several (an alternative of a union, a member of a oneof
+/// group), and forgets what it noted if it fails: only what ends up in the decoded value is
+/// reported.
+pub(crate) fn attempt<T, E>(decode: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+    let before = NOTES.with(|notes| notes.borrow().as_ref().map(Vec::len));
+    let result = decode();
+    if let (Err(_), Some(before)) = (&result, before) {
+        NOTES.with(|notes| {
+            if let Some(notes) = notes.borrow_mut().as_mut() {
+                notes.truncate(before);
+            }
+        });
+    }
+    result
 }
 
 /// Runs `decode` (synchronous, so it cannot move between threads) with a note collector
@@ -237,23 +274,9 @@ pub(crate) struct Finding {
     value: Option<String>,
 }
 
-/// Compares the JSON `received` with `known` (the decoded value serialized again) and combines
-/// the differences with the `notes` taken while decoding. `root_type` is `std::any::type_name`
-/// of the decoded type. With `known == None` (a response not sampled for the unknown-field
-/// check) only the notes are located and reported.
-pub(crate) fn detect(
-    received: &Value,
-    known: Option<&Value>,
-    root_type: &str,
-    notes: &[Note],
-) -> Vec<Finding> {
-    let mut fields = Vec::new();
-    if let Some(known) = known {
-        diff(received, known, &mut Vec::new(), &mut fields);
-    }
-
+/// Locates the `notes` taken while decoding the JSON `received` and turns them into findings.
+pub(crate) fn detect(received: &Value, notes: &[Note]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let mut oneof_paths = HashSet::new();
     for note in notes {
         let (kind, located) = match note.kind {
             NoteKind::EnumValue => (
@@ -264,38 +287,41 @@ pub(crate) fn detect(
                 DriftKind::UnknownOneOfKey,
                 locate(received, &note.value, Target::ObjectKey),
             ),
+            NoteKind::Field(listed) => {
+                // The keys an object of this struct may hold: those it lists and those it noted.
+                let noted: Vec<&str> = notes
+                    .iter()
+                    .filter(|n| {
+                        n.type_name == note.type_name && matches!(n.kind, NoteKind::Field(_))
+                    })
+                    .map(|n| n.value.as_str())
+                    .collect();
+                let target = Target::FieldOf {
+                    listed,
+                    noted: &noted,
+                };
+                (
+                    DriftKind::UnknownField,
+                    locate(received, &note.value, target),
+                )
+            }
         };
-        let located = if located.is_empty() {
-            vec![(String::new(), String::new())]
-        } else {
-            located
+        let (located, value) = match kind {
+            // An unknown field's key ends its path; its value is never recorded.
+            DriftKind::UnknownField if located.is_empty() => {
+                (vec![(note.value.clone(), note.value.clone())], None)
+            }
+            DriftKind::UnknownField => (located, None),
+            _ if located.is_empty() => (vec![(String::new(), String::new())], Some(&note.value)),
+            _ => (located, Some(&note.value)),
         };
         for (json_path, normalized_path) in located {
-            if kind == DriftKind::UnknownOneOfKey {
-                oneof_paths.insert(normalized_path.clone());
-            }
             findings.push(Finding {
                 kind,
                 type_name: note.type_name.to_owned(),
                 json_path,
                 normalized_path,
-                value: Some(note.value.clone()),
-            });
-        }
-    }
-    let root_type = if fields.is_empty() {
-        String::new()
-    } else {
-        short_type_name(root_type)
-    };
-    for (json_path, normalized_path) in fields {
-        if !oneof_paths.contains(&normalized_path) {
-            findings.push(Finding {
-                kind: DriftKind::UnknownField,
-                type_name: root_type.clone(),
-                json_path,
-                normalized_path,
-                value: None,
+                value: value.cloned(),
             });
         }
     }
@@ -354,67 +380,25 @@ fn push_unique(segments: &[Segment<'_>], out: &mut Vec<(String, String)>) {
     }
 }
 
-/// Collects the paths of keys in `received` that are missing from `known`, once per
-/// normalized path.
-fn diff<'a>(
-    received: &'a Value,
-    known: &Value,
-    path: &mut Vec<Segment<'a>>,
-    out: &mut Vec<(String, String)>,
-) {
-    match (received, known) {
-        (Value::Object(received), Value::Object(known)) => {
-            for (key, received_value) in received {
-                match known.get(key) {
-                    Some(known_value) if known_value.is_object() || known_value.is_array() => {
-                        path.push(Segment::Key(key));
-                        diff(received_value, known_value, path, out);
-                        path.pop();
-                    }
-                    Some(_) => {}
-                    None if carries_no_data(received_value) => {}
-                    None => {
-                        path.push(Segment::Key(key));
-                        push_unique(path, out);
-                        path.pop();
-                    }
-                }
-            }
-        }
-        (Value::Array(received), Value::Array(known)) => {
-            for (i, (r, k)) in received.iter().zip(known).enumerate() {
-                if r.is_object() || r.is_array() {
-                    path.push(Segment::Index(i));
-                    diff(r, k, path, out);
-                    path.pop();
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-fn carries_no_data(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::Array(items) => items.is_empty(),
-        Value::Object(fields) => fields.is_empty(),
-        _ => false,
-    }
-}
-
 #[derive(Clone, Copy)]
-enum Target {
+enum Target<'a> {
+    /// A string value.
     StringValue,
+    /// An object key.
     ObjectKey,
+    /// A key of an object whose every key is `listed` or `noted`.
+    FieldOf {
+        listed: &'a [&'a str],
+        noted: &'a [&'a str],
+    },
 }
 
-/// Paths where `needle` occurs as a string value or object key, one per normalized path.
-fn locate(value: &Value, needle: &str, target: Target) -> Vec<(String, String)> {
+/// Paths where `needle` occurs as `target`, one per normalized path.
+fn locate(value: &Value, needle: &str, target: Target<'_>) -> Vec<(String, String)> {
     fn walk<'a>(
         value: &'a Value,
         needle: &str,
-        target: Target,
+        target: Target<'_>,
         path: &mut Vec<Segment<'a>>,
         out: &mut Vec<(String, String)>,
     ) {
@@ -423,9 +407,19 @@ fn locate(value: &Value, needle: &str, target: Target) -> Vec<(String, String)> 
                 push_unique(path, out);
             }
             Value::Object(fields) => {
+                let holds = match target {
+                    Target::StringValue => false,
+                    Target::ObjectKey => true,
+                    Target::FieldOf { listed, noted } => {
+                        fields.contains_key(needle)
+                            && fields.keys().all(|k| {
+                                listed.contains(&k.as_str()) || noted.contains(&k.as_str())
+                            })
+                    }
+                };
                 for (key, child) in fields {
                     path.push(Segment::Key(key));
-                    if matches!(target, Target::ObjectKey) && key == needle {
+                    if holds && key == needle {
                         push_unique(path, out);
                     }
                     walk(child, needle, target, path, out);
@@ -447,29 +441,8 @@ fn locate(value: &Value, needle: &str, target: Target) -> Vec<(String, String)> 
     out
 }
 
-/// `inbox_api::generated::Foo<alloc::vec::Vec<Bar>>` → `Foo<Vec<Bar>>`.
-fn short_type_name(full: &str) -> String {
-    let mut out = String::new();
-    let mut segment = String::new();
-    let mut chars = full.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == ':' && chars.peek() == Some(&':') {
-            chars.next();
-            segment.clear();
-        } else if c.is_alphanumeric() || c == '_' {
-            segment.push(c);
-        } else {
-            out.push_str(&segment);
-            segment.clear();
-            out.push(c);
-        }
-    }
-    out.push_str(&segment);
-    out
-}
-
 /// The drift a client has seen: shared by its clones, deduplicated and bounded. Also decides
-/// which responses get the unknown-field check.
+/// which responses have their unknown fields located.
 #[derive(Debug, Default)]
 pub(crate) struct DriftStore {
     mode: DriftDetection,
@@ -522,7 +495,7 @@ impl DriftStore {
         self.mode
     }
 
-    /// Whether this successful response of `operation_id` gets the unknown-field check; counts
+    /// Whether this successful response of `operation_id` has its unknown fields located; counts
     /// the response. Deterministic: see [`DriftDetection::Sampled`].
     pub(crate) fn sample(&self, operation_id: &'static str) -> bool {
         match self.mode {
@@ -649,44 +622,52 @@ mod tests {
             .collect()
     }
 
+    fn field(type_name: &'static str, listed: &'static [&'static str], key: &str) -> Note {
+        Note {
+            kind: NoteKind::Field(listed),
+            type_name,
+            value: key.into(),
+        }
+    }
+
+    const MESSAGE: &[&str] = &["id", "content", "direction"];
+    const CONTENT: &[&str] = &["basic", "previewText"];
+
     #[test]
-    fn reports_keys_lost_in_the_round_trip() {
+    fn unknown_fields_are_located_at_objects_of_their_struct() {
         let received = json!({
             "messages": [
                 {"id": "1", "content": {"basic": {}}},
                 {"id": "2", "content": {"carousel": {"cards": 1}}, "newTop": 5},
-                {"id": "3", "content": {"carousel": {"cards": 2}}}
+                {"id": "3", "content": {"carousel": {"cards": 2}}, "newTop": null}
             ],
-            "pagingMetadata": {"count": 3, "cursors": {}},
-            "emptyList": [], "nothing": null, "emptyObject": {},
+            // Another type that lists `newTop` and `weird key`: not reported there.
+            "summary": {"newTop": 1, "total": 3},
             "weird key": true
         });
-        let known = json!({
-            "messages": [
-                {"id": "1", "content": {"basic": {}}},
-                {"id": "2", "content": {}},
-                {"id": "3", "content": {}}
-            ],
-            "pagingMetadata": {"count": 3, "cursors": {}}
-        });
-        let findings = detect(
-            &received,
-            Some(&known),
-            "inbox_api::generated::ListMessagesResponse",
-            &[],
-        );
+        let notes = [
+            field("MessageContent", CONTENT, "carousel"),
+            field("Message", MESSAGE, "newTop"),
+            field(
+                "ListMessagesResponse",
+                &["messages", "summary"],
+                "weird key",
+            ),
+            field("Elsewhere", &["x"], "missing"),
+        ];
+        let findings = detect(&received, &notes);
         assert_eq!(
             paths(&findings),
             [
                 (
                     DriftKind::UnknownField,
-                    "ListMessagesResponse",
+                    "MessageContent",
                     "messages[1].content.carousel",
                     None
                 ),
                 (
                     DriftKind::UnknownField,
-                    "ListMessagesResponse",
+                    "Message",
                     "messages[1].newTop",
                     None
                 ),
@@ -696,15 +677,78 @@ mod tests {
                     "[\"weird key\"]",
                     None
                 ),
+                // Not found in the JSON: the key alone.
+                (DriftKind::UnknownField, "Elsewhere", "missing", None),
             ]
         );
         assert_eq!(findings[0].normalized_path, "messages[].content.carousel");
     }
 
     #[test]
-    fn identical_values_have_no_drift() {
+    fn an_object_with_keys_its_struct_neither_lists_nor_noted_is_another_type() {
+        let received =
+            json!({"a": {"id": "1", "extra": 1}, "b": {"id": "2", "extra": 2, "other": 3}});
+        let found = detect(&received, &[field("A", &["id"], "extra")]);
+        assert_eq!(
+            paths(&found),
+            [(DriftKind::UnknownField, "A", "a.extra", None)]
+        );
+        // With both keys noted, both objects are the struct's.
+        let found = detect(
+            &received,
+            &[field("A", &["id"], "extra"), field("A", &["id"], "other")],
+        );
+        assert_eq!(
+            paths(&found),
+            [
+                (DriftKind::UnknownField, "A", "a.extra", None),
+                (DriftKind::UnknownField, "A", "b.extra", None),
+                (DriftKind::UnknownField, "A", "b.other", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn no_notes_no_drift() {
         let value = json!({"a": [1, {"b": "c"}], "d": {"e": null}});
-        assert!(detect(&value, Some(&value), "T", &[]).is_empty());
+        assert!(detect(&value, &[]).is_empty());
+    }
+
+    #[test]
+    fn failed_attempts_forget_their_notes() {
+        let ((), notes) = collect_notes(|| {
+            note_unknown_enum_value("Kept", "A");
+            let failed: Result<(), ()> = attempt(|| {
+                note_unknown_enum_value("Kept", "A");
+                note_unknown_enum_value("Forgotten", "B");
+                Err(())
+            });
+            assert!(failed.is_err());
+            let fitted: Result<(), ()> = attempt(|| {
+                note_unknown_enum_value("Fitted", "C");
+                Ok(())
+            });
+            assert!(fitted.is_ok());
+        });
+        let names: Vec<&str> = notes.iter().map(|n| n.type_name).collect();
+        assert_eq!(names, ["Kept", "Fitted"]);
+        // Outside a collector an attempt just runs.
+        assert_eq!(attempt(|| Err::<(), _>(7)), Err(7));
+    }
+
+    #[test]
+    fn unknown_fields_are_noted_with_their_struct() {
+        let extra = std::collections::BTreeMap::from([
+            ("b".to_owned(), json!(1)),
+            ("a".to_owned(), json!(null)),
+        ]);
+        note_unknown_fields("Outside", &["x"], &extra);
+        let ((), notes) = collect_notes(|| {
+            note_unknown_fields("S", &["x"], &std::collections::BTreeMap::new());
+            note_unknown_fields("S", &["x"], &extra);
+        });
+        assert_eq!(notes, [field("S", &["x"], "a"), field("S", &["x"], "b")]);
+        assert!(notes.iter().all(Note::is_field));
     }
 
     #[test]
@@ -763,9 +807,7 @@ mod tests {
                 value: "NOWHERE".into(),
             },
         ];
-        let findings = detect(&received, Some(&received), "Resp", &notes);
-        // Without the round trip (a response not sampled) the notes are located alike.
-        assert_eq!(detect(&received, None, "Resp", &notes), findings);
+        let findings = detect(&received, &notes);
         assert_eq!(
             paths(&findings),
             [
@@ -787,16 +829,15 @@ mod tests {
     }
 
     #[test]
-    fn oneof_notes_replace_the_unknown_field() {
+    fn oneof_keys_are_located_as_object_keys() {
         let received = json!({"content": {"carousel": {"x": 1}, "previewText": "hi"}});
-        let known = json!({"content": {"previewText": "hi"}});
         let notes = [Note {
             kind: NoteKind::OneOfKey,
             type_name: "MessageContent",
             value: "carousel".into(),
         }];
         assert_eq!(
-            paths(&detect(&received, Some(&known), "Resp", &notes)),
+            paths(&detect(&received, &notes)),
             [(
                 DriftKind::UnknownOneOfKey,
                 "MessageContent",
@@ -804,17 +845,6 @@ mod tests {
                 Some("carousel")
             )]
         );
-    }
-
-    #[test]
-    fn short_type_names() {
-        assert_eq!(short_type_name("inbox_api::generated::Foo"), "Foo");
-        assert_eq!(
-            short_type_name("core::option::Option<alloc::vec::Vec<a::b::Bar>>"),
-            "Option<Vec<Bar>>"
-        );
-        assert_eq!(short_type_name("(a::A, b::B)"), "(A, B)");
-        assert_eq!(short_type_name("serde_json::value::Value"), "Value");
     }
 
     fn finding(path: &str, normalized: &str) -> Finding {
@@ -874,31 +904,5 @@ mod tests {
         assert!((0..SAMPLE_FIRST + 2 * SAMPLE_EVERY).all(|_| store.sample("op")));
         assert!(DriftStore::new(DriftDetection::Off).is_none());
         assert_eq!(DriftDetection::default(), DriftDetection::Sampled);
-    }
-
-    #[test]
-    fn unsampled_responses_report_notes_but_not_unknown_fields() {
-        let received = json!({"a": {"new": 1, "direction": "SIDEWAYS"}});
-        let known = json!({"a": {"direction": "SIDEWAYS"}});
-        let notes = [Note {
-            kind: NoteKind::EnumValue,
-            type_name: "MessageDirection",
-            value: "SIDEWAYS".into(),
-        }];
-        let enum_only = [(
-            DriftKind::UnknownEnumValue,
-            "MessageDirection",
-            "a.direction",
-            Some("SIDEWAYS"),
-        )];
-        assert_eq!(paths(&detect(&received, None, "Resp", &notes)), enum_only);
-        let both = detect(&received, Some(&known), "Resp", &notes);
-        assert_eq!(
-            paths(&both),
-            [
-                enum_only[0],
-                (DriftKind::UnknownField, "Resp", "a.new", None)
-            ]
-        );
     }
 }

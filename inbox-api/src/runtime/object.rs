@@ -145,7 +145,8 @@ impl<M: SerializeMap> Writer<M> {
         Writer { map, error: None }
     }
 
-    fn entry<F: Format<T>, T>(&mut self, key: &'static str, value: &T) {
+    /// Writes the entry `key` (a key the type lists) with `value` in format `F`.
+    pub fn entry<F: Format<T>, T>(&mut self, key: &'static str, value: &T) {
         if self.error.is_none() {
             if let Err(error) = self
                 .map
@@ -156,18 +157,21 @@ impl<M: SerializeMap> Writer<M> {
         }
     }
 
-    /// Writes the fields of `extra` after the listed ones, except a key the struct lists
-    /// (`listed`: the struct's own field is written instead). Skipped while drift detection
-    /// serializes a response again to find fields the types do not list.
-    pub fn extra(&mut self, extra: &BTreeMap<String, Value>, listed: &[&str]) {
-        if extra.is_empty() || drift::omitting_extra() {
-            return;
+    /// Writes an entry the type does not list, kept as received.
+    pub fn unlisted(&mut self, key: &str, value: &Value) {
+        if self.error.is_none() {
+            if let Err(error) = self.map.serialize_entry(key, value) {
+                self.error = Some(error);
+            }
         }
+    }
+
+    /// Writes the fields of `extra` after the listed ones, except a key the struct lists
+    /// (`listed`: the struct's own field is written instead).
+    pub fn extra(&mut self, extra: &BTreeMap<String, Value>, listed: &[&str]) {
         for (key, value) in extra {
-            if self.error.is_none() && !listed.contains(&key.as_str()) {
-                if let Err(error) = self.map.serialize_entry(key, value) {
-                    self.error = Some(error);
-                }
+            if !listed.contains(&key.as_str()) {
+                self.unlisted(key, value);
             }
         }
     }
@@ -216,6 +220,74 @@ pub mod optional {
     }
 }
 
+/// A oneof group: members of which at most one is present, their keys in the JSON object of
+/// the struct that holds the group (`flatten { field = "a" | "b" }` in
+/// [`json_object!`](crate::runtime::json_object)).
+pub trait Group: Sized {
+    /// The members' keys, in the spec's order: when several are present, the first wins.
+    const KEYS: &'static [&'static str];
+    /// Whether this is its struct's only group, so that a key the struct does not list, met
+    /// when no member is present, is taken as a member this client does not know.
+    const TAKES_UNKNOWN_KEYS: bool;
+    /// The member `key` holding `value`: decoded, or kept verbatim (and noted) when its value
+    /// does not decode or the key is not one of [`Group::KEYS`].
+    fn member(key: String, value: Value) -> Self;
+    /// Writes the member held into its struct's object.
+    fn write<M: SerializeMap>(&self, writer: &mut Writer<M>);
+}
+
+/// A group boxed to break a cycle of types.
+impl<G: Group> Group for Box<G> {
+    const KEYS: &'static [&'static str] = G::KEYS;
+    const TAKES_UNKNOWN_KEYS: bool = G::TAKES_UNKNOWN_KEYS;
+    fn member(key: String, value: Value) -> Self {
+        Box::new(G::member(key, value))
+    }
+    fn write<M: SerializeMap>(&self, writer: &mut Writer<M>) {
+        G::write(self, writer);
+    }
+}
+
+/// A oneof group field (see [`Group`]).
+pub mod group {
+    use super::*;
+
+    /// Writes the member held, if any.
+    pub fn write<G: Group, M: SerializeMap>(writer: &mut Writer<M>, group: &Option<G>) {
+        if let Some(group) = group {
+            group.write(writer);
+        }
+    }
+
+    /// The group read from `entries` (the members present; `null` counts as absent), else,
+    /// for a group that takes unknown keys, from the first key of `extra` that holds a value.
+    /// Members present beyond the first are moved to `extra`, so they are kept too.
+    pub fn take<G: Group>(
+        mut entries: BTreeMap<String, Value>,
+        extra: &mut BTreeMap<String, Value>,
+    ) -> Option<G> {
+        entries.retain(|_, value| !value.is_null());
+        let first = G::KEYS.iter().find_map(|key| entries.remove_entry(*key));
+        let taken = match first {
+            Some(first) => Some(first),
+            None if G::TAKES_UNKNOWN_KEYS => extra
+                .iter()
+                .find(|(_, value)| !value.is_null())
+                .map(|(key, _)| key.clone())
+                .and_then(|key| extra.remove_entry(&key)),
+            None => None,
+        };
+        extra.append(&mut entries);
+        taken.map(|(key, value)| G::member(key, value))
+    }
+}
+
+/// `value` decoded in format `F`, or `None` when it does not fit (what decoding it noted for
+/// drift detection is then forgotten).
+pub fn decode<F: ReadFormat<T>, T>(value: &Value) -> Option<T> {
+    drift::attempt(|| F::read(value)).ok()
+}
+
 /// A key of a JSON object, borrowed from the input when it can be.
 pub struct Key<'de>(Cow<'de, str>);
 
@@ -253,29 +325,34 @@ impl<'de> Deserialize<'de> for Key<'de> {
 
 /// Implements `Serialize` and `Deserialize` for a generated struct from its field list, one
 /// field per line: `required` or `optional`, the Rust field, `=`, the JSON key, and the wire
-/// format when it is not serde's default (`as Int64`, `as LenientInt`). A leading `sent` marks
-/// a type only ever sent: its `Deserialize` is compiled only with the crate's `decode-requests`
-/// feature.
+/// format when it is not serde's default (`as Int64`, `as LenientInt`); then, for a struct with
+/// oneof groups, `flatten { field = "member" | "member", ... }` (each group's field and its
+/// members' keys, see [`Group`]); then `keep` and the field of the keys it does not list, which
+/// decoding notes for drift detection ([`note_unknown_fields`](crate::drift::note_unknown_fields)). A leading `sent` marks a type only ever sent: its
+/// `Deserialize` is compiled only with the crate's `decode-requests` feature. A leading
+/// `received` marks one only ever received: its `Serialize` is compiled only with the
+/// `encode-responses` feature.
 ///
 /// ```ignore
 /// crate::runtime::json_object! {
 ///     Conversation {
 ///         optional id = "id",
 ///         required created_count = "createdCount" as Int64,
-///     }
+///     } keep extra
 /// }
 /// ```
 #[doc(hidden)]
 #[macro_export]
 macro_rules! json_object {
-    (sent $name:ident { $($fields:tt)* } keep $extra:ident) => {
-        $crate::json_object!(@write $name { $($fields)* } keep $extra);
+    (sent $name:ident $($rest:tt)*) => {
+        $crate::json_object!(@write $name $($rest)*);
         #[cfg(feature = "decode-requests")]
-        $crate::json_object!(@read $name { $($fields)* } keep $extra);
+        $crate::json_object!(@read $name $($rest)*);
     };
-    ($name:ident { $($fields:tt)* } keep $extra:ident) => {
-        $crate::json_object!(@write $name { $($fields)* } keep $extra);
-        $crate::json_object!(@read $name { $($fields)* } keep $extra);
+    (received $name:ident $($rest:tt)*) => {
+        #[cfg(feature = "encode-responses")]
+        $crate::json_object!(@write $name $($rest)*);
+        $crate::json_object!(@read $name $($rest)*);
     };
     // A required field's value or the `missing field` error; an optional field's value, with
     // no `?` (each `?` is a branch and an early exit the compiler checks, per field).
@@ -287,7 +364,7 @@ macro_rules! json_object {
     };
     (@write $name:ident {
         $($mode:ident $field:ident = $key:literal $(as $format:ident)?),* $(,)?
-    } keep $extra:ident) => {
+    } $(flatten { $($group:ident = $($member:literal)|+),* $(,)? })? keep $extra:ident) => {
         #[allow(deprecated, unused_mut, unused_parens)]
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(
@@ -302,15 +379,15 @@ macro_rules! json_object {
                         ($($crate::runtime::object::$format)?), _, _
                     >(&mut map, $key, &self.$field);
                 )*
+                $($($crate::runtime::object::group::write(&mut map, &self.$group);)*)?
                 map.extra(&self.$extra, &[$($key),*]);
                 map.end()
             }
         }
-
     };
     (@read $name:ident {
         $($mode:ident $field:ident = $key:literal $(as $format:ident)?),* $(,)?
-    } keep $extra:ident) => {
+    } $(flatten { $($group:ident = $($member:literal)|+),* $(,)? })? keep $extra:ident) => {
         #[allow(deprecated, unused_parens)]
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(
@@ -330,6 +407,7 @@ macro_rules! json_object {
                         mut map: __A,
                     ) -> ::std::result::Result<$name, __A::Error> {
                         $(let mut $field = ::std::option::Option::None;)*
+                        $($(let mut $group = ::std::collections::BTreeMap::new();)*)?
                         let mut $extra = ::std::collections::BTreeMap::new();
                         while let ::std::option::Option::Some(key) =
                             map.next_key::<$crate::runtime::object::Key<'de>>()?
@@ -338,18 +416,35 @@ macro_rules! json_object {
                                 $($key => $crate::runtime::object::read::<
                                     ($($crate::runtime::object::$format)?), _, _
                                 >(&mut map, &mut $field),)*
+                                $($($($member)|+ => {
+                                    $crate::runtime::object::keep(&mut map, key, &mut $group)
+                                })*)?
                                 _ => $crate::runtime::object::keep(&mut map, key, &mut $extra),
                             }?;
                         }
-                        ::std::result::Result::Ok($name {
+                        let value = $name {
                             $($field: $crate::json_object!(@finish $mode $field $key),)*
+                            $($($group: $crate::runtime::object::group::take(
+                                $group,
+                                &mut $extra,
+                            ),)*)?
                             $extra,
-                        })
+                        };
+                        $crate::drift::note_unknown_fields(
+                            stringify!($name),
+                            &[$($key,)* $($($($member,)+)*)?],
+                            &value.$extra,
+                        );
+                        ::std::result::Result::Ok(value)
                     }
                 }
                 deserializer.deserialize_map(__Visitor)
             }
         }
+    };
+    ($name:ident $($rest:tt)*) => {
+        $crate::json_object!(@write $name $($rest)*);
+        $crate::json_object!(@read $name $($rest)*);
     };
 }
 pub use json_object;
@@ -518,10 +613,137 @@ mod tests {
             serde_json::to_value(&shadowed).unwrap(),
             serde_json::to_value(&read).unwrap()
         );
-        // Drift detection's round trip leaves them out.
-        let known = crate::runtime::drift::without_extra(|| serde_json::to_value(&read).unwrap());
-        assert_eq!(known, json!({"id": "5", "count": 1, "tags": []}));
-        assert_eq!(serde_json::to_value(&read).unwrap()["alpha"], json!("a"));
+    }
+
+    /// A oneof group: a word or a count (an `int64` written as a string).
+    #[derive(Clone, Debug, PartialEq)]
+    enum Pick {
+        Word(String),
+        Count(i64),
+        Unrecognized { key: String, value: Value },
+    }
+
+    impl super::Group for Pick {
+        const KEYS: &'static [&'static str] = &["word", "count"];
+        const TAKES_UNKNOWN_KEYS: bool = true;
+        fn member(key: String, value: Value) -> Self {
+            match key.as_str() {
+                "word" => match super::decode::<(), _>(&value) {
+                    Some(word) => Pick::Word(word),
+                    None => Pick::Unrecognized { key, value },
+                },
+                "count" => match super::decode::<super::Int64, _>(&value) {
+                    Some(count) => Pick::Count(count),
+                    None => Pick::Unrecognized { key, value },
+                },
+                _ => Pick::Unrecognized { key, value },
+            }
+        }
+        fn write<M: serde::ser::SerializeMap>(&self, writer: &mut super::Writer<M>) {
+            match self {
+                Pick::Word(word) => writer.entry::<(), _>("word", word),
+                Pick::Count(count) => writer.entry::<super::Int64, _>("count", count),
+                Pick::Unrecognized { key, value } => writer.unlisted(key, value),
+            }
+        }
+    }
+
+    #[derive(Clone, Debug, Default, PartialEq)]
+    struct Holder {
+        name: Option<String>,
+        pick: Option<Pick>,
+        extra: BTreeMap<String, Value>,
+    }
+
+    crate::runtime::json_object! {
+        Holder {
+            optional name = "name",
+        } flatten {
+            pick = "word" | "count",
+        } keep extra
+    }
+
+    fn holder(text: &str) -> Holder {
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn a_group_reads_its_member_from_the_struct_object() {
+        let read = holder(r#"{"name": "n", "count": "7"}"#);
+        assert_eq!(read.pick, Some(Pick::Count(7)));
+        assert!(read.extra.is_empty());
+        assert_eq!(
+            serde_json::to_string(&read).unwrap(),
+            r#"{"name":"n","count":"7"}"#
+        );
+        assert_eq!(holder("{}"), Holder::default());
+    }
+
+    #[test]
+    fn a_group_keeps_what_it_does_not_take() {
+        // Two members: the first in the group's order wins, the other is kept as unknown.
+        let read = holder(r#"{"count": "7", "word": "w", "zzz": 1}"#);
+        assert_eq!(read.pick, Some(Pick::Word("w".into())));
+        assert_eq!(
+            read.extra,
+            BTreeMap::from([
+                ("count".to_owned(), json!("7")),
+                ("zzz".to_owned(), json!(1))
+            ])
+        );
+        assert_eq!(
+            serde_json::to_string(&read).unwrap(),
+            r#"{"word":"w","count":"7","zzz":1}"#
+        );
+        // A member that does not decode is kept verbatim.
+        let read = holder(r#"{"count": "seven"}"#);
+        assert_eq!(
+            read.pick,
+            Some(Pick::Unrecognized {
+                key: "count".into(),
+                value: json!("seven")
+            })
+        );
+        assert_eq!(
+            serde_json::to_value(&read).unwrap(),
+            json!({"count": "seven"})
+        );
+    }
+
+    #[test]
+    fn a_groups_null_member_is_absent_and_an_unknown_key_can_be_a_new_member() {
+        let read = holder(r#"{"word": null, "novel": {"a": 1}}"#);
+        assert_eq!(
+            read.pick,
+            Some(Pick::Unrecognized {
+                key: "novel".into(),
+                value: json!({"a": 1})
+            })
+        );
+        assert!(read.extra.is_empty());
+        assert_eq!(
+            serde_json::to_value(&read).unwrap(),
+            json!({"novel": {"a": 1}})
+        );
+    }
+
+    #[test]
+    fn decoded_structs_note_their_unknown_fields_for_drift_detection() {
+        let (read, notes) = crate::runtime::drift::collect_notes(|| {
+            serde_json::from_str::<A>(r#"{"map": "m", "novel": 1, "other": null}"#)
+        });
+        assert_eq!(read.unwrap().extra.len(), 2);
+        assert_eq!(notes.len(), 2);
+        assert!(notes.iter().all(|note| note.is_field()));
+        // A struct that fails to decode notes nothing; nor does one without unknown keys.
+        let (read, notes) = crate::runtime::drift::collect_notes(|| {
+            serde_json::from_str::<Visitor>(r#"{"id": "1", "novel": 1}"#)
+        });
+        assert!(read.is_err());
+        assert!(notes.is_empty());
+        let (_, notes) =
+            crate::runtime::drift::collect_notes(|| serde_json::from_str::<A>(r#"{"map": "m"}"#));
+        assert!(notes.is_empty());
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub fn from_value<T: serde::de::DeserializeOwned, E: de::Error>(value: Value) ->
 /// Decodes `value` as one alternative of an untagged union, read in format `F`; `None` when it
 /// does not fit (the union then tries its next alternative).
 pub fn try_alternative<F: ReadFormat<T>, T>(value: &Value) -> Option<T> {
-    F::read(value).ok()
+    super::object::decode::<F, T>(value)
 }
 
 /// Writes one alternative of a union in format `F`.
@@ -55,7 +55,9 @@ pub fn tag_of<'v>(value: &'v Value, property: &str) -> Option<&'v str> {
 /// list is written when the alternative does not set the property itself).
 ///
 /// A leading `sent` marks a union only ever sent: its `Deserialize` is compiled only with the
-/// crate's `decode-requests` feature (the same for [`untagged_union!`]).
+/// crate's `decode-requests` feature. A leading `received` marks one only ever received: its
+/// `Serialize` is compiled only with the `encode-responses` feature (the same for
+/// [`untagged_union!`]).
 ///
 /// Decoding never fails on an unknown or missing discriminator: the value lands in
 /// `Unrecognized` and an unknown one is noted for the client's drift report.
@@ -65,6 +67,11 @@ macro_rules! tagged_union {
     (sent $name:ident $($rest:tt)*) => {
         $crate::tagged_union!(@write $name $($rest)*);
         #[cfg(feature = "decode-requests")]
+        $crate::tagged_union!(@read $name $($rest)*);
+    };
+    (received $name:ident $($rest:tt)*) => {
+        #[cfg(feature = "encode-responses")]
+        $crate::tagged_union!(@write $name $($rest)*);
         $crate::tagged_union!(@read $name $($rest)*);
     };
     (@write $name:ident, $property:literal, $($variant:ident($first:literal $(, $more:literal)*)),* $(,)?) => {
@@ -124,6 +131,11 @@ macro_rules! untagged_union {
     (sent $name:ident $($rest:tt)*) => {
         $crate::untagged_union!(@write $name $($rest)*);
         #[cfg(feature = "decode-requests")]
+        $crate::untagged_union!(@read $name $($rest)*);
+    };
+    (received $name:ident $($rest:tt)*) => {
+        #[cfg(feature = "encode-responses")]
+        $crate::untagged_union!(@write $name $($rest)*);
         $crate::untagged_union!(@read $name $($rest)*);
     };
     (@write $name:ident $(, $variant:ident $(as $format:ident)?)* $(,)?) => {
