@@ -555,12 +555,7 @@ fn emit_keyed(
         let variant = ident(&a.name);
         let key = &a.wire_name;
         let format = format(a);
-        quote! {
-            #key => match crate::runtime::object::decode::<#format, _>(&value) {
-                Some(decoded) => Self::#variant(decoded),
-                None => Self::unrecognized(key, value),
-            },
-        }
+        quote!(#key => crate::runtime::object::decode::<#format, _>(value).map(Self::#variant),)
     });
     let keys = o.arms.iter().map(|a| &a.wire_name);
     let allow_deprecated = o
@@ -590,23 +585,21 @@ fn emit_keyed(
             },
         }
 
-        impl #name {
-            fn unrecognized(key: String, value: Value) -> Self {
-                crate::runtime::drift::note_unknown_oneof_key(#drift_name, &key);
-                Self::Unrecognized { key, value }
-            }
-        }
-
         #allow_deprecated
         impl crate::runtime::object::Group for #name {
+            const NAME: &'static str = #drift_name;
             const KEYS: &'static [&'static str] = &[#(#keys),*];
             const TAKES_UNKNOWN_KEYS: bool = #takes_unknown_keys;
 
-            fn member(key: String, value: Value) -> Self {
-                match key.as_str() {
+            fn decode(key: &str, value: &Value) -> Option<Self> {
+                match key {
                     #(#reads)*
-                    _ => Self::unrecognized(key, value),
+                    _ => None,
                 }
+            }
+
+            fn unrecognized(key: String, value: Value) -> Self {
+                Self::Unrecognized { key, value }
             }
 
             fn write<M: serde::ser::SerializeMap>(

@@ -1742,41 +1742,23 @@ pub mod basic_message_data {
         },
     }
 
-    impl Data {
-        fn unrecognized(key: String, value: Value) -> Self {
-            crate::runtime::drift::note_unknown_oneof_key(
-                "basic_message_data::Data",
-                &key,
-            );
-            Self::Unrecognized { key, value }
-        }
-    }
-
     impl crate::runtime::object::Group for Data {
+        const NAME: &'static str = "basic_message_data::Data";
         const KEYS: &'static [&'static str] = &["text", "image", "file"];
         const TAKES_UNKNOWN_KEYS: bool = true;
-        fn member(key: String, value: Value) -> Self {
-            match key.as_str() {
-                "text" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::Text(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
-                }
+        fn decode(key: &str, value: &Value) -> Option<Self> {
+            match key {
+                "text" => crate::runtime::object::decode::<(), _>(value).map(Self::Text),
                 "image" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::Image(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value).map(Self::Image)
                 }
-                "file" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::File(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
-                }
-                _ => Self::unrecognized(key, value),
+                "file" => crate::runtime::object::decode::<(), _>(value).map(Self::File),
+                _ => None,
             }
+        }
+
+        fn unrecognized(key: String, value: Value) -> Self {
+            Self::Unrecognized { key, value }
         }
 
         fn write<M: serde::ser::SerializeMap>(
@@ -1817,35 +1799,25 @@ pub mod conversation_identification_data {
         },
     }
 
-    impl Id {
-        fn unrecognized(key: String, value: Value) -> Self {
-            crate::runtime::drift::note_unknown_oneof_key(
-                "conversation_identification_data::Id",
-                &key,
-            );
-            Self::Unrecognized { key, value }
-        }
-    }
-
     impl crate::runtime::object::Group for Id {
+        const NAME: &'static str = "conversation_identification_data::Id";
         const KEYS: &'static [&'static str] = &["anonymousVisitorId", "memberId"];
         const TAKES_UNKNOWN_KEYS: bool = true;
-        fn member(key: String, value: Value) -> Self {
-            match key.as_str() {
+        fn decode(key: &str, value: &Value) -> Option<Self> {
+            match key {
                 "anonymousVisitorId" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::AnonymousVisitorId(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value)
+                        .map(Self::AnonymousVisitorId)
                 }
                 "memberId" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::MemberId(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value).map(Self::MemberId)
                 }
-                _ => Self::unrecognized(key, value),
+                _ => None,
             }
+        }
+
+        fn unrecognized(key: String, value: Value) -> Self {
+            Self::Unrecognized { key, value }
         }
 
         fn write<M: serde::ser::SerializeMap>(
@@ -1887,14 +1859,8 @@ pub mod domain_event {
         },
     }
 
-    impl Body {
-        fn unrecognized(key: String, value: Value) -> Self {
-            crate::runtime::drift::note_unknown_oneof_key("domain_event::Body", &key);
-            Self::Unrecognized { key, value }
-        }
-    }
-
     impl crate::runtime::object::Group for Body {
+        const NAME: &'static str = "domain_event::Body";
         const KEYS: &'static [&'static str] = &[
             "createdEvent",
             "updatedEvent",
@@ -1902,34 +1868,29 @@ pub mod domain_event {
             "actionEvent",
         ];
         const TAKES_UNKNOWN_KEYS: bool = true;
-        fn member(key: String, value: Value) -> Self {
-            match key.as_str() {
+        fn decode(key: &str, value: &Value) -> Option<Self> {
+            match key {
                 "createdEvent" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::CreatedEvent(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value)
+                        .map(Self::CreatedEvent)
                 }
                 "updatedEvent" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::UpdatedEvent(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value)
+                        .map(Self::UpdatedEvent)
                 }
                 "deletedEvent" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::DeletedEvent(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value)
+                        .map(Self::DeletedEvent)
                 }
                 "actionEvent" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::ActionEvent(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value).map(Self::ActionEvent)
                 }
-                _ => Self::unrecognized(key, value),
+                _ => None,
             }
+        }
+
+        fn unrecognized(key: String, value: Value) -> Self {
+            Self::Unrecognized { key, value }
         }
 
         fn write<M: serde::ser::SerializeMap>(
@@ -1967,32 +1928,26 @@ pub mod error_details {
         },
     }
 
-    impl Kind {
-        fn unrecognized(key: String, value: Value) -> Self {
-            crate::runtime::drift::note_unknown_oneof_key("error_details::Kind", &key);
-            Self::Unrecognized { key, value }
-        }
-    }
-
     impl crate::runtime::object::Group for Kind {
+        const NAME: &'static str = "error_details::Kind";
         const KEYS: &'static [&'static str] = &["applicationError", "validationError"];
         const TAKES_UNKNOWN_KEYS: bool = true;
-        fn member(key: String, value: Value) -> Self {
-            match key.as_str() {
+        fn decode(key: &str, value: &Value) -> Option<Self> {
+            match key {
                 "applicationError" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::ApplicationError(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value)
+                        .map(Self::ApplicationError)
                 }
                 "validationError" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::ValidationError(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value)
+                        .map(Self::ValidationError)
                 }
-                _ => Self::unrecognized(key, value),
+                _ => None,
             }
+        }
+
+        fn unrecognized(key: String, value: Value) -> Self {
+            Self::Unrecognized { key, value }
         }
 
         fn write<M: serde::ser::SerializeMap>(
@@ -2044,17 +1999,8 @@ pub mod identification_data {
         },
     }
 
-    impl Id {
-        fn unrecognized(key: String, value: Value) -> Self {
-            crate::runtime::drift::note_unknown_oneof_key(
-                "identification_data::Id",
-                &key,
-            );
-            Self::Unrecognized { key, value }
-        }
-    }
-
     impl crate::runtime::object::Group for Id {
+        const NAME: &'static str = "identification_data::Id";
         const KEYS: &'static [&'static str] = &[
             "anonymousVisitorId",
             "memberId",
@@ -2062,34 +2008,27 @@ pub mod identification_data {
             "appId",
         ];
         const TAKES_UNKNOWN_KEYS: bool = true;
-        fn member(key: String, value: Value) -> Self {
-            match key.as_str() {
+        fn decode(key: &str, value: &Value) -> Option<Self> {
+            match key {
                 "anonymousVisitorId" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::AnonymousVisitorId(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value)
+                        .map(Self::AnonymousVisitorId)
                 }
                 "memberId" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::MemberId(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value).map(Self::MemberId)
                 }
                 "wixUserId" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::WixUserId(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value).map(Self::WixUserId)
                 }
                 "appId" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::AppId(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value).map(Self::AppId)
                 }
-                _ => Self::unrecognized(key, value),
+                _ => None,
             }
+        }
+
+        fn unrecognized(key: String, value: Value) -> Self {
+            Self::Unrecognized { key, value }
         }
 
         fn write<M: serde::ser::SerializeMap>(
@@ -2129,32 +2068,22 @@ pub mod media_item {
         },
     }
 
-    impl Media {
-        fn unrecognized(key: String, value: Value) -> Self {
-            crate::runtime::drift::note_unknown_oneof_key("media_item::Media", &key);
-            Self::Unrecognized { key, value }
-        }
-    }
-
     impl crate::runtime::object::Group for Media {
+        const NAME: &'static str = "media_item::Media";
         const KEYS: &'static [&'static str] = &["image", "file"];
         const TAKES_UNKNOWN_KEYS: bool = true;
-        fn member(key: String, value: Value) -> Self {
-            match key.as_str() {
+        fn decode(key: &str, value: &Value) -> Option<Self> {
+            match key {
                 "image" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::Image(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value).map(Self::Image)
                 }
-                "file" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::File(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
-                }
-                _ => Self::unrecognized(key, value),
+                "file" => crate::runtime::object::decode::<(), _>(value).map(Self::File),
+                _ => None,
             }
+        }
+
+        fn unrecognized(key: String, value: Value) -> Self {
+            Self::Unrecognized { key, value }
         }
 
         fn write<M: serde::ser::SerializeMap>(
@@ -2196,17 +2125,8 @@ pub mod message_content {
         },
     }
 
-    impl Payload {
-        fn unrecognized(key: String, value: Value) -> Self {
-            crate::runtime::drift::note_unknown_oneof_key(
-                "message_content::Payload",
-                &key,
-            );
-            Self::Unrecognized { key, value }
-        }
-    }
-
     impl crate::runtime::object::Group for Payload {
+        const NAME: &'static str = "message_content::Payload";
         const KEYS: &'static [&'static str] = &[
             "basic",
             "template",
@@ -2215,40 +2135,27 @@ pub mod message_content {
             "system",
         ];
         const TAKES_UNKNOWN_KEYS: bool = true;
-        fn member(key: String, value: Value) -> Self {
-            match key.as_str() {
+        fn decode(key: &str, value: &Value) -> Option<Self> {
+            match key {
                 "basic" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::Basic(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value).map(Self::Basic)
                 }
                 "template" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::Template(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value).map(Self::Template)
                 }
                 "minimal" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::Minimal(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value).map(Self::Minimal)
                 }
-                "form" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::Form(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
-                }
+                "form" => crate::runtime::object::decode::<(), _>(value).map(Self::Form),
                 "system" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::System(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value).map(Self::System)
                 }
-                _ => Self::unrecognized(key, value),
+                _ => None,
             }
+        }
+
+        fn unrecognized(key: String, value: Value) -> Self {
+            Self::Unrecognized { key, value }
         }
 
         fn write<M: serde::ser::SerializeMap>(
@@ -2295,42 +2202,32 @@ pub mod participant_id {
         },
     }
 
-    impl Id {
-        fn unrecognized(key: String, value: Value) -> Self {
-            crate::runtime::drift::note_unknown_oneof_key("participant_id::Id", &key);
-            Self::Unrecognized { key, value }
-        }
-    }
-
     impl crate::runtime::object::Group for Id {
+        const NAME: &'static str = "participant_id::Id";
         const KEYS: &'static [&'static str] = &[
             "contactId",
             "anonymousVisitorId",
             "memberId",
         ];
         const TAKES_UNKNOWN_KEYS: bool = true;
-        fn member(key: String, value: Value) -> Self {
-            match key.as_str() {
+        fn decode(key: &str, value: &Value) -> Option<Self> {
+            match key {
                 "contactId" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::ContactId(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value).map(Self::ContactId)
                 }
                 "anonymousVisitorId" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::AnonymousVisitorId(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value)
+                        .map(Self::AnonymousVisitorId)
                 }
                 "memberId" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::MemberId(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value).map(Self::MemberId)
                 }
-                _ => Self::unrecognized(key, value),
+                _ => None,
             }
+        }
+
+        fn unrecognized(key: String, value: Value) -> Self {
+            Self::Unrecognized { key, value }
         }
 
         fn write<M: serde::ser::SerializeMap>(
@@ -2381,17 +2278,8 @@ pub mod webhooks_identification_data {
         },
     }
 
-    impl Id {
-        fn unrecognized(key: String, value: Value) -> Self {
-            crate::runtime::drift::note_unknown_oneof_key(
-                "webhooks_identification_data::Id",
-                &key,
-            );
-            Self::Unrecognized { key, value }
-        }
-    }
-
     impl crate::runtime::object::Group for Id {
+        const NAME: &'static str = "webhooks_identification_data::Id";
         const KEYS: &'static [&'static str] = &[
             "anonymousVisitorId",
             "memberId",
@@ -2399,34 +2287,27 @@ pub mod webhooks_identification_data {
             "appId",
         ];
         const TAKES_UNKNOWN_KEYS: bool = true;
-        fn member(key: String, value: Value) -> Self {
-            match key.as_str() {
+        fn decode(key: &str, value: &Value) -> Option<Self> {
+            match key {
                 "anonymousVisitorId" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::AnonymousVisitorId(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value)
+                        .map(Self::AnonymousVisitorId)
                 }
                 "memberId" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::MemberId(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value).map(Self::MemberId)
                 }
                 "wixUserId" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::WixUserId(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value).map(Self::WixUserId)
                 }
                 "appId" => {
-                    match crate::runtime::object::decode::<(), _>(&value) {
-                        Some(decoded) => Self::AppId(decoded),
-                        None => Self::unrecognized(key, value),
-                    }
+                    crate::runtime::object::decode::<(), _>(value).map(Self::AppId)
                 }
-                _ => Self::unrecognized(key, value),
+                _ => None,
             }
+        }
+
+        fn unrecognized(key: String, value: Value) -> Self {
+            Self::Unrecognized { key, value }
         }
 
         fn write<M: serde::ser::SerializeMap>(

@@ -224,24 +224,32 @@ pub mod optional {
 /// the struct that holds the group (`flatten { field = "a" | "b" }` in
 /// [`json_object!`](crate::runtime::json_object)).
 pub trait Group: Sized {
+    /// The group's Rust type, as drift detection reports it (`message_content::Payload`).
+    const NAME: &'static str;
     /// The members' keys, in the spec's order: when several are present, the first wins.
     const KEYS: &'static [&'static str];
     /// Whether this is its struct's only group, so that a key the struct does not list, met
     /// when no member is present, is taken as a member this client does not know.
     const TAKES_UNKNOWN_KEYS: bool;
-    /// The member `key` holding `value`: decoded, or kept verbatim (and noted) when its value
-    /// does not decode or the key is not one of [`Group::KEYS`].
-    fn member(key: String, value: Value) -> Self;
+    /// The member `key` decoded from `value`; `None` when the key is not one of
+    /// [`Group::KEYS`] or its value does not decode.
+    fn decode(key: &str, value: &Value) -> Option<Self>;
+    /// The member `key` kept verbatim (its `Unrecognized` variant).
+    fn unrecognized(key: String, value: Value) -> Self;
     /// Writes the member held into its struct's object.
     fn write<M: SerializeMap>(&self, writer: &mut Writer<M>);
 }
 
 /// A group boxed to break a cycle of types.
 impl<G: Group> Group for Box<G> {
+    const NAME: &'static str = G::NAME;
     const KEYS: &'static [&'static str] = G::KEYS;
     const TAKES_UNKNOWN_KEYS: bool = G::TAKES_UNKNOWN_KEYS;
-    fn member(key: String, value: Value) -> Self {
-        Box::new(G::member(key, value))
+    fn decode(key: &str, value: &Value) -> Option<Self> {
+        G::decode(key, value).map(Box::new)
+    }
+    fn unrecognized(key: String, value: Value) -> Self {
+        Box::new(G::unrecognized(key, value))
     }
     fn write<M: SerializeMap>(&self, writer: &mut Writer<M>) {
         G::write(self, writer);
@@ -278,7 +286,16 @@ pub mod group {
             None => None,
         };
         extra.append(&mut entries);
-        taken.map(|(key, value)| G::member(key, value))
+        taken.map(|(key, value)| member(key, value))
+    }
+
+    /// The member `key` holding `value`: decoded, or kept verbatim and noted for drift
+    /// detection when its value does not decode or the key is not a member.
+    fn member<G: Group>(key: String, value: Value) -> G {
+        G::decode(&key, &value).unwrap_or_else(|| {
+            drift::note_unknown_oneof_key(G::NAME, &key);
+            G::unrecognized(key, value)
+        })
     }
 }
 
@@ -624,20 +641,18 @@ mod tests {
     }
 
     impl super::Group for Pick {
+        const NAME: &'static str = "Pick";
         const KEYS: &'static [&'static str] = &["word", "count"];
         const TAKES_UNKNOWN_KEYS: bool = true;
-        fn member(key: String, value: Value) -> Self {
-            match key.as_str() {
-                "word" => match super::decode::<(), _>(&value) {
-                    Some(word) => Pick::Word(word),
-                    None => Pick::Unrecognized { key, value },
-                },
-                "count" => match super::decode::<super::Int64, _>(&value) {
-                    Some(count) => Pick::Count(count),
-                    None => Pick::Unrecognized { key, value },
-                },
-                _ => Pick::Unrecognized { key, value },
+        fn decode(key: &str, value: &Value) -> Option<Self> {
+            match key {
+                "word" => super::decode::<(), _>(value).map(Pick::Word),
+                "count" => super::decode::<super::Int64, _>(value).map(Pick::Count),
+                _ => None,
             }
+        }
+        fn unrecognized(key: String, value: Value) -> Self {
+            Pick::Unrecognized { key, value }
         }
         fn write<M: serde::ser::SerializeMap>(&self, writer: &mut super::Writer<M>) {
             match self {
@@ -695,8 +710,11 @@ mod tests {
             serde_json::to_string(&read).unwrap(),
             r#"{"word":"w","count":"7","zzz":1}"#
         );
-        // A member that does not decode is kept verbatim.
-        let read = holder(r#"{"count": "seven"}"#);
+        // A member that does not decode is kept verbatim, and noted for drift detection.
+        let (read, notes) =
+            crate::runtime::drift::collect_notes(|| holder(r#"{"count": "seven"}"#));
+        assert_eq!(notes.len(), 1);
+        assert!(!notes[0].is_field());
         assert_eq!(
             read.pick,
             Some(Pick::Unrecognized {
