@@ -109,9 +109,11 @@ fn write_crate(
     Ok(())
 }
 
-/// A runtime file as crate `krate` holds it: the doc examples and links of the runtime name
+/// A runtime file as crate `krate` holds it. The doc examples and links of the runtime name
 /// the crate they are in (`inbox_api::body::RawBody`), and rustdoc compiles the examples as
-/// code outside it, so in another crate they name that crate. Only doc comment lines change.
+/// code outside it, so in another crate they name that crate. So do the `tracing` targets and
+/// span names the runtime spells out (`"inbox_api::drift"`, `"inbox_api.request"`), so that a
+/// user filtering logs by the crate's name sees them. Nothing else changes.
 pub fn runtime_file_for(contents: &str, krate: &str) -> String {
     if krate == "inbox_api" {
         return contents.to_owned();
@@ -122,6 +124,12 @@ pub fn runtime_file_for(contents: &str, krate: &str) -> String {
         let trimmed = line.trim_start();
         if trimmed.starts_with("///") || trimmed.starts_with("//!") {
             out.push_str(&line.replace("inbox_api::", &renamed));
+        } else if line.contains("\"inbox_api") {
+            out.push_str(
+                &line
+                    .replace("\"inbox_api::", &format!("\"{krate}::"))
+                    .replace("\"inbox_api.", &format!("\"{krate}.")),
+            );
         } else {
             out.push_str(line);
         }
@@ -385,6 +393,24 @@ mod tests {
             runtime_dependencies(workspace, optional).unwrap(),
             ["serde = \"1\""]
         );
+    }
+
+    #[test]
+    fn the_runtime_names_the_crate_it_is_in() {
+        let source = "//! See [`inbox_api::drift`].\n\
+                      use crate::x;\n\
+                      tracing::warn!(target: \"inbox_api::drift\", \"seen\");\n\
+                      let span = info_span!(\"inbox_api.request\");\n\
+                      let user_agent = \"inbox-api/1\";\n";
+        assert_eq!(
+            runtime_file_for(source, "stripe_client"),
+            "//! See [`stripe_client::drift`].\n\
+             use crate::x;\n\
+             tracing::warn!(target: \"stripe_client::drift\", \"seen\");\n\
+             let span = info_span!(\"stripe_client.request\");\n\
+             let user_agent = \"inbox-api/1\";\n"
+        );
+        assert_eq!(runtime_file_for(source, "inbox_api"), source);
     }
 
     #[test]
