@@ -45,7 +45,9 @@ fn each_tag_feature_compiles_alone_and_gates_its_operations() {
     let operations =
         std::fs::read_to_string(dir.join("src/generated/operations.rs")).expect("operations.rs");
     assert!(
-        operations.contains("#[cfg(any(feature = \"messages\"))]\n    pub async fn send_message("),
+        operations.contains(
+            "#[cfg(any(feature = \"messages\"))]\n    #[inline]\n    pub fn send_message("
+        ),
         "send_message is not gated by `messages`:\n{operations}"
     );
 

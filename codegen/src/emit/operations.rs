@@ -13,6 +13,9 @@ use crate::ir::{self, ParamLocation, TypeRef};
 pub(crate) fn emit_header() -> TokenStream {
     quote! {
         //! Operations of the API, as methods on `Client`.
+        // A method that returns a `Call` builds its request in a closure it calls at once (the
+        // closure is where a limit check's `?` returns to).
+        #![allow(clippy::redundant_closure_call)]
         use super::types::*;
         use super::validation::RULES;
         use crate::runtime::operation::*;
@@ -459,6 +462,52 @@ fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs, variant: Variant)
             !p.required && (p.location != ParamLocation::Path || has_value_limits(&p.limits))
         });
     let silence = uses_options.then(|| quote!(let _ = &options;));
+    // A multipart body is read (files may be streamed) while the request is built: that
+    // method stays `async`.
+    let multipart = op.body.as_ref().is_some_and(|b| {
+        matches!(
+            b.kind,
+            ir::BodyKind::Multipart(_) | ir::BodyKind::MultipartFreeForm
+        )
+    });
+    let plain_json = variant == Variant::Main
+        && !multipart
+        && op.response.is_some()
+        && !matches!(
+            op.response_media,
+            ir::ResponseMedia::Text
+                | ir::ResponseMedia::Binary { .. }
+                | ir::ResponseMedia::EventStream
+        );
+    if plain_json {
+        // A plain function returning `Call` (runtime/client/call.rs): no opaque future per
+        // operation, and the response is decoded only where the call is awaited. `#[inline]`
+        // keeps the request building, like an `async fn`'s body, out of the library's own
+        // codegen: it is compiled where a program calls the method.
+        return quote! {
+            #doc
+            #deprecated
+            #[inline]
+            pub fn #name(&self, #(#args),*) -> crate::client::Call<'_, #response, #code> {
+                static OPERATION: OperationMeta = OperationMeta {
+                    operation_id: #operation_id,
+                    method: Method::#method,
+                    path_template: #path_template,
+                    idempotent: #idempotent,
+                };
+                let request = (|| -> Result<crate::client::Request, Error<String>> {
+                    #silence
+                    #(#checks)*
+                    #path
+                    #query
+                    #headers
+                    #body
+                    Ok(#parts.into())
+                })();
+                self.call(&OPERATION, request)
+            }
+        };
+    }
     let execute = match (&op.response, &op.response_media) {
         _ if variant == Variant::ByteStream => {
             quote!(execute_byte_stream(self, &OPERATION, #parts).await)

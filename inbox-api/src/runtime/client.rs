@@ -32,11 +32,13 @@ use crate::retry::RetryPolicy;
 
 mod body;
 mod builder;
+mod call;
 mod send;
 pub(crate) use send::transport_error;
 mod url;
 
 pub use builder::ClientBuilder;
+pub use call::Call;
 pub use url::encode_path_segment;
 
 /// Wix's API host, the default base URL.
@@ -488,5 +490,7 @@ mod tests {
         let future = client.execute::<serde_json::Value, String>(op, parts("/x", vec![]));
         assert_send(&future);
         assert_send(&client.execute_raw(op, parts("/x", vec![])));
+        let call = client.call::<serde_json::Value, String>(op, Ok(parts("/x", vec![]).into()));
+        assert_send(&call);
     }
 }
