@@ -138,7 +138,11 @@ impl Gates {
             return Ok(out);
         }
         let file: syn::File = syn::parse2(tokens).map_err(|e| format!("cannot gate items: {e}"))?;
+        // Inner docs and attributes (`//!`, `#![allow(..)]`) are the file's, never gated.
         let mut out = TokenStream::new();
+        for attr in &file.attrs {
+            out.extend(quote!(#attr));
+        }
         for item in file.items {
             let item = self.gate_item(item, "");
             out.extend(quote!(#item));

@@ -50,6 +50,14 @@ fn each_tag_feature_compiles_alone_and_gates_its_operations() {
         ),
         "send_message is not gated by `messages`:\n{operations}"
     );
+    // Gating keeps the file's inner docs and attributes.
+    assert!(
+        operations.contains(
+            "//! Operations of the API, as methods on `Client`.\n\n\
+             #![allow(clippy::redundant_closure_call)]\n"
+        ),
+        "operations.rs lost its inner attributes:\n{operations}"
+    );
 
     let mut failures = Vec::new();
     for args in [

@@ -1,8 +1,8 @@
 //! Drift detection: noticing when Wix sends what this client version does not know.
 //!
 //! Inbox v2 is a Developer Preview, so fields and enum values get added. Decoding tolerates
-//! them (structs keep unknown fields in `extra`, open enums keep unknown values); this module reports them
-//! so that someone knows to regenerate the client:
+//! them (structs keep unknown fields in `extra`, open enums keep unknown values); this module
+//! reports them so that someone knows to regenerate the client:
 //!
 //! - **unknown fields**: a generated struct keeps the keys it does not list in its `extra` map
 //!   (so the caller sees them and they are written back) and, once it has decoded, calls
@@ -18,9 +18,9 @@
 //!   almost nothing while no value is unknown, and the JSON is searched only when a note exists.
 //! - **unknown one-of members**: a generated oneof group that keeps a member in its
 //!   `Unrecognized { key, value }` variant (a key it does not list, or a listed one whose value
-//!   did not decode) calls [`note_unknown_oneof_key`]; the diff then reports that key, at its
-//!   path, as [`DriftKind::UnknownOneOfKey`] instead of an unknown field. Like enum values,
-//!   noted keys are reported from every response.
+//!   did not decode) calls [`note_unknown_oneof_key`]; the client reports that key, at its
+//!   path, as [`DriftKind::UnknownOneOfKey`] (the group took it, so it is not an unknown field
+//!   of the struct). Like enum values, noted keys are reported from every response.
 //!
 //! Notes are taken only from values that end up in the decoded response: what an alternative
 //! of an untagged union noted is forgotten when that alternative does not fit.
