@@ -470,6 +470,23 @@ fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs, variant: Variant)
             ir::BodyKind::Multipart(_) | ir::BodyKind::MultipartFreeForm
         )
     });
+    let meta = quote! {
+        static OPERATION: OperationMeta = OperationMeta {
+            operation_id: #operation_id,
+            method: Method::#method,
+            path_template: #path_template,
+            idempotent: #idempotent,
+        };
+    };
+    // Checks the parameters and builds the request's path, query, headers and body.
+    let build = quote! {
+        #silence
+        #(#checks)*
+        #path
+        #query
+        #headers
+        #body
+    };
     let plain_json = variant == Variant::Main
         && !multipart
         && op.response.is_some()
@@ -489,19 +506,9 @@ fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs, variant: Variant)
             #deprecated
             #[inline]
             pub fn #name(&self, #(#args),*) -> crate::client::Call<'_, #response, #code> {
-                static OPERATION: OperationMeta = OperationMeta {
-                    operation_id: #operation_id,
-                    method: Method::#method,
-                    path_template: #path_template,
-                    idempotent: #idempotent,
-                };
+                #meta
                 let request = (|| -> Result<crate::client::Request, Error<String>> {
-                    #silence
-                    #(#checks)*
-                    #path
-                    #query
-                    #headers
-                    #body
+                    #build
                     Ok(#parts.into())
                 })();
                 self.call(&OPERATION, request)
@@ -532,18 +539,8 @@ fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs, variant: Variant)
         #doc
         #deprecated
         pub async fn #name(&self, #(#args),*) -> Result<#response, Error<#code>> {
-            static OPERATION: OperationMeta = OperationMeta {
-                operation_id: #operation_id,
-                method: Method::#method,
-                path_template: #path_template,
-                idempotent: #idempotent,
-            };
-            #silence
-            #(#checks)*
-            #path
-            #query
-            #headers
-            #body
+            #meta
+            #build
             #execute
         }
     }
