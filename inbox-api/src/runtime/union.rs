@@ -8,7 +8,7 @@
 use serde::{de, Serialize, Serializer};
 use serde_json::Value;
 
-use super::object::{Format, ReadFormat};
+use super::object::Format;
 
 /// Serializes `value` with `property` set to `tag` unless `value` already sets it.
 pub fn serialize_tagged<T: Serialize, S: Serializer>(
@@ -28,12 +28,6 @@ pub fn serialize_tagged<T: Serialize, S: Serializer>(
 /// Decodes one alternative from the JSON already read.
 pub fn from_value<T: serde::de::DeserializeOwned, E: de::Error>(value: Value) -> Result<T, E> {
     serde_json::from_value(value).map_err(E::custom)
-}
-
-/// Decodes `value` as one alternative of an untagged union, read in format `F`; `None` when it
-/// does not fit (the union then tries its next alternative).
-pub fn try_alternative<F: ReadFormat<T>, T>(value: &Value) -> Option<T> {
-    super::object::decode::<F, T>(value)
 }
 
 /// Writes one alternative of a union in format `F`.
@@ -164,7 +158,7 @@ macro_rules! untagged_union {
                 let value: $crate::runtime::prelude::Value =
                     ::serde::Deserialize::deserialize(deserializer)?;
                 $(if let ::std::option::Option::Some(alternative) =
-                    $crate::runtime::union::try_alternative::<
+                    $crate::runtime::object::decode::<
                         ($($crate::runtime::object::$format)?), _
                     >(&value)
                 {
