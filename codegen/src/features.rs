@@ -8,6 +8,7 @@
 //! each item is about, so the emitters themselves know nothing of features.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -97,14 +98,14 @@ impl Gates {
             // Every type the operation names, in whichever field (parameters, bodies,
             // responses, pages): read from its debug form so that no field is missed.
             for name in named_types(&format!("{op:?}")) {
-                for reached in closure(&by_name, name) {
+                for reached in closure(&by_name, [name]) {
                     gate_item(reached.to_owned());
                 }
             }
         }
         for event in &api.events {
             for name in named_types(&format!("{event:?}")) {
-                for reached in closure(&by_name, name) {
+                for reached in closure(&by_name, [name]) {
                     items.remove(reached);
                 }
             }
@@ -258,48 +259,53 @@ pub struct OneWay {
 pub fn one_way(api: &ir::Api) -> OneWay {
     let by_name: HashMap<&str, &ir::TypeDef> =
         api.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let mut sent: BTreeSet<&str> = BTreeSet::new();
-    let mut received: BTreeSet<&str> = BTreeSet::new();
-    fn reach<'a>(
+    // The types each direction names directly, then everything those reach (one walk per
+    // direction: the closure of a union of starts is the union of their closures).
+    let mut sent_roots: BTreeSet<&str> = BTreeSet::new();
+    let mut received_roots: BTreeSet<&str> = BTreeSet::new();
+    let mut text = String::new();
+    fn roots<'a>(
         by_name: &HashMap<&'a str, &'a ir::TypeDef>,
-        debug: &str,
+        text: &str,
         into: &mut BTreeSet<&'a str>,
     ) {
-        for name in named_types(debug) {
-            into.extend(closure(by_name, name));
+        for name in named_types(text) {
+            if let Some((k, _)) = by_name.get_key_value(name) {
+                into.insert(*k);
+            }
         }
     }
     for op in &api.operations {
-        let sent_debug = format!("{:?} {:?} {:?}", op.params, op.body, op.body_variants);
-        reach(&by_name, &sent_debug, &mut sent);
+        text.clear();
+        let _ = write!(text, "{:?} {:?} {:?}", op.params, op.body, op.body_variants);
+        roots(&by_name, &text, &mut sent_roots);
         // Everything else the operation names is read from responses (the response, pages,
         // error codes), read from its debug form so that no field is missed.
         let mut rest = op.clone();
         rest.params.clear();
         rest.body = None;
         rest.body_variants.clear();
-        reach(&by_name, &format!("{rest:?}"), &mut received);
+        text.clear();
+        let _ = write!(text, "{rest:?}");
+        roots(&by_name, &text, &mut received_roots);
     }
-    reach(
-        &by_name,
-        &format!("{:?} {:?}", api.events, api.event_envelope),
-        &mut received,
-    );
+    text.clear();
+    let _ = write!(text, "{:?} {:?}", api.events, api.event_envelope);
+    roots(&by_name, &text, &mut received_roots);
+    let mut sent = closure(&by_name, sent_roots);
+    let mut received = closure(&by_name, received_roots);
     // A type no operation or event reaches gets both impls, and so does everything it reaches.
     // Aliases have no impls of their own (and identical types merged into one are left as
     // aliases nothing names).
-    let unreached: Vec<&str> = api
+    let unreached = api
         .types
         .iter()
         .filter(|t| !matches!(t.kind, TypeKind::Alias(_)))
         .map(|t| t.name.as_str())
-        .filter(|name| !sent.contains(name) && !received.contains(name))
-        .collect();
-    for name in unreached {
-        let reached = closure(&by_name, name);
-        sent.extend(reached.iter().copied());
-        received.extend(reached);
-    }
+        .filter(|name| !sent.contains(name) && !received.contains(name));
+    let both = closure(&by_name, unreached);
+    sent.extend(both.iter().copied());
+    received.extend(both);
     let only = |a: &BTreeSet<&str>, b: &BTreeSet<&str>| {
         a.difference(b).map(|&name| name.to_owned()).collect()
     };
@@ -325,13 +331,15 @@ fn named_types(debug: &str) -> BTreeSet<&str> {
     out
 }
 
-/// `start` and every type it reaches through fields, arms and aliases.
-fn closure<'a>(by_name: &HashMap<&'a str, &'a ir::TypeDef>, start: &str) -> Vec<&'a str> {
+/// The types among `starts` and every type they reach through fields, arms and aliases.
+fn closure<'a, 's>(
+    by_name: &HashMap<&'a str, &'a ir::TypeDef>,
+    starts: impl IntoIterator<Item = &'s str>,
+) -> BTreeSet<&'a str> {
     let mut seen: BTreeSet<&'a str> = BTreeSet::new();
-    let mut stack: Vec<&'a str> = by_name
-        .get_key_value(start)
-        .map(|(k, _)| *k)
+    let mut stack: Vec<&'a str> = starts
         .into_iter()
+        .filter_map(|start| by_name.get_key_value(start).map(|(k, _)| *k))
         .collect();
     while let Some(name) = stack.pop() {
         if !seen.insert(name) {
@@ -353,7 +361,9 @@ fn closure<'a>(by_name: &HashMap<&'a str, &'a ir::TypeDef>, start: &str) -> Vec<
                 match ty {
                     TypeRef::Named(n) | TypeRef::Boxed(n) => {
                         if let Some((k, _)) = by_name.get_key_value(n.as_str()) {
-                            stack.push(k);
+                            if !seen.contains(k) {
+                                stack.push(k);
+                            }
                         }
                         break;
                     }
@@ -363,7 +373,7 @@ fn closure<'a>(by_name: &HashMap<&'a str, &'a ir::TypeDef>, start: &str) -> Vec<
             }
         }
     }
-    seen.into_iter().collect()
+    seen
 }
 
 #[cfg(test)]
