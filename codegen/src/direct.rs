@@ -700,12 +700,18 @@ fn struct_literal(fields: &Group, out: &mut String) -> Option<()> {
         let TokenTree::Ident(name) = &fields[f] else {
             return None;
         };
-        match (fields.get(f + 1), fields.get(f + 2)) {
-            (Some(TokenTree::Punct(colon)), Some(TokenTree::Ident(none)))
-                if colon.as_char() == ':' && none == "None" =>
+        match fields.get(f + 1) {
+            Some(TokenTree::Punct(colon))
+                if colon.as_char() == ':' && colon.spacing() == Spacing::Alone =>
             {
-                inits.push(format!("{name}: None"));
-                f += 3;
+                // `name: None`, `extra: BTreeMap::new()`.
+                let mut init = format!("{name}: ");
+                f += 2;
+                simple_expr(&fields, &mut f, &mut init)?;
+                if "            ,".len() + init.len() > MARGIN {
+                    return None;
+                }
+                inits.push(init);
             }
             _ => {
                 inits.push(name.to_string());
@@ -766,8 +772,9 @@ fn match_arms(arms: &Group, out: &mut String) -> Option<()> {
     Some(())
 }
 
-/// A literal, or a path (`_`, `value`, `Self::A`) optionally called with one argument that is
-/// a name or a method call without arguments on a name (`(value)`, `(value.to_owned())`).
+/// A literal, or a path (`_`, `value`, `Self::A`) optionally called with no argument or one
+/// that is a name or a method call without arguments on a name (`()`, `(value)`,
+/// `(value.to_owned())`).
 fn simple_expr(trees: &[TokenTree], k: &mut usize, out: &mut String) -> Option<()> {
     if let Some(TokenTree::Literal(lit)) = trees.get(*k) {
         write!(out, "{lit}").ok()?;
@@ -786,6 +793,7 @@ fn simple_expr(trees: &[TokenTree], k: &mut usize, out: &mut String) -> Option<(
     *k += 1;
     let args: Vec<TokenTree> = args.stream().into_iter().collect();
     match args.as_slice() {
+        [] => out.push_str("()"),
         [TokenTree::Ident(arg)] => write!(out, "({arg})").ok()?,
         [TokenTree::Ident(arg), TokenTree::Punct(dot), TokenTree::Ident(method), TokenTree::Group(none)]
             if dot.as_char() == '.'
@@ -913,6 +921,7 @@ mod tests {
                 quote!(impl S { pub fn new(#field: i64) -> Self { Self { #field } } }),
                 quote!(impl S { pub fn new(#field: i64) -> Self { Self { #field, b: None } } }),
                 quote!(impl S { pub fn new(#field: i64, a: bool) -> Self { Self { a, #field } } }),
+                quote!(impl S { pub fn new(#field: i64) -> Self { Self { #field, extra: BTreeMap::new() } } }),
             ] {
                 let text = direct(&tokens).expect("printed here");
                 shapes.insert(text.lines().count());
