@@ -108,5 +108,25 @@ pub fn escape_segment(segment: &str) -> String {
 
 /// Appends a segment to a pointer.
 pub fn join(pointer: &str, segment: &str) -> String {
-    format!("{pointer}/{}", escape_segment(segment))
+    let mut out = String::with_capacity(pointer.len() + segment.len() + 1);
+    out.push_str(pointer);
+    out.push('/');
+    if segment.contains(['~', '/']) {
+        out.push_str(&escape_segment(segment));
+    } else {
+        out.push_str(segment);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joined_segments_are_escaped() {
+        assert_eq!(join("#/paths", "/a~b/{id}"), "#/paths/~1a~0b~1{id}");
+        assert_eq!(join("#/components", "schemas"), "#/components/schemas");
+        assert_eq!(join("#", ""), "#/");
+    }
 }
