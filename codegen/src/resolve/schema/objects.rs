@@ -162,11 +162,27 @@ pub(super) fn in_spec_order<'p, T>(
     properties: &'p indexmap::IndexMap<String, T>,
     order: Option<&[String]>,
 ) -> Vec<(&'p String, &'p T)> {
-    let mut listed: Vec<(&String, &T)> = properties.iter().collect();
-    if let Some(order) = order {
-        let position = |name: &str| order.iter().position(|k| k == name).unwrap_or(usize::MAX);
-        listed.sort_by_key(|(name, _)| position(name));
+    let Some(order) = order else {
+        return properties.iter().collect();
+    };
+    // The listed names first (each at its first place), then any the text did not list, in
+    // the map's order.
+    let mut listed = Vec::with_capacity(properties.len());
+    let mut taken = vec![false; properties.len()];
+    for name in order {
+        if let Some((i, name, value)) = properties.get_full(name.as_str()) {
+            if !std::mem::replace(&mut taken[i], true) {
+                listed.push((name, value));
+            }
+        }
     }
+    listed.extend(
+        properties
+            .iter()
+            .zip(&taken)
+            .filter(|(_, taken)| !**taken)
+            .map(|(entry, _)| entry),
+    );
     listed
 }
 
@@ -481,6 +497,25 @@ mod tests {
 
     fn string() -> TypeRef {
         TypeRef::Prim(Prim::String)
+    }
+
+    /// The text's order wins, each name at its first place; names the text does not list
+    /// follow in the map's order; listed names the map lacks are ignored.
+    #[test]
+    fn properties_come_in_the_text_order() {
+        let map: indexmap::IndexMap<String, u8> = [("a", 1), ("b", 2), ("c", 3), ("d", 4)]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        let order: Vec<String> = ["c", "x", "a", "c"].map(str::to_owned).to_vec();
+        let names = |order: Option<&[String]>| -> Vec<&str> {
+            super::in_spec_order(&map, order)
+                .into_iter()
+                .map(|(k, _)| k.as_str())
+                .collect()
+        };
+        assert_eq!(names(Some(&order)), ["c", "a", "b", "d"]);
+        assert_eq!(names(None), ["a", "b", "c", "d"]);
     }
 
     /// allOf members merge after the object's own properties; a later member overrides an
