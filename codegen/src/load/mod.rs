@@ -350,7 +350,12 @@ fn restore(slot: Option<&mut Value>, taken: &mut Map<String, Value>) {
 /// Checks, then deserializes, one part.
 fn parse_part(part: Part<'_>) -> PartResult {
     use crate::diagnostics::join;
+    // The path of a failure is tracked only once one is known to happen (tracking it costs
+    // a tenth of deserializing, and documents are mostly valid).
     fn de<T: serde::de::DeserializeOwned>(node: &Value, at: &str) -> Result<T, Failure> {
+        if let Ok(value) = T::deserialize(node) {
+            return Ok(value);
+        }
         serde_path_to_error::deserialize(node).map_err(|e| Failure {
             pointer: format!("{at}{}", &pointer_of_path(e.path())[1..]),
             message: format!("not a valid OpenAPI 3.0 document here: {}", e.inner()),
