@@ -499,6 +499,11 @@ fn visit(node: &Value, pointer: &str, in_schema: bool) -> Result<usize, (String,
 
 fn check(node: &Value, pointer: &str) -> Result<(), (String, String)> {
     use crate::diagnostics::join;
+    use serde::Deserialize;
+    // As in `parse_part`: the failure's path is tracked only when there is one.
+    if openapiv3::ReferenceOr::<openapiv3::Schema>::deserialize(node).is_ok() {
+        return Ok(());
+    }
     let result: Result<openapiv3::ReferenceOr<openapiv3::Schema>, _> =
         serde_path_to_error::deserialize(node);
     result.map(|_| ()).map_err(|e| {
