@@ -8,7 +8,6 @@
 //! each item is about, so the emitters themselves know nothing of features.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fmt::Write as _;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -95,20 +94,16 @@ impl Gates {
             {
                 gate_item(t.clone());
             }
-            // Every type the operation names, in whichever field (parameters, bodies,
-            // responses, pages): read from its debug form so that no field is missed.
-            for name in named_types(&format!("{op:?}")) {
-                for reached in closure(&by_name, [name]) {
-                    gate_item(reached.to_owned());
-                }
+            // Every type the operation names, either way.
+            let mut named = Vec::new();
+            op.type_refs(|_, ty| named.extend(ty.named()));
+            for reached in closure(&by_name, named) {
+                gate_item(reached.to_owned());
             }
         }
-        for event in &api.events {
-            for name in named_types(&format!("{event:?}")) {
-                for reached in closure(&by_name, [name]) {
-                    items.remove(reached);
-                }
-            }
+        let payloads = api.events.iter().filter_map(|e| e.payload.named());
+        for reached in closure(&by_name, payloads) {
+            items.remove(reached);
         }
         if let Some(shared) = &api.no_error_codes {
             items.remove(shared);
@@ -261,37 +256,18 @@ pub fn one_way(api: &ir::Api) -> OneWay {
         api.types.iter().map(|t| (t.name.as_str(), t)).collect();
     // The types each direction names directly, then everything those reach (one walk per
     // direction: the closure of a union of starts is the union of their closures).
-    let mut sent_roots: BTreeSet<&str> = BTreeSet::new();
-    let mut received_roots: BTreeSet<&str> = BTreeSet::new();
-    let mut text = String::new();
-    fn roots<'a>(
-        by_name: &HashMap<&'a str, &'a ir::TypeDef>,
-        text: &str,
-        into: &mut BTreeSet<&'a str>,
-    ) {
-        for name in named_types(text) {
-            if let Some((k, _)) = by_name.get_key_value(name) {
-                into.insert(*k);
-            }
-        }
-    }
+    let mut sent_roots: Vec<&str> = Vec::new();
+    let mut received_roots: Vec<&str> = Vec::new();
     for op in &api.operations {
-        text.clear();
-        let _ = write!(text, "{:?} {:?} {:?}", op.params, op.body, op.body_variants);
-        roots(&by_name, &text, &mut sent_roots);
-        // Everything else the operation names is read from responses (the response, pages,
-        // error codes), read from its debug form so that no field is missed.
-        let mut rest = op.clone();
-        rest.params.clear();
-        rest.body = None;
-        rest.body_variants.clear();
-        text.clear();
-        let _ = write!(text, "{rest:?}");
-        roots(&by_name, &text, &mut received_roots);
+        op.type_refs(|direction, ty| {
+            let roots = match direction {
+                ir::Direction::Sent => &mut sent_roots,
+                ir::Direction::Received => &mut received_roots,
+            };
+            roots.extend(ty.named());
+        });
     }
-    text.clear();
-    let _ = write!(text, "{:?} {:?}", api.events, api.event_envelope);
-    roots(&by_name, &text, &mut received_roots);
+    received_roots.extend(api.events.iter().filter_map(|e| e.payload.named()));
     let mut sent = closure(&by_name, sent_roots);
     let mut received = closure(&by_name, received_roots);
     // A type no operation or event reaches gets both impls, and so does everything it reaches.
@@ -313,22 +289,6 @@ pub fn one_way(api: &ir::Api) -> OneWay {
         sent: only(&sent, &received),
         received: only(&received, &sent),
     }
-}
-
-/// The names inside `Named("...")` and `Boxed("...")` of a model's debug text.
-fn named_types(debug: &str) -> BTreeSet<&str> {
-    let mut out = BTreeSet::new();
-    for marker in ["Named(\"", "Boxed(\""] {
-        let mut rest = debug;
-        while let Some(at) = rest.find(marker) {
-            rest = &rest[at + marker.len()..];
-            if let Some(end) = rest.find('"') {
-                out.insert(&rest[..end]);
-                rest = &rest[end..];
-            }
-        }
-    }
-    out
 }
 
 /// The types among `starts` and every type they reach through fields, arms and aliases.
@@ -386,14 +346,5 @@ mod tests {
         assert_eq!(feature_name("repos"), "repos");
         assert_eq!(feature_name("all"), "tag-all");
         assert_eq!(feature_name("--"), "tag");
-    }
-
-    #[test]
-    fn names_are_read_from_debug_text() {
-        let text = r#"Op { ty: Named("A"), x: List(Boxed("m::B")), y: Prim(String) }"#;
-        assert_eq!(
-            named_types(text).into_iter().collect::<Vec<_>>(),
-            vec!["A", "m::B"]
-        );
     }
 }

@@ -237,6 +237,26 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
 }
 
+impl TypeRef {
+    /// The generated type this reference ends at (through lists and maps), if any.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) | TypeRef::Boxed(name) => Some(name),
+            TypeRef::List(inner) | TypeRef::Map(inner) => inner.named(),
+            TypeRef::Prim(_) => None,
+        }
+    }
+}
+
+/// Which way a value travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// From the client: parameters and request bodies.
+    Sent,
+    /// To the client: responses, pages, events.
+    Received,
+}
+
 /// Primitive types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Prim {
@@ -305,6 +325,71 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// `Some` when deprecated.
     pub deprecated: Option<Deprecation>,
+}
+
+impl Operation {
+    /// Every type reference of the operation and which way its values travel. The fields are
+    /// listed without `..`, so a field added to the model must be placed here to compile.
+    pub fn type_refs<'a>(&'a self, mut visit: impl FnMut(Direction, &'a TypeRef)) {
+        let Operation {
+            name: _,
+            operation_id: _,
+            pointer: _,
+            method: _,
+            path: _,
+            doc: _,
+            tags: _,
+            params,
+            body,
+            body_variants,
+            response,
+            response_media: _,
+            error_codes: _,
+            error_code_type: _,
+            options_type: _,
+            pagination,
+            deprecated: _,
+        } = self;
+        for param in params {
+            visit(Direction::Sent, &param.ty);
+        }
+        let bodies = body.iter().chain(body_variants.iter().map(|v| &v.body));
+        for Body {
+            ty,
+            required: _,
+            media_type: _,
+            kind,
+        } in bodies
+        {
+            visit(Direction::Sent, ty);
+            match kind {
+                BodyKind::Multipart(parts) => {
+                    for FormPart { ty, .. } in parts {
+                        if let Some(ty) = ty {
+                            visit(Direction::Sent, ty);
+                        }
+                    }
+                }
+                BodyKind::Json
+                | BodyKind::Form(_)
+                | BodyKind::MultipartFreeForm
+                | BodyKind::Raw => {}
+            }
+        }
+        if let Some(ty) = response {
+            visit(Direction::Received, ty);
+        }
+        if let Some(Pagination {
+            stream_method: _,
+            cursor_param: _,
+            items: _,
+            item_type,
+            next_cursor: _,
+        }) = pagination
+        {
+            visit(Direction::Received, item_type);
+        }
+    }
 }
 
 /// How a successful response body is read.
