@@ -13,6 +13,9 @@
 
 use std::fmt::Write as _;
 
+mod methods;
+pub(crate) use methods::split_methods;
+
 use proc_macro2::{Delimiter, Group, Spacing, TokenStream, TokenTree};
 
 /// prettyplease's margin: a line longer than this is broken where it can be.
@@ -310,8 +313,25 @@ fn string_value(repr: &str) -> Option<String> {
 /// A type that is a path (`a::B`) with generic arguments that are such types, printed flat;
 /// whether it has generic arguments (where prettyplease could break the line).
 fn path_type(trees: &[TokenTree], k: &mut usize, out: &mut String) -> Option<bool> {
-    let TokenTree::Ident(first) = trees.get(*k)? else {
-        return None;
+    let first = match trees.get(*k)? {
+        TokenTree::Ident(first) => first,
+        // `()`, and a lifetime (`'_`) as a generic argument.
+        TokenTree::Group(unit)
+            if unit.delimiter() == Delimiter::Parenthesis && unit.stream().is_empty() =>
+        {
+            out.push_str("()");
+            *k += 1;
+            return Some(false);
+        }
+        TokenTree::Punct(tick) if tick.as_char() == '\'' && tick.spacing() == Spacing::Joint => {
+            let Some(TokenTree::Ident(name)) = trees.get(*k + 1) else {
+                return None;
+            };
+            write!(out, "'{name}").ok()?;
+            *k += 2;
+            return Some(false);
+        }
+        _ => return None,
     };
     write!(out, "{first}").ok()?;
     *k += 1;
@@ -328,6 +348,13 @@ fn path_type(trees: &[TokenTree], k: &mut usize, out: &mut String) -> Option<boo
     out.push('<');
     *k += 1;
     loop {
+        if let Some(TokenTree::Punct(amp)) = trees.get(*k) {
+            if amp.as_char() != '&' {
+                return None;
+            }
+            out.push('&');
+            *k += 1;
+        }
         path_type(trees, k, out)?;
         match trees.get(*k)? {
             TokenTree::Punct(p) if p.as_char() == ',' => out.push_str(", "),
@@ -437,8 +464,29 @@ impl Type {
 
 /// The [`Type`] at `k` of `trees`.
 fn type_tree(trees: &[TokenTree], k: &mut usize) -> Option<Type> {
-    let TokenTree::Ident(first) = trees.get(*k)? else {
-        return None;
+    let first = match trees.get(*k)? {
+        TokenTree::Ident(first) => first,
+        // `()`, and a lifetime (`'_`) as a generic argument.
+        TokenTree::Group(unit)
+            if unit.delimiter() == Delimiter::Parenthesis && unit.stream().is_empty() =>
+        {
+            *k += 1;
+            return Some(Type {
+                path: "()".to_owned(),
+                args: Vec::new(),
+            });
+        }
+        TokenTree::Punct(tick) if tick.as_char() == '\'' && tick.spacing() == Spacing::Joint => {
+            let Some(TokenTree::Ident(name)) = trees.get(*k + 1) else {
+                return None;
+            };
+            *k += 2;
+            return Some(Type {
+                path: format!("'{name}"),
+                args: Vec::new(),
+            });
+        }
+        _ => return None,
     };
     let mut path = first.to_string();
     *k += 1;
@@ -559,15 +607,15 @@ fn impl_functions(body: &Group, out: &mut String) -> Option<()> {
         }
         k += 6;
         // The return type, up to the body's braces.
-        let mut ret = String::new();
+        let mut by_ref = "";
         if let Some(TokenTree::Punct(amp)) = trees.get(k) {
             if amp.as_char() != '&' {
                 return None;
             }
-            ret.push('&');
+            by_ref = "&";
             k += 1;
         }
-        path_type(&trees, &mut k, &mut ret)?;
+        let ret = type_tree(&trees, &mut k)?;
         let Some(TokenTree::Group(block)) = trees.get(k) else {
             return None;
         };
@@ -575,7 +623,7 @@ fn impl_functions(body: &Group, out: &mut String) -> Option<()> {
             return None;
         }
         k += 1;
-        signature(name, args, &ret, out)?;
+        signature("pub fn", name, args, by_ref, &ret, out)?;
         let body: Vec<TokenTree> = block.stream().into_iter().collect();
         match body.as_slice() {
             [TokenTree::Ident(self_), TokenTree::Group(fields)]
@@ -624,7 +672,14 @@ fn impl_functions(body: &Group, out: &mut String) -> Option<()> {
 /// `pub fn name(args) -> ret {` at the indentation of an `impl` block's items: on one line,
 /// or with one argument per line when that line is too long, as prettyplease breaks it.
 /// Arguments are `&self` or `name: Type` (`Type` a path type, or `&` and one).
-fn signature(name: &proc_macro2::Ident, args: &Group, ret: &str, out: &mut String) -> Option<()> {
+fn signature(
+    prefix: &str,
+    name: &proc_macro2::Ident,
+    args: &Group,
+    by_ref: &str,
+    ret: &Type,
+    out: &mut String,
+) -> Option<()> {
     let args: Vec<TokenTree> = args.stream().into_iter().collect();
     let mut list: Vec<(String, bool)> = Vec::new();
     let mut a = 0;
@@ -665,28 +720,33 @@ fn signature(name: &proc_macro2::Ident, args: &Group, ret: &str, out: &mut Strin
             _ => return None,
         }
     }
-    let flat = format!("    pub fn {name}() -> {ret} {{").len()
+    let flat = format!("    {prefix} {name}() -> {by_ref} {{").len()
+        + ret.flat_len()
         + list.iter().map(|(a, _)| a.len() + 2).sum::<usize>()
         - 2 * usize::from(!list.is_empty());
     if flat <= MARGIN {
-        write!(out, "    pub fn {name}(").ok()?;
+        write!(out, "    {prefix} {name}(").ok()?;
         for (i, (arg, _)) in list.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
             out.push_str(arg);
         }
-        writeln!(out, ") -> {ret} {{").ok()?;
+        write!(out, ") -> {by_ref}").ok()?;
+        ret.print_flat(out);
     } else {
-        writeln!(out, "    pub fn {name}(").ok()?;
+        writeln!(out, "    {prefix} {name}(").ok()?;
         for (arg, generic) in &list {
             if *generic && "        ,".len() + arg.len() > MARGIN {
                 return None;
             }
             writeln!(out, "        {arg},").ok()?;
         }
-        writeln!(out, "    ) -> {ret} {{").ok()?;
+        write!(out, "    ) -> {by_ref}").ok()?;
+        // The return type's generic arguments one per line when ` {` does not fit after it.
+        ret.print(4, "    ) -> ".len() + by_ref.len(), " {".len(), out);
     }
+    out.push_str(" {\n");
     Some(())
 }
 

@@ -33,13 +33,25 @@ pub fn render_piece(piece: Piece, tokens: TokenStream, docs: &DocBlocks) -> Resu
         Piece::Text(text) => Ok(text.to_owned()),
         _ if tokens.is_empty() => Ok(String::new()),
         Piece::ImplRange(..) => {
-            // Format inside an impl block, then keep only the lines between its braces.
-            let wrapped = unparse(quote!(impl Client { #tokens }))?;
-            let inner = wrapped
-                .strip_prefix("impl Client {\n")
-                .and_then(|rest| rest.strip_suffix("}\n"))
-                .ok_or_else(|| format!("unexpected impl block layout: {wrapped:.80}"))?;
-            Ok(space_items(&docs.expand(inner.to_owned())))
+            // The commonest methods are printed from their tokens; the others are formatted
+            // inside an impl block, keeping only the lines between its braces.
+            let mut text = String::new();
+            for segment in direct::split_methods(tokens) {
+                match segment {
+                    Segment::Text(direct) => text.push_str(&direct),
+                    Segment::Tokens(tokens) => {
+                        let wrapped = unparse(quote!(impl Client { #tokens }))?;
+                        let inner = wrapped
+                            .strip_prefix("impl Client {\n")
+                            .and_then(|rest| rest.strip_suffix("}\n"))
+                            .ok_or_else(|| {
+                                format!("unexpected impl block layout: {wrapped:.80}")
+                            })?;
+                        text.push_str(inner);
+                    }
+                }
+            }
+            Ok(space_items(&docs.expand(text)))
         }
         Piece::Items(_) | Piece::Range(..) => {
             // The commonest items are printed from their tokens, the rest by prettyplease.
