@@ -266,6 +266,7 @@ fn deserialize_in_parts(raw: &mut Value, keep_raw: bool) -> Result<openapiv3::Op
             .collect()
     };
     let (schemas, examples, path_items) = (cells(schemas), cells(examples), cells(path_items));
+    let failed = std::sync::atomic::AtomicBool::new(false);
     let result = {
         let rest: &Value = raw;
         let mut parts: Vec<(Slot, &str, &Mutex<Option<Value>>)> = vec![(Slot::Rest, "", &NO_CELL)];
@@ -278,17 +279,20 @@ fn deserialize_in_parts(raw: &mut Value, keep_raw: bool) -> Result<openapiv3::Op
         }
         let (results, _) = crate::threads::map_in_order(&parts, |&(slot, key, cell)| {
             if slot == Slot::Rest {
-                return parse_part(Part::Rest(rest));
+                return parse_part(Part::Rest(rest), &failed);
             }
             let taken = cell.lock().ok().and_then(|mut v| v.take());
             let Some(value) = taken else {
                 unreachable!("each part is taken once")
             };
-            let result = parse_part(match slot {
-                Slot::Schema => Part::Schema(key, &value),
-                Slot::Example => Part::Example(key, &value),
-                _ => Part::PathItem(key, &value),
-            });
+            let result = parse_part(
+                match slot {
+                    Slot::Schema => Part::Schema(key, &value),
+                    Slot::Example => Part::Example(key, &value),
+                    _ => Part::PathItem(key, &value),
+                },
+                &failed,
+            );
             if keep_raw || slot == Slot::PathItem {
                 if let Ok(mut slot) = cell.lock() {
                     *slot = Some(value);
@@ -347,9 +351,13 @@ fn restore(slot: Option<&mut Value>, taken: &mut Map<String, Value>) {
     }
 }
 
-/// Checks, then deserializes, one part.
-fn parse_part(part: Part<'_>) -> PartResult {
+/// Deserializes one part, checking its schemas first ([`check_tree`]) when that is needed to
+/// bound the work: when the part nests schemas [`PLAIN_HEIGHT`] deep or more, or once a part
+/// has failed (`failed`, shared by all parts). Otherwise it is deserialized at once, and
+/// checked only if that fails; the outcome, and any error, are the same either way.
+fn parse_part(part: Part<'_>, failed: &std::sync::atomic::AtomicBool) -> PartResult {
     use crate::diagnostics::join;
+    use std::sync::atomic::Ordering;
     // The path of a failure is tracked only once one is known to happen (tracking it costs
     // a tenth of deserializing, and documents are mostly valid).
     fn de<T: serde::de::DeserializeOwned>(node: &Value, at: &str) -> Result<T, Failure> {
@@ -361,11 +369,34 @@ fn parse_part(part: Part<'_>) -> PartResult {
             message: format!("not a valid OpenAPI 3.0 document here: {}", e.inner()),
         })
     }
-    let (node, at, in_schema) = match part {
-        Part::Rest(node) => (node, "#".to_owned(), false),
-        Part::Schema(name, node) => (node, join("#/components/schemas", name), true),
-        Part::Example(name, node) => (node, join("#/components/examples", name), false),
-        Part::PathItem(path, node) => (node, join("#/paths", path), false),
+    fn plain<T: serde::de::DeserializeOwned>(node: &Value) -> Option<T> {
+        T::deserialize(node).ok()
+    }
+    let (node, in_schema) = match part {
+        Part::Rest(node) => (node, false),
+        Part::Schema(_, node) => (node, true),
+        Part::Example(_, node) => (node, false),
+        Part::PathItem(_, node) => (node, false),
+    };
+    if !failed.load(Ordering::Relaxed) && schema_height(node, in_schema) < PLAIN_HEIGHT {
+        let parsed = match part {
+            Part::Rest(_) => plain(node).map(|doc| Parsed::Rest(Box::new(doc))),
+            Part::Schema(k, _) => plain(node).map(|s| Parsed::Schema(k.to_owned(), Box::new(s))),
+            Part::Example(k, _) => plain(node).map(|e| Parsed::Example(k.to_owned(), e)),
+            Part::PathItem(k, _) => {
+                plain(node).map(|p| Parsed::PathItem(k.to_owned(), Box::new(p)))
+            }
+        };
+        if let Some(parsed) = parsed {
+            return Ok(parsed);
+        }
+        failed.store(true, Ordering::Relaxed);
+    }
+    let at = match part {
+        Part::Rest(_) => "#".to_owned(),
+        Part::Schema(name, _) => join("#/components/schemas", name),
+        Part::Example(name, _) => join("#/components/examples", name),
+        Part::PathItem(path, _) => join("#/paths", path),
     };
     check_tree(node, &at, in_schema).map_err(|(pointer, message)| {
         Ok(Failure {
@@ -380,6 +411,66 @@ fn parse_part(part: Part<'_>) -> PartResult {
         Part::PathItem(k, _) => de(node, &at).map(|p| Parsed::PathItem(k.to_owned(), Box::new(p))),
     }
     .map_err(Err)
+}
+
+/// Parts whose schemas nest less deeply than this are deserialized before they are checked.
+/// openapiv3's deserializer backtracks through each level above an invalid schema, doubling
+/// its work per level: an invalid schema this deep costs it about 2^10 times its size (a
+/// few milliseconds), and after the first failure every part is checked first.
+const PLAIN_HEIGHT: usize = 10;
+
+/// The height of the deepest nesting of schemas in `node` (a schema itself when `in_schema`),
+/// following the same keys as [`visit`]; it stops counting at [`PLAIN_HEIGHT`].
+fn schema_height(node: &Value, in_schema: bool) -> usize {
+    fn at_most(node: &Value, in_schema: bool, budget: usize) -> usize {
+        if budget == 0 {
+            return 0;
+        }
+        let Value::Object(map) = node else {
+            if let Value::Array(items) = node {
+                if !in_schema {
+                    return items
+                        .iter()
+                        .map(|item| at_most(item, false, budget))
+                        .max()
+                        .unwrap_or(0);
+                }
+            }
+            return usize::from(in_schema);
+        };
+        let mut below = 0;
+        let schema = |value: &Value| at_most(value, true, budget - usize::from(in_schema));
+        for (key, value) in map {
+            if is_data(key) || !(value.is_object() || value.is_array()) {
+                continue;
+            }
+            let height = if in_schema {
+                match (key.as_str(), value) {
+                    ("properties", Value::Object(properties)) => {
+                        properties.values().map(schema).max().unwrap_or(0)
+                    }
+                    ("items" | "not", _) => schema(value),
+                    ("additionalProperties", Value::Object(_)) => schema(value),
+                    ("allOf" | "oneOf" | "anyOf", Value::Array(members)) => {
+                        members.iter().map(schema).max().unwrap_or(0)
+                    }
+                    _ => 0,
+                }
+            } else {
+                match key.as_str() {
+                    "schema" => schema(value),
+                    "schemas" => match value {
+                        Value::Object(schemas) => schemas.values().map(schema).max().unwrap_or(0),
+                        _ => 0,
+                    },
+                    _ => at_most(value, false, budget),
+                }
+            };
+            below = below.max(height);
+        }
+        below + usize::from(in_schema)
+    }
+    at_most(node, in_schema, PLAIN_HEIGHT)
 }
 
 /// The document from its parts (in the order of [`deserialize_in_parts`]), or the first
@@ -552,6 +643,50 @@ fn line_col_of_offset(bytes: &[u8], offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Deserializing a part before checking it, or checking it first, gives the same
+    /// outcome: the same schema, or the same error at the same place, at every depth around
+    /// [`PLAIN_HEIGHT`] and for an invalid value at the top or at the bottom.
+    #[test]
+    fn parts_parse_alike_checked_first_or_not() {
+        use std::sync::atomic::AtomicBool;
+        let show = |result: PartResult| match result {
+            Ok(Parsed::Schema(name, schema)) => format!("ok {name} {schema:?}"),
+            Ok(_) => "another part".to_owned(),
+            Err(Ok(f)) => format!("schema error at {}: {}", f.pointer, f.message),
+            Err(Err(f)) => format!("document error at {}: {}", f.pointer, f.message),
+        };
+        let leaves = [
+            serde_json::json!({"type": "string", "maxLength": 3}),
+            serde_json::json!({"type": "string", "maxLength": "three"}),
+        ];
+        let mut errors = 0;
+        for leaf in leaves {
+            for depth in [0, 3, PLAIN_HEIGHT - 2, PLAIN_HEIGHT - 1, PLAIN_HEIGHT + 2] {
+                let mut schema = leaf.clone();
+                for _ in 0..depth {
+                    schema = serde_json::json!({"type": "object",
+                        "properties": {"a": schema, "b": {"type": "integer"}}});
+                }
+                let height = schema_height(&schema, true);
+                assert_eq!(height, (depth + 1).min(PLAIN_HEIGHT), "depth {depth}");
+                let plain = show(parse_part(
+                    Part::Schema("S", &schema),
+                    &AtomicBool::new(false),
+                ));
+                let checked = show(parse_part(
+                    Part::Schema("S", &schema),
+                    &AtomicBool::new(true),
+                ));
+                assert_eq!(plain, checked, "depth {depth}");
+                if plain.contains("error") {
+                    assert!(plain.contains("#/components/schemas/S"), "{plain}");
+                    errors += 1;
+                }
+            }
+        }
+        assert_eq!(errors, 5);
+    }
 
     /// `generate`'s way of loading (raw component schemas and examples freed as they are
     /// deserialized) gives the same document as `parse`, keeps the raw paths, and finds the
