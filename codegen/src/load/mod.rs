@@ -243,9 +243,10 @@ type PartResult = Result<Parsed, Result<Failure, Failure>>;
 ///
 /// The component schemas, component examples and path items (most of a large spec) are taken
 /// out of `raw` and deserialized one by one, in parallel with the rest of the document; then
-/// `raw` is put back together. Each part's schemas are checked first, deepest first
-/// ([`check_tree`]): openapiv3's deserializer backtracks through every level of nesting above
-/// an invalid schema, which takes exponential time in the depth. A schema error anywhere is
+/// `raw` is put back together. A part's schemas are checked deepest first ([`check_tree`])
+/// when it fails, or before it is deserialized when they nest deeply ([`parse_part`]):
+/// openapiv3's deserializer backtracks through every level of nesting above an invalid
+/// schema, which takes exponential time in the depth. A schema error anywhere is
 /// reported before a document error; among several, the first in document order. Without
 /// `keep_raw`, the component schemas and examples (the bulk of a large spec) are freed once
 /// deserialized and not put back; path items always are (resolve reads a few raw facts
