@@ -175,6 +175,11 @@ pub(crate) fn escape(text: &str) -> String {
             out.push_str(part);
             continue;
         }
+        if !part.contains(['[', ']', '<', '>', '&']) && !part.contains("http") {
+            // Nothing to escape or wrap (most doc text).
+            out.push_str(part);
+            continue;
+        }
         let mut escaped = String::with_capacity(part.len());
         for c in part.chars() {
             match c {
@@ -198,11 +203,20 @@ pub(crate) fn escape(text: &str) -> String {
 fn wrap_urls(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut rest = text;
-    while let Some(start) = ["http://", "https://"]
-        .iter()
-        .filter_map(|scheme| rest.find(scheme))
-        .min()
-    {
+    // The first `http://` or `https://`: the first `http` followed by either.
+    let next_url = |text: &str| {
+        let mut from = 0;
+        while let Some(at) = text[from..].find("http") {
+            let start = from + at;
+            let after = &text[start + "http".len()..];
+            if after.starts_with("://") || after.starts_with("s://") {
+                return Some(start);
+            }
+            from = start + "http".len();
+        }
+        None
+    };
+    while let Some(start) = next_url(rest) {
         out.push_str(&rest[..start]);
         let candidate = &rest[start..];
         let mut end = candidate
@@ -316,5 +330,10 @@ mod tests {
         );
         assert_eq!(escape("`[keep]` [x]"), "`[keep]` \\[x\\]");
         assert_eq!(escape("odd ` tick"), "odd ` tick`");
+        assert_eq!(
+            escape("httpd, http:/x, see http://a.io or https://b.io/c."),
+            "httpd, http:/x, see <http://a.io> or <https://b.io/c>."
+        );
+        assert_eq!(escape("plain words"), "plain words");
     }
 }
