@@ -301,7 +301,7 @@ fn deserialize_in_parts(raw: &mut Value, keep_raw: bool) -> Result<openapiv3::Op
             }
             result
         });
-        assemble(results.into_iter())
+        assemble(results)
     };
     let uncells = |list: Cells| -> Map<String, Value> {
         list.into_iter()
@@ -476,11 +476,19 @@ fn schema_height(node: &Value, in_schema: bool) -> usize {
 
 /// The document from its parts (in the order of [`deserialize_in_parts`]), or the first
 /// schema failure, else the first document failure.
-fn assemble(results: impl Iterator<Item = PartResult>) -> Result<openapiv3::OpenAPI, Failure> {
+fn assemble(results: Vec<PartResult>) -> Result<openapiv3::OpenAPI, Failure> {
     let mut doc: Option<openapiv3::OpenAPI> = None;
-    let mut schemas = indexmap::IndexMap::new();
-    let mut examples = indexmap::IndexMap::new();
-    let mut paths = indexmap::IndexMap::new();
+    // Sized first: growing maps of large values (a path item is 8.7 KB) copies them.
+    let count = |kind: fn(&Parsed) -> bool| {
+        results
+            .iter()
+            .filter(|r| r.as_ref().is_ok_and(kind))
+            .count()
+    };
+    let mut schemas = indexmap::IndexMap::with_capacity(count(|p| matches!(p, Parsed::Schema(..))));
+    let mut examples =
+        indexmap::IndexMap::with_capacity(count(|p| matches!(p, Parsed::Example(..))));
+    let mut paths = indexmap::IndexMap::with_capacity(count(|p| matches!(p, Parsed::PathItem(..))));
     let mut schema_failure: Option<Failure> = None;
     let mut document_failure: Option<Failure> = None;
     for result in results {
