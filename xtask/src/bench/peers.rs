@@ -362,6 +362,8 @@ pub fn bench(cx: &Context) -> Result<String, String> {
     let mut inbox_vs_progenitor = None;
     let mut github_vs_ploidy = None;
     let mut github_ours = None;
+    let mut github_ours_peak = None;
+    let mut inbox_vs_ploidy = None;
     for input in inputs(cx)? {
         eprintln!("bench peers: {} ...", input.label);
         let outcomes: Vec<Outcome> = Generator::ALL
@@ -398,10 +400,14 @@ pub fn bench(cx: &Context) -> Result<String, String> {
                             if input.label == "github" && generator == Generator::Ploidy {
                                 github_vs_ploidy = Some(ratio);
                             }
+                            if input.label == "inbox" && generator == Generator::Ploidy {
+                                inbox_vs_ploidy = Some(ratio);
+                            }
                         }
                     }
                     if input.label == "github" && outcome.generator == Generator::Ours {
                         github_ours = Some(*wall);
+                        github_ours_peak = *peak;
                     }
                 }
                 Err(why) => {
@@ -456,11 +462,29 @@ pub fn bench(cx: &Context) -> Result<String, String> {
     );
     let _ = writeln!(
         out,
+        "- GitHub: ours ≤ 0.15× ploidy's time (issue 17): {}",
+        ratio(github_vs_ploidy, 0.15)
+    );
+    let _ = writeln!(
+        out,
         "- GitHub: ours under 1 s: {}",
         match github_ours {
             Some(w) => format!("{} → {}", fmt_dur(w), verdict(w < Duration::from_secs(1))),
             None => "not measured".to_owned(),
         }
+    );
+    let _ = writeln!(
+        out,
+        "- GitHub: ours ≤ 200 MiB peak (issue 17): {}",
+        match github_ours_peak {
+            Some(kib) => format!("{} → {}", fmt_kib(kib), verdict(kib <= 200 * 1024)),
+            None => "not measured".to_owned(),
+        }
+    );
+    let _ = writeln!(
+        out,
+        "- Inbox: ours no slower than ploidy (issue 17): {}",
+        ratio(inbox_vs_ploidy, 1.0)
     );
     Ok(out)
 }
