@@ -1,8 +1,10 @@
 //! Cargo features of the crates `new-client` writes. `--tag-features`: each tag's feature
 //! compiles on its own, and so do `all` (the default) and no feature at all, on the Inbox spec
 //! (two tags, `messages` and `conversations`, and webhook events whose types are always
-//! compiled); a sample on GitHub's spec is `cargo xtask bench compile --inputs github`
-//! (BENCHMARKS.md). `decode-requests`: `Deserialize` of the types only ever sent.
+//! compiled), and a sample of tags on GitHub's spec (fetched with `npm pack` into `.cache/`
+//! once, as `cargo xtask bench github` does); the time it takes is `cargo xtask bench
+//! compile --inputs github-repos` (BENCHMARKS.md). `decode-requests`: `Deserialize` of the
+//! types only ever sent.
 
 use std::path::{Path, PathBuf};
 
@@ -65,6 +67,46 @@ fn each_tag_feature_compiles_alone_and_gates_its_operations() {
         &["--no-default-features", "--features", "conversations"],
         &["--no-default-features"],
         &[],
+    ] {
+        if let Err(errors) = check(&dir, args) {
+            failures.push(format!("cargo check {}:\n{errors}", args.join(" ")));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// GitHub's spec (1,224 operations under 45 tags): the largest tag (`repos`), one whose
+/// operations share many types with others (`issues`), a small one (`meta`), and no tag at all
+/// compile on their own.
+#[test]
+fn a_sample_of_github_tags_compiles_alone() {
+    let spec = xtask::bench::github_spec(&root()).unwrap_or_else(|e| panic!("{e}"));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tag-features-github");
+    let made = xtask::new_client::new_client_with(
+        &spec,
+        &dir,
+        Some("github-tagged-client"),
+        false,
+        &codegen::Shape {
+            tag_features: true,
+            ..xtask::new_client::shape()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    drop(made);
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("Cargo.toml");
+    for tag in ["repos", "issues", "meta"] {
+        assert!(
+            manifest.contains(&format!("\n{tag} = [")),
+            "no `{tag}` feature:\n{manifest}"
+        );
+    }
+    let mut failures = Vec::new();
+    for args in [
+        &["--no-default-features", "--features", "repos"][..],
+        &["--no-default-features", "--features", "issues"],
+        &["--no-default-features", "--features", "meta"],
+        &["--no-default-features"],
     ] {
         if let Err(errors) = check(&dir, args) {
             failures.push(format!("cargo check {}:\n{errors}", args.join(" ")));

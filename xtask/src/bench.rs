@@ -10,6 +10,7 @@
 mod client;
 mod compile;
 mod github;
+pub use github::{spec_in as github_spec, OCTOKIT_OPENAPI};
 mod peers;
 mod phases;
 mod synth;

@@ -16,7 +16,12 @@ const SPEC_IN_PACKAGE: &str = "package/generated/api.github.com.json";
 
 /// The spec file, fetched and unpacked when missing.
 pub fn spec(cx: &Context) -> Result<PathBuf, String> {
-    let dir = cx.root.join(".cache/github");
+    spec_in(&cx.root)
+}
+
+/// [`spec`] for the workspace at `root` (`.cache/github/` under it).
+pub fn spec_in(root: &Path) -> Result<PathBuf, String> {
+    let dir = root.join(".cache/github");
     let unpacked = dir.join(format!("octokit-openapi-{OCTOKIT_OPENAPI}"));
     let spec = unpacked.join(SPEC_IN_PACKAGE);
     if spec.exists() {
