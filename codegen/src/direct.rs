@@ -591,20 +591,10 @@ fn impl_functions(body: &Group, out: &mut String) -> Option<()> {
     let mut k = 0;
     while k < trees.len() {
         k = outer_attributes(&trees, k, "    ", out)?;
-        let [TokenTree::Ident(vis), TokenTree::Ident(fn_), TokenTree::Ident(name), TokenTree::Group(args), TokenTree::Punct(dash), TokenTree::Punct(gt), ..] =
-            &trees[k..]
-        else {
-            return None;
-        };
-        if vis != "pub"
-            || fn_ != "fn"
-            || args.delimiter() != Delimiter::Parenthesis
-            || dash.as_char() != '-'
-            || dash.spacing() != Spacing::Joint
-            || gt.as_char() != '>'
-        {
+        if !matches!(trees.get(k), Some(TokenTree::Ident(vis)) if vis == "pub") {
             return None;
         }
+        let (name, args) = fn_head(&trees[k + 1..])?;
         k += 6;
         // The return type, up to the body's braces.
         let mut by_ref = "";
@@ -667,6 +657,17 @@ fn impl_functions(body: &Group, out: &mut String) -> Option<()> {
         out.push_str("    }\n");
     }
     Some(())
+}
+
+/// `fn name(args) ->` at the start of `trees`: the name and the arguments' group.
+fn fn_head(trees: &[TokenTree]) -> Option<(&proc_macro2::Ident, &Group)> {
+    let [TokenTree::Ident(fn_), TokenTree::Ident(name), TokenTree::Group(args), TokenTree::Punct(dash), TokenTree::Punct(gt), ..] =
+        trees
+    else {
+        return None;
+    };
+    let arrow = dash.as_char() == '-' && dash.spacing() == Spacing::Joint && gt.as_char() == '>';
+    (fn_ == "fn" && args.delimiter() == Delimiter::Parenthesis && arrow).then_some((name, args))
 }
 
 /// `pub fn name(args) -> ret {` at the indentation of an `impl` block's items: on one line,

@@ -492,24 +492,30 @@ impl Scope {
 
 #[cfg(test)]
 mod tests {
+    /// Every string of 1 to `max_len` characters of `alphabet`.
+    fn every_name(alphabet: &[char], max_len: usize) -> Vec<String> {
+        let mut all = Vec::new();
+        let mut names = vec![String::new()];
+        for _ in 0..max_len {
+            names = names
+                .iter()
+                .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
+                .collect();
+            all.extend(names.iter().cloned());
+        }
+        all
+    }
+
     /// The shortcut for names already in snake case agrees with heck on every name of that
     /// form up to 5 characters from a small alphabet (digits and underscores included).
     #[test]
     fn plain_snake_case_is_what_heck_gives() {
         use heck::ToSnakeCase;
-        let alphabet = ['a', 'b', 'z', '0', '9', '_'];
-        let mut names = vec![String::new()];
         let mut checked = 0;
-        for _ in 0..5 {
-            names = names
-                .iter()
-                .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
-                .collect();
-            for name in &names {
-                if is_plain_snake_case(name) {
-                    assert_eq!(name.to_snake_case(), *name);
-                    checked += 1;
-                }
+        for name in every_name(&['a', 'b', 'z', '0', '9', '_'], 5) {
+            if is_plain_snake_case(&name) {
+                assert_eq!(name.to_snake_case(), name);
+                checked += 1;
             }
         }
         assert!(checked > 1000, "{checked}");
@@ -522,19 +528,11 @@ mod tests {
     #[test]
     fn ascii_upper_camel_case_is_what_heck_gives() {
         use heck::ToUpperCamelCase;
-        let alphabet = ['a', 'z', 'B', 'Q', '0', '_', '-', ' '];
-        let mut names = vec![String::new()];
         let mut checked = 0;
-        for _ in 0..6 {
-            names = names
-                .iter()
-                .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
-                .collect();
-            for name in &names {
-                let fast = ascii_upper_camel_case(name).expect("ASCII");
-                assert_eq!(fast, name.to_upper_camel_case(), "{name:?}");
-                checked += 1;
-            }
+        for name in every_name(&['a', 'z', 'B', 'Q', '0', '_', '-', ' '], 6) {
+            let fast = ascii_upper_camel_case(&name).expect("ASCII");
+            assert_eq!(fast, name.to_upper_camel_case(), "{name:?}");
+            checked += 1;
         }
         assert!(checked > 200_000, "{checked}");
         for name in [

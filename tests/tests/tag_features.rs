@@ -21,21 +21,28 @@ fn check(dir: &Path, args: &[&str]) -> Result<(), String> {
     inbox_api_tests::crates::check(dir, &target, &[&["--lib"], args].concat())
 }
 
-#[test]
-fn each_tag_feature_compiles_alone_and_gates_its_operations() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tag-features-inbox");
+/// The crate `new-client --tag-features` writes for `spec` (`{name}-tagged-client`, in the
+/// test target directory), with its shape: request-only types carry the `sent` marker, gated
+/// too.
+fn tagged_client(spec: &Path, name: &str, strict: bool) -> (PathBuf, xtask::new_client::NewClient) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("tag-features-{name}"));
     let made = xtask::new_client::new_client_with(
-        &root().join("spec/inbox-v2.yaml"),
+        spec,
         &dir,
-        Some("inbox-tagged-client"),
-        true,
-        // `new-client`'s shape: request-only types carry the `sent` marker, gated too.
+        Some(&format!("{name}-tagged-client")),
+        strict,
         &codegen::Shape {
             tag_features: true,
             ..xtask::new_client::shape()
         },
     )
     .unwrap_or_else(|e| panic!("{e}"));
+    (dir, made)
+}
+
+#[test]
+fn each_tag_feature_compiles_alone_and_gates_its_operations() {
+    let (dir, made) = tagged_client(&root().join("spec/inbox-v2.yaml"), "inbox", true);
     assert!(made.warnings.is_empty(), "{:?}", made.warnings);
 
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("Cargo.toml");
@@ -81,19 +88,7 @@ fn each_tag_feature_compiles_alone_and_gates_its_operations() {
 #[test]
 fn a_sample_of_github_tags_compiles_alone() {
     let spec = xtask::bench::github_spec(&root()).unwrap_or_else(|e| panic!("{e}"));
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tag-features-github");
-    let made = xtask::new_client::new_client_with(
-        &spec,
-        &dir,
-        Some("github-tagged-client"),
-        false,
-        &codegen::Shape {
-            tag_features: true,
-            ..xtask::new_client::shape()
-        },
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    drop(made);
+    let (dir, _) = tagged_client(&spec, "github", false);
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("Cargo.toml");
     for tag in ["repos", "issues", "meta"] {
         assert!(

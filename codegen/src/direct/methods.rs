@@ -14,7 +14,9 @@ use std::fmt::Write as _;
 
 use proc_macro2::{Delimiter, Group, Spacing, TokenStream, TokenTree};
 
-use super::{item_end, outer_attributes, path_type, signature, type_tree, Segment, MARGIN};
+use super::{
+    fn_head, item_end, outer_attributes, path_type, signature, type_tree, Segment, MARGIN,
+};
 
 /// prettyplease's indentation step.
 const INDENT: usize = 4;
@@ -58,19 +60,7 @@ fn method(trees: &[TokenTree]) -> Option<String> {
         }
         _ => "pub fn",
     };
-    let [TokenTree::Ident(fn_), TokenTree::Ident(name), TokenTree::Group(args), TokenTree::Punct(dash), TokenTree::Punct(gt), ..] =
-        &trees[k..]
-    else {
-        return None;
-    };
-    if fn_ != "fn"
-        || args.delimiter() != Delimiter::Parenthesis
-        || dash.as_char() != '-'
-        || dash.spacing() != Spacing::Joint
-        || gt.as_char() != '>'
-    {
-        return None;
-    }
+    let (name, args) = fn_head(&trees[k..])?;
     k += 5;
     let ret = type_tree(trees, &mut k)?;
     let [TokenTree::Group(block)] = &trees[k..] else {
