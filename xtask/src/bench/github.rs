@@ -19,7 +19,8 @@ pub fn spec(cx: &Context) -> Result<PathBuf, String> {
     spec_in(&cx.root)
 }
 
-/// [`spec`] for the workspace at `root` (`.cache/github/` under it).
+/// GitHub's spec file for the workspace at `root` (in `.cache/github/`), fetched with
+/// `npm pack` and unpacked when missing.
 pub fn spec_in(root: &Path) -> Result<PathBuf, String> {
     let dir = root.join(".cache/github");
     let unpacked = dir.join(format!("octokit-openapi-{OCTOKIT_OPENAPI}"));
