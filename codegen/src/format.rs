@@ -267,7 +267,9 @@ fn needs_blank(prev: &str, line: &str) -> bool {
         return !line.starts_with("//!");
     }
     // Most lines do not end an item: decide that first, it is the cheap test.
-    let ends_item = prev_trimmed == "}" || (prev_indent == 0 && prev_trimmed.ends_with(';'));
+    // A comment ending in `;` (a doc line of prose) ends nothing.
+    let ends_item = prev_trimmed == "}"
+        || (prev_indent == 0 && prev_trimmed.ends_with(';') && !prev_trimmed.starts_with("//"));
     if !ends_item {
         return false;
     }
@@ -275,4 +277,20 @@ fn needs_blank(prev: &str, line: &str) -> bool {
     let indent = line.len() - trimmed.len();
     let use_group = prev_trimmed.starts_with("use ") && line.starts_with("use ");
     indent == prev_indent && !use_group && ITEM_STARTS.iter().any(|s| trimmed.starts_with(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A blank line goes after an item that ends in `;` or `}`, never inside a doc comment
+    /// whose prose line ends in `;`.
+    #[test]
+    fn items_are_spaced_and_doc_lines_are_not() {
+        let source = "pub type A = B;\n/// One; two;\n///\n/// Three;\npub struct C;\nimpl C {}\n";
+        assert_eq!(
+            space_items(source),
+            "pub type A = B;\n\n/// One; two;\n///\n/// Three;\npub struct C;\n\nimpl C {}\n"
+        );
+    }
 }
