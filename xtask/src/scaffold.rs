@@ -260,6 +260,7 @@ pub mod types {{
 
 /// Option structs and error codes of the operations (the operations are methods on [`Client`]).
 pub mod operations {{
+    #[allow(unused_imports)] // a spec whose operations have no options has none
     pub use crate::generated::operations::*;
 }}
 {events}"#
@@ -332,13 +333,19 @@ fn cargo_toml(name: &str, standalone: bool) -> Result<String, String> {
         .lines()
         .find(|l| l.starts_with("edition"))
         .unwrap_or("edition = \"2021\"");
+    // The runtime's minimum Rust version is the workspace's.
+    let rust_version = WORKSPACE_MANIFEST
+        .lines()
+        .find(|l| l.starts_with("rust-version"))
+        .map(|l| format!("{l}\n"))
+        .unwrap_or_default();
     let workspace = if standalone {
         "# A standalone crate, not a member of any enclosing workspace.\n[workspace]\n\n"
     } else {
         ""
     };
     Ok(format!(
-        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n{edition}\npublish = false\n\n{workspace}[dependencies]\n{dependencies}\n"
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n{edition}\n{rust_version}publish = false\n\n{workspace}[dependencies]\n{dependencies}\n"
     ))
 }
 

@@ -14,8 +14,9 @@ pub(crate) fn emit_header() -> TokenStream {
     quote! {
         //! Operations of the API, as methods on `Client`.
         // A method that returns a `Call` builds its request in a closure it calls at once (the
-        // closure is where a limit check's `?` returns to).
-        #![allow(clippy::redundant_closure_call)]
+        // closure is where a limit check's `?` returns to); a method takes each required
+        // parameter as an argument; a spec may need none of the imports.
+        #![allow(clippy::redundant_closure_call, clippy::too_many_arguments, unused_imports)]
         use super::types::*;
         use super::validation::RULES;
         use crate::runtime::operation::*;

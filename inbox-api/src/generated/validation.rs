@@ -4,6 +4,7 @@
 use crate::runtime::validate::{Limits, Rule, TypeRules};
 
 /// Rules of each type reachable from a request body, sorted by type name.
+#[allow(dead_code)]
 pub(crate) static RULES: &[TypeRules] = &[
     (
         "BasicMessageData",
