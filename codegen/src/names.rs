@@ -168,14 +168,7 @@ pub fn type_name(spec_name: &str) -> String {
 
 /// Rust enum variant name for a wire value: `BUSINESS_TO_PARTICIPANT` -> `BusinessToParticipant`.
 pub fn variant_name(wire: &str) -> String {
-    // A sign is the only thing telling `-1` from `+1`.
-    let signed = match wire.strip_prefix('-') {
-        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => format!("minus {rest}"),
-        _ => match wire.strip_prefix('+') {
-            Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => format!("plus {rest}"),
-            _ => wire.to_owned(),
-        },
-    };
+    let signed = signed_words(wire);
     let mut name = ascii_upper_camel_case(&signed)
         .unwrap_or_else(|| ascii_words(&signed).to_upper_camel_case());
     if name.is_empty() {
@@ -195,13 +188,39 @@ pub fn variant_name(wire: &str) -> String {
     name
 }
 
-/// Rust field, method or parameter name: `createdDate` -> `created_date`, `type` -> `r#type`.
+/// A sign is the only thing telling `-1` from `+1` (GitHub's reaction counts,
+/// `reactions-+1`): a `+` or `-` before a digit, at the start or after a separator, becomes a
+/// word (`minus 1`, `reactions plus 1`). A `-` after a letter or digit (`utc-5`, `2024-01`)
+/// stays a separator.
+fn signed_words(wire: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = wire.as_bytes();
+    let is_sign = |i: usize| {
+        matches!(bytes[i], b'+' | b'-')
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+            && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
+    };
+    if !(0..bytes.len()).any(is_sign) {
+        return wire.into();
+    }
+    let mut out = String::with_capacity(wire.len() + 8);
+    for (i, c) in wire.char_indices() {
+        match c {
+            '+' if is_sign(i) => out.push_str(" plus "),
+            '-' if is_sign(i) => out.push_str(" minus "),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+/// Rust field, method or parameter name: `createdDate` -> `created_date`, `type` -> `r#type`,
+/// `+1` -> `plus_1`.
 pub fn field_name(spec_name: &str) -> String {
     let mut name = if is_plain_snake_case(spec_name) {
         // What heck would return (most properties of a large spec are written so).
         spec_name.to_owned()
     } else {
-        ascii_words(spec_name).to_snake_case()
+        ascii_words(&signed_words(spec_name)).to_snake_case()
     };
     if name.is_empty() {
         name = "unnamed".to_owned();
@@ -577,6 +596,13 @@ mod tests {
             (field_name("paging.limit"), "paging_limit"),
             (field_name("_links"), "links"),
             (field_name("3d"), "_3d"),
+            (field_name("+1"), "plus_1"),
+            (field_name("-1"), "minus_1"),
+            (field_name("-x"), "x"),
+            (variant_name("reactions-+1"), "ReactionsPlus1"),
+            (variant_name("reactions--1"), "ReactionsMinus1"),
+            (variant_name("utc-5"), "Utc5"),
+            (variant_name("-1"), "Minus1"),
             (field_name("@id"), "id"),
             (serde_camel_case("created_date"), "createdDate"),
             (serde_camel_case("r#type"), "type"),
