@@ -204,13 +204,18 @@ fn add(attrs: &mut Vec<syn::Attribute>, cfg: syn::Attribute) {
     attrs.insert(at, cfg);
 }
 
-/// `#[cfg(any(feature = "a", ...))]`, or `#[cfg(feature = "all")]` for an empty set.
+/// `#[cfg(any(feature = "a", ...))]`, `#[cfg(feature = "a")]` for one feature, or
+/// `#[cfg(feature = "all")]` for an empty set.
 fn cfg_of(set: &BTreeSet<String>) -> TokenStream {
-    if set.is_empty() {
-        return quote!(#[cfg(feature = "all")]);
+    let mut names = set.iter();
+    match (names.next(), names.next()) {
+        (None, _) => quote!(#[cfg(feature = "all")]),
+        (Some(one), None) => quote!(#[cfg(feature = #one)]),
+        _ => {
+            let names = set.iter();
+            quote!(#[cfg(any(#(feature = #names),*))])
+        }
     }
-    let names = set.iter();
-    quote!(#[cfg(any(#(feature = #names),*))])
 }
 
 /// The type or value an item is about: its name, an impl's self type, a macro's first ident.

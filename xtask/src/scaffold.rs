@@ -255,6 +255,7 @@ mod generated;
 
 /// Data types of the API.
 pub mod types {{
+    #[allow(unused_imports)] // with per-tag features, the tags turned on may need no type
     pub use crate::generated::types::*;
 }}
 

@@ -15,8 +15,15 @@ pub(crate) fn emit_header() -> TokenStream {
         //! Operations of the API, as methods on `Client`.
         // A method that returns a `Call` builds its request in a closure it calls at once (the
         // closure is where a limit check's `?` returns to); a method takes each required
-        // parameter as an argument; a spec may need none of the imports.
-        #![allow(clippy::redundant_closure_call, clippy::too_many_arguments, unused_imports)]
+        // parameter as an argument; a spec may need none of the imports; docs carry the
+        // spec's Markdown as it is written.
+        #![allow(
+            clippy::redundant_closure_call,
+            clippy::too_many_arguments,
+            clippy::doc_lazy_continuation,
+            clippy::tabs_in_doc_comments,
+            unused_imports
+        )]
         use super::types::*;
         use super::validation::RULES;
         use crate::runtime::operation::*;

@@ -12,9 +12,16 @@ pub(crate) fn emit_header() -> TokenStream {
     quote! {
         //! Data types of the API.
         // The types mirror the spec: a union holds each alternative by value (boxing the
-        // large ones would change how callers match on them) and a constructor takes every
-        // required field.
-        #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+        // large ones would change how callers match on them), a constructor takes every
+        // required field, a property named by digits is a field named so, and docs carry the
+        // spec's Markdown as it is written.
+        #![allow(
+            clippy::large_enum_variant,
+            clippy::too_many_arguments,
+            clippy::just_underscores_and_digits,
+            clippy::doc_lazy_continuation,
+            clippy::tabs_in_doc_comments
+        )]
         #[allow(unused_imports)] // a spec may use none of it
         use crate::runtime::prelude::*;
     }
