@@ -1,7 +1,7 @@
 //! `cargo xtask corpus` on a small corpus written here: classification (generated, failed,
 //! not OpenAPI), the table's columns, operation counts, and skipped items listed with their
 //! places. Generation only:
-//! CI's corpus run does the `cargo check` (see README).
+//! CI's corpus run does the `cargo clippy -- -D warnings` (see README).
 
 use std::fs;
 use std::path::Path;

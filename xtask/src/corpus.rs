@@ -1,11 +1,13 @@
 //! `cargo xtask corpus`: runs `new-client` on every document of a corpus of OpenAPI specs and
-//! `cargo check`s the results, printing one table row per document.
+//! lints the results with `cargo clippy -- -D warnings` (a crate compiles when it builds
+//! without a warning, as in a user's workspace that denies them), printing one table row per
+//! document.
 //!
 //! The default corpus is the npm package `@readme/oas-examples` at a pinned version, fetched
 //! with `npm pack` into `.cache/oas-examples/` (never committed): its `3.0/`, `3.1/` and `2.0/`
 //! documents (`codegen::load` lowers 3.1 and converts Swagger 2.0 to the 3.0 model). All
 //! generated crates become members of one temporary workspace with one target directory, so
-//! dependencies are built once; `cargo check --message-format=json` errors are attributed to
+//! dependencies are built once; `cargo clippy --message-format=json` errors are attributed to
 //! crates by package id.
 //!
 //! Operations are counted per document: in the spec (read from the document itself, not from
@@ -62,7 +64,7 @@ pub struct Request {
     pub filter: Option<String>,
     /// Only the documents listed in [`SUBSET`].
     pub subset: bool,
-    /// Generate only; skip `cargo check`.
+    /// Generate only; skip `cargo clippy`.
     pub no_check: bool,
     /// Where the crates and their target directory go (`None`: `<target>/corpus`).
     pub work: Option<PathBuf>,
@@ -457,7 +459,8 @@ fn remove_stale_crates(crates_dir: &Path, members: &[String]) -> Result<(), Stri
     Ok(())
 }
 
-/// `cargo check`s every member in one workspace; returns the rendered errors per crate name.
+/// `cargo clippy -- -D warnings` of every member in one workspace; returns the rendered errors
+/// (warnings included) per crate name.
 fn check(
     work: &Path,
     members: &[String],
@@ -474,14 +477,14 @@ fn check(
     fs::write(&lock, crate::scaffold::CARGO_LOCK)
         .map_err(|e| format!("error: cannot write {}: {e}", lock.display()))?;
     eprintln!(
-        "corpus: cargo check of {} crate(s) in {}",
+        "corpus: cargo clippy -D warnings of {} crate(s) in {}",
         members.len(),
         work.display()
     );
     let started = Instant::now();
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .args([
-            "check",
+            "clippy",
             "--workspace",
             "--keep-going",
             "--message-format=json",
@@ -489,10 +492,11 @@ fn check(
             "--manifest-path",
         ])
         .arg(&manifest_path)
+        .args(["--", "-D", "warnings"])
         .env("CARGO_TARGET_DIR", work.join("target"))
         .output()
         .map_err(|e| format!("error: cannot run cargo: {e}"))?;
-    eprintln!("corpus: cargo check took {:.0?}", started.elapsed());
+    eprintln!("corpus: cargo clippy took {:.0?}", started.elapsed());
     let mut errors: std::collections::BTreeMap<String, Vec<String>> =
         std::collections::BTreeMap::new();
     let mut built: Vec<String> = Vec::new();
@@ -542,7 +546,7 @@ fn check(
             errors.insert(
                 member.clone(),
                 vec![format!(
-                    "not checked (cargo check exited with {}):\n{}",
+                    "not checked (cargo clippy exited with {}):\n{}",
                     output.status,
                     tail.join("\n")
                 )],

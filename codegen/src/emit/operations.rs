@@ -15,11 +15,13 @@ pub(crate) fn emit_header() -> TokenStream {
         //! Operations of the API, as methods on `Client`.
         // A method that returns a `Call` builds its request in a closure it calls at once (the
         // closure is where a limit check's `?` returns to); a method takes each required
-        // parameter as an argument; a spec may need none of the imports; docs carry the
-        // spec's Markdown as it is written.
+        // parameter as an argument, typed and named as the spec has it; a spec may need none
+        // of the imports; docs carry the spec's Markdown as it is written.
         #![allow(
             clippy::redundant_closure_call,
             clippy::too_many_arguments,
+            clippy::type_complexity,
+            clippy::disallowed_names,
             clippy::doc_lazy_continuation,
             clippy::tabs_in_doc_comments,
             unused_imports
@@ -465,6 +467,12 @@ fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs, variant: Variant)
             quote!(RequestParts { path, query, body }.with_headers(headers)),
         )
     };
+    // A request with headers is already a `Request`; one without converts from its parts.
+    let request = if header_params.is_empty() {
+        quote!(#parts.into())
+    } else {
+        parts.clone()
+    };
     let uses_options = op.options_type.is_some()
         && !op.params.iter().any(|p| {
             !p.required && (p.location != ParamLocation::Path || has_value_limits(&p.limits))
@@ -517,7 +525,7 @@ fn emit_method(api: &ir::Api, op: &ir::Operation, docs: &Docs, variant: Variant)
                 #meta
                 let request = (|| -> Result<crate::client::Request, Error<String>> {
                     #build
-                    Ok(#parts.into())
+                    Ok(#request)
                 })();
                 self.call(&OPERATION, request)
             }

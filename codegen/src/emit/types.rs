@@ -13,12 +13,14 @@ pub(crate) fn emit_header() -> TokenStream {
         //! Data types of the API.
         // The types mirror the spec: a union holds each alternative by value (boxing the
         // large ones would change how callers match on them), a constructor takes every
-        // required field, a property named by digits is a field named so, and docs carry the
-        // spec's Markdown as it is written.
+        // required field, fields are typed and named as the spec has them (nested maps and
+        // lists, `foo`, digits), and docs carry the spec's Markdown as it is written.
         #![allow(
             clippy::large_enum_variant,
             clippy::too_many_arguments,
+            clippy::type_complexity,
             clippy::just_underscores_and_digits,
+            clippy::disallowed_names,
             clippy::doc_lazy_continuation,
             clippy::tabs_in_doc_comments
         )]

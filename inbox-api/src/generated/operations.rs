@@ -4,6 +4,8 @@
 #![allow(
     clippy::redundant_closure_call,
     clippy::too_many_arguments,
+    clippy::type_complexity,
+    clippy::disallowed_names,
     clippy::doc_lazy_continuation,
     clippy::tabs_in_doc_comments,
     unused_imports

@@ -4,7 +4,9 @@
 #![allow(
     clippy::large_enum_variant,
     clippy::too_many_arguments,
+    clippy::type_complexity,
     clippy::just_underscores_and_digits,
+    clippy::disallowed_names,
     clippy::doc_lazy_continuation,
     clippy::tabs_in_doc_comments
 )]
