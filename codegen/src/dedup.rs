@@ -55,7 +55,7 @@ impl Merged {
 /// resistant to crafted collisions, which would only make the pass slower; results never
 /// depend on hash order (maps are only looked up; equal hashes are compared in full).
 #[derive(Default, Clone, Copy)]
-struct FastHasher(u64);
+pub(crate) struct FastHasher(u64);
 
 impl Hasher for FastHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -85,7 +85,7 @@ impl Hasher for FastHasher {
     }
 }
 
-type Fast = BuildHasherDefault<FastHasher>;
+pub(crate) type Fast = BuildHasherDefault<FastHasher>;
 
 /// [`merge_identical`] that keeps what it replaced, so that the model can be rendered merged
 /// and then returned to its resolved form without copying it.

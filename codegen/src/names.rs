@@ -419,8 +419,8 @@ pub struct Collision {
 pub struct Scope {
     kind: Kind,
     policy: Policy,
-    /// Name -> (label, pointer) of whoever claimed it.
-    claimed: std::collections::BTreeMap<String, (String, String)>,
+    /// Name -> (label, pointer) of whoever claimed it (only looked up, never iterated).
+    claimed: std::collections::HashMap<String, (String, String), crate::dedup::Fast>,
 }
 
 impl Scope {
@@ -429,7 +429,7 @@ impl Scope {
         Scope {
             kind,
             policy,
-            claimed: std::collections::BTreeMap::new(),
+            claimed: Default::default(),
         }
     }
 
